@@ -1,0 +1,106 @@
+"""A loaded analysis dataset: units joined with tables, point counts, overlay, and every report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+
+from .demo import DEMO_DIR
+from .indicators import aggregate_points
+from .join import JoinReport, join_table
+from .sources import LoadReport, read_points, read_table, read_units
+
+__all__ = ["Dataset", "load_demo", "build_dataset"]
+
+
+@dataclass
+class Dataset:
+    """Everything the pages show, produced by the library.
+
+    Attributes
+    ----------
+    name : str
+    units : GeoDataFrame
+        Units joined with the table and the point counts (EPSG:2154).
+    points : dict of str to GeoDataFrame
+        Point layers by name (e.g. ``incidents``), EPSG:2154.
+    overlay : GeoDataFrame or None
+        Priority-neighbourhood polygons.
+    reports : list of LoadReport
+    join_report : JoinReport or None
+    point_reports : dict
+        Per point layer: points, inside, outside.
+    demo : bool
+        True for the synthetic demo (every display says so).
+    """
+
+    name: str
+    units: gpd.GeoDataFrame
+    points: dict[str, gpd.GeoDataFrame] = field(default_factory=dict)
+    overlay: gpd.GeoDataFrame | None = None
+    reports: list[LoadReport] = field(default_factory=list)
+    join_report: JoinReport | None = None
+    point_reports: dict[str, dict[str, Any]] = field(default_factory=dict)
+    demo: bool = False
+    population: str | None = None
+
+    @property
+    def n_communes(self) -> int:
+        return int(self.units["commune_id"].nunique())
+
+
+def build_dataset(
+    units: gpd.GeoDataFrame,
+    *,
+    name: str,
+    table: pd.DataFrame | None = None,
+    key: str | None = None,
+    points: dict[str, gpd.GeoDataFrame] | None = None,
+    overlay: gpd.GeoDataFrame | None = None,
+    reports: list[LoadReport] | None = None,
+    demo: bool = False,
+) -> Dataset:
+    """Join a table and count point layers onto units.
+
+    Point counts become integer columns named after the layer (``incidents``)
+    plus one column per year when the points carry a date (``incidents_2023``).
+    """
+    joined, jrep = (join_table(units, table, key=key) if table is not None else (units.copy(), None))
+    prep: dict[str, dict[str, Any]] = {}
+    for pname, pts in (points or {}).items():
+        counts, rep = aggregate_points(pts, joined, name=pname)
+        joined = joined.merge(counts, left_on="unit_id", right_index=True, how="left")
+        if "date" in pts.columns and pts["date"].notna().any():
+            yp = pts.assign(year=pts["date"].dt.year.astype("Int64").astype("string"))
+            by_year, _ = aggregate_points(yp, units, name=pname, by="year")
+            by_year = by_year.drop(columns=[pname])
+            joined = joined.merge(by_year, left_on="unit_id", right_index=True, how="left")
+        prep[pname] = rep
+    pop = next((c for c in joined.columns if str(c).upper().endswith("_POP") and str(c).upper().startswith("P")), None)
+    return Dataset(name=name, units=joined, points=dict(points or {}), overlay=overlay, reports=list(reports or []),
+                   join_report=jrep, point_reports=prep, demo=demo, population=pop)
+
+
+def load_demo(directory: str | Path = DEMO_DIR) -> Dataset:
+    """Load the shipped synthetic demo metropolis through the same readers a user's files go through.
+
+    Examples
+    --------
+    >>> ds = load_demo()
+    >>> ds.demo, len(ds.units) > 300, ds.join_report.unmatched_rows
+    (True, True, [])
+    """
+    d = Path(directory)
+    if not (d / "units.geojson").exists():
+        raise ValueError(f"demo data not found in '{d}'; regenerate it with: python -m lillegeo demo --out {d}")
+    units, r1 = read_units(d / "units.geojson")
+    table, r2 = read_table(d / "census.csv")
+    inc, r3 = read_points(d / "incidents.csv")
+    chk, r4 = read_points(d / "checks.csv")
+    qpv, r5 = read_units(d / "qpv.geojson", mapping={"unit_id": "code_qp", "unit_name": "nom_qp"})
+    return build_dataset(units, name="demo", table=table, points={"incidents": inc, "checks": chk},
+                         overlay=qpv, reports=[r1, r2, r3, r4, r5], demo=True)

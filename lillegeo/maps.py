@@ -1,0 +1,500 @@
+"""Folium map builders (no Streamlit here): choropleths, legends, offline assets, escaping.
+
+Every value that reaches HTML (tooltips, popups, legends, titles) goes
+through :func:`esc`.  Leaflet is never fetched from a CDN: in the app it is
+served by Streamlit from ``static/vendor/leaflet`` (see
+:func:`install_static_assets`); in exported files it is inlined
+(:func:`to_offline_html`).
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+import re
+import shutil
+from pathlib import Path
+from typing import Any, Literal
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from branca.element import Element, MacroElement
+from jinja2 import Template
+
+from .i18n import t
+from .indicators import Indicator
+
+__all__ = [
+    "esc", "classify", "SCHEMES", "PALETTES", "palette_colors", "display_geometry", "choropleth_map",
+    "install_static_assets", "to_offline_html", "leaflet_dir", "STATIC_URL", "WITHHELD_STYLE", "NODATA_STYLE",
+]
+
+Scheme = Literal["quantiles", "fisher_jenks", "equal_interval", "natural_breaks", "user"]
+SCHEMES: dict[str, str] = {
+    "quantiles": "Quantiles", "fisher_jenks": "FisherJenks", "equal_interval": "EqualInterval",
+    "natural_breaks": "NaturalBreaks", "user": "UserDefined",
+}
+#: Colour-blind-safe sequential palettes (ColorBrewer single/multi-hue and viridis).
+PALETTES = ("viridis", "YlGnBu", "YlOrRd", "PuBu", "Greys")
+#: URL under which Streamlit serves ``static/`` when ``server.enableStaticServing`` is on.
+STATIC_URL = "/app/static/vendor/leaflet"
+WITHHELD_STYLE = {"fillColor": "#d9d9d9", "color": "#404040", "weight": 1.2, "dashArray": "4 3", "fillOpacity": 0.9}
+NODATA_STYLE = {"fillColor": "#ffffff", "color": "#9e9e9e", "weight": 0.6, "fillOpacity": 0.6}
+
+
+def esc(value: Any) -> str:
+    """HTML-escape any value for display (``None``/NaN become an empty string).
+
+    Examples
+    --------
+    >>> esc('<img src=x onerror=alert(1)>')
+    '&lt;img src=x onerror=alert(1)&gt;'
+    """
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+        return ""
+    return html.escape(str(value), quote=True)
+
+
+def leaflet_dir() -> Path:
+    """Folder of Leaflet 1.9.4 (js, css, images) from the ``django-js-lib-leaflet`` wheel."""
+    import js_lib_leaflet
+
+    d = Path(js_lib_leaflet.__file__).resolve().parent / "static" / "js_lib_leaflet"
+    if not (d / "leaflet.js").exists():  # pragma: no cover - broken install
+        raise RuntimeError(f"Leaflet assets not found in {d}; reinstall django-js-lib-leaflet")
+    return d
+
+
+def install_static_assets(static_dir: str | Path) -> Path:
+    """Copy Leaflet into ``static_dir/vendor/leaflet`` so that Streamlit serves it (idempotent).
+
+    Returns
+    -------
+    Path
+        The folder written.
+    """
+    src = leaflet_dir()
+    dst = Path(static_dir) / "vendor" / "leaflet"
+    marker = dst / "leaflet.js"
+    if marker.exists() and marker.stat().st_size == (src / "leaflet.js").stat().st_size:
+        return dst
+    dst.mkdir(parents=True, exist_ok=True)
+    for f in ("leaflet.js", "leaflet.css"):
+        shutil.copy2(src / f, dst / f)
+    shutil.copytree(src / "images", dst / "images", dirs_exist_ok=True)
+    return dst
+
+
+def _walk(el):
+    yield el
+    for child in getattr(el, "_children", {}).values():
+        yield from _walk(child)
+
+
+def _use_local_assets(m: folium.Map, base_url: str | None) -> None:
+    """Point every element's JS/CSS at local Leaflet (``base_url``) or none (inlined later)."""
+    for el in _walk(m):
+        if hasattr(el, "default_js"):
+            el.default_js = [("leaflet", f"{base_url}/leaflet.js")] if (el is m and base_url) else []
+        if hasattr(el, "default_css"):
+            el.default_css = [("leaflet_css", f"{base_url}/leaflet.css")] if (el is m and base_url) else []
+
+
+def palette_colors(palette: str, k: int) -> list[str]:
+    """``k`` hex colours of a colour-blind-safe palette, light to dark.
+
+    Examples
+    --------
+    >>> palette_colors("YlGnBu", 3)
+    ['#edf8b1', '#7fcdbb', '#2c7fb8']
+    """
+    if palette not in PALETTES:
+        raise ValueError(f"palette must be one of {', '.join(PALETTES)}; got {palette!r}")
+    if k < 1:
+        raise ValueError(f"k must be at least 1, got {k}")
+    if palette == "viridis":
+        import branca.colormap as cm
+
+        cmap = cm.linear.viridis.scale(0, 1)
+        cols = [cmap(x) for x in np.linspace(0.95, 0.05, k)] if k > 1 else [cmap(0.5)]
+        return [c[:7] for c in cols]
+    from branca.utilities import color_brewer
+
+    if k < 3:
+        return color_brewer(palette, 3)[-k:] if k == 2 else [color_brewer(palette, 3)[1]]
+    return color_brewer(palette, k)[:k]
+
+
+def classify(values: pd.Series, scheme: Scheme = "quantiles", k: int = 5, breaks: list[float] | None = None):
+    """Classify values with mapclassify.
+
+    Parameters
+    ----------
+    values : Series
+        NaN values are left out (they are drawn as withheld or no data).
+    scheme : {"quantiles", "fisher_jenks", "equal_interval", "natural_breaks", "user"}
+    k : int
+        Number of classes (ignored for ``user``).
+    breaks : list of float
+        Upper bounds for ``user`` (the last one at least the maximum).
+
+    Returns
+    -------
+    mapclassify classifier, fitted on the non-missing values.
+
+    Examples
+    --------
+    >>> classify(pd.Series([1, 2, 3, 4]), "equal_interval", 2).bins.tolist()
+    [2.5, 4.0]
+    """
+    import mapclassify
+
+    if scheme not in SCHEMES:
+        raise ValueError(f"scheme must be one of {', '.join(SCHEMES)}; got {scheme!r}")
+    v = pd.to_numeric(values, errors="coerce").dropna().to_numpy(dtype=float)
+    if len(v) == 0:
+        raise ValueError("no values to classify (all are missing or withheld)")
+    if scheme == "user":
+        if not breaks:
+            raise ValueError("scheme 'user' needs breaks, e.g. breaks=[10, 20, 50]")
+        b = sorted(float(x) for x in breaks)
+        if b[-1] < v.max():
+            b.append(float(v.max()))
+        return mapclassify.UserDefined(v, bins=b)
+    k_eff = int(max(1, min(k, len(np.unique(v)))))
+    cls = getattr(mapclassify, SCHEMES[scheme])
+    kwargs = {"k": k_eff}
+    if scheme == "natural_breaks":
+        kwargs["initial"] = 10
+        np.random.seed(0)  # mapclassify NaturalBreaks has no random_state; fixed for reproducible maps
+    return cls(v, **kwargs)
+
+
+def display_geometry(units: gpd.GeoDataFrame, tolerance: float = 5.0) -> gpd.GeoSeries:
+    """Geometry for web display: simplified with shared borders kept, in EPSG:4326.
+
+    ``shapely.coverage_simplify`` simplifies a valid coverage without opening
+    slivers between neighbours.  Layers that are not a valid coverage are
+    simplified per polygon with topology preserved.
+
+    Parameters
+    ----------
+    units : GeoDataFrame in a projected CRS (metres) or planar.
+    tolerance : float
+        Simplification tolerance in metres (0 keeps every vertex).
+    """
+    geoms = units.geometry.values
+    if tolerance > 0 and len(geoms):
+        arr = np.asarray(geoms)
+        try:
+            if shapely.coverage_is_valid(arr):
+                arr = shapely.coverage_simplify(arr, tolerance, simplify_boundary=True)
+            else:
+                arr = shapely.simplify(arr, tolerance, preserve_topology=True)
+        except Exception:  # noqa: BLE001 - simplification is cosmetic; keep the originals
+            pass
+        geoms = gpd.array.from_shapely(arr, crs=units.crs)
+    gs = gpd.GeoSeries(geoms, index=units.index, crs=units.crs)
+    return gs.to_crs(4326) if gs.crs is not None else gs
+
+
+def _fmt(v: Any, digits: int = 1, lang: str = "en") -> str:
+    if v is None or (isinstance(v, float) and not np.isfinite(v)) or v is pd.NA:
+        return ""
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return str(v)
+    s = f"{f:,.{digits}f}" if abs(f) < 1e15 else f"{f:.3g}"
+    if lang == "fr":
+        s = s.replace(",", "\u202f").replace(".", ",")
+    return s
+
+
+class _Legend(MacroElement):
+    """A Leaflet control holding pre-escaped legend HTML."""
+
+    _template = Template("""
+{% macro header(this, kwargs) %}
+<style>
+.lillegeo-legend{background:rgba(255,255,255,.94);padding:8px 10px;border-radius:4px;font:13px/1.35 system-ui,sans-serif;
+ color:#222;box-shadow:0 1px 4px rgba(0,0,0,.35);max-width:280px}
+.lillegeo-legend h4{margin:0 0 4px;font-size:13px}
+.lillegeo-legend .row{display:flex;align-items:center;gap:6px;margin:2px 0}
+.lillegeo-legend .sw{display:inline-block;width:18px;height:12px;border:1px solid #555;flex:none}
+.lillegeo-legend .n{color:#555;margin-left:auto;padding-left:8px}
+.lillegeo-legend .note{color:#444;font-size:11px;margin-top:4px}
+.lillegeo-badge{background:#7a2e00;color:#fff;padding:3px 8px;border-radius:3px;font:600 12px system-ui,sans-serif}
+.lillegeo-title{background:rgba(255,255,255,.94);padding:4px 10px;border-radius:4px;font:600 15px system-ui,sans-serif;
+ box-shadow:0 1px 4px rgba(0,0,0,.3)}
+.leaflet-container{background:#f4f4f2}
+</style>
+{% endmacro %}
+{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = L.control({position: {{ this.position|tojson }}});
+{{ this.get_name() }}.onAdd = function (map) {
+    var div = L.DomUtil.create("div", {{ this.css_class|tojson }});
+    div.innerHTML = {{ this.html|tojson }};
+    div.setAttribute("data-lillegeo", {{ this.role|tojson }});
+    L.DomEvent.disableClickPropagation(div);
+    return div;
+};
+{{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+{% endmacro %}
+""")
+
+    def __init__(self, html_text: str, position: str = "bottomright", css_class: str = "lillegeo-legend",
+                 role: str = "legend"):
+        super().__init__()
+        self._name = "LillegeoControl"
+        self.html = html_text
+        self.position = position
+        self.css_class = css_class
+        self.role = role
+
+
+def legend_html(title: str, colors: list[str], labels: list[str], counts: list[int], *,
+                n_withheld: int, n_nodata: int, threshold: int, lang: str = "en", note: str = "") -> str:
+    """Legend as HTML, every piece of text escaped."""
+    rows = [f"<h4>{esc(title)}</h4>"]
+    for c, lab, n in zip(colors, labels, counts):
+        rows.append(f'<div class="row"><span class="sw" style="background:{esc(c)}"></span>'
+                    f'<span>{esc(lab)}</span><span class="n">{esc(n)}</span></div>')
+    if n_withheld:
+        rows.append(f'<div class="row" data-role="withheld"><span class="sw" style="background:{WITHHELD_STYLE["fillColor"]};'
+                    f'border:1.5px dashed #404040"></span><span>{esc(t("legend.withheld", lang, threshold=threshold))}'
+                    f'</span><span class="n">{esc(n_withheld)}</span></div>')
+    if n_nodata:
+        rows.append(f'<div class="row"><span class="sw" style="background:#fff;border-color:#9e9e9e"></span>'
+                    f'<span>{esc(t("legend.nodata", lang))}</span><span class="n">{esc(n_nodata)}</span></div>')
+    rows.append(f'<div class="note">{esc(t("legend.count_note", lang))}</div>')
+    if note:
+        rows.append(f'<div class="note">{esc(note)}</div>')
+    return "".join(rows)
+
+
+def choropleth_map(
+    units: gpd.GeoDataFrame,
+    indicator: Indicator,
+    *,
+    scheme: Scheme = "quantiles",
+    k: int = 5,
+    breaks: list[float] | None = None,
+    palette: str = "YlGnBu",
+    overlay: gpd.GeoDataFrame | None = None,
+    overlay_label: str | None = None,
+    overlay_name_col: str | None = None,
+    record_columns: list[str] | None = None,
+    title: str | None = None,
+    demo: bool = False,
+    lang: str = "en",
+    assets: Literal["app", "inline"] = "app",
+    tiles: str | None = None,
+    tolerance: float = 5.0,
+    height: int = 620,
+) -> folium.Map:
+    """Build a choropleth of an indicator, offline and escaped.
+
+    Parameters
+    ----------
+    units : GeoDataFrame
+        Units with ``unit_id``, ``unit_name``, ``commune_name`` (EPSG:2154 or planar).
+    indicator : Indicator
+        From :func:`lillegeo.compute_indicator` on the same units (same index).
+    scheme, k, breaks
+        Classification (see :func:`classify`).
+    palette : str
+        One of :data:`PALETTES`.
+    overlay : GeoDataFrame, optional
+        A polygon overlay (e.g. priority neighbourhoods), drawn as outlines.
+    record_columns : list of str, optional
+        Columns shown in the click popup (default: the standard columns).
+    title : str, optional
+    demo : bool
+        Add the "synthetic demo data" mark.
+    lang : {"en", "fr"}
+    assets : {"app", "inline"}
+        ``app``: Leaflet from the app's static server; ``inline``: use with
+        :func:`to_offline_html` for a self-contained file.
+    tiles : str, optional
+        A tile URL template for an online basemap; ``None`` (default) draws no
+        basemap, so the map works with no network.
+    tolerance : float
+        Display simplification in metres.
+
+    Returns
+    -------
+    folium.Map
+
+    Examples
+    --------
+    >>> from lillegeo import load_demo, compute_indicator
+    >>> ds = load_demo()
+    >>> ind = compute_indicator(ds.units, "P21_POP_IMM", per="P21_POP")
+    >>> m = choropleth_map(ds.units, ind, demo=True)
+    >>> type(m).__name__
+    'Map'
+    """
+    if not isinstance(units, gpd.GeoDataFrame):
+        raise TypeError(f"units must be a GeoDataFrame, got {type(units).__name__}")
+    if not indicator.values.index.equals(units.index):
+        raise ValueError("indicator and units do not share the same index; compute the indicator on these units")
+    planar = units.crs is None
+    geo = display_geometry(units, tolerance=tolerance)
+    vals = indicator.values
+    withheld = indicator.withheld
+    present = vals.notna()
+    colors = palette_colors(palette, k)
+    cls_idx = pd.Series(-2, index=units.index)  # -2 no data, -1 withheld
+    cls_idx[withheld] = -1
+    labels: list[str] = []
+    counts: list[int] = []
+    if present.any():
+        c = classify(vals[present], scheme, k, breaks)
+        cls_idx[present] = c.yb
+        bins = list(c.bins)
+        colors = palette_colors(palette, len(bins))
+        lo = float(vals[present].min())
+        digits = 0 if max(abs(b) for b in bins) >= 100 else (1 if max(abs(b) for b in bins) >= 1 else 3)
+        prev = lo
+        for i, b in enumerate(bins):
+            labels.append(f"{_fmt(prev, digits, lang)} – {_fmt(b, digits, lang)}")
+            counts.append(int((cls_idx == i).sum()))
+            prev = b
+    n_nodata = int((cls_idx == -2).sum())
+
+    def _value_text(i):
+        if withheld.loc[i]:
+            return t("map.withheld_value", lang, threshold=indicator.threshold)
+        v = vals.loc[i]
+        return t("map.nodata_value", lang) if pd.isna(v) else _fmt(v, 2, lang)
+
+    props = pd.DataFrame(index=units.index)
+    props["uid"] = units["unit_id"].map(esc)
+    props["name"] = units.get("unit_name", units["unit_id"]).map(esc)
+    props["commune"] = units.get("commune_name", pd.Series("", index=units.index)).map(esc)
+    props["value"] = [esc(_value_text(i)) for i in units.index]
+    den = indicator.denominator
+    props["den"] = [esc("" if den is None or withheld.loc[i] else _fmt(den.loc[i], 0, lang)) for i in units.index]
+    rec_cols = record_columns if record_columns is not None else []
+    rec_cols = [c for c in rec_cols if c in units.columns and c != "geometry"]
+    rec_keys = [f"r{j}" for j in range(len(rec_cols))]
+    for key, col in zip(rec_keys, rec_cols):
+        s = units[col]
+        props[key] = [esc(_fmt(v, 2, lang) if isinstance(v, (float, np.floating)) else v) for v in s]
+    fill = [colors[ci] if ci >= 0 else None for ci in cls_idx]
+    props["cls"] = cls_idx.astype(int)
+    props["fill"] = fill
+    gdf = gpd.GeoDataFrame(props, geometry=geo.values, crs=geo.crs)
+
+    if planar:
+        b = gdf.total_bounds
+        m = folium.Map(crs="Simple", tiles=None, prefer_canvas=True, control_scale=False, zoom_start=0,
+                       location=[(b[1] + b[3]) / 2, (b[0] + b[2]) / 2])
+    else:
+        m = folium.Map(tiles=None, prefer_canvas=True, control_scale=True, zoom_control=True)
+    if tiles:
+        folium.TileLayer(tiles, attr=esc(t("map.tiles_attr", lang)), name=esc(t("map.basemap", lang))).add_to(m)
+    b = gdf.total_bounds
+    m.fit_bounds([[b[1], b[0]], [b[3], b[2]]])
+
+    def style(feature):
+        p = feature["properties"]
+        if p["cls"] == -1:
+            return dict(WITHHELD_STYLE)
+        if p["cls"] == -2:
+            return dict(NODATA_STYLE)
+        return {"fillColor": p["fill"], "color": "#333333", "weight": 0.5, "fillOpacity": 0.82}
+
+    fields = ["name", "uid", "commune", "value"] + (["den"] if den is not None else [])
+    aliases = [esc(t(x, lang)) for x in ("map.name", "map.code", "map.commune")] + [esc(indicator.label)]
+    if den is not None:
+        aliases.append(esc(t("map.denominator", lang, column=den.name or "")))
+    popup_fields = fields + rec_keys
+    popup_aliases = aliases + [esc(c) for c in rec_cols]
+    layer = folium.GeoJson(
+        gdf.to_json(drop_id=True),
+        name=esc(indicator.label),
+        style_function=style,
+        highlight_function=lambda f: {"weight": 2.5, "color": "#000000"},
+        tooltip=folium.GeoJsonTooltip(fields=fields, aliases=aliases, sticky=True),
+        popup=folium.GeoJsonPopup(fields=popup_fields, aliases=popup_aliases, max_width=420),
+        smooth_factor=0.5,
+    )
+    layer.add_to(m)
+
+    if overlay is not None and len(overlay):
+        og = overlay.copy()
+        if og.crs is not None and not planar:
+            og = og.to_crs(4326)
+        namecol = overlay_name_col if overlay_name_col in og.columns else None
+        og = gpd.GeoDataFrame({"label": og[namecol].map(esc) if namecol else ""}, geometry=og.geometry.values,
+                              crs=og.crs)
+        fg = folium.FeatureGroup(name=esc(overlay_label or t("map.overlay", lang)), show=True)
+        folium.GeoJson(
+            og.to_json(drop_id=True),
+            style_function=lambda f: {"fill": False, "color": "#c2185b", "weight": 2.5, "dashArray": "6 4"},
+            tooltip=folium.GeoJsonTooltip(fields=["label"], aliases=[esc(overlay_label or t("map.overlay", lang))]),
+            interactive=True,
+        ).add_to(fg)
+        fg.add_to(m)
+        folium.LayerControl(collapsed=False).add_to(m)
+
+    note_parts = list(indicator.notes)
+    _Legend(legend_html(indicator.label, colors[: len(labels)], labels, counts, n_withheld=int(withheld.sum()),
+                        n_nodata=n_nodata, threshold=indicator.threshold, lang=lang,
+                        note=f"{t('legend.scheme', lang)}: {t('scheme.' + scheme, lang)}"),
+            position="bottomright").add_to(m)
+    if title:
+        _Legend(esc(title), position="topright", css_class="lillegeo-title", role="title").add_to(m)
+    if demo:
+        _Legend(esc(t("demo.badge", lang)), position="bottomleft", css_class="lillegeo-badge", role="demo").add_to(m)
+    _use_local_assets(m, STATIC_URL if assets == "app" else None)
+    m._lillegeo_assets = assets  # noqa: SLF001 - read by to_offline_html
+    return m
+
+
+def _inline_css(css: str, base: Path) -> str:
+    def repl(mo):
+        rel = mo.group(1).strip("'\"")
+        p = base / rel
+        if rel.startswith("data:") or not p.exists():
+            return mo.group(0)
+        return f"url(data:image/png;base64,{base64.b64encode(p.read_bytes()).decode()})"
+
+    return re.sub(r"url\(([^)]+)\)", repl, css)
+
+
+def to_offline_html(m: folium.Map, path: str | Path | None = None) -> str:
+    """Render a map as one self-contained HTML file (Leaflet inlined, no network needed).
+
+    Parameters
+    ----------
+    m : folium.Map
+        A map built with ``assets="inline"`` (or ``"app"``; its links are replaced).
+    path : path, optional
+        Where to write the file.
+
+    Returns
+    -------
+    str
+        The HTML.
+    """
+    _use_local_assets(m, None)
+    d = leaflet_dir()
+    css = _inline_css((d / "leaflet.css").read_text(encoding="utf-8"), d)
+    js = (d / "leaflet.js").read_text(encoding="utf-8")
+    root = m.get_root()
+    key = "lillegeo_inline_assets"
+    if key not in root.header._children:
+        root.header.add_child(Element(f"<style>{css}</style>\n<script>{js}</script>"), name=key, index=0)
+    out = root.render()
+    if re.search(r"<(script|link)[^>]+(src|href)=\"https?://", out):
+        raise RuntimeError("offline map still references a remote asset")  # pragma: no cover - guarded by tests
+    if path is not None:
+        Path(path).write_text(out, encoding="utf-8")
+    return out
