@@ -11,6 +11,7 @@ Examples
 
 from .dataset import Dataset, build_dataset, load_demo
 from .indicators import DEFAULT_THRESHOLD, Indicator, aggregate_points, compute_indicator, numeric_columns, suppress
+from .indicators import count_columns, suppress_frame
 from .join import JoinReport, join_table
 from .maps import choropleth_map, classify, esc, install_static_assets, to_offline_html
 from .sources import LoadReport, SchemaError, detect_key, read_points, read_table, read_units
@@ -19,7 +20,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Dataset", "build_dataset", "load_demo", "DEFAULT_THRESHOLD", "Indicator", "aggregate_points",
-    "compute_indicator", "numeric_columns", "suppress", "JoinReport", "join_table", "choropleth_map", "classify",
+    "compute_indicator", "numeric_columns", "suppress", "count_columns", "suppress_frame", "JoinReport", "join_table", "choropleth_map", "classify",
     "esc", "install_static_assets", "to_offline_html", "LoadReport", "SchemaError", "detect_key", "read_points",
     "read_table", "read_units", "__version__",
 ]

@@ -10,7 +10,7 @@ import geopandas as gpd
 import pandas as pd
 
 from .demo import DEMO_DIR
-from .indicators import aggregate_points
+from .indicators import DEFAULT_THRESHOLD, aggregate_points, count_columns, suppress_frame
 from .join import JoinReport, join_table
 from .sources import LoadReport, read_points, read_table, read_units
 
@@ -47,6 +47,15 @@ class Dataset:
     point_reports: dict[str, dict[str, Any]] = field(default_factory=dict)
     demo: bool = False
     population: str | None = None
+
+    @property
+    def count_columns(self) -> list[str]:
+        """Columns of persons or events counts (suppressed in every display and export)."""
+        return count_columns(self.units, list(self.points))
+
+    def safe_table(self, threshold: int = DEFAULT_THRESHOLD) -> tuple[pd.DataFrame, int]:
+        """The units' attributes with small counts withheld (no geometry)."""
+        return suppress_frame(self.units, threshold=threshold, columns=self.count_columns)
 
     @property
     def n_communes(self) -> int:

@@ -62,6 +62,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "data.preview": {"en": "Units (first rows)", "fr": "Unités (premières lignes)"},
     "data.kept_previous": {"en": "Nothing was changed: the data loaded before is still in use.",
                            "fr": "Rien n'a été modifié : les données chargées auparavant restent utilisées."},
+    "data.withheld_cells": {"en": "{n} count cell(s) under {threshold} are withheld (blank) in this table.",
+                            "fr": "{n} cellule(s) d'effectif inférieures à {threshold} sont masquées (vides) dans cette table."},
     "data.next": {"en": "Next: explore the indicators on a map (page 2).", "fr": "Ensuite : explorer les indicateurs sur une carte (page 2)."},
     # explore page
     "explore.title": {"en": "Explore", "fr": "Explorer"},

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 __all__ = ["Indicator", "compute_indicator", "aggregate_points", "suppress", "DEFAULT_THRESHOLD",
-           "numeric_columns"]
+           "numeric_columns", "count_columns", "suppress_frame"]
 
 #: Default disclosure threshold: no count or rate computed from fewer persons or events is shown.
 DEFAULT_THRESHOLD = 11
@@ -282,3 +282,54 @@ def aggregate_points(
         counts = tab
         counts.insert(0, name, tab.sum(axis=1))
     return counts.astype("int64"), rep
+
+
+_COUNT_RE = r"^[PC]\d{2}_"
+
+
+def count_columns(df: pd.DataFrame, extra: list[str] | None = None) -> list[str]:
+    """Columns holding counts of persons or events: INSEE census counts (``P21_…``, ``C21_…``) and ``extra``.
+
+    Examples
+    --------
+    >>> count_columns(pd.DataFrame({"P21_POP": [1.0], "DISP_MED21": [2.0], "incidents": [3]}), ["incidents"])
+    ['P21_POP', 'incidents']
+    """
+    import re
+
+    extra = set(extra or [])
+    return [c for c in numeric_columns(df) if re.match(_COUNT_RE, str(c)) or c in extra
+            or any(str(c).startswith(f"{e}_") for e in extra)]
+
+
+def suppress_frame(df: pd.DataFrame, *, threshold: int = DEFAULT_THRESHOLD,
+                   columns: list[str] | None = None) -> tuple[pd.DataFrame, int]:
+    """Copy of ``df`` with small counts blanked in count columns, ready to show or export.
+
+    Parameters
+    ----------
+    df : DataFrame
+    threshold : int
+    columns : list of str, optional
+        Count columns (default: :func:`count_columns`).
+
+    Returns
+    -------
+    DataFrame, int
+        The safe copy (geometry dropped) and the number of cells withheld.
+
+    Examples
+    --------
+    >>> safe, n = suppress_frame(pd.DataFrame({"P21_POP": [5.0, 50.0]}))
+    >>> safe["P21_POP"].tolist(), n
+    ([nan, 50.0], 1)
+    """
+    out = pd.DataFrame(df.drop(columns="geometry", errors="ignore")).copy()
+    cols = columns if columns is not None else count_columns(out)
+    n = 0
+    for c in cols:
+        if c in out.columns:
+            mask = suppress(out[c], threshold=threshold)
+            n += int(mask.sum())
+            out[c] = out[c].astype("float64").where(~mask)
+    return out, n

@@ -72,7 +72,8 @@ def join_table(
     -------
     joined : GeoDataFrame
         Every unit, with the table's columns (missing where no row matched).
-        Table columns whose names clash with unit columns get a ``_table`` suffix.
+        Table columns whose names clash with unit columns (ignoring case) get a
+        ``_table`` suffix; the table's key column is dropped (``unit_id`` holds the codes).
     report : JoinReport
 
     Raises
@@ -111,7 +112,8 @@ def join_table(
                          "Each unit must appear once: aggregate the rows or pick another table")
     tab = table.copy()
     tab[key] = codes
-    clash = [c for c in tab.columns if c in units.columns and c != key]
+    taken = {str(c).lower() for c in units.columns}
+    clash = [c for c in tab.columns if str(c).lower() in taken and c != key]
     tab = tab.rename(columns={c: f"{c}_table" for c in clash})
     unit_codes = units[units_id].astype("string")
     in_table = unit_codes.isin(set(codes))
@@ -119,8 +121,6 @@ def join_table(
     right = tab.rename(columns={key: "__key"})
     joined = units.merge(right, how="left", left_on=units_id, right_on="__key", validate="one_to_one")
     joined = joined.drop(columns="__key")
-    if key not in units.columns and key != units_id:
-        joined[key] = joined[units_id]
     report = JoinReport(
         n_units=len(units), n_rows=len(table), matched=int(in_table.sum()),
         units_without_data=sorted(unit_codes[~in_table].tolist()),

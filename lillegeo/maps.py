@@ -431,9 +431,9 @@ def choropleth_map(
         og = overlay.copy()
         if og.crs is not None and not planar:
             og = og.to_crs(4326)
-        namecol = overlay_name_col if overlay_name_col in og.columns else None
-        og = gpd.GeoDataFrame({"label": og[namecol].map(esc) if namecol else ""}, geometry=og.geometry.values,
-                              crs=og.crs)
+        namecol = next((c for c in (overlay_name_col, "unit_name") if c and c in og.columns), None)
+        labels_s = og[namecol].map(esc) if namecol else pd.Series("", index=og.index)
+        og = gpd.GeoDataFrame({"label": labels_s.to_numpy()}, geometry=og.geometry.values, crs=og.crs)
         fg = folium.FeatureGroup(name=esc(overlay_label or t("map.overlay", lang)), show=True)
         folium.GeoJson(
             og.to_json(drop_id=True),

@@ -416,6 +416,12 @@ def read_units(
         gdf = gdf.rename_geometry("geometry")
     cols = [str(c) for c in gdf.columns if c != "geometry"]
 
+    # geometry type first: nothing else matters if these are not polygons
+    gtypes = set(gdf.geom_type.dropna().unique())
+    bad = gtypes - {"Polygon", "MultiPolygon"}
+    if bad:
+        raise ValueError(f"'{report.source}' holds {', '.join(sorted(bad))} geometries; units must be polygons")
+
     # schema
     if mapping:
         missing = [v for v in mapping.values() if v and v not in cols]
@@ -425,12 +431,14 @@ def read_units(
             raise ValueError("mapping needs 'unit_id': the column holding each unit's code")
         schema_name, sm = "mapped by the user", {k: v for k, v in mapping.items() if v}
     else:
-        schema_name, sm = None, None
+        schema_name, sm, best = None, None, 0
         for sname, schema in UNIT_SCHEMAS.items():
             found = {k: _find_col(cols, v) for k, v in schema.items()}
-            if found["unit_id"] and (found["unit_name"] or found["commune_id"]):
-                schema_name, sm = sname, {k: v for k, v in found.items() if v}
-                break
+            if not found["unit_id"]:
+                continue
+            score = sum(2 if v in cols else 1 for k, v in schema.items() if found[k])
+            if score > best:
+                schema_name, sm, best = sname, {k: v for k, v in found.items() if v}, score
         if sm is None:
             raise SchemaError(
                 f"the columns of '{report.source}' match no known IRIS schema; columns are: {', '.join(cols)}. "
@@ -440,10 +448,6 @@ def read_units(
     report.details["columns"] = sm
 
     # geometry checks
-    gtypes = set(gdf.geom_type.dropna().unique())
-    bad = gtypes - {"Polygon", "MultiPolygon"}
-    if bad:
-        raise ValueError(f"'{report.source}' holds {', '.join(sorted(bad))} geometries; units must be polygons")
     empty = gdf.geometry.isna() | gdf.geometry.is_empty
     if empty.any():
         report.note(f"{int(empty.sum())} feature(s) with empty geometry dropped")
@@ -526,6 +530,24 @@ def _sniff_sep(text: str) -> str:
         return max(counts, key=counts.get) if max(counts.values()) else ","
 
 
+_FR_NUM = re.compile(r"^[-+]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$")
+
+
+def _parse_numbers(values: pd.Series) -> tuple[pd.Series, bool]:
+    """Parse text as numbers: '12.5', '12,5', '1 234,5', '1.234,5'.  Returns (numbers, used_decimal_comma).
+
+    French thousands dots are only read as such when some value has a decimal comma.
+    """
+    num = pd.to_numeric(values, errors="coerce")
+    if num.notna().all():
+        return num, False
+    s = values.str.replace(r"[\s\u00a0\u202f]", "", regex=True)
+    if s.str.contains(",", regex=False).any() and s.str.fullmatch(_FR_NUM.pattern).all():
+        return pd.to_numeric(s.str.replace(".", "", regex=False).str.replace(",", ".", regex=False),
+                             errors="coerce"), True
+    return pd.to_numeric(s, errors="coerce"), False
+
+
 def _clean_frame(raw: pd.DataFrame, report: LoadReport, key_like: set[str]) -> pd.DataFrame:
     """Strings in, typed columns out: markers to NaN (counted), numbers parsed, codes kept as text."""
     df = raw.copy()
@@ -549,15 +571,8 @@ def _clean_frame(raw: pd.DataFrame, report: LoadReport, key_like: set[str]) -> p
                                                 "GRD_QUART", "CODGEO", "DEPCOM", "CODE_IRIS"}
         leading_zero = values.str.fullmatch(r"0\d+").any()
         if not idlike and not leading_zero and len(values):
-            num = pd.to_numeric(values, errors="coerce")
-            if num.isna().any():
-                alt = pd.to_numeric(values.str.replace("\u00a0", "").str.replace(" ", "")
-                                    .str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
-                                    if values.str.fullmatch(r"-?[\d .\u00a0]*\d+,\d+").all()
-                                    else values.str.replace(",", ".", regex=False), errors="coerce")
-                if alt.notna().all():
-                    num = alt
-                    decimal_comma = True
+            num, comma = _parse_numbers(values)
+            decimal_comma = decimal_comma or comma
             if num.notna().all():
                 col = pd.Series(np.nan, index=df.index, dtype="float64")
                 col[~is_marker] = num.astype("float64")

@@ -1,0 +1,154 @@
+"""Command line: ``python -m lillegeo {join,map,demo} …`` (same library calls as the pages)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from . import __version__
+
+
+def _add_units_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--units", required=True, help="contour file: .gpkg, .geojson, .shp, zipped .shp, .parquet")
+    p.add_argument("--units-id", help="column of unit codes, when the schema is not an IGN one")
+    p.add_argument("--units-name", help="column of unit names (with --units-id)")
+    p.add_argument("--units-commune", help="column of commune codes (with --units-id)")
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--crs", help="CRS of files that declare none, e.g. EPSG:2154 or EPSG:4326")
+    g.add_argument("--planar", action="store_true", help="planar coordinates: do not reproject")
+
+
+def _load_units(args):
+    from .sources import read_units
+
+    mapping = None
+    if args.units_id:
+        mapping = {"unit_id": args.units_id, "unit_name": args.units_name, "commune_id": args.units_commune}
+    return read_units(args.units, mapping=mapping, crs=args.crs, planar=args.planar)
+
+
+def _print_report(rep, stream=sys.stderr) -> None:
+    for msg in rep.messages:
+        print(f"[{rep.source}] {msg}", file=stream)
+
+
+def cmd_join(args) -> int:
+    from .join import join_table
+    from .sources import read_table
+
+    units, urep = _load_units(args)
+    table, trep = read_table(args.table, key=args.key)
+    for r in (urep, trep):
+        _print_report(r)
+    joined, jrep = join_table(units, table)
+    out = Path(args.out)
+    ext = out.suffix.lower()
+    if ext == ".csv":
+        joined.drop(columns="geometry").to_csv(out, index=False, lineterminator="\n")
+    elif ext in (".gpkg", ".geojson", ".json"):
+        joined.to_file(out, driver="GPKG" if ext == ".gpkg" else "GeoJSON", engine="pyogrio")
+    else:
+        raise ValueError(f"--out must end in .csv, .gpkg or .geojson; got '{out.name}'")
+    if jrep.unmatched_rows:
+        um = out.with_name(out.stem + "_unmatched.csv")
+        jrep.unmatched_frame().to_csv(um, index=False, lineterminator="\n")
+        print(f"unmatched table codes written to {um}", file=sys.stderr)
+    for h in jrep.hints:
+        print(f"hint: {h}", file=sys.stderr)
+    summary = jrep.summary()
+    summary["communes"] = int(units["commune_id"].nunique())
+    summary["out"] = str(out)
+    print(f"units: {jrep.n_units} in {summary['communes']} communes; matched: {jrep.matched}; "
+          f"units without data: {len(jrep.units_without_data)}; table rows with no unit: {len(jrep.unmatched_rows)}")
+    print(json.dumps(summary, ensure_ascii=False))
+    return 0
+
+
+def cmd_map(args) -> int:
+    from .indicators import compute_indicator
+    from .join import join_table
+    from .maps import choropleth_map, to_offline_html
+    from .sources import read_table
+
+    units, urep = _load_units(args)
+    _print_report(urep)
+    data = units
+    if args.table:
+        table, trep = read_table(args.table, key=args.key)
+        _print_report(trep)
+        data, jrep = join_table(units, table)
+        print(f"join: {jrep.matched} of {jrep.n_units} units matched", file=sys.stderr)
+    breaks = [float(x) for x in args.breaks.split(",")] if args.breaks else None
+    ind = compute_indicator(data, args.column, per=args.per, smoothing=args.smoothing, threshold=args.threshold)
+    m = choropleth_map(data, ind, scheme=args.scheme, k=args.k, breaks=breaks, palette=args.palette,
+                       title=args.title, lang=args.lang, assets="inline", demo=args.demo,
+                       record_columns=[c for c in data.columns if c != "geometry"][:60])
+    to_offline_html(m, args.out)
+    print(json.dumps({"out": args.out, "units": len(data), "withheld": ind.n_withheld,
+                      "no_data": ind.n_missing, "indicator": ind.label}, ensure_ascii=False))
+    return 0
+
+
+def cmd_demo(args) -> int:
+    from .demo import DemoConfig, write_demo
+
+    cfg = DemoConfig(seed=args.seed, bias_rr=args.bias_rr)
+    files = write_demo(args.out, cfg)
+    print(json.dumps({"out": str(args.out), "files": [f.name for f in files]}))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from .maps import PALETTES, SCHEMES
+
+    p = argparse.ArgumentParser(prog="python -m lillegeo", description="IRIS-level analysis for city governance.")
+    p.add_argument("--version", action="version", version=f"lillegeo {__version__}")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    j = sub.add_parser("join", help="join an indicator table onto contours and print the join report")
+    _add_units_args(j)
+    j.add_argument("--table", required=True, help="indicator table: .csv, .xlsx or .zip")
+    j.add_argument("--key", help="code column of the table (detected when omitted)")
+    j.add_argument("--out", required=True, help="output .gpkg, .geojson or .csv")
+    j.set_defaults(func=cmd_join)
+
+    m = sub.add_parser("map", help="write a self-contained offline choropleth map (HTML)")
+    _add_units_args(m)
+    m.add_argument("--table", help="indicator table to join first")
+    m.add_argument("--key", help="code column of the table")
+    m.add_argument("--column", required=True, help="count or value column to map")
+    m.add_argument("--per", help="denominator column: the map shows a rate per 1,000")
+    m.add_argument("--smoothing", default="none", choices=["none", "global_eb", "spatial_eb"])
+    m.add_argument("--scheme", default="quantiles", choices=list(SCHEMES))
+    m.add_argument("--k", type=int, default=5, help="number of classes")
+    m.add_argument("--breaks", help="class upper bounds for --scheme user, comma-separated")
+    m.add_argument("--palette", default="YlGnBu", choices=list(PALETTES))
+    m.add_argument("--threshold", type=int, default=11, help="withhold counts below this (default 11)")
+    m.add_argument("--title")
+    m.add_argument("--lang", default="en", choices=["en", "fr"])
+    m.add_argument("--demo", action="store_true", help="mark the map as synthetic demo data")
+    m.add_argument("--out", required=True, help="output .html")
+    m.set_defaults(func=cmd_map)
+
+    d = sub.add_parser("demo", help="regenerate the synthetic demo data")
+    d.add_argument("--out", default="geodata/demo")
+    d.add_argument("--seed", type=int, default=59350)
+    d.add_argument("--bias-rr", type=float, default=1.3, help="enforcement bias: rate ratio per 10 points of share")
+    d.set_defaults(func=cmd_demo)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except (ValueError, TypeError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,158 @@
+"""Data: choose the demo or upload contours, a table and points; map columns; see the join report."""
+
+import io
+import json
+import zipfile
+
+import pandas as pd
+import streamlit as st
+
+import lillegeo as lg
+from lillegeo.cached import current_dataset, demo_dataset, set_dataset, tr
+from lillegeo.sources import STD, SchemaError, suggest_unit_mapping
+
+st.title(tr("data.title"))
+st.markdown(tr("data.question"))
+
+source = st.radio(tr("data.source"), ["demo", "upload"], horizontal=True, key="data_source",
+                  format_func=lambda v: tr("data.use_demo") if v == "demo" else tr("data.use_upload"))
+
+
+def _as_single_upload(files):
+    """A shapefile set uploaded as separate files is zipped in memory; one file is returned as is."""
+    if not files:
+        return None, None
+    if len(files) == 1:
+        return files[0].getvalue(), files[0].name
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for f in files:
+            zf.writestr(f.name.replace("/", "_"), f.getvalue())
+    stem = next((f.name.rsplit(".", 1)[0] for f in files if f.name.lower().endswith(".shp")), "shapefile")
+    return buf.getvalue(), f"{stem}.zip"
+
+
+CRS_CHOICES = ["auto", "EPSG:2154", "EPSG:4326", "EPSG:3857", "EPSG:27572"]
+
+if source == "demo":
+    if st.button(tr("data.use_demo"), key="data_use_demo", type="primary"):
+        set_dataset(demo_dataset(), b"demo")
+        st.session_state["dataset_token"] = "demo"
+else:
+    c1, c2 = st.columns(2)
+    with c1:
+        contour_files = st.file_uploader(tr("data.contours"), key="data_contours", accept_multiple_files=True,
+                                         type=["gpkg", "geojson", "json", "zip", "parquet", "shp", "shx", "dbf",
+                                               "prj", "cpg"])
+        crs_choice = st.selectbox(tr("data.crs"), CRS_CHOICES, key="data_crs",
+                                  format_func=lambda v: tr("data.crs_auto") if v == "auto" else v)
+        planar = st.checkbox(tr("data.planar"), key="data_planar")
+    with c2:
+        table_file = st.file_uploader(tr("data.table"), key="data_table", type=["csv", "txt", "xlsx", "zip"])
+        points_file = st.file_uploader(tr("data.points"), key="data_points",
+                                       type=["csv", "txt", "geojson", "json", "gpkg", "zip"])
+    crs = None if crs_choice == "auto" else crs_choice
+    udata, uname = _as_single_upload(contour_files)
+
+    mapping = None
+    if udata is not None:
+        try:
+            lg.read_units(udata, name=uname, crs=crs, planar=planar)
+        except SchemaError as exc:
+            st.info(tr("data.map_columns_help"))
+            guess = suggest_unit_mapping(exc.columns)
+            opts = [""] + exc.columns
+            with st.expander(tr("data.map_columns"), expanded=True):
+                mapping = {}
+                for std in STD:
+                    default = guess.get(std) or ""
+                    mapping[std] = st.selectbox(tr(f"data.col.{std}"), opts, index=opts.index(default),
+                                                key=f"data_map_{std}",
+                                                format_func=lambda v: v or tr("data.none")) or None
+        except ValueError:
+            pass  # reported on load
+
+    key = None
+    if table_file is not None:
+        try:
+            lg.read_table(table_file.getvalue(), name=table_file.name)
+        except SchemaError as exc:
+            key = st.selectbox(tr("data.key"), exc.columns, key="data_key")
+        except ValueError:
+            pass
+
+    px = py = pcrs = None
+    if points_file is not None and points_file.name.lower().endswith((".csv", ".txt")):
+        cols = list(pd.read_csv(io.BytesIO(points_file.getvalue()), sep=None, engine="python", nrows=5,
+                                encoding_errors="replace").columns) if points_file.size else []
+        c3, c4, c5 = st.columns(3)
+        px = c3.selectbox(tr("data.x"), ["auto"] + cols, key="data_px")
+        py = c4.selectbox(tr("data.y"), ["auto"] + cols, key="data_py")
+        pcrs = c5.selectbox(tr("data.points_crs"), CRS_CHOICES, key="data_pcrs",
+                            format_func=lambda v: tr("data.crs_auto") if v == "auto" else v)
+        px, py, pcrs = (None if v == "auto" else v for v in (px, py, pcrs))
+
+    if st.button(tr("data.load"), key="data_load", type="primary"):
+        if udata is None:
+            st.error(tr("data.need_contours"))
+        else:
+            try:
+                with st.status(tr("data.load"), expanded=False) as status:
+                    units, urep = lg.read_units(udata, name=uname, crs=crs, planar=planar, mapping=mapping)
+                    reports = [urep]
+                    table = None
+                    if table_file is not None:
+                        table, trep = lg.read_table(table_file.getvalue(), name=table_file.name, key=key)
+                        reports.append(trep)
+                    points = {}
+                    if points_file is not None:
+                        pts, prep = lg.read_points(points_file.getvalue(), name=points_file.name, x=px, y=py,
+                                                   crs=pcrs, planar=planar)
+                        reports.append(prep)
+                        points["points"] = pts
+                    ds = lg.build_dataset(units, name=uname, table=table, points=points, reports=reports)
+                    status.update(state="complete")
+                token = udata + (table_file.getvalue() if table_file else b"") + (
+                    points_file.getvalue() if points_file else b"")
+                set_dataset(ds, token)
+                st.success(tr("data.loaded", name=uname))
+            except (ValueError, TypeError) as exc:
+                st.error(str(exc))
+                st.info(tr("data.kept_previous"))
+
+# ------------------------------------------------------------------ what is loaded now
+ds = current_dataset()
+st.divider()
+st.subheader(tr("data.reports"))
+rows = []
+for r in ds.reports:
+    rows.append({"file": r.source, "kind": r.kind, "rows": r.rows,
+                 "details": json.dumps({k: v for k, v in r.details.items() if k != "columns"}, ensure_ascii=False),
+                 "notes": " | ".join(r.messages)})
+if rows:
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key="data_reports_table")
+
+jr = ds.join_report
+if jr is not None:
+    st.subheader(tr("data.join_report"))
+    m1, m2, m3 = st.columns(3)
+    m1.metric(tr("data.matched"), f"{jr.matched} / {jr.n_units}")
+    m2.metric(tr("data.without"), len(jr.units_without_data))
+    m3.metric(tr("data.unmatched"), len(jr.unmatched_rows))
+    for h in jr.hints:
+        st.warning(h)
+    if jr.unmatched_rows:
+        st.download_button(tr("data.download_unmatched"), jr.unmatched_frame().to_csv(index=False),
+                           file_name="unmatched_codes.csv", mime="text/csv", key="data_dl_unmatched")
+    if jr.units_without_data:
+        st.download_button(tr("data.download_without"),
+                           pd.DataFrame({"unit_id": jr.units_without_data}).to_csv(index=False),
+                           file_name="units_without_data.csv", mime="text/csv", key="data_dl_without")
+for name, rep in ds.point_reports.items():
+    st.text(f"{name}: " + tr("data.points_report", inside=rep["inside"], n=rep["points"], outside=rep["outside"]))
+
+st.subheader(tr("data.preview"))
+safe, n_withheld = ds.safe_table()
+st.dataframe(safe.head(50), hide_index=True, width="stretch", key="data_preview")
+st.caption(tr("data.withheld_cells", n=n_withheld, threshold=lg.DEFAULT_THRESHOLD))
+st.page_link("pages/2_Explore.py", label=tr("data.next"), icon=":material/arrow_forward:")

@@ -1,0 +1,100 @@
+"""Explore: a choropleth of any indicator, with classification, palettes, filters and the full record on click."""
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+import lillegeo as lg
+from lillegeo.cached import current_dataset, dataset_token, indicator_for, lang, tr, unescape
+from lillegeo.maps import PALETTES, SCHEMES
+
+st.title(tr("explore.title"))
+st.markdown(tr("explore.question"))
+ds = current_dataset()
+if ds.demo:
+    st.caption(f":material/science: {tr('demo.badge')}")
+
+numeric = lg.numeric_columns(ds.units)
+if not numeric:
+    st.error(tr("explore.no_numeric"))
+    st.stop()
+
+counts = set(ds.count_columns)
+default_col = "incidents" if "incidents" in numeric else next((c for c in numeric if c in counts), numeric[0])
+with st.sidebar:
+    column = st.selectbox(tr("explore.column"), numeric, index=numeric.index(default_col), key="explore_column")
+    per_opts = [""] + [c for c in numeric if c != column]
+    default_per = ds.population if (ds.population in per_opts and column in counts and column != ds.population) else ""
+    per = st.selectbox(tr("explore.per"), per_opts, index=per_opts.index(default_per), key="explore_per",
+                       format_func=lambda v: v or tr("explore.raw")) or None
+    smoothing = st.radio(tr("explore.smoothing"), ["none", "global_eb", "spatial_eb"], key="explore_smoothing",
+                         format_func=lambda v: tr(f"smoothing.{v}"), disabled=per is None)
+    scheme = st.selectbox(tr("explore.scheme"), list(SCHEMES), key="explore_scheme",
+                          format_func=lambda v: tr(f"scheme.{v}"))
+    breaks = None
+    if scheme == "user":
+        txt = st.text_input(tr("explore.breaks"), key="explore_breaks", value="")
+        try:
+            breaks = [float(x) for x in txt.replace(";", ",").split(",") if x.strip()] or None
+        except ValueError:
+            st.error(tr("explore.breaks"))
+    k = st.slider(tr("explore.k"), 2, 9, 5, key="explore_k")
+    palette = st.selectbox(tr("explore.palette"), list(PALETTES), key="explore_palette", index=1)
+    threshold = st.number_input(tr("explore.threshold"), min_value=1, max_value=1000, value=lg.DEFAULT_THRESHOLD,
+                                step=1, key="explore_threshold")
+    communes = sorted(ds.units["commune_name"].astype(str).unique())
+    chosen = st.multiselect(tr("explore.communes"), communes, key="explore_communes")
+    show_overlay = st.checkbox(tr("explore.overlay"), value=ds.overlay is not None, key="explore_overlay",
+                               disabled=ds.overlay is None)
+
+try:
+    ind = indicator_for(dataset_token(), ds, column, per, smoothing if per else "none", int(threshold))
+    units = ds.units
+    if chosen:
+        keep = units["commune_name"].astype(str).isin(chosen)
+        units = units[keep]
+        ind = lg.Indicator(ind.values[keep], ind.raw[keep], ind.numerator[keep],
+                           None if ind.denominator is None else ind.denominator[keep], ind.withheld[keep],
+                           ind.label, ind.unit, ind.threshold, ind.smoothing, list(ind.notes))
+    m = lg.choropleth_map(units, ind, scheme=scheme, k=k, breaks=breaks, palette=palette,
+                          overlay=ds.overlay if show_overlay else None,
+                          overlay_name_col="unit_name", demo=ds.demo, lang=lang(), assets="app")
+except ValueError as exc:
+    st.error(str(exc))
+    st.stop()
+
+out = st_folium(m, height=620, use_container_width=True, key="explore_map",
+                returned_objects=["last_active_drawing"])
+st.caption(tr("explore.summary", shown=int(ind.values.notna().sum()), withheld=ind.n_withheld,
+              threshold=ind.threshold, nodata=ind.n_missing))
+for note in ind.notes:
+    st.caption(note)
+
+left, right = st.columns([1, 1])
+with left:
+    st.subheader(tr("explore.record"))
+    feature = (out or {}).get("last_active_drawing") or {}
+    uid = unescape((feature.get("properties") or {}).get("uid", ""))
+    if uid and (units["unit_id"] == uid).any():
+        safe, _ = lg.suppress_frame(units[units["unit_id"] == uid], threshold=int(threshold),
+                                    columns=ds.count_columns)
+        record = safe.iloc[0].astype("string").rename("value").to_frame()
+        st.dataframe(record, width="stretch", key="explore_record")
+    else:
+        st.info(tr("explore.click"))
+with right:
+    st.subheader(tr("explore.table"))
+    table = ind.frame(units["unit_id"])
+    table.insert(1, "unit_name", units["unit_name"].to_numpy())
+    st.dataframe(table, hide_index=True, width="stretch", key="explore_table", height=300)
+    st.download_button(tr("explore.download"), table.to_csv(index=False), file_name="indicator.csv",
+                       mime="text/csv", key="explore_dl_csv")
+
+    def _offline_map() -> str:
+        export = lg.choropleth_map(units, ind, scheme=scheme, k=k, breaks=breaks, palette=palette,
+                                   overlay=ds.overlay if show_overlay else None, overlay_name_col="unit_name",
+                                   demo=ds.demo, lang=lang(), assets="inline", title=ind.label)
+        return lg.to_offline_html(export)
+
+    st.download_button(tr("explore.download_map"), _offline_map, file_name="map.html", mime="text/html",
+                       key="explore_dl_map", on_click="ignore")

@@ -1,0 +1,127 @@
+"""Maps: classification, legend, offline assets, shared borders and HTML escaping."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import mapclassify
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+
+import lillegeo as lg
+from lillegeo.maps import display_geometry, palette_colors
+
+XSS = "<img src=x onerror=alert(1)>"
+
+
+def _hostile_units(grid_units):
+    g = grid_units.copy()
+    g["<script>alert('col')</script>"] = ["<b>bold</b>"] * len(g)
+    g["P20_POP"] = [1000.0, 2000.0, 1500.0, 5.0, 3000.0, 2500.0]
+    g["P20_POP_IMM"] = [100.0, 300.0, 7.0, 1.0, 600.0, 250.0]
+    g["nom_commune"] = XSS
+    units, _ = lg.read_units(g.to_json().encode(), name="u.geojson")
+    return units
+
+
+def test_every_value_is_escaped(grid_units, tmp_path):
+    units = _hostile_units(grid_units)
+    ind = lg.compute_indicator(units, "P20_POP_IMM", per="P20_POP")
+    m = lg.choropleth_map(units, ind, title=XSS, assets="inline",
+                          record_columns=[c for c in units.columns if c != "geometry"])
+    html = lg.to_offline_html(m, tmp_path / "map.html")
+    for raw in (XSS, "<script>alert('col')</script>", "<b>bold</b>"):
+        assert raw not in html, f"unescaped {raw!r} in the map HTML"
+    # escaped once by lillegeo; folium's JSON encoding writes '&' as \u0026 inside scripts
+    decoded = html.replace("\\u0026", "&")
+    assert "&lt;img src=x onerror=alert(1)&gt;" in decoded
+    assert "&lt;script&gt;alert(&#x27;col&#x27;)&lt;/script&gt;" in decoded
+
+
+def test_offline_html_has_no_remote_assets(demo):
+    ind = lg.compute_indicator(demo.units, "incidents", per="P21_POP")
+    m = lg.choropleth_map(demo.units, ind, overlay=demo.overlay, demo=True, assets="inline")
+    html = lg.to_offline_html(m)
+    assert not re.search(r"<(script|link)[^>]+(src|href)=[\"']https?://", html)
+    assert '"1.9.4"' in html  # Leaflet's version string, inlined from django-js-lib-leaflet
+    assert "Synthetic demo data" in html
+
+
+def test_app_assets_are_local(demo):
+    ind = lg.compute_indicator(demo.units, "incidents", per="P21_POP")
+    m = lg.choropleth_map(demo.units, ind, assets="app")
+    html = m.get_root().render()
+    srcs = re.findall(r"<(?:script|link)[^>]+(?:src|href)=\"([^\"]+)\"", html)
+    assert srcs and all(s.startswith("/app/static/vendor/leaflet/") for s in srcs), srcs
+
+
+def test_install_static_assets(tmp_path):
+    d = lg.install_static_assets(tmp_path)
+    assert (d / "leaflet.js").exists() and (d / "leaflet.css").exists() and (d / "images" / "layers.png").exists()
+
+
+def test_legend_counts_match_mapclassify(demo):
+    ind = lg.compute_indicator(demo.units, "incidents", per="P21_POP")
+    m = lg.choropleth_map(demo.units, ind, scheme="fisher_jenks", k=5)
+    html = m.get_root().render()
+    ref = mapclassify.FisherJenks(ind.values.dropna().to_numpy(), k=5)
+    legend = re.search(r'div\.innerHTML = ("(?:[^"\\]|\\.)*");\s*div\.setAttribute\("data-lillegeo", "legend"\)',
+                       html)
+    text = json.loads(legend.group(1))
+    counts = [int(x) for x in re.findall(r'<span class="n">(\d+)</span>', text)]
+    assert counts[:5] == ref.counts.tolist()
+    assert counts[5] == ind.n_withheld  # the withheld row
+    assert "Withheld (fewer than 11)" in text
+
+
+@pytest.mark.parametrize("scheme", ["quantiles", "fisher_jenks", "equal_interval", "natural_breaks"])
+def test_classify_schemes(scheme):
+    v = pd.Series(np.arange(1, 101, dtype=float))
+    c = lg.classify(v, scheme, 4)
+    assert c.k == 4 and c.counts.sum() == 100
+
+
+def test_classify_user_and_errors():
+    c = lg.classify(pd.Series([1.0, 5.0, 20.0]), "user", breaks=[2, 10])
+    assert c.bins.tolist() == [2.0, 10.0, 20.0]
+    with pytest.raises(ValueError, match="scheme 'user' needs breaks"):
+        lg.classify(pd.Series([1.0]), "user")
+    with pytest.raises(ValueError, match="scheme must be one of"):
+        lg.classify(pd.Series([1.0]), "jenks")
+    with pytest.raises(ValueError, match="no values to classify"):
+        lg.classify(pd.Series([np.nan]), "quantiles")
+
+
+def test_palettes_are_distinct():
+    for p in ("viridis", "YlGnBu", "YlOrRd", "PuBu", "Greys"):
+        cols = palette_colors(p, 5)
+        assert len(set(cols)) == 5
+    with pytest.raises(ValueError, match="palette must be one of"):
+        palette_colors("rainbow", 5)
+
+
+def test_display_geometry_keeps_shared_borders(demo):
+    units = demo.units
+    simple = display_geometry(units, tolerance=20).to_crs(2154)
+    arr = np.asarray(simple.values)
+    assert shapely.coverage_is_valid(arr)  # no gaps or overlaps opened between neighbours
+    assert shapely.get_num_coordinates(arr).sum() < shapely.get_num_coordinates(np.asarray(units.geometry.values)).sum()
+    assert abs(shapely.union_all(arr).area - units.union_all().area) / units.union_all().area < 0.01
+
+
+def test_map_errors(demo, grid_units):
+    ind = lg.compute_indicator(demo.units, "incidents")
+    with pytest.raises(ValueError, match="same index"):
+        lg.choropleth_map(demo.units.iloc[:10], ind)
+    with pytest.raises(TypeError, match="GeoDataFrame"):
+        lg.choropleth_map(pd.DataFrame(demo.units.drop(columns="geometry")), ind)
+
+
+def test_planar_units_map(grid_units):
+    units, _ = lg.read_units(grid_units.to_json().encode(), name="u.geojson", planar=True)
+    units["v"] = np.arange(len(units), dtype=float) * 20
+    m = lg.choropleth_map(units, lg.compute_indicator(units, "v"), assets="inline")
+    assert "L.CRS.Simple" in lg.to_offline_html(m)
