@@ -396,7 +396,11 @@ def choropleth_map(
         m = folium.Map(crs="Simple", tiles=None, prefer_canvas=True, control_scale=False, zoom_start=0,
                        location=[(b[1] + b[3]) / 2, (b[0] + b[2]) / 2])
     else:
-        m = folium.Map(tiles=None, prefer_canvas=True, control_scale=True, zoom_control=True)
+        b = gdf.total_bounds
+        span = max(b[2] - b[0], (b[3] - b[1]) * 1.6, 1e-4)
+        zoom = int(np.clip(np.floor(np.log2(360 * 800 / (256 * span))), 3, 17))
+        m = folium.Map(tiles=None, prefer_canvas=True, control_scale=True, zoom_control=True,
+                       location=[(b[1] + b[3]) / 2, (b[0] + b[2]) / 2], zoom_start=zoom)
     if tiles:
         folium.TileLayer(tiles, attr=esc(t("map.tiles_attr", lang)), name=esc(t("map.basemap", lang))).add_to(m)
     b = gdf.total_bounds

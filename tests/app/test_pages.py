@@ -1,0 +1,72 @@
+"""AppTest: every page runs on the demo, widgets driven by key, no exception, expected elements."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from ..conftest import ROOT
+
+TIMEOUT = 120
+
+
+def _app() -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    return at
+
+
+def test_app_opens_on_explore_with_the_demo():
+    at = _app().run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Explore"
+    assert any("Synthetic demo data" in w.value for w in at.warning)
+    assert at.selectbox(key="explore_column").value == "incidents"
+    assert at.selectbox(key="explore_per").value == "P21_POP"
+    assert any("withheld" in c.value for c in at.caption)
+
+
+def test_explore_widgets():
+    at = _app().run()
+    at.selectbox(key="explore_column").set_value("P21_POP_IMM").run()
+    at.selectbox(key="explore_scheme").set_value("fisher_jenks").run()
+    at.slider(key="explore_k").set_value(7).run()
+    at.selectbox(key="explore_palette").set_value("viridis").run()
+    at.radio(key="explore_smoothing").set_value("spatial_eb").run()
+    at.multiselect(key="explore_communes").set_value(["Lisle-Centre"]).run()
+    assert not at.exception, at.exception
+    table = at.dataframe[-1].value
+    assert len(table) == 81 and table["unit_id"].str.startswith("59901").all()
+
+
+def test_explore_user_breaks_and_bad_input():
+    at = _app().run()
+    at.selectbox(key="explore_scheme").set_value("user").run()
+    at.text_input(key="explore_breaks").set_value("10, 20, 50").run()
+    assert not at.exception
+    at.text_input(key="explore_breaks").set_value("ten").run()
+    assert not at.exception and at.error
+
+
+def test_french_labels():
+    at = _app().run()
+    at.selectbox(key="lang").set_value("fr").run()
+    assert not at.exception
+    assert at.title[0].value == "Explorer"
+    assert at.selectbox(key="explore_column").label == "Indicateur (effectif ou valeur)"
+
+
+def test_data_page_demo_reports():
+    at = _app()
+    at.switch_page("pages/1_Data.py").run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Data"
+    labels = [m.label for m in at.metric]
+    assert labels == ["Units matched", "Units without data", "Table rows with no unit"]
+    assert at.metric[0].value == "374 / 374"
+    preview = at.dataframe[-1].value
+    counts = preview[["P21_POP_IMM", "checks_2022"]].to_numpy(float)
+    assert not ((counts > 0) & (counts < 11)).any()  # small counts withheld in the preview
+    at.radio(key="data_source").set_value("upload").run()
+    at.button(key="data_load").click().run()
+    assert not at.exception
+    assert at.error[0].value == "Upload a contour file first."

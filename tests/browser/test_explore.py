@@ -1,0 +1,152 @@
+"""What a person sees: the Explore map drawn offline, the legend, escaped names, real files uploaded."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+
+import geopandas as gpd
+import pytest
+
+from ..conftest import MEL, needs_realdata
+from .conftest import ARTIFACTS
+
+pytestmark = pytest.mark.browser
+FOLIUM = 'iframe[title="streamlit_folium.st_folium"]'
+XSS = "<img src=x onerror=alert(1)>"
+
+
+def _map_frame(page, timeout=60_000):
+    page.frame_locator(FOLIUM).locator('[data-lillegeo="legend"]').wait_for(timeout=timeout)
+    return next(f for f in page.frames if "streamlit_folium" in f.url)
+
+
+def _drawn(frame) -> dict:
+    return frame.evaluate("""() => {
+        const ids = new Set(); let canvas = 0;
+        window.map.eachLayer(l => { if (l.feature && l.feature.properties && l.feature.properties.uid !== undefined)
+                                          ids.add(l.feature.properties.uid); });
+        const c = document.querySelector('.leaflet-overlay-pane canvas');
+        if (c) { const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+                 for (let i = 3; i < d.length; i += 4 * 97) if (d[i] > 0) canvas++; }
+        return {units: ids.size, painted: canvas, canvases: document.querySelectorAll('.leaflet-overlay-pane canvas').length};
+    }""")
+
+
+def _open_data_page(page, app_url) -> None:
+    # open the app at its root, as a person does, then follow the navigation
+    # (a deep link makes Streamlit probe /data/_stcore/* first, which logs 404s that are not ours)
+    page.goto(app_url)
+    page.get_by_role("link", name="1 · Data").click()
+    page.get_by_text("My own files").wait_for(timeout=30_000)
+
+
+def _hover_unit(page, frame, uid: str, click=False) -> None:
+    pt = frame.evaluate("""(uid) => { let p = null; window.map.eachLayer(l => {
+            if (!p && l.feature && l.feature.properties && l.feature.properties.uid === uid) {
+                const ll = l.getCenter ? l.getCenter() : l.getBounds().getCenter();
+                const c = window.map.latLngToContainerPoint(ll); p = [c.x, c.y]; } }); return p; }""", uid)
+    assert pt, f"unit {uid} not drawn"
+    box = page.locator(FOLIUM).bounding_box()
+    x, y = box["x"] + pt[0], box["y"] + pt[1]
+    page.mouse.move(x, y)
+    page.wait_for_timeout(400)
+    if click:
+        page.mouse.click(x, y)
+        page.wait_for_timeout(600)
+
+
+def test_explore_demo_offline(app_url, page):
+    page.goto(f"{app_url}/")
+    frame = _map_frame(page)
+    page.wait_for_timeout(1500)
+    drawn = _drawn(frame)
+    assert drawn["units"] == 374 and drawn["canvases"] == 1 and drawn["painted"] > 100, drawn
+    legend = frame.locator('[data-lillegeo="legend"]').inner_text()
+    assert "incidents per 1,000 P21_POP" in legend and "Withheld (fewer than 11)" in legend
+    assert "Synthetic demo data" in frame.locator('[data-lillegeo="demo"]').inner_text()
+    page.screenshot(path=str(ARTIFACTS / "explore.png"), full_page=True)
+    assert page.watch.remote == [], page.watch.remote
+    assert page.watch.errors == [], page.watch.errors
+
+
+def test_hostile_names_shown_literally(app_url, page, tmp_path, grid_units):
+    g = grid_units.copy()
+    g["P20_POP"] = [1000.0, 2000.0, 1500.0, 1200.0, 3000.0, 2500.0]
+    g["P20_POP_IMM"] = [100.0, 300.0, 70.0, 40.0, 600.0, 250.0]
+    path = tmp_path / "hostile.geojson"
+    g.to_crs(4326).to_file(path)
+    _open_data_page(page, app_url)
+    page.get_by_text("My own files").click()
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(path))
+    page.get_by_role("button", name="Load these files").click()
+    page.get_by_text("Loaded: hostile.geojson").wait_for(timeout=60_000)
+    page.get_by_role("link", name="2 · Explore").click()
+    frame = _map_frame(page)
+    page.wait_for_timeout(1000)
+    _hover_unit(page, frame, "593500000")
+    tip = frame.locator(".leaflet-tooltip").inner_text()
+    assert XSS in tip
+    _hover_unit(page, frame, "593500000", click=True)
+    assert frame.locator(".leaflet-tooltip img, .leaflet-popup img, .lillegeo-legend img").count() == 0
+    page.screenshot(path=str(ARTIFACTS / "hostile.png"), full_page=True)
+    assert page.watch.dialogs == []
+    assert page.watch.errors == [], page.watch.errors
+    assert page.watch.remote == [], page.watch.remote
+
+
+def test_offline_html_export_opens_with_no_network(page, tmp_path, grid_units):
+    from lillegeo.__main__ import main
+
+    src = tmp_path / "u.geojson"
+    g = grid_units.copy()
+    g["P"] = [100.0, 300.0, 70.0, 40.0, 600.0, 250.0]
+    g.to_file(src)
+    out = tmp_path / "map.html"
+    assert main(["map", "--units", str(src), "--column", "P", "--out", str(out)]) == 0
+    page.goto(out.as_uri())
+    page.locator('[data-lillegeo="legend"]').wait_for(timeout=20_000)
+    n = page.evaluate("""() => { let n = 0; for (const k of Object.keys(window)) if (k.startsWith('map_'))
+                        window[k].eachLayer(l => { if (l.feature) n++; }); return n; }""")
+    assert n == 6
+    # hover the hostile unit in the exported file too
+    pt = page.evaluate("""() => { let p = null; for (const k of Object.keys(window)) if (k.startsWith('map_'))
+            window[k].eachLayer(l => { if (!p && l.feature && l.feature.properties.uid === '593500000') {
+                const c = window[k].latLngToContainerPoint(l.getCenter()); p = [c.x, c.y]; } }); return p; }""")
+    page.mouse.move(pt[0], pt[1])
+    page.wait_for_timeout(300)
+    assert XSS in page.locator(".leaflet-tooltip").inner_text()
+    assert page.watch.remote == [] and page.watch.errors == [] and page.watch.dialogs == []
+
+
+@needs_realdata
+def test_real_lille_upload_and_map(app_url, page, tmp_path):
+    z = tmp_path / "MEL_IRIS.zip"
+    with zipfile.ZipFile(z, "w") as zf:
+        for ext in ("shp", "shx", "dbf", "prj"):
+            zf.write(MEL / f"MEL_IRIS.{ext}", f"MEL_IRIS.{ext}")
+    _open_data_page(page, app_url)
+    page.get_by_text("My own files").click()
+    inputs = page.locator('[data-testid="stFileUploaderDropzoneInput"]')
+    inputs.nth(0).set_input_files(str(z))
+    inputs.nth(1).set_input_files(str(MEL / "Lille_IRIS_pop_16.csv"))
+    page.get_by_role("button", name="Load these files").click()
+    page.get_by_text("Loaded: MEL_IRIS.zip").wait_for(timeout=90_000)
+    metrics = page.locator('[data-testid="stMetricValue"]').all_inner_texts()
+    assert metrics == ["110 / 509", "399", "0"], metrics
+    page.get_by_role("link", name="2 · Explore").click()
+    page.frame_locator(FOLIUM).locator('[data-lillegeo="legend"]').wait_for(timeout=60_000)
+    # choose P16_POP_IMM per P16_POP in the sidebar
+    for label, value in (("Indicator (count or value)", "P16_POP_IMM"), ("Per (denominator)", "P16_POP")):
+        box = page.locator('[data-testid="stSelectbox"]').filter(has_text=label)
+        box.locator("input").click()
+        box.locator("input").fill(value)
+        page.get_by_role("option", name=value, exact=True).click()
+        page.wait_for_timeout(1500)
+    frame = _map_frame(page)
+    page.wait_for_timeout(1500)
+    legend = frame.locator('[data-lillegeo="legend"]').inner_text()
+    assert "P16_POP_IMM per 1,000 P16_POP" in legend and "No data" in legend
+    assert _drawn(frame)["units"] == 509
+    page.screenshot(path=str(ARTIFACTS / "lille_real.png"), full_page=True)
+    assert page.watch.remote == [] and page.watch.errors == []
