@@ -58,9 +58,11 @@ def dataset_token() -> str:
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def indicator_for(token: str, _ds: Dataset, column: str, per: str | None, smoothing: str, threshold: int):
+def indicator_for(token: str, _ds: Dataset, column: str, per: str | None, smoothing: str, threshold: int,
+                  exclude_types: tuple[str, ...] = ()):
     """Indicator cached per dataset token and parameters (``_ds`` is not hashed)."""
-    return compute_indicator(_ds.units, column, per=per, smoothing=smoothing, threshold=threshold)
+    return compute_indicator(_ds.units, column, per=per, smoothing=smoothing, threshold=threshold,
+                             exclude_types=exclude_types)
 
 
 def unescape(value: str) -> str:

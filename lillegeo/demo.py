@@ -232,13 +232,14 @@ def generate_demo(config: DemoConfig | None = None) -> dict:
         ``units`` (GeoDataFrame, EPSG:2154, IGN 2024 column names),
         ``census`` (DataFrame, INSEE-style columns, ``ns`` markers as text),
         ``incidents`` and ``checks`` (DataFrames with longitude/latitude),
-        ``qpv`` (GeoDataFrame) and ``truth`` (dict).
+        ``qpv`` (GeoDataFrame), ``truth`` (dict) and ``incident_hotspot`` (planted
+        hotspot of each incident, -1 for background).
 
     Examples
     --------
     >>> demo = generate_demo(DemoConfig(n_cells=900, n_incidents=2000))
     >>> sorted(demo)
-    ['census', 'checks', 'incidents', 'qpv', 'truth', 'units']
+    ['census', 'checks', 'incident_hotspot', 'incidents', 'qpv', 'truth', 'units']
     """
     cfg = config or DemoConfig()
     rng = np.random.default_rng(cfg.seed)

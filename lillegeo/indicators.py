@@ -47,6 +47,18 @@ class Indicator:
     threshold: int = DEFAULT_THRESHOLD
     smoothing: str = "none"
     notes: list[str] = field(default_factory=list)
+    excluded: pd.Series | None = None
+
+    def __post_init__(self):
+        if self.excluded is None:
+            self.excluded = pd.Series(False, index=self.values.index)
+
+    def subset(self, mask: pd.Series) -> "Indicator":
+        """The indicator on the units where ``mask`` is True (e.g. a commune filter)."""
+        m = mask.reindex(self.values.index).fillna(False).astype(bool)
+        den = None if self.denominator is None else self.denominator[m]
+        return Indicator(self.values[m], self.raw[m], self.numerator[m], den, self.withheld[m], self.label,
+                         self.unit, self.threshold, self.smoothing, list(self.notes), self.excluded[m])
 
     @property
     def n_withheld(self) -> int:
@@ -54,8 +66,13 @@ class Indicator:
 
     @property
     def n_missing(self) -> int:
-        """Units with no value that are not withheld (no data)."""
-        return int((self.raw.isna() & ~self.withheld).sum())
+        """Units with no value that are neither withheld nor left out (no data)."""
+        return int((self.values.isna() & ~self.withheld & ~self.excluded).sum())
+
+    @property
+    def n_excluded(self) -> int:
+        """Units left out on purpose (e.g. activity and miscellaneous IRIS for rates per resident)."""
+        return int(self.excluded.sum())
 
     def frame(self, ids: pd.Series | None = None) -> pd.DataFrame:
         """The indicator as a table safe to show or export (withheld cells blank, flagged)."""
@@ -64,6 +81,8 @@ class Indicator:
         if self.denominator is not None:
             out["denominator"] = self.denominator.where(~self.withheld)
         out["withheld"] = self.withheld
+        if self.excluded.any():
+            out["left_out"] = self.excluded
         if ids is not None:
             out.insert(0, "unit_id", ids.to_numpy())
         return out
@@ -126,7 +145,7 @@ def compute_indicator(
     smoothing: Smoothing = "none",
     threshold: int = DEFAULT_THRESHOLD,
     weights=None,
-    min_denominator: float | None = None,
+    exclude_types: tuple[str, ...] = (),
 ) -> Indicator:
     """Turn a count column into an indicator with disclosure control.
 
@@ -149,8 +168,10 @@ def compute_indicator(
         below ``threshold``, are withheld.
     weights : libpysal.weights.W, optional
         Spatial weights for ``spatial_eb`` (default: queen contiguity).
-    min_denominator : float, optional
-        Also flag (withhold) rates whose denominator is below this (e.g. A/D units).
+    exclude_types : tuple of str
+        IRIS types (``unit_type``) whose rates are left out, e.g. ``("A", "D")``:
+        activity and miscellaneous IRIS have few residents, so rates per
+        resident there are meaningless.  Ignored for raw values.
 
     Returns
     -------
@@ -209,16 +230,17 @@ def compute_indicator(
                       "spatial_eb": "spatial empirical Bayes smoothing towards neighbours' rate "
                                     "(esda Spatial_Empirical_Bayes, queen contiguity)"}[smoothing])
     withheld = suppress(num, threshold=threshold) | (den.notna() & (den < threshold) & (den > 0))
-    if min_denominator is not None:
-        small = den.notna() & (den < min_denominator)
-        if small.any():
-            notes.append(f"{int(small.sum())} unit(s) with denominator under {min_denominator:g} withheld")
-        withheld = withheld | small
-    values = raw.where(~withheld)
+    excluded = pd.Series(False, index=units.index)
+    if exclude_types and "unit_type" in units.columns:
+        excluded = units["unit_type"].astype("string").isin(list(exclude_types)).fillna(False).astype(bool)
+        if excluded.any():
+            notes.append(f"{int(excluded.sum())} unit(s) of type {'/'.join(exclude_types)} left out: "
+                         "few residents, rates per resident are meaningless there")
+    values = raw.where(~withheld & ~excluded)
     mult = f"{multiplier:,.0f}"
     label = f"{column} per {mult} {per}" + ("" if smoothing == "none" else f" ({smoothing.replace('_', ' ')})")
     return Indicator(values, raw, num, den, withheld, label=label, unit=f"per {mult}", threshold=threshold,
-                     smoothing=smoothing, notes=notes)
+                     smoothing=smoothing, notes=notes, excluded=excluded)
 
 
 def aggregate_points(

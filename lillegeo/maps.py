@@ -44,6 +44,7 @@ PALETTES = ("viridis", "YlGnBu", "YlOrRd", "PuBu", "Greys")
 STATIC_URL = "/app/static/vendor/leaflet"
 WITHHELD_STYLE = {"fillColor": "#d9d9d9", "color": "#404040", "weight": 1.2, "dashArray": "4 3", "fillOpacity": 0.9}
 NODATA_STYLE = {"fillColor": "#ffffff", "color": "#9e9e9e", "weight": 0.6, "fillOpacity": 0.6}
+EXCLUDED_STYLE = {"fillColor": "#f2efe9", "color": "#8d6e63", "weight": 0.8, "dashArray": "1 3", "fillOpacity": 0.8}
 
 
 def esc(value: Any) -> str:
@@ -258,7 +259,8 @@ var {{ this.get_name() }} = L.control({position: {{ this.position|tojson }}});
 
 
 def legend_html(title: str, colors: list[str], labels: list[str], counts: list[int], *,
-                n_withheld: int, n_nodata: int, threshold: int, lang: str = "en", note: str = "") -> str:
+                n_withheld: int, n_nodata: int, threshold: int, lang: str = "en", note: str = "",
+                n_excluded: int = 0) -> str:
     """Legend as HTML, every piece of text escaped."""
     rows = [f"<h4>{esc(title)}</h4>"]
     for c, lab, n in zip(colors, labels, counts):
@@ -268,6 +270,10 @@ def legend_html(title: str, colors: list[str], labels: list[str], counts: list[i
         rows.append(f'<div class="row" data-role="withheld"><span class="sw" style="background:{WITHHELD_STYLE["fillColor"]};'
                     f'border:1.5px dashed #404040"></span><span>{esc(t("legend.withheld", lang, threshold=threshold))}'
                     f'</span><span class="n">{esc(n_withheld)}</span></div>')
+    if n_excluded:
+        rows.append(f'<div class="row" data-role="excluded"><span class="sw" style="background:{EXCLUDED_STYLE["fillColor"]};'
+                    f'border:1.5px dotted {EXCLUDED_STYLE["color"]}"></span><span>{esc(t("legend.excluded", lang))}'
+                    f'</span><span class="n">{esc(n_excluded)}</span></div>')
     if n_nodata:
         rows.append(f'<div class="row"><span class="sw" style="background:#fff;border-color:#9e9e9e"></span>'
                     f'<span>{esc(t("legend.nodata", lang))}</span><span class="n">{esc(n_nodata)}</span></div>')
@@ -295,7 +301,7 @@ def choropleth_map(
     assets: Literal["app", "inline"] = "app",
     tiles: str | None = None,
     tolerance: float = 5.0,
-    height: int = 620,
+    commune_borders: bool = True,
 ) -> folium.Map:
     """Build a choropleth of an indicator, offline and escaped.
 
@@ -325,6 +331,8 @@ def choropleth_map(
         basemap, so the map works with no network.
     tolerance : float
         Display simplification in metres.
+    commune_borders : bool
+        Draw commune outlines over the units (when there are several communes).
 
     Returns
     -------
@@ -349,8 +357,9 @@ def choropleth_map(
     withheld = indicator.withheld
     present = vals.notna()
     colors = palette_colors(palette, k)
-    cls_idx = pd.Series(-2, index=units.index)  # -2 no data, -1 withheld
+    cls_idx = pd.Series(-2, index=units.index)  # -2 no data, -1 withheld, -3 left out
     cls_idx[withheld] = -1
+    cls_idx[indicator.excluded & ~withheld] = -3
     labels: list[str] = []
     counts: list[int] = []
     if present.any():
@@ -370,6 +379,8 @@ def choropleth_map(
     def _value_text(i):
         if withheld.loc[i]:
             return t("map.withheld_value", lang, threshold=indicator.threshold)
+        if indicator.excluded.loc[i]:
+            return t("map.excluded_value", lang)
         v = vals.loc[i]
         return t("map.nodata_value", lang) if pd.isna(v) else _fmt(v, 2, lang)
 
@@ -412,6 +423,8 @@ def choropleth_map(
             return dict(WITHHELD_STYLE)
         if p["cls"] == -2:
             return dict(NODATA_STYLE)
+        if p["cls"] == -3:
+            return dict(EXCLUDED_STYLE)
         return {"fillColor": p["fill"], "color": "#333333", "weight": 0.5, "fillOpacity": 0.82}
 
     fields = ["name", "uid", "commune", "value"] + (["den"] if den is not None else [])
@@ -430,6 +443,12 @@ def choropleth_map(
         smooth_factor=0.5,
     )
     layer.add_to(m)
+
+    if commune_borders and "commune_id" in units.columns and units["commune_id"].nunique() > 1:
+        com = gpd.GeoDataFrame({"commune_id": units["commune_id"].to_numpy()}, geometry=geo.values, crs=geo.crs)
+        com = com.dissolve("commune_id").reset_index()[["geometry"]]
+        folium.GeoJson(com.to_json(drop_id=True), name=esc(t("map.communes", lang)), interactive=False,
+                       style_function=lambda f: {"fill": False, "color": "#1a1a1a", "weight": 1.6}).add_to(m)
 
     if overlay is not None and len(overlay):
         og = overlay.copy()
@@ -451,6 +470,7 @@ def choropleth_map(
     note_parts = list(indicator.notes)
     _Legend(legend_html(indicator.label, colors[: len(labels)], labels, counts, n_withheld=int(withheld.sum()),
                         n_nodata=n_nodata, threshold=indicator.threshold, lang=lang,
+                        n_excluded=int((cls_idx == -3).sum()),
                         note=f"{t('legend.scheme', lang)}: {t('scheme.' + scheme, lang)}"),
             position="bottomright").add_to(m)
     if title:

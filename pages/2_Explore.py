@@ -27,6 +27,7 @@ with st.sidebar:
     default_per = ds.population if (ds.population in per_opts and column in counts and column != ds.population) else ""
     per = st.selectbox(tr("explore.per"), per_opts, index=per_opts.index(default_per), key="explore_per",
                        format_func=lambda v: v or tr("explore.raw")) or None
+    exclude_ad = st.checkbox(tr("explore.exclude_ad"), value=True, key="explore_exclude_ad", disabled=per is None)
     smoothing = st.radio(tr("explore.smoothing"), ["none", "global_eb", "spatial_eb"], key="explore_smoothing",
                          format_func=lambda v: tr(f"smoothing.{v}"), disabled=per is None)
     scheme = st.selectbox(tr("explore.scheme"), list(SCHEMES), key="explore_scheme",
@@ -48,14 +49,13 @@ with st.sidebar:
                                disabled=ds.overlay is None)
 
 try:
-    ind = indicator_for(dataset_token(), ds, column, per, smoothing if per else "none", int(threshold))
+    ind = indicator_for(dataset_token(), ds, column, per, smoothing if per else "none", int(threshold),
+                        ("A", "D") if (per and exclude_ad) else ())
     units = ds.units
     if chosen:
         keep = units["commune_name"].astype(str).isin(chosen)
         units = units[keep]
-        ind = lg.Indicator(ind.values[keep], ind.raw[keep], ind.numerator[keep],
-                           None if ind.denominator is None else ind.denominator[keep], ind.withheld[keep],
-                           ind.label, ind.unit, ind.threshold, ind.smoothing, list(ind.notes))
+        ind = ind.subset(keep)
     m = lg.choropleth_map(units, ind, scheme=scheme, k=k, breaks=breaks, palette=palette,
                           overlay=ds.overlay if show_overlay else None,
                           overlay_name_col="unit_name", demo=ds.demo, lang=lang(), assets="app")

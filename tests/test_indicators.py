@@ -113,3 +113,16 @@ def test_suppress_frame_and_safe_table(demo):
     v = safe[counts].to_numpy(float)
     assert not ((v > 0) & (v < 11)).any()
     assert "DISP_MED21" not in counts  # an income is not a count
+
+
+def test_exclude_activity_units_and_subset():
+    df = pd.DataFrame({"n": [20.0, 30.0, 40.0], "pop": [1000.0, 50.0, 2000.0], "unit_type": ["H", "A", "D"]})
+    ind = lg.compute_indicator(df, "n", per="pop", exclude_types=("A", "D"))
+    assert ind.excluded.tolist() == [False, True, True]
+    assert ind.values.notna().tolist() == [True, False, False]
+    assert ind.n_excluded == 2 and ind.n_missing == 0
+    assert any("left out" in n for n in ind.notes)
+    sub = ind.subset(pd.Series([True, False, True]))
+    assert sub.values.index.tolist() == [0, 2] and sub.excluded.tolist() == [False, True]
+    raw = lg.compute_indicator(df, "n", exclude_types=("A", "D"))  # raw values are never left out
+    assert raw.n_excluded == 0

@@ -125,3 +125,10 @@ def test_planar_units_map(grid_units):
     units["v"] = np.arange(len(units), dtype=float) * 20
     m = lg.choropleth_map(units, lg.compute_indicator(units, "v"), assets="inline")
     assert "L.CRS.Simple" in lg.to_offline_html(m)
+
+
+def test_left_out_units_in_legend(demo):
+    ind = lg.compute_indicator(demo.units, "incidents", per="P21_POP", exclude_types=("A", "D"))
+    html = lg.choropleth_map(demo.units, ind).get_root().render()
+    assert "Left out: activity/misc. unit (few residents)" in html
+    assert ind.n_excluded == int(demo.units["unit_type"].isin(["A", "D"]).sum())

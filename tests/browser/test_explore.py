@@ -45,12 +45,15 @@ def _hover_unit(page, frame, uid: str, click=False) -> None:
     pt = frame.evaluate("""(uid) => { let p = null; window.map.eachLayer(l => {
             if (!p && l.feature && l.feature.properties && l.feature.properties.uid === uid) {
                 const ll = l.getCenter ? l.getCenter() : l.getBounds().getCenter();
-                const c = window.map.latLngToContainerPoint(ll); p = [c.x, c.y]; } }); return p; }""", uid)
+                const c = window.map.latLngToContainerPoint(ll);
+                const r = window.map.getContainer().getBoundingClientRect(); p = [r.left + c.x, r.top + c.y]; } });
+            return p; }""", uid)
     assert pt, f"unit {uid} not drawn"
     box = page.locator(FOLIUM).bounding_box()
     x, y = box["x"] + pt[0], box["y"] + pt[1]
     page.mouse.move(x, y)
-    page.wait_for_timeout(400)
+    page.mouse.move(x + 2, y + 2)
+    frame.locator(".leaflet-tooltip", has_text=uid).wait_for(timeout=10_000)
     if click:
         page.mouse.click(x, y)
         page.wait_for_timeout(600)
@@ -106,16 +109,24 @@ def test_offline_html_export_opens_with_no_network(page, tmp_path, grid_units):
     assert main(["map", "--units", str(src), "--column", "P", "--out", str(out)]) == 0
     page.goto(out.as_uri())
     page.locator('[data-lillegeo="legend"]').wait_for(timeout=20_000)
+    page.wait_for_timeout(1000)
     n = page.evaluate("""() => { let n = 0; for (const k of Object.keys(window)) if (k.startsWith('map_'))
                         window[k].eachLayer(l => { if (l.feature) n++; }); return n; }""")
     assert n == 6
     # hover the hostile unit in the exported file too
     pt = page.evaluate("""() => { let p = null; for (const k of Object.keys(window)) if (k.startsWith('map_'))
             window[k].eachLayer(l => { if (!p && l.feature && l.feature.properties.uid === '593500000') {
-                const c = window[k].latLngToContainerPoint(l.getCenter()); p = [c.x, c.y]; } }); return p; }""")
+                const c = window[k].latLngToContainerPoint(l.getCenter());
+                const r = window[k].getContainer().getBoundingClientRect(); p = [r.left + c.x, r.top + c.y]; } });
+            return p; }""")
     page.mouse.move(pt[0], pt[1])
-    page.wait_for_timeout(300)
+    page.mouse.move(pt[0] + 2, pt[1] + 2)
+    page.locator(".leaflet-tooltip", has_text="593500000").wait_for(timeout=10_000)
     assert XSS in page.locator(".leaflet-tooltip").inner_text()
+    page.mouse.click(pt[0] + 2, pt[1] + 2)
+    page.locator(".leaflet-popup-content").wait_for(timeout=10_000)
+    assert XSS in page.locator(".leaflet-popup-content").inner_text()  # the full record, escaped
+    assert page.locator(".leaflet-popup img, .leaflet-tooltip img").count() == 0
     assert page.watch.remote == [] and page.watch.errors == [] and page.watch.dialogs == []
 
 
