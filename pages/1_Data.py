@@ -14,6 +14,9 @@ from lillegeo.sources import STD, SchemaError, suggest_unit_mapping
 st.title(tr("data.title"))
 st.markdown(tr("data.question"))
 
+if "data_flash" in st.session_state:
+    st.success(st.session_state.pop("data_flash"))
+
 source = st.radio(tr("data.source"), ["demo", "upload"], horizontal=True, key="data_source",
                   format_func=lambda v: tr("data.use_demo") if v == "demo" else tr("data.use_upload"))
 
@@ -38,6 +41,8 @@ if source == "demo":
     if st.button(tr("data.use_demo"), key="data_use_demo", type="primary"):
         set_dataset(demo_dataset(), b"demo")
         st.session_state["dataset_token"] = "demo"
+        st.session_state["data_flash"] = tr("data.loaded", name=tr("demo.name"))
+        st.rerun()
 else:
     c1, c2 = st.columns(2)
     with c1:
@@ -115,7 +120,9 @@ else:
                 token = udata + (table_file.getvalue() if table_file else b"") + (
                     points_file.getvalue() if points_file else b"")
                 set_dataset(ds, token)
-                st.success(tr("data.loaded", name=uname))
+                # rerun so that the shared sidebar shows the new data; the message survives the rerun
+                st.session_state["data_flash"] = tr("data.loaded", name=uname)
+                st.rerun()
             except (ValueError, TypeError) as exc:
                 st.error(str(exc))
                 st.info(tr("data.kept_previous"))

@@ -99,9 +99,23 @@ class Watch:
 
 
 @pytest.fixture()
-def page(browser):
+def page(browser, request):
     ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
     pg = ctx.new_page()
     pg.watch = Watch(pg)
     yield pg
+    rep = getattr(request.node, "rep_call", None)
+    if rep is not None and rep.failed:  # keep what the person would have seen
+        try:
+            pg.screenshot(path=str(ARTIFACTS / f"FAILED-{request.node.name}.png"), full_page=True)
+        except Exception:  # noqa: BLE001
+            pass
     ctx.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    rep = outcome.get_result()
+    if rep.when == "call":
+        item.rep_call = rep

@@ -143,6 +143,7 @@ def test_real_lille_upload_and_map(app_url, page, tmp_path):
     inputs.nth(1).set_input_files(str(MEL / "Lille_IRIS_pop_16.csv"))
     page.get_by_role("button", name="Load these files").click()
     page.get_by_text("Loaded: MEL_IRIS.zip").wait_for(timeout=90_000)
+    page.get_by_text("110 / 509").wait_for(timeout=60_000)  # the rerun after loading has finished
     metrics = page.locator('[data-testid="stMetricValue"]').all_inner_texts()
     assert metrics == ["110 / 509", "399", "0"], metrics
     page.get_by_role("link", name="2 · Explore").click()
@@ -161,3 +162,20 @@ def test_real_lille_upload_and_map(app_url, page, tmp_path):
     assert _drawn(frame)["units"] == 509
     page.screenshot(path=str(ARTIFACTS / "lille_real.png"), full_page=True)
     assert page.watch.remote == [] and page.watch.errors == []
+
+
+@needs_realdata
+def test_unknown_schema_mapped_by_hand(app_url, page):
+    zonecore = MEL.parent / "zonecore-iris-mel-subset" / "iris_lille.geojson"
+    _open_data_page(page, app_url)
+    page.get_by_text("My own files").click()
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(zonecore))
+    page.get_by_text("The columns match no known IRIS schema").wait_for(timeout=30_000)
+    # the suggested mapping is pre-filled; check it, then load
+    boxes = page.locator('[data-testid="stExpander"] [data-testid="stSelectbox"]')
+    vals = [boxes.nth(i).locator("input").input_value() or boxes.nth(i).inner_text() for i in range(3)]
+    assert "iris_code" in vals[0] and "code_insee" in vals[2], vals
+    page.get_by_role("button", name="Load these files").click()
+    page.get_by_text("Loaded: iris_lille.geojson").wait_for(timeout=60_000)
+    page.get_by_text("281 units in 16 communes").wait_for(timeout=60_000)  # the sidebar shows the new data
+    assert page.watch.errors == [] and page.watch.remote == []
