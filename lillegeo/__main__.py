@@ -35,6 +35,8 @@ def _print_report(rep, stream=sys.stderr) -> None:
 
 
 def cmd_join(args) -> int:
+    import geopandas as gpd
+
     from .join import join_table
     from .sources import read_table
 
@@ -43,6 +45,12 @@ def cmd_join(args) -> int:
     for r in (urep, trep):
         _print_report(r)
     joined, jrep = join_table(units, table)
+    withheld = 0
+    if args.threshold > 0:
+        from .indicators import count_columns, suppress_frame
+
+        safe, withheld = suppress_frame(joined, threshold=args.threshold, columns=count_columns(joined))
+        joined = gpd.GeoDataFrame(safe, geometry=joined.geometry.values, crs=joined.crs)
     out = Path(args.out)
     ext = out.suffix.lower()
     if ext == ".csv":
@@ -59,6 +67,7 @@ def cmd_join(args) -> int:
         print(f"hint: {h}", file=sys.stderr)
     summary = jrep.summary()
     summary["communes"] = int(units["commune_id"].nunique())
+    summary["withheld_cells"] = withheld
     summary["out"] = str(out)
     print(f"units: {jrep.n_units} in {summary['communes']} communes; matched: {jrep.matched}; "
           f"units without data: {len(jrep.units_without_data)}; table rows with no unit: {len(jrep.unmatched_rows)}")
@@ -84,7 +93,7 @@ def cmd_map(args) -> int:
     ind = compute_indicator(data, args.column, per=args.per, smoothing=args.smoothing, threshold=args.threshold)
     m = choropleth_map(data, ind, scheme=args.scheme, k=args.k, breaks=breaks, palette=args.palette,
                        title=args.title, lang=args.lang, assets="inline", demo=args.demo,
-                       record_columns=[c for c in data.columns if c != "geometry"][:60])
+                       record_columns=[c for c in data.columns if c != "geometry"][:80])
     to_offline_html(m, args.out)
     print(json.dumps({"out": args.out, "units": len(data), "withheld": ind.n_withheld,
                       "no_data": ind.n_missing, "indicator": ind.label}, ensure_ascii=False))
@@ -111,6 +120,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_units_args(j)
     j.add_argument("--table", required=True, help="indicator table: .csv, .xlsx or .zip")
     j.add_argument("--key", help="code column of the table (detected when omitted)")
+    j.add_argument("--threshold", type=int, default=11,
+                   help="withhold census counts from 1 to THRESHOLD-1 in the output (default 11; 0 keeps all)")
     j.add_argument("--out", required=True, help="output .gpkg, .geojson or .csv")
     j.set_defaults(func=cmd_join)
 

@@ -26,7 +26,7 @@ from branca.element import Element, MacroElement
 from jinja2 import Template
 
 from .i18n import t
-from .indicators import Indicator
+from .indicators import Indicator, count_columns, suppress, suppress_frame
 
 __all__ = [
     "esc", "classify", "SCHEMES", "PALETTES", "palette_colors", "display_geometry", "choropleth_map",
@@ -295,6 +295,7 @@ def choropleth_map(
     overlay_label: str | None = None,
     overlay_name_col: str | None = None,
     record_columns: list[str] | None = None,
+    count_cols: list[str] | None = None,
     title: str | None = None,
     demo: bool = False,
     lang: str = "en",
@@ -318,7 +319,11 @@ def choropleth_map(
     overlay : GeoDataFrame, optional
         A polygon overlay (e.g. priority neighbourhoods), drawn as outlines.
     record_columns : list of str, optional
-        Columns shown in the click popup (default: the standard columns).
+        Columns shown in the click popup (default: none beyond the tooltip).
+        Small counts in them are withheld like the indicator's.
+    count_cols : list of str, optional
+        Extra columns to treat as counts of persons or events (census
+        ``P…``/``C…`` columns and the indicator's numerator are detected).
     title : str, optional
     demo : bool
         Add the "synthetic demo data" mark.
@@ -394,9 +399,18 @@ def choropleth_map(
     rec_cols = record_columns if record_columns is not None else []
     rec_cols = [c for c in rec_cols if c in units.columns and c != "geometry"]
     rec_keys = [f"r{j}" for j in range(len(rec_cols))]
-    for key, col in zip(rec_keys, rec_cols):
-        s = units[col]
-        props[key] = [esc(_fmt(v, 2, lang) if isinstance(v, (float, np.floating)) else v) for v in s]
+    if rec_cols:
+        counts = count_columns(units, [str(indicator.numerator.name)] + list(count_cols or []))
+        safe, _ = suppress_frame(units[rec_cols], threshold=indicator.threshold,
+                                 columns=[c for c in rec_cols if c in counts])
+        masked = {c: suppress(units[c], threshold=indicator.threshold) for c in rec_cols if c in counts}
+        hidden = t("map.withheld_value", lang, threshold=indicator.threshold)
+        for key, col in zip(rec_keys, rec_cols):
+            vals_c = safe[col]
+            mask = masked.get(col)
+            props[key] = [esc(hidden if (mask is not None and mask.iloc[j]) else
+                              (_fmt(v, 2, lang) if isinstance(v, (float, np.floating)) else v))
+                          for j, v in enumerate(vals_c)]
     fill = [colors[ci] if ci >= 0 else None for ci in cls_idx]
     props["cls"] = cls_idx.astype(int)
     props["fill"] = fill

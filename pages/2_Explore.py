@@ -87,7 +87,9 @@ with right:
     table = ind.frame(units["unit_id"])
     table.insert(1, "unit_name", units["unit_name"].to_numpy())
     st.dataframe(table, hide_index=True, width="stretch", key="explore_table", height=300)
-    st.download_button(tr("explore.download"), table.to_csv(index=False), file_name="indicator.csv",
+    export = table.assign(data=tr("demo.badge")) if ds.demo else table
+    st.download_button(tr("explore.download"), export.to_csv(index=False),
+                       file_name="synthetic_demo_indicator.csv" if ds.demo else "indicator.csv",
                        mime="text/csv", key="explore_dl_csv")
 
     def _offline_map() -> str:
@@ -96,5 +98,6 @@ with right:
                                    demo=ds.demo, lang=lang(), assets="inline", title=ind.label)
         return lg.to_offline_html(export)
 
-    st.download_button(tr("explore.download_map"), _offline_map, file_name="map.html", mime="text/html",
+    st.download_button(tr("explore.download_map"), _offline_map,
+                       file_name="synthetic_demo_map.html" if ds.demo else "map.html", mime="text/html",
                        key="explore_dl_map", on_click="ignore")

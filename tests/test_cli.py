@@ -105,3 +105,16 @@ def test_real_map_of_immigrant_share(tmp_path, capsys):
     assert rc == 0
     s = _last_json(capsys.readouterr().out)
     assert s["units"] == 509 and s["no_data"] + s["withheld"] >= 399
+
+
+def test_join_export_withholds_small_counts(tmp_path, capsys):
+    rc = main(["join", "--units", str(DEMO_DIR / "units.geojson"), "--table", str(DEMO_DIR / "census.csv"),
+               "--out", str(tmp_path / "j.csv")])
+    assert rc == 0
+    s = _last_json(capsys.readouterr().out)
+    out = pd.read_csv(tmp_path / "j.csv")
+    v = out["P21_POP_IMM"].to_numpy(float)
+    assert not ((v > 0) & (v < 11)).any() and s["withheld_cells"] > 0
+    rc = main(["join", "--units", str(DEMO_DIR / "units.geojson"), "--table", str(DEMO_DIR / "census.csv"),
+               "--threshold", "0", "--out", str(tmp_path / "raw.csv")])
+    assert _last_json(capsys.readouterr().out)["withheld_cells"] == 0

@@ -132,3 +132,22 @@ def test_left_out_units_in_legend(demo):
     html = lg.choropleth_map(demo.units, ind).get_root().render()
     assert "Left out: activity/misc. unit (few residents)" in html
     assert ind.n_excluded == int(demo.units["unit_type"].isin(["A", "D"]).sum())
+
+
+def _features(m):
+    import folium
+
+    layer = next(c for c in m._children.values() if isinstance(c, folium.GeoJson))
+    return {f["properties"]["uid"]: f["properties"] for f in layer.data["features"]}
+
+
+def test_popup_record_withholds_small_counts(grid_units):
+    units = _hostile_units(grid_units)
+    ind = lg.compute_indicator(units, "P20_POP_IMM", per="P20_POP")
+    cols = ["unit_id", "P20_POP", "P20_POP_IMM"]
+    feats = _features(lg.choropleth_map(units, ind, record_columns=cols))
+    # unit 593500100 has 7 immigrants and unit 593500101 has 1 and a population of 5: withheld in the popup too
+    assert feats["593500100"]["r2"] == "withheld (fewer than 11)"
+    assert feats["593500101"]["r1"] == "withheld (fewer than 11)"
+    assert feats["593500001"]["r2"] == "300.00"
+    assert feats["593500100"]["value"] == "withheld (fewer than 11)"
