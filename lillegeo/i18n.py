@@ -12,7 +12,7 @@ STRINGS: dict[str, dict[str, str]] = {
                   "fr": "lillegeo : analyse à l'IRIS pour la gouvernance locale"},
     "app.language": {"en": "Language", "fr": "Langue"},
     "app.data_status": {"en": "Data loaded", "fr": "Données chargées"},
-    "app.units": {"en": "{n} units in {c} communes", "fr": "{n} unités dans {c} communes"},
+    "app.units": {"en": "{n} units in {c} commune(s)", "fr": "{n} unités dans {c} commune(s)"},
     "app.no_data": {"en": "No data loaded yet: the demo is used.", "fr": "Aucune donnée chargée : la démo est utilisée."},
     "nav.data": {"en": "1 · Data", "fr": "1 · Données"},
     "nav.explore": {"en": "2 · Explore", "fr": "2 · Explorer"},

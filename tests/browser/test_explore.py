@@ -177,5 +177,5 @@ def test_unknown_schema_mapped_by_hand(app_url, page):
     assert "iris_code" in vals[0] and "code_insee" in vals[2], vals
     page.get_by_role("button", name="Load these files").click()
     page.get_by_text("Loaded: iris_lille.geojson").wait_for(timeout=60_000)
-    page.get_by_text("281 units in 16 communes").wait_for(timeout=60_000)  # the sidebar shows the new data
+    page.get_by_text("281 units in 16 commune(s)").wait_for(timeout=60_000)  # the sidebar shows the new data
     assert page.watch.errors == [] and page.watch.remote == []
