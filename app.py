@@ -20,5 +20,7 @@ with st.sidebar:
 pages = [
     st.Page("pages/1_Data.py", title=tr("nav.data"), icon=":material/database:", url_path="data"),
     st.Page("pages/2_Explore.py", title=tr("nav.explore"), icon=":material/map:", url_path="explore", default=True),
+    st.Page("pages/3_Hotspots.py", title=tr("nav.hotspots"), icon=":material/local_fire_department:",
+            url_path="hotspots"),
 ]
 st.navigation(pages).run()

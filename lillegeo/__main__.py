@@ -100,6 +100,72 @@ def cmd_map(args) -> int:
     return 0
 
 
+def _units_with_table(args):
+    from .join import join_table
+    from .sources import read_table
+
+    units, urep = _load_units(args)
+    _print_report(urep)
+    if not args.table:
+        return units
+    table, trep = read_table(args.table, key=args.key)
+    _print_report(trep)
+    joined, jrep = join_table(units, table)
+    print(f"join: {jrep.matched} of {jrep.n_units} units matched", file=sys.stderr)
+    return joined
+
+
+def cmd_hotspots(args) -> int:
+    from .hotspots import indicator_hotspots
+
+    data = _units_with_table(args)
+    types = tuple(x.strip().upper() for x in args.exclude_types.split(",") if x.strip()) if args.exclude_types else ()
+    ind, res, table = indicator_hotspots(
+        data, args.value, per=args.per, exclude_types=types, threshold=args.threshold,
+        method=args.method, weights=args.weights, permutations=args.permutations, alpha=args.alpha,
+        correction="fdr" if args.fdr else ("bonferroni" if args.bonferroni else "none"), seed=args.seed)
+    table.to_csv(args.out, index=False, lineterminator="\n", float_format="%.10g")
+    summary = res.summary()
+    summary["value"] = ind.label
+    summary["islands_list"] = res.islands
+    summary["out"] = args.out
+    print(f"{res.method}: {summary['n']} units; global Moran's I = {res.moran_i:.4f} "
+          f"(pseudo p = {res.moran_p:.4f}, {res.permutations} permutations, seed {res.seed})")
+    print(json.dumps(summary, ensure_ascii=False))
+    return 0
+
+
+def cmd_clusters(args) -> int:
+    import numpy as np
+    import pandas as pd
+
+    from .hotspots import point_clusters
+    from .sources import read_points
+
+    pts, rep = read_points(args.points, x=args.x, y=args.y, crs=args.crs, planar=args.planar)
+    _print_report(rep)
+    pc = point_clusters(pts, algorithm=args.algorithm, eps_m=args.eps_m, min_samples=args.min_samples, seed=args.seed)
+    n_in = pts.attrs.get("n_input", len(pts))
+    labels = pd.Series(pd.NA, index=range(n_in), dtype="Int64")
+    labels.iloc[pts.attrs.get("source_rows", np.arange(len(pts)))] = pc.labels
+    ids = None
+    if "id" in pts.columns:
+        ids = pd.Series(pd.NA, index=range(n_in), dtype="string")
+        ids.iloc[pts.attrs.get("source_rows", np.arange(len(pts)))] = pts["id"].astype("string").to_numpy()
+    out = pd.DataFrame({"point_id": ids if ids is not None else pd.Series(range(n_in)), "label": labels})
+    out["point_id"] = out["point_id"].fillna(pd.Series(range(n_in)).astype("string"))
+    out.to_csv(args.out, index=False, lineterminator="\n")
+    if args.clusters_out:
+        pc.table.to_csv(args.clusters_out, index=False, lineterminator="\n")
+    summary = pc.summary()
+    summary["n_input"] = n_in
+    summary["rejected"] = n_in - len(pts)
+    summary["out"] = args.out
+    print(f"{pc.algorithm}: {pc.n_clusters} clusters, {pc.n_noise} noise points of {pc.n_points}")
+    print(json.dumps(summary, ensure_ascii=False))
+    return 0
+
+
 def cmd_demo(args) -> int:
     from .demo import DemoConfig, write_demo
 
@@ -142,6 +208,40 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--demo", action="store_true", help="mark the map as synthetic demo data")
     m.add_argument("--out", required=True, help="output .html")
     m.set_defaults(func=cmd_map)
+
+    h = sub.add_parser("hotspots", help="area hot and cold spots (Gi* or local Moran) of an indicator")
+    _add_units_args(h)
+    h.add_argument("--table", help="indicator table to join first")
+    h.add_argument("--key", help="code column of the table")
+    h.add_argument("--value", required=True, help="count or value column")
+    h.add_argument("--per", help="denominator column: the value becomes a rate per 1,000")
+    h.add_argument("--exclude-types", help="IRIS types left out of rates, e.g. A,D")
+    h.add_argument("--method", default="gi_star", choices=["gi_star", "local_moran"])
+    h.add_argument("--weights", default="queen", help="queen, rook, knn:K or distance:METRES")
+    h.add_argument("--permutations", type=int, default=999)
+    h.add_argument("--alpha", type=float, default=0.05)
+    mc = h.add_mutually_exclusive_group()
+    mc.add_argument("--fdr", action="store_true", help="false discovery rate correction (esda.fdr)")
+    mc.add_argument("--bonferroni", action="store_true", help="Bonferroni correction (alpha / n)")
+    h.add_argument("--seed", type=int, default=0)
+    h.add_argument("--threshold", type=int, default=11, help="withhold values computed from counts below this")
+    h.add_argument("--out", required=True, help="output .csv, one row per unit")
+    h.set_defaults(func=cmd_hotspots)
+
+    c = sub.add_parser("clusters", help="density clusters of points (DBSCAN, HDBSCAN, OPTICS) in metres")
+    c.add_argument("--points", required=True, help="points: .csv, .geojson or .gpkg")
+    c.add_argument("--x", help="x / longitude column of a CSV")
+    c.add_argument("--y", help="y / latitude column of a CSV")
+    gc = c.add_mutually_exclusive_group()
+    gc.add_argument("--crs", help="CRS of the coordinates, e.g. EPSG:2154")
+    gc.add_argument("--planar", action="store_true", help="planar metres: do not reproject")
+    c.add_argument("--algorithm", default="dbscan", choices=["dbscan", "hdbscan", "optics"])
+    c.add_argument("--eps-m", type=float, default=150.0, help="search radius in metres")
+    c.add_argument("--min-samples", type=int, default=30, help="minimum incidents per cluster")
+    c.add_argument("--seed", type=int, default=0)
+    c.add_argument("--clusters-out", help="optional .csv with one row per cluster")
+    c.add_argument("--out", required=True, help="output .csv, one row per input point (point_id,label)")
+    c.set_defaults(func=cmd_clusters)
 
     d = sub.add_parser("demo", help="regenerate the synthetic demo data")
     d.add_argument("--out", default="geodata/demo")

@@ -67,3 +67,61 @@ def indicator_for(token: str, _ds: Dataset, column: str, per: str | None, smooth
 
 def unescape(value: str) -> str:
     return html.unescape(value or "")
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def area_hotspots_for(token: str, _ds: Dataset, column: str, per: str | None, exclude_types: tuple, threshold: int,
+                      method: str, weights: str, permutations: int, alpha: float, correction: str, seed: int):
+    from .hotspots import indicator_hotspots
+
+    return indicator_hotspots(_ds.units, column, per=per, exclude_types=exclude_types, threshold=threshold,
+                              method=method, weights=weights, permutations=permutations, alpha=alpha,
+                              correction=correction, seed=seed)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def sensitivity_for(token: str, _ds: Dataset, column: str, per: str | None, exclude_types: tuple, threshold: int,
+                    method: str, weights: str, permutations: int, alpha: float, correction: str, seed: int):
+    from .hotspots import sensitivity
+
+    ind = compute_indicator(_ds.units, column, per=per, exclude_types=exclude_types, threshold=threshold)
+    return sensitivity(_ds.units, ind.raw.where(~ind.excluded), method=method, weights=weights,
+                       permutations=permutations, alpha=alpha, correction=correction, seed=seed)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def clusters_for(token: str, _ds: Dataset, layer: str, categories: tuple, years: tuple, algorithm: str,
+                 eps_m: float, min_samples: int, seed: int):
+    from .hotspots import filter_points, point_clusters
+
+    pts = _ds.points[layer]
+    pts = filter_points(pts, categories=list(categories) or None)
+    if years and "date" in pts.columns:
+        pts = pts[pts["date"].dt.year.isin(years)]
+    return point_clusters(pts, algorithm=algorithm, eps_m=eps_m, min_samples=min_samples, seed=seed), len(pts)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def heat_for(token: str, _ds: Dataset, layer: str, categories: tuple, years: tuple, bandwidth_m: float, cell_m: float):
+    from .hotspots import filter_points, heat_surface
+
+    pts = filter_points(_ds.points[layer], categories=list(categories) or None)
+    if years and "date" in pts.columns:
+        pts = pts[pts["date"].dt.year.isin(years)]
+    return heat_surface(pts, bandwidth_m=bandwidth_m, cell_m=cell_m, bounds=tuple(_ds.units.total_bounds))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def typology_for(token: str, _ds: Dataset, columns: tuple, k: int, method: str, seed: int):
+    from .hotspots import typology
+
+    return typology(_ds.units, list(columns), k=k, method=method, seed=seed, population=_ds.population)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def evaluation_for(token: str, _ds: Dataset, layer: str, period1: tuple, period2: tuple, eps_m: float,
+                   min_samples: int, weights: str, alpha: float, seed: int):
+    from .hotspots import compare_methods
+
+    return compare_methods(_ds.units, _ds.points[layer], period1=period1, period2=period2, eps_m=eps_m,
+                           min_samples=min_samples, weights=weights, alpha=alpha, seed=seed)

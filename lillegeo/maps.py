@@ -30,6 +30,7 @@ from .indicators import Indicator, count_columns, suppress, suppress_frame
 
 __all__ = [
     "esc", "classify", "SCHEMES", "PALETTES", "palette_colors", "display_geometry", "choropleth_map",
+    "categorical_map",
     "install_static_assets", "to_offline_html", "leaflet_dir", "STATIC_URL", "WITHHELD_STYLE", "NODATA_STYLE",
 ]
 
@@ -416,20 +417,7 @@ def choropleth_map(
     props["fill"] = fill
     gdf = gpd.GeoDataFrame(props, geometry=geo.values, crs=geo.crs)
 
-    if planar:
-        b = gdf.total_bounds
-        m = folium.Map(crs="Simple", tiles=None, prefer_canvas=True, control_scale=False, zoom_start=0,
-                       location=[(b[1] + b[3]) / 2, (b[0] + b[2]) / 2])
-    else:
-        b = gdf.total_bounds
-        span = max(b[2] - b[0], (b[3] - b[1]) * 1.6, 1e-4)
-        zoom = int(np.clip(np.floor(np.log2(360 * 800 / (256 * span))), 3, 17))
-        m = folium.Map(tiles=None, prefer_canvas=True, control_scale=True, zoom_control=True,
-                       location=[(b[1] + b[3]) / 2, (b[0] + b[2]) / 2], zoom_start=zoom)
-    if tiles:
-        folium.TileLayer(tiles, attr=esc(t("map.tiles_attr", lang)), name=esc(t("map.basemap", lang))).add_to(m)
-    b = gdf.total_bounds
-    m.fit_bounds([[b[1], b[0]], [b[3], b[2]]])
+    m = _new_map(gdf, tiles=tiles, lang=lang)
 
     def style(feature):
         p = feature["properties"]
@@ -458,42 +446,204 @@ def choropleth_map(
     )
     layer.add_to(m)
 
-    if commune_borders and "commune_id" in units.columns and units["commune_id"].nunique() > 1:
-        com = gpd.GeoDataFrame({"commune_id": units["commune_id"].to_numpy()}, geometry=geo.values, crs=geo.crs)
-        com = com.dissolve("commune_id").reset_index()[["geometry"]]
-        folium.GeoJson(com.to_json(drop_id=True), name=esc(t("map.communes", lang)), interactive=False,
-                       style_function=lambda f: {"fill": False, "color": "#1a1a1a", "weight": 1.6}).add_to(m)
+    if commune_borders:
+        _add_commune_borders(m, units, geo, lang)
 
-    if overlay is not None and len(overlay):
-        og = overlay.copy()
-        if og.crs is not None and not planar:
-            og = og.to_crs(4326)
-        namecol = next((c for c in (overlay_name_col, "unit_name") if c and c in og.columns), None)
-        labels_s = og[namecol].map(esc) if namecol else pd.Series("", index=og.index)
-        og = gpd.GeoDataFrame({"label": labels_s.to_numpy()}, geometry=og.geometry.values, crs=og.crs)
-        fg = folium.FeatureGroup(name=esc(overlay_label or t("map.overlay", lang)), show=True)
-        folium.GeoJson(
-            og.to_json(drop_id=True),
-            style_function=lambda f: {"fill": False, "color": "#c2185b", "weight": 2.5, "dashArray": "6 4"},
-            tooltip=folium.GeoJsonTooltip(fields=["label"], aliases=[esc(overlay_label or t("map.overlay", lang))]),
-            interactive=True,
-        ).add_to(fg)
-        fg.add_to(m)
-        folium.LayerControl(collapsed=False).add_to(m)
+    _add_overlay(m, overlay, overlay_label, overlay_name_col, planar, lang)
 
-    note_parts = list(indicator.notes)
     _Legend(legend_html(indicator.label, colors[: len(labels)], labels, counts, n_withheld=int(withheld.sum()),
                         n_nodata=n_nodata, threshold=indicator.threshold, lang=lang,
                         n_excluded=int((cls_idx == -3).sum()),
                         note=f"{t('legend.scheme', lang)}: {t('scheme.' + scheme, lang)}"),
             position="bottomright").add_to(m)
+    return _finish(m, title=title, demo=demo, lang=lang, assets=assets)
+
+
+def _new_map(gdf: gpd.GeoDataFrame, *, tiles: str | None, lang: str) -> folium.Map:
+    """An empty canvas-rendered map fitted to ``gdf`` (EPSG:4326, or planar with a plain grid)."""
+    b = gdf.total_bounds
+    if gdf.crs is None:
+        m = folium.Map(crs="Simple", tiles=None, prefer_canvas=True, control_scale=False, zoom_start=0,
+                       location=[(b[1] + b[3]) / 2, (b[0] + b[2]) / 2])
+    else:
+        span = max(b[2] - b[0], (b[3] - b[1]) * 1.6, 1e-4)
+        zoom = int(np.clip(np.floor(np.log2(360 * 800 / (256 * span))), 3, 17))
+        m = folium.Map(tiles=None, prefer_canvas=True, control_scale=True, zoom_control=True,
+                       location=[(b[1] + b[3]) / 2, (b[0] + b[2]) / 2], zoom_start=zoom)
+    if tiles:
+        folium.TileLayer(tiles, attr=esc(t("map.tiles_attr", lang)), name=esc(t("map.basemap", lang))).add_to(m)
+    m.fit_bounds([[b[1], b[0]], [b[3], b[2]]])
+    return m
+
+
+def _add_commune_borders(m: folium.Map, units: gpd.GeoDataFrame, geo: gpd.GeoSeries, lang: str) -> None:
+    if "commune_id" not in units.columns or units["commune_id"].nunique() < 2:
+        return
+    com = gpd.GeoDataFrame({"commune_id": units["commune_id"].to_numpy()}, geometry=geo.values, crs=geo.crs)
+    com = com.dissolve("commune_id").reset_index()[["geometry"]]
+    folium.GeoJson(com.to_json(drop_id=True), name=esc(t("map.communes", lang)), interactive=False,
+                   style_function=lambda f: {"fill": False, "color": "#1a1a1a", "weight": 1.6}).add_to(m)
+
+
+def _add_overlay(m: folium.Map, overlay: gpd.GeoDataFrame | None, overlay_label: str | None,
+                 overlay_name_col: str | None, planar: bool, lang: str) -> None:
+    if overlay is None or not len(overlay):
+        return
+    og = overlay.copy()
+    if og.crs is not None and not planar:
+        og = og.to_crs(4326)
+    namecol = next((c for c in (overlay_name_col, "unit_name") if c and c in og.columns), None)
+    labels_s = og[namecol].map(esc) if namecol else pd.Series("", index=og.index)
+    og = gpd.GeoDataFrame({"label": labels_s.to_numpy()}, geometry=og.geometry.values, crs=og.crs)
+    label = esc(overlay_label or t("map.overlay", lang))
+    fg = folium.FeatureGroup(name=label, show=True)
+    folium.GeoJson(
+        og.to_json(drop_id=True),
+        style_function=lambda f: {"fill": False, "color": "#c2185b", "weight": 2.5, "dashArray": "6 4"},
+        tooltip=folium.GeoJsonTooltip(fields=["label"], aliases=[label]),
+    ).add_to(fg)
+    fg.add_to(m)
+
+
+def _finish(m: folium.Map, *, title: str | None, demo: bool, lang: str, assets: str) -> folium.Map:
+    """Title, demo mark, layer control and local assets: the last step of every map builder."""
     if title:
         _Legend(esc(title), position="topright", css_class="lillegeo-title", role="title").add_to(m)
     if demo:
         _Legend(esc(t("demo.badge", lang)), position="bottomleft", css_class="lillegeo-badge", role="demo").add_to(m)
+    folium.LayerControl(collapsed=False).add_to(m)
     _use_local_assets(m, STATIC_URL if assets == "app" else None)
     m._lillegeo_assets = assets  # noqa: SLF001 - read by to_offline_html
     return m
+
+
+def categorical_map(
+    units: gpd.GeoDataFrame,
+    categories: pd.Series,
+    colors: dict[str, str],
+    *,
+    legend_title: str,
+    layer_name: str | None = None,
+    tooltip_columns: dict[str, pd.Series] | None = None,
+    legend_note: str = "",
+    hulls: gpd.GeoDataFrame | None = None,
+    heat=None,
+    overlay: gpd.GeoDataFrame | None = None,
+    title: str | None = None,
+    demo: bool = False,
+    lang: str = "en",
+    assets: Literal["app", "inline"] = "app",
+    tiles: str | None = None,
+    tolerance: float = 5.0,
+) -> folium.Map:
+    """Units coloured by category (hot/cold spots, LISA quadrants, types), plus optional layers.
+
+    Parameters
+    ----------
+    units : GeoDataFrame
+    categories : Series of str
+        Label of each unit (aligned with ``units``).
+    colors : dict
+        Colour of each label, in legend order; labels missing here are drawn grey.
+    legend_title : str
+    tooltip_columns : dict, optional
+        Extra tooltip rows: alias -> values aligned with ``units`` (escaped here).
+    hulls : GeoDataFrame, optional
+        Point-cluster hulls (from :func:`lillegeo.hotspots.point_clusters`).
+    heat : HeatSurface, optional
+        Kernel density surface drawn as an image layer with its own legend.
+
+    Returns
+    -------
+    folium.Map
+    """
+    if not isinstance(units, gpd.GeoDataFrame):
+        raise TypeError(f"units must be a GeoDataFrame, got {type(units).__name__}")
+    cats = pd.Series(categories, index=units.index).astype("string").fillna("")
+    geo = display_geometry(units, tolerance=tolerance)
+    props = pd.DataFrame({"uid": units["unit_id"].map(esc), "name": units.get("unit_name", units["unit_id"]).map(esc),
+                          "cat": cats.map(esc)}, index=units.index)
+    fields, aliases = ["name", "uid", "cat"], [esc(t("map.name", lang)), esc(t("map.code", lang)), esc(legend_title)]
+    for j, (alias, vals) in enumerate((tooltip_columns or {}).items()):
+        props[f"t{j}"] = [esc(_fmt(v, 3, lang) if isinstance(v, (float, np.floating)) else v)
+                          for v in pd.Series(vals, index=units.index)]
+        fields.append(f"t{j}")
+        aliases.append(esc(alias))
+    props["fill"] = [colors.get(c, "#bdbdbd") for c in cats]
+    gdf = gpd.GeoDataFrame(props, geometry=geo.values, crs=geo.crs)
+    m = _new_map(gdf, tiles=tiles, lang=lang)
+    folium.GeoJson(
+        gdf.to_json(drop_id=True), name=esc(layer_name or legend_title),
+        style_function=lambda f: {"fillColor": f["properties"]["fill"], "color": "#444444", "weight": 0.5,
+                                  "fillOpacity": 0.85 if heat is None else 0.35},
+        highlight_function=lambda f: {"weight": 2.5, "color": "#000000"},
+        tooltip=folium.GeoJsonTooltip(fields=fields, aliases=aliases, sticky=True),
+    ).add_to(m)
+    _add_commune_borders(m, units, geo, lang)
+    if heat is not None:
+        _add_heat(m, heat, lang)
+    if hulls is not None and len(hulls):
+        _add_hulls(m, hulls, lang)
+    _add_overlay(m, overlay, None, None, units.crs is None, lang)
+    counts = cats.value_counts()
+    rows = [f"<h4>{esc(legend_title)}</h4>"]
+    for lab, col in colors.items():
+        rows.append(f'<div class="row"><span class="sw" style="background:{esc(col)}"></span><span>{esc(lab)}</span>'
+                    f'<span class="n">{esc(int(counts.get(lab, 0)))}</span></div>')
+    rows.append(f'<div class="note">{esc(t("legend.count_note", lang))}</div>')
+    if legend_note:
+        rows.append(f'<div class="note">{esc(legend_note)}</div>')
+    _Legend("".join(rows), position="bottomright").add_to(m)
+    return _finish(m, title=title, demo=demo, lang=lang, assets=assets)
+
+
+def _add_hulls(m: folium.Map, hulls: gpd.GeoDataFrame, lang: str) -> None:
+    h = hulls.to_crs(4326) if hulls.crs is not None else hulls
+    props = gpd.GeoDataFrame({
+        "c": h["cluster"].map(esc), "n": h["incidents"].map(esc),
+        "a": [esc(_fmt(a / 1e4, 1, lang)) for a in hulls.geometry.area]}, geometry=h.geometry.values, crs=h.crs)
+    fg = folium.FeatureGroup(name=esc(t("map.hulls", lang)), show=True)
+    folium.GeoJson(
+        props.to_json(drop_id=True),
+        style_function=lambda f: {"fillColor": "#e66101", "color": "#e66101", "weight": 2.2, "fillOpacity": 0.12},
+        tooltip=folium.GeoJsonTooltip(fields=["c", "n", "a"], aliases=[
+            esc(t("map.cluster", lang)), esc(t("map.incidents", lang)), esc(t("map.area_ha", lang))]),
+    ).add_to(fg)
+    fg.add_to(m)
+
+
+def _add_heat(m: folium.Map, heat, lang: str, palette: str = "YlOrRd") -> None:
+    """Kernel density as a semi-transparent PNG image layer, with its own legend."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    d = heat.density
+    k = 6
+    qs = np.quantile(d[d > 0], np.linspace(0.5, 1.0, k + 1)) if (d > 0).any() else np.zeros(k + 1)
+    idx = np.clip(np.searchsorted(qs[1:-1], d, side="right"), 0, k - 1)
+    cols = palette_colors(palette, k)
+    rgb = np.array([[int(c[i:i + 2], 16) for i in (1, 3, 5)] for c in cols], dtype=np.uint8)
+    img = np.zeros(d.shape + (4,), dtype=np.uint8)
+    img[..., :3] = rgb[idx]
+    img[..., 3] = np.where(d >= qs[0], 170, 0)
+    buf = BytesIO()
+    Image.fromarray(img, "RGBA").save(buf, format="PNG")
+    url = "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode()
+    minx, miny, maxx, maxy = heat.bounds
+    if heat.crs is not None:
+        ll = gpd.GeoSeries([shapely.box(minx, miny, maxx, maxy)], crs=heat.crs).to_crs(4326).total_bounds
+        bounds = [[ll[1], ll[0]], [ll[3], ll[2]]]
+    else:
+        bounds = [[miny, minx], [maxy, maxx]]
+    folium.raster_layers.ImageOverlay(url, bounds=bounds, name=esc(t("map.heat", lang)), opacity=0.8,
+                                      interactive=False, cross_origin=False).add_to(m)
+    rows = [f"<h4>{esc(t('map.heat_legend', lang, bw=int(heat.bandwidth_m)))}</h4>"]
+    for i in range(k):
+        rows.append(f'<div class="row"><span class="sw" style="background:{cols[i]}"></span>'
+                    f'<span>{esc(_fmt(qs[i], 0, lang))} – {esc(_fmt(qs[i + 1], 0, lang))}</span></div>')
+    rows.append(f'<div class="note">{esc(t("map.heat_note", lang))}</div>')
+    _Legend("".join(rows), position="bottomleft", role="heat-legend").add_to(m)
 
 
 def _inline_css(css: str, base: Path) -> str:

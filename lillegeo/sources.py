@@ -793,6 +793,7 @@ def read_points(
     Returns
     -------
     points : GeoDataFrame in EPSG:2154
+        ``attrs["source_rows"]`` gives each kept point's row in the input.
     report : LoadReport
         Counts rows rejected for missing or impossible coordinates.
 
@@ -851,6 +852,7 @@ def read_points(
         cols = [c for c in gdf.columns if c != "geometry"]
     if len(gdf) == 0:
         raise ValueError(f"'{report.source}' holds no points")
+    gdf = gdf.assign(_source_row=np.arange(len(gdf)))
     report.details["rejected_missing"] = int(missing.sum())
     if missing.any():
         report.note(f"{int(missing.sum())} row(s) without coordinates rejected")
@@ -895,6 +897,10 @@ def read_points(
     if cc:
         gdf = gdf.assign(category=gdf[cc].astype("string"))
         report.details["category"] = cc
+    source_rows = gdf.pop("_source_row").to_numpy()
     gdf = gdf.reset_index(drop=True)
+    gdf.attrs["source_rows"] = source_rows
+    gdf.attrs["n_input"] = int(len(source_rows) + report.details["rejected_missing"]
+                               + report.details["rejected_impossible"])
     report.rows = len(gdf)
     return gdf, report

@@ -70,3 +70,26 @@ def test_data_page_demo_reports():
     at.button(key="data_load").click().run()
     assert not at.exception
     assert at.error[0].value == "Upload a contour file first."
+
+
+def test_hotspots_page_all_tabs():
+    at = _app()
+    at.switch_page("pages/3_Hotspots.py").run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Hotspots"
+    labels = [m.label for m in at.metric]
+    assert labels == ["Global Moran's I", "Pseudo p-value", "Significant units"]
+    at.radio(key="hot_method").set_value("local_moran").run()
+    at.selectbox(key="hot_weights").set_value("knn:6").run()
+    at.radio(key="hot_correction").set_value("fdr").run()
+    assert not at.exception, at.exception
+    at.radio(key="hot_algorithm").set_value("hdbscan").run()
+    at.checkbox(key="hot_heat").check().run()
+    assert not at.exception, at.exception
+    assert any("clusters;" in c.value for c in at.caption)
+    at.radio(key="hot_types_method").set_value("constrained").run()
+    assert not at.exception, at.exception
+    at.button(key="hot_eval_run").click().run()
+    assert not at.exception, at.exception
+    ev = at.dataframe[-1].value
+    assert {"hit_rate_2", "pai_2", "rri"} <= set(ev.columns) and len(ev) == 5

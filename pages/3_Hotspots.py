@@ -1,0 +1,170 @@
+"""Hotspots: area hot/cold spots, incident clusters and heat, typologies, evaluation and sensitivity."""
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+import lillegeo as lg
+from lillegeo import cached as c
+from lillegeo.cached import current_dataset, dataset_token, lang, tr
+from lillegeo.hotspots import EVALUATION_FORMULAS, HOT_COLORS, LISA_COLORS, TYPE_COLORS
+from lillegeo.maps import categorical_map
+
+st.title(tr("hot.title"))
+st.markdown(tr("hot.question"))
+ds = current_dataset()
+token = dataset_token()
+if ds.demo:
+    st.caption(f":material/science: {tr('demo.badge')}")
+
+numeric = lg.numeric_columns(ds.units)
+counts = set(ds.count_columns)
+tab_area, tab_points, tab_types, tab_eval = st.tabs(
+    [tr("hot.tab.area"), tr("hot.tab.points"), tr("hot.tab.types"), tr("hot.tab.eval")])
+
+# ------------------------------------------------------------------ area hot and cold spots
+with tab_area:
+    c1, c2, c3, c4 = st.columns(4)
+    default_col = "incidents" if "incidents" in numeric else numeric[0]
+    column = c1.selectbox(tr("explore.column"), numeric, index=numeric.index(default_col), key="hot_column")
+    per_opts = [""] + [x for x in numeric if x != column]
+    default_per = ds.population if (ds.population in per_opts and column in counts) else ""
+    per = c1.selectbox(tr("explore.per"), per_opts, index=per_opts.index(default_per), key="hot_per",
+                       format_func=lambda v: v or tr("explore.raw")) or None
+    method = c2.radio(tr("hot.method"), ["gi_star", "local_moran"], key="hot_method",
+                      format_func=lambda v: tr(f"hot.method.{v}"))
+    weights = c2.selectbox(tr("hot.weights"), ["queen", "rook", "knn:6", "knn:8", "distance:1000", "distance:1500"],
+                           key="hot_weights")
+    permutations = c3.selectbox(tr("hot.permutations"), [99, 499, 999, 9999], index=2, key="hot_permutations")
+    alpha = c3.selectbox(tr("hot.alpha"), [0.01, 0.05, 0.10], index=1, key="hot_alpha")
+    correction = c4.radio(tr("hot.correction"), ["none", "fdr", "bonferroni"], key="hot_correction",
+                          format_func=lambda v: tr(f"hot.correction.{v}"))
+    seed = int(c4.number_input(tr("hot.seed"), min_value=0, max_value=2**31 - 1, value=0, step=1, key="hot_seed"))
+    exclude = ("A", "D") if per else ()
+    params = (column, per, exclude, lg.DEFAULT_THRESHOLD, method, weights, int(permutations), float(alpha),
+              correction, seed)
+    try:
+        with st.spinner(tr("hot.tab.area")):
+            ind, res, table = c.area_hotspots_for(token, ds, *params)
+    except ValueError as exc:
+        st.error(str(exc))
+    else:
+        m1, m2, m3 = st.columns(3)
+        m1.metric(tr("hot.moran"), f"{res.moran_i:.3f}")
+        m2.metric(tr("hot.moran_p"), f"{res.moran_p:.3f}")
+        m3.metric(tr("hot.significant"), int((res.frame["bin"] != 0).sum()))
+        if res.islands:
+            st.warning(tr("hot.islands", ids=", ".join(res.islands)))
+        colors = HOT_COLORS if method == "gi_star" else LISA_COLORS
+        colors = {k: v for k, v in colors.items() if k in set(res.frame["label"]) or k in
+                  ("Hot spot 99%", "High-High", "Not significant")}
+        note = (f"{ind.label}; {weights}; {permutations} permutations; seed {seed}; "
+                f"alpha {alpha}; correction {correction}")
+        m = categorical_map(ds.units, res.frame["label"], colors, legend_title=tr("hot.legend"),
+                            tooltip_columns={ind.label: table["value"], "z": res.frame["z"], "p": res.frame["p"]},
+                            legend_note=note, overlay=ds.overlay, demo=ds.demo, lang=lang(), assets="app")
+        st_folium(m, height=560, use_container_width=True, key="hot_area_map", returned_objects=[])
+        st.dataframe(table[table["label"] != "Not significant"], hide_index=True, width="stretch",
+                     key="hot_area_table", height=260)
+        st.download_button(tr("hot.download"), table.to_csv(index=False), file_name="hotspots.csv",
+                           mime="text/csv", key="hot_dl_area")
+        st.subheader(tr("hot.sensitivity"))
+        if st.button(tr("hot.sensitivity_run"), key="hot_sens_run"):
+            with st.spinner(tr("hot.sensitivity_run")):
+                st.session_state["hot_sens"] = (params, c.sensitivity_for(token, ds, *params))
+        sens = st.session_state.get("hot_sens")
+        if sens and sens[0] == params:
+            st.dataframe(sens[1], hide_index=True, width="stretch", key="hot_sens_table")
+            st.caption(tr("hot.sensitivity_note"))
+
+# ------------------------------------------------------------------ incident clusters and heat surface
+with tab_points:
+    if not ds.points:
+        st.info(tr("hot.no_points"))
+    else:
+        c1, c2, c3 = st.columns(3)
+        layer = c1.selectbox(tr("hot.layer"), list(ds.points), key="hot_layer")
+        pts = ds.points[layer]
+        cats = sorted(pts["category"].dropna().unique()) if "category" in pts.columns else []
+        chosen_cats = c1.multiselect(tr("hot.categories"), cats, key="hot_cats")
+        years = sorted(pts["date"].dt.year.dropna().astype(int).unique()) if "date" in pts.columns else []
+        chosen_years = c1.multiselect(tr("hot.years"), years, key="hot_years")
+        algorithm = c2.radio(tr("hot.algorithm"), ["dbscan", "hdbscan", "optics"], key="hot_algorithm",
+                             format_func=str.upper)
+        if algorithm == "optics":
+            c2.caption(tr("hot.optics_slow"))
+        eps = c2.number_input(tr("hot.eps"), 10, 2000, 120, 10, key="hot_eps")
+        min_samples = c2.number_input(tr("hot.min_samples"), 2, 5000, 60, 5, key="hot_min_samples")
+        show_heat = c3.checkbox(tr("hot.heat"), value=False, key="hot_heat")
+        bw = c3.number_input(tr("hot.bandwidth"), 50, 2000, 250, 50, key="hot_bw", disabled=not show_heat)
+        cell = c3.number_input(tr("hot.cell"), 25, 1000, 100, 25, key="hot_cell", disabled=not show_heat)
+        try:
+            with st.spinner(tr("hot.tab.points")):
+                pc, n_used = c.clusters_for(token, ds, layer, tuple(chosen_cats), tuple(chosen_years), algorithm,
+                                            float(eps), int(min_samples), 0)
+                heat = (c.heat_for(token, ds, layer, tuple(chosen_cats), tuple(chosen_years), float(bw), float(cell))
+                        if show_heat else None)
+        except ValueError as exc:
+            st.error(str(exc))
+        else:
+            st.caption(tr("hot.clusters_summary", k=pc.n_clusters, noise=pc.n_noise, n=n_used))
+            blank = pd.Series("", index=ds.units.index)
+            m = categorical_map(ds.units, blank, {}, legend_title=tr("map.hulls"), hulls=pc.hulls, heat=heat,
+                                overlay=ds.overlay, demo=ds.demo, lang=lang(), assets="app",
+                                legend_note=f"{algorithm.upper()}: r = {eps} m, min = {min_samples}")
+            st_folium(m, height=560, use_container_width=True, key="hot_points_map", returned_objects=[])
+            table = pc.table.drop(columns=["x", "y"])
+            st.dataframe(table, hide_index=True, width="stretch", key="hot_clusters_table")
+            st.download_button(tr("hot.download"), table.to_csv(index=False), file_name="clusters.csv",
+                               mime="text/csv", key="hot_dl_clusters")
+
+# ------------------------------------------------------------------ typologies
+with tab_types:
+    rates = [x for x in numeric if x not in counts] + [x for x in numeric if x in counts]
+    default_types = [x for x in ("DISP_MED21", "DISP_TP6021", "P21_CHOM1564", "P21_POP_IMM") if x in numeric]
+    c1, c2 = st.columns([3, 1])
+    cols = c1.multiselect(tr("hot.types_columns"), numeric, default=default_types, key="hot_types_cols")
+    k = c2.slider(tr("hot.types_k"), 2, 10, 5, key="hot_types_k")
+    tmethod = c2.radio(tr("hot.types_method"), ["kmeans", "constrained"], key="hot_types_method",
+                       format_func=lambda v: tr(f"hot.types.{v}"))
+    if len(cols) < 2:
+        st.info(tr("hot.types_pick"))
+    else:
+        try:
+            typ = c.typology_for(token, ds, tuple(cols), int(k), tmethod, 0)
+        except ValueError as exc:
+            st.error(str(exc))
+        else:
+            names = {i: f"{tr('hot.types_legend')} {i + 1}" for i in range(k)}
+            labels = typ.labels.map(lambda v: names.get(v, "No data"))
+            colors = {names[i]: TYPE_COLORS[i % len(TYPE_COLORS)] for i in range(k)}
+            m = categorical_map(ds.units, labels, colors, legend_title=tr("hot.types_legend"), demo=ds.demo,
+                                lang=lang(), assets="app", legend_note=", ".join(cols))
+            st_folium(m, height=520, use_container_width=True, key="hot_types_map", returned_objects=[])
+            prof = typ.profile.assign(type=typ.profile["type"].map(names))
+            st.dataframe(prof, hide_index=True, width="stretch", key="hot_types_profile")
+
+# ------------------------------------------------------------------ evaluation
+with tab_eval:
+    layer_opts = [x for x in ds.points if "date" in ds.points[x].columns]
+    years = sorted(ds.points[layer_opts[0]]["date"].dt.year.dropna().astype(int).unique()) if layer_opts else []
+    if len(years) < 2:
+        st.info(tr("hot.eval_need_years"))
+    else:
+        c1, c2 = st.columns(2)
+        layer = c1.selectbox(tr("hot.layer"), layer_opts, key="hot_eval_layer")
+        p1 = c1.multiselect(tr("hot.period1"), years, default=years[:-1], key="hot_eval_p1")
+        p2 = c2.selectbox(tr("hot.period2"), years, index=len(years) - 1, key="hot_eval_p2")
+        if st.button(tr("hot.eval_run"), key="hot_eval_run") and p1:
+            period1 = (f"{min(p1)}-01-01", f"{max(p1) + 1}-01-01")
+            period2 = (f"{p2}-01-01", f"{p2 + 1}-01-01")
+            with st.spinner(tr("hot.eval_run")):
+                try:
+                    st.session_state["hot_eval"] = c.evaluation_for(token, ds, layer, period1, period2, 120.0, 40,
+                                                                    "queen", 0.05, 0)
+                except ValueError as exc:
+                    st.error(str(exc))
+        if "hot_eval" in st.session_state:
+            st.dataframe(st.session_state["hot_eval"].round(3), hide_index=True, width="stretch",
+                         key="hot_eval_table")
+        st.caption(f"{tr('hot.formulas')}: {EVALUATION_FORMULAS}")
