@@ -569,13 +569,14 @@ def categorical_map(
                           for v in pd.Series(vals, index=units.index)]
         fields.append(f"t{j}")
         aliases.append(esc(alias))
-    props["fill"] = [colors.get(c, "#bdbdbd") for c in cats]
+    props["fill"] = [colors.get(c, "") for c in cats]  # labels without a colour: outline only
     gdf = gpd.GeoDataFrame(props, geometry=geo.values, crs=geo.crs)
     m = _new_map(gdf, tiles=tiles, lang=lang)
     folium.GeoJson(
         gdf.to_json(drop_id=True), name=esc(layer_name or legend_title),
-        style_function=lambda f: {"fillColor": f["properties"]["fill"], "color": "#444444", "weight": 0.5,
-                                  "fillOpacity": 0.85 if heat is None else 0.35},
+        style_function=lambda f: {"fillColor": f["properties"]["fill"] or "#ffffff", "color": "#444444",
+                                  "weight": 0.5,
+                                  "fillOpacity": 0.0 if not f["properties"]["fill"] else (0.85 if heat is None else 0.35)},
         highlight_function=lambda f: {"weight": 2.5, "color": "#000000"},
         tooltip=folium.GeoJsonTooltip(fields=fields, aliases=aliases, sticky=True),
     ).add_to(m)
