@@ -148,12 +148,9 @@ def cmd_clusters(args) -> int:
     n_in = pts.attrs.get("n_input", len(pts))
     labels = pd.Series(pd.NA, index=range(n_in), dtype="Int64")
     labels.iloc[pts.attrs.get("source_rows", np.arange(len(pts)))] = pc.labels
-    ids = None
-    if "id" in pts.columns:
-        ids = pd.Series(pd.NA, index=range(n_in), dtype="string")
-        ids.iloc[pts.attrs.get("source_rows", np.arange(len(pts)))] = pts["id"].astype("string").to_numpy()
-    out = pd.DataFrame({"point_id": ids if ids is not None else pd.Series(range(n_in)), "label": labels})
-    out["point_id"] = out["point_id"].fillna(pd.Series(range(n_in)).astype("string"))
+    ids = pts.attrs.get("input_ids")
+    point_id = pd.Series(ids, dtype="string") if ids is not None else pd.Series(range(n_in)).astype("string")
+    out = pd.DataFrame({"point_id": point_id, "label": labels})
     out.to_csv(args.out, index=False, lineterminator="\n")
     if args.clusters_out:
         pc.table.to_csv(args.clusters_out, index=False, lineterminator="\n")

@@ -333,6 +333,7 @@ class PointClusters:
     min_samples: int
     seed: int | None
     n_points: int
+    notes: list[str] = field(default_factory=list)
 
     @property
     def n_clusters(self) -> int:
@@ -344,7 +345,8 @@ class PointClusters:
 
     def summary(self) -> dict[str, Any]:
         return {"algorithm": self.algorithm, "n_points": self.n_points, "n_clusters": self.n_clusters,
-                "n_noise": self.n_noise, "eps_m": self.eps_m, "min_samples": self.min_samples, "seed": self.seed}
+                "n_noise": self.n_noise, "eps_m": self.eps_m, "min_samples": self.min_samples, "seed": self.seed,
+                "notes": list(self.notes)}
 
 
 def filter_points(points: gpd.GeoDataFrame, *, categories: list[str] | None = None,
@@ -418,6 +420,7 @@ def point_clusters(
     if points.crs is not None and points.crs.is_geographic:
         raise ValueError("points are in longitude/latitude; read them with lillegeo.read_points (EPSG:2154)")
     xy = shapely.get_coordinates(points.geometry.values)
+    notes: list[str] = []
     if len(xy) != len(points):
         raise ValueError("every point needs exactly one coordinate pair (no empty or multi-points)")
     if len(xy) == 0:
@@ -425,8 +428,16 @@ def point_clusters(
     elif algorithm == "dbscan":
         labels = DBSCAN(eps=eps_m, min_samples=min_samples, algorithm="kd_tree").fit_predict(xy)
     elif algorithm == "hdbscan":
-        labels = HDBSCAN(min_cluster_size=min_samples, min_samples=min_samples, cluster_selection_epsilon=eps_m,
-                         algorithm="kd_tree", copy=True).fit_predict(xy)
+        try:
+            labels = HDBSCAN(min_cluster_size=min_samples, min_samples=min_samples, cluster_selection_epsilon=eps_m,
+                             algorithm="kd_tree", copy=True).fit_predict(xy)
+        except TypeError:
+            # scikit-learn issue #33219: cluster_selection_epsilon fails under NumPy 2 on some trees
+            # (fix pending upstream, PR #34243); run without the epsilon merge and say so.
+            labels = HDBSCAN(min_cluster_size=min_samples, min_samples=min_samples, algorithm="kd_tree",
+                             copy=True).fit_predict(xy)
+            notes.append("HDBSCAN ran without merging clusters closer than the search radius "
+                         "(scikit-learn issue #33219 with NumPy 2)")
     else:
         labels = OPTICS(min_samples=min_samples, max_eps=eps_m, cluster_method="dbscan", eps=eps_m,
                         algorithm="kd_tree").fit_predict(xy)
@@ -457,7 +468,7 @@ def point_clusters(
     hull_gdf = gpd.GeoDataFrame({"cluster": [r["cluster"] for r in rows], "incidents": [r["incidents"] for r in rows]},
                                 geometry=hulls, crs=points.crs)
     return PointClusters(labels=labels, table=table, hulls=hull_gdf, algorithm=algorithm, eps_m=float(eps_m),
-                         min_samples=int(min_samples), seed=seed, n_points=len(xy))
+                         min_samples=int(min_samples), seed=seed, n_points=len(xy), notes=notes)
 
 
 # ----------------------------------------------------------------------------- heat surface

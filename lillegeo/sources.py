@@ -853,6 +853,8 @@ def read_points(
     if len(gdf) == 0:
         raise ValueError(f"'{report.source}' holds no points")
     gdf = gdf.assign(_source_row=np.arange(len(gdf)))
+    id_col = next((c for c in gdf.columns if str(c).lower() in ("id", "identifiant", "point_id")), None)
+    input_ids = gdf[id_col].astype("string").to_numpy() if id_col else None
     report.details["rejected_missing"] = int(missing.sum())
     if missing.any():
         report.note(f"{int(missing.sum())} row(s) without coordinates rejected")
@@ -902,5 +904,7 @@ def read_points(
     gdf.attrs["source_rows"] = source_rows
     gdf.attrs["n_input"] = int(len(source_rows) + report.details["rejected_missing"]
                                + report.details["rejected_impossible"])
+    if input_ids is not None:
+        gdf.attrs["input_ids"] = input_ids
     report.rows = len(gdf)
     return gdf, report

@@ -108,6 +108,8 @@ with tab_points:
             st.error(str(exc))
         else:
             st.caption(tr("hot.clusters_summary", k=pc.n_clusters, noise=pc.n_noise, n=n_used))
+            for note in pc.notes:
+                st.caption(note)
             blank = pd.Series("", index=ds.units.index)
             m = categorical_map(ds.units, blank, {}, legend_title=tr("map.hulls"), hulls=pc.hulls, heat=heat,
                                 overlay=ds.overlay, demo=ds.demo, lang=lang(), assets="app",

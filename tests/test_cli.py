@@ -8,6 +8,7 @@ import re
 import zipfile
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -118,3 +119,60 @@ def test_join_export_withholds_small_counts(tmp_path, capsys):
     rc = main(["join", "--units", str(DEMO_DIR / "units.geojson"), "--table", str(DEMO_DIR / "census.csv"),
                "--threshold", "0", "--out", str(tmp_path / "raw.csv")])
     assert _last_json(capsys.readouterr().out)["withheld_cells"] == 0
+
+
+def test_hotspots_cli_matches_the_library(tmp_path, capsys, demo):
+    from lillegeo.hotspots import indicator_hotspots
+
+    out = tmp_path / "h.csv"
+    rc = main(["hotspots", "--units", str(DEMO_DIR / "units.geojson"), "--table", str(DEMO_DIR / "census.csv"),
+               "--value", "P21_CHOM1564", "--per", "P21_ACT1564", "--method", "local_moran", "--weights", "knn:6",
+               "--permutations", "499", "--alpha", "0.05", "--fdr", "--seed", "4", "--out", str(out)])
+    assert rc == 0
+    s = _last_json(capsys.readouterr().out)
+    assert {"method", "n", "moran_i", "moran_p", "labels"} <= set(s) and s["n"] == 374
+    csv = pd.read_csv(out, dtype={"unit_id": str})
+    assert list(csv.columns[:6]) == ["unit_id", "value", "statistic", "z", "p", "label"]
+    # the page calls the same function with the same parameters: same numbers
+    _, res, table = indicator_hotspots(demo.units, "P21_CHOM1564", per="P21_ACT1564", method="local_moran",
+                                       weights="knn:6", permutations=499, alpha=0.05, correction="fdr", seed=4)
+    assert csv["label"].tolist() == table["label"].tolist()
+    np.testing.assert_allclose(csv["statistic"], table["statistic"], rtol=1e-8)
+    np.testing.assert_allclose(csv["p"], table["p"], rtol=1e-8)
+    assert s["moran_i"] == pytest.approx(res.moran_i)
+    assert s["labels"] == res.counts
+
+
+def test_hotspots_cli_gi_star_labels(tmp_path, capsys):
+    out = tmp_path / "g.csv"
+    assert main(["hotspots", "--units", str(DEMO_DIR / "units.geojson"), "--table", str(DEMO_DIR / "census.csv"),
+                 "--value", "P21_POP_IMM", "--method", "gi_star", "--weights", "distance:1500", "--permutations",
+                 "99", "--seed", "1", "--out", str(out)]) == 0
+    s = _last_json(capsys.readouterr().out)
+    assert set(s["labels"]) <= {"Hot spot 99%", "Hot spot 95%", "Hot spot 90%", "Not significant",
+                                "Cold spot 90%", "Cold spot 95%", "Cold spot 99%", "No neighbours (island)"}
+    assert main(["hotspots", "--units", str(DEMO_DIR / "units.geojson"), "--value", "x", "--out", str(out)]) == 2
+
+
+def test_clusters_cli_one_row_per_input_point(tmp_path, capsys):
+    pts = tmp_path / "p.csv"
+    pd.DataFrame({"id": ["a", "b", "c", "d", "e", "f"],
+                  "x": [700000, 700010, 700020, 700015, None, 705000],
+                  "y": [7050000, 7050010, 7050005, 7050020, 7050000, 7055000]}).to_csv(pts, index=False)
+    out = tmp_path / "c.csv"
+    rc = main(["clusters", "--points", str(pts), "--crs", "EPSG:2154", "--algorithm", "dbscan", "--eps-m", "50",
+               "--min-samples", "3", "--out", str(out)])
+    assert rc == 0
+    s = _last_json(capsys.readouterr().out)
+    assert (s["algorithm"], s["n_points"], s["n_clusters"], s["n_noise"], s["rejected"]) == ("dbscan", 5, 1, 1, 1)
+    csv = pd.read_csv(out, dtype={"point_id": str})
+    assert csv["point_id"].tolist() == ["a", "b", "c", "d", "e", "f"]
+    assert csv["label"].tolist()[:4] == [0, 0, 0, 0] and np.isnan(csv["label"][4]) and csv["label"][5] == -1
+
+
+def test_clusters_cli_demo(tmp_path, capsys):
+    rc = main(["clusters", "--points", str(DEMO_DIR / "incidents.csv"), "--algorithm", "hdbscan", "--eps-m", "120",
+               "--min-samples", "60", "--out", str(tmp_path / "c.csv")])
+    assert rc == 0
+    s = _last_json(capsys.readouterr().out)
+    assert s["n_points"] == 36000 and s["n_clusters"] >= 8
