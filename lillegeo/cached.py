@@ -125,3 +125,14 @@ def evaluation_for(token: str, _ds: Dataset, layer: str, period1: tuple, period2
 
     return compare_methods(_ds.units, _ds.points[layer], period1=period1, period2=period2, eps_m=eps_m,
                            min_samples=min_samples, weights=weights, alpha=alpha, seed=seed)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def cluster_sensitivity_for(token: str, _ds: Dataset, layer: str, categories: tuple, years: tuple, algorithm: str,
+                            eps_m: float, min_samples: int):
+    from .hotspots import cluster_sensitivity, filter_points
+
+    pts = filter_points(_ds.points[layer], categories=list(categories) or None)
+    if years and "date" in pts.columns:
+        pts = pts[pts["date"].dt.year.isin(years)]
+    return cluster_sensitivity(pts, algorithm=algorithm, eps_m=eps_m, min_samples=min_samples)

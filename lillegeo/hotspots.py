@@ -24,7 +24,7 @@ __all__ = [
     "build_weights", "AreaHotspots", "area_hotspots", "PointClusters", "point_clusters", "HeatSurface",
     "heat_surface", "Typology", "typology", "hit_rate_pai", "evaluate_methods", "sensitivity",
     "GI_LABELS", "LISA_LABELS", "jaccard", "filter_points", "indicator_hotspots", "compare_methods",
-    "study_area", "HOT_COLORS", "LISA_COLORS", "TYPE_COLORS", "EVALUATION_FORMULAS",
+    "study_area", "cluster_sensitivity", "HOT_COLORS", "LISA_COLORS", "TYPE_COLORS", "EVALUATION_FORMULAS",
 ]
 
 Method = Literal["gi_star", "local_moran"]
@@ -778,3 +778,27 @@ def compare_methods(units: gpd.GeoDataFrame, points: gpd.GeoDataFrame, *, period
 EVALUATION_FORMULAS = ("hit rate = n / N (share of the period's incidents inside the hotspots); "
                        "PAI = (n / N) / (a / A) (hit rate divided by the share of the study area covered); "
                        "RRI = PAI(period 2) / PAI(period 1) = (n2 / n1) / (N2 / N1) for hotspots chosen in period 1.")
+
+
+def cluster_sensitivity(points: gpd.GeoDataFrame, *, algorithm: Algorithm = "dbscan", eps_m: float = 120.0,
+                        min_samples: int = 60, factors: tuple[float, ...] = (0.75, 1.25)) -> pd.DataFrame:
+    """How stable are point clusters when the radius and the minimum size change?
+
+    Each variant scales ``eps_m`` or ``min_samples`` by a factor; the table gives
+    the number of clusters, the share of incidents in a cluster, and the
+    Jaccard overlap of the clustered incidents with the baseline.
+    """
+    base = point_clusters(points, algorithm=algorithm, eps_m=eps_m, min_samples=min_samples)
+    base_set = set(np.flatnonzero(base.labels >= 0))
+    rows = [{"variant": "baseline", "clusters": base.n_clusters,
+             "clustered_share": round(len(base_set) / max(base.n_points, 1), 3), "jaccard": 1.0}]
+    for f in factors:
+        for name, kw in ((f"radius x{f:g} ({eps_m * f:.0f} m)", {"eps_m": eps_m * f, "min_samples": min_samples}),
+                         (f"min incidents x{f:g} ({max(2, round(min_samples * f))})",
+                          {"eps_m": eps_m, "min_samples": max(2, int(round(min_samples * f)))})):
+            r = point_clusters(points, algorithm=algorithm, **kw)
+            s = set(np.flatnonzero(r.labels >= 0))
+            rows.append({"variant": name, "clusters": r.n_clusters,
+                         "clustered_share": round(len(s) / max(r.n_points, 1), 3),
+                         "jaccard": round(jaccard(base_set, s), 3)})
+    return pd.DataFrame(rows)

@@ -122,6 +122,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "hot.sensitivity_run": {"en": "Run the sensitivity table", "fr": "Calculer la table de sensibilité"},
     "hot.sensitivity_note": {"en": "Jaccard = units hot in both / units hot in either (1 = same hot spots).",
                              "fr": "Jaccard = unités chaudes dans les deux / unités chaudes dans l'un ou l'autre (1 = mêmes points chauds)."},
+    "hot.csens_note": {"en": "Jaccard = incidents clustered in both / incidents clustered in either.",
+                       "fr": "Jaccard = incidents agrégés dans les deux / incidents agrégés dans l'un ou l'autre."},
     "hot.layer": {"en": "Point layer", "fr": "Couche de points"},
     "hot.categories": {"en": "Categories (all when empty)", "fr": "Catégories (toutes si vide)"},
     "hot.years": {"en": "Years (all when empty)", "fr": "Années (toutes si vide)"},

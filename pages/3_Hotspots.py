@@ -119,6 +119,15 @@ with tab_points:
             st.dataframe(table, hide_index=True, width="stretch", key="hot_clusters_table")
             st.download_button(tr("hot.download"), table.to_csv(index=False), file_name="clusters.csv",
                                mime="text/csv", key="hot_dl_clusters")
+            st.subheader(tr("hot.sensitivity"))
+            pkey = (layer, tuple(chosen_cats), tuple(chosen_years), algorithm, float(eps), int(min_samples))
+            if st.button(tr("hot.sensitivity_run"), key="hot_csens_run"):
+                with st.spinner(tr("hot.sensitivity_run")):
+                    st.session_state["hot_csens"] = (pkey, c.cluster_sensitivity_for(token, ds, *pkey))
+            csens = st.session_state.get("hot_csens")
+            if csens and csens[0] == pkey:
+                st.dataframe(csens[1], hide_index=True, width="stretch", key="hot_csens_table")
+                st.caption(tr("hot.csens_note"))
 
 # ------------------------------------------------------------------ typologies
 with tab_types:

@@ -197,3 +197,12 @@ def test_typology(demo, method):
         pieces = sum(len(shapely.get_parts(shapely.union_all(np.asarray(g.geometry.values))))
                      for _, g in u[u.t >= 0].groupby("t"))
         assert pieces < 40
+
+
+def test_cluster_sensitivity(demo):
+    from lillegeo.hotspots import cluster_sensitivity
+
+    t = cluster_sensitivity(demo.points["incidents"], eps_m=120, min_samples=60)
+    assert len(t) == 5 and t.loc[0, "jaccard"] == 1.0
+    # the planted hotspots are dense: a 25 % change of radius keeps most clustered incidents
+    assert t["jaccard"].min() > 0.5

@@ -87,6 +87,10 @@ def test_hotspots_page_all_tabs():
     at.checkbox(key="hot_heat").check().run()
     assert not at.exception, at.exception
     assert any("clusters;" in c.value for c in at.caption)
+    at.radio(key="hot_algorithm").set_value("dbscan").run()
+    at.button(key="hot_csens_run").click().run()
+    assert not at.exception, at.exception
+    assert any("jaccard" in d.value.columns and len(d.value) == 5 for d in at.dataframe)
     at.radio(key="hot_types_method").set_value("constrained").run()
     assert not at.exception, at.exception
     at.button(key="hot_eval_run").click().run()
