@@ -22,5 +22,6 @@ pages = [
     st.Page("pages/2_Explore.py", title=tr("nav.explore"), icon=":material/map:", url_path="explore", default=True),
     st.Page("pages/3_Hotspots.py", title=tr("nav.hotspots"), icon=":material/local_fire_department:",
             url_path="hotspots"),
+    st.Page("pages/4_Equity.py", title=tr("nav.equity"), icon=":material/balance:", url_path="equity"),
 ]
 st.navigation(pages).run()

@@ -136,3 +136,20 @@ def cluster_sensitivity_for(token: str, _ds: Dataset, layer: str, categories: tu
     if years and "date" in pts.columns:
         pts = pts[pts["date"].dt.year.isin(years)]
     return cluster_sensitivity(pts, algorithm=algorithm, eps_m=eps_m, min_samples=min_samples)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def equity_for(token: str, _ds: Dataset, enforcement: str, crime: str, population: str, group: str,
+               reference: str | None, other_crime: str | None, bootstrap: int, seed: int, band: tuple, lang: str):
+    from .equity import run_equity
+
+    return run_equity(_ds.units, enforcement=enforcement, crime=crime, population=population, group=group,
+                      reference=reference, other_crime=other_crime, bootstrap=bootstrap, seed=seed, band=band,
+                      lang=lang, points=_ds.points.get(crime))
+
+
+def md(text: str) -> str:
+    """Escape Markdown so that data values (column names, unit names) show literally."""
+    import re
+
+    return re.sub(r"([\\`*_{}\[\]()#+\-!|<>~])", r"\\\1", str(text))

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-__all__ = ["DemoConfig", "generate_demo", "write_demo", "DEMO_DIR"]
+__all__ = ["DemoConfig", "generate_demo", "write_demo", "simulate_checks", "DEMO_DIR", "NB_SHAPE"]
 
 DEMO_DIR = Path(__file__).resolve().parent.parent / "geodata" / "demo"
 
@@ -218,6 +218,23 @@ def _random_dates(rng: np.random.Generator, years: list[int], n: int) -> pd.Seri
     return ts.dt.strftime("%Y-%m-%d %H:%M")
 
 
+#: Gamma shape of the enforcement noise: checks are negative binomial (NB2) with alpha = 1 / NB_SHAPE.
+NB_SHAPE = 8.0
+
+
+def simulate_checks(crime: np.ndarray, share: np.ndarray, *, bias_rr: float, checks_per_incident: float,
+                    rng: np.random.Generator) -> np.ndarray:
+    """Identity checks per unit: recorded crime times the documented bias, with over-dispersion.
+
+    ``E[checks_i] = checks_per_incident * (crime_i + 0.5) * bias_rr ** (10 * share_i)`` times a
+    Gamma(NB_SHAPE, 1/NB_SHAPE) factor, then Poisson: a negative binomial whose rate ratio per
+    10 percentage points of ``share`` (beyond crime) is exactly ``bias_rr``.
+    """
+    lam = checks_per_incident * (np.asarray(crime, float) + 0.5) * bias_rr ** (np.asarray(share, float) * 10)
+    lam = lam * rng.gamma(NB_SHAPE, 1 / NB_SHAPE, len(lam))
+    return rng.poisson(lam)
+
+
 def generate_demo(config: DemoConfig | None = None) -> dict:
     """Generate the synthetic demo metropolis.
 
@@ -385,10 +402,9 @@ def generate_demo(config: DemoConfig | None = None) -> dict:
                           units[["geometry"]], predicate="within", how="left")
     inc_units = inc_units[~inc_units.index.duplicated()]
     crime = np.bincount(inc_units["index_right"].dropna().astype(int), minlength=n).astype(float)
-    lam = cfg.checks_per_incident * (crime + 0.5) * cfg.bias_rr ** (imm_share * 10)
-    shape = 8.0  # negative binomial dispersion (Gamma shape); documented in README
-    lam = lam * rng.gamma(shape, 1 / shape, n)
-    n_checks = rng.poisson(lam)
+    shape = NB_SHAPE
+    n_checks = simulate_checks(crime, imm_share, bias_rr=cfg.bias_rr, checks_per_incident=cfg.checks_per_incident,
+                               rng=rng)
     ck_xy = np.vstack([_sample_in(rng, g, k) for g, k in zip(units.geometry, n_checks)])
     ck_lonlat = gpd.GeoSeries(gpd.points_from_xy(ck_xy[:, 0], ck_xy[:, 1]), crs=2154).to_crs(4326)
     checks = pd.DataFrame({

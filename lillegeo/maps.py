@@ -535,6 +535,7 @@ def categorical_map(
     assets: Literal["app", "inline"] = "app",
     tiles: str | None = None,
     tolerance: float = 5.0,
+    legend: str | None = None,
 ) -> folium.Map:
     """Units coloured by category (hot/cold spots, LISA quadrants, types), plus optional layers.
 
@@ -552,6 +553,8 @@ def categorical_map(
         Point-cluster hulls (from :func:`lillegeo.hotspots.point_clusters`).
     heat : HeatSurface, optional
         Kernel density surface drawn as an image layer with its own legend.
+    legend : str, optional
+        Legend HTML built by :func:`bivariate_legend_html` (already escaped), replacing the list legend.
 
     Returns
     -------
@@ -587,6 +590,9 @@ def categorical_map(
         _add_hulls(m, hulls, lang)
     _add_overlay(m, overlay, None, None, units.crs is None, lang)
     counts = cats.value_counts()
+    if legend is not None:
+        _Legend(legend, position="bottomright").add_to(m)
+        return _finish(m, title=title, demo=demo, lang=lang, assets=assets)
     rows = [f"<h4>{esc(legend_title)}</h4>"]
     for lab, col in colors.items():
         rows.append(f'<div class="row"><span class="sw" style="background:{esc(col)}"></span><span>{esc(lab)}</span>'
@@ -596,6 +602,21 @@ def categorical_map(
         rows.append(f'<div class="note">{esc(legend_note)}</div>')
     _Legend("".join(rows), position="bottomright").add_to(m)
     return _finish(m, title=title, demo=demo, lang=lang, assets=assets)
+
+
+def bivariate_legend_html(title: str, colors: list[list[str]], counts: dict[str, int], note: str,
+                          x_label: str, y_label: str) -> str:
+    """A 3 x 3 legend grid (rows: y high to low; columns: x low to high), every text escaped."""
+    def cell(a: int, b: int) -> str:
+        n = esc(counts.get(f"x{a}y{b}", 0))
+        return (f'<span style="display:inline-block;width:26px;height:20px;background:{esc(colors[b][a])};'
+                f'font-size:10px;text-align:center;line-height:20px">{n}</span>')
+
+    grid = "".join("<div>" + "".join(cell(a, b) for a in range(3)) + "</div>" for b in (2, 1, 0))
+    return (f"<h4>{esc(title)}</h4><div style='display:flex;gap:6px;align-items:center'>"
+            f"<div style='writing-mode:vertical-rl;transform:rotate(180deg);font-size:11px'>{esc(y_label)} ↑</div>"
+            f"<div>{grid}<div style='font-size:11px'>{esc(x_label)} →</div></div></div>"
+            f"<div class='note'>{esc(note)}</div>")
 
 
 def _add_hulls(m: folium.Map, hulls: gpd.GeoDataFrame, lang: str) -> None:

@@ -97,3 +97,21 @@ def test_hotspots_page_all_tabs():
     assert not at.exception, at.exception
     ev = at.dataframe[-1].value
     assert {"hit_rate_2", "pai_2", "rri"} <= set(ev.columns) and len(ev) == 5
+
+
+def test_equity_page():
+    at = _app()
+    at.switch_page("pages/4_Equity.py").run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Equity"
+    flags = [w.value for w in at.warning if w.value.startswith("FLAG")]
+    assert len(flags) >= 2  # exposure and the benchmark model, on the biased demo
+    assert any("1.34 times the checks" in w for w in flags)
+    for layer in ("residual", "residual_gi", "share"):
+        at.radio(key="eq_layer").set_value(layer).run()
+        assert not at.exception, at.exception
+    at.session_state["lang"] = "fr"  # switch_page runs the page alone: set the sidebar's choice directly
+    at.run()
+    assert not at.exception
+    assert at.title[0].value == "Équité"
+    assert any(w.value.startswith("SIGNAL") for w in at.warning)
