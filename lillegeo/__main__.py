@@ -163,6 +163,87 @@ def cmd_clusters(args) -> int:
     return 0
 
 
+def _load_with_points(args):
+    """Units (+ table) for the equity commands; point layers are counted into columns named after the file."""
+    from .dataset import build_dataset
+    from .sources import read_points
+
+    data = _units_with_table(args)
+    points = {}
+    for spec in args.points or []:
+        name, _, path = spec.partition("=")
+        if not path:
+            raise ValueError(f"--points takes NAME=FILE (e.g. checks=checks.csv); got {spec!r}")
+        pts, rep = read_points(path)
+        _print_report(rep)
+        points[name] = pts
+    if points:
+        ds = build_dataset(data, name="cli", points=points)
+        data = ds.units
+    return data
+
+
+def cmd_equity(args) -> int:
+    import numpy as np
+    import pandas as pd
+
+    from .equity import exposure_ratio
+
+    data = _load_with_points(args)
+    burden = data[args.burden].astype(float) if args.burden in data.columns else None
+    if burden is None:
+        raise ValueError(f"burden column '{args.burden}' not found; columns are: {', '.join(map(str, data.columns))}")
+    if args.per:
+        den = data[args.per].astype(float)
+        ad = data["unit_type"].isin(["A", "D"]) if "unit_type" in data else pd.Series(False, index=data.index)
+        burden = pd.Series(np.where((den > 0) & ~ad, burden / den * 1000, np.nan), index=data.index)
+    reference = None if args.reference in (None, "complement") else args.reference
+    res = exposure_ratio(data.assign(_burden=burden), "_burden", args.group, reference, population=args.population,
+                         bootstrap=args.bootstrap, seed=args.seed, band=(args.band_low, args.band_high))
+    res.burden = f"{args.burden} per 1,000 {args.per}" if args.per else args.burden
+    res.table.to_csv(args.out, index=False, lineterminator="\n", float_format="%.10g")
+    print(f"exposure ratio {res.ratio:.3f} (95% bootstrap interval {res.ci_low:.3f} to {res.ci_high:.3f}); "
+          f"flag: {res.flag}")
+    print(json.dumps(res.summary(), ensure_ascii=False))
+    return 0
+
+
+def cmd_profiling(args) -> int:
+    import numpy as np
+
+    from .equity import benchmark_model, robustness_table
+
+    data = _load_with_points(args)
+    if args.share not in data.columns:
+        raise ValueError(f"share column '{args.share}' not found; columns are: {', '.join(map(str, data.columns))}")
+    share = data[args.share].astype(float)
+    if share.max() > 1:  # a count of group residents: turn into a share of the population
+        share = (share / data[args.population].astype(float)).where(data[args.population].astype(float) > 0)
+        share = share.clip(upper=1.0)
+    res = benchmark_model(data, enforcement=args.enforcement, crime=args.crime, population=args.population,
+                          share=share)
+    robust = robustness_table(data, enforcement=args.enforcement, crime=args.crime, population=args.population,
+                              share=share)
+    robust.to_csv(args.out, index=False, lineterminator="\n", float_format="%.10g")
+    if args.residuals_out:
+        import pandas as pd
+
+        from .indicators import suppress
+
+        enf = data[args.enforcement].astype(float)
+        hide = suppress(enf)
+        pd.DataFrame({"unit_id": data["unit_id"], "expected": res.expected.where(~hide),
+                      "observed_over_expected": res.residual_ratio.where(~hide)}).to_csv(
+            args.residuals_out, index=False, lineterminator="\n", float_format="%.10g")
+    print(f"rate ratio per 10 points of {args.share}: {res.rate_ratio:.3f} "
+          f"(95% CI {res.ci_low:.3f} to {res.ci_high:.3f}; {res.n_units} units; {res.model})")
+    s = res.summary()
+    s["seed"] = args.seed
+    s["robustness_flags"] = int(np.sum(robust["flag"].astype(bool)))
+    print(json.dumps(s, ensure_ascii=False))
+    return 0
+
+
 def cmd_demo(args) -> int:
     from .demo import DemoConfig, write_demo
 
@@ -239,6 +320,37 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--clusters-out", help="optional .csv with one row per cluster")
     c.add_argument("--out", required=True, help="output .csv, one row per input point (point_id,label)")
     c.set_defaults(func=cmd_clusters)
+
+    e = sub.add_parser("equity", help="people-weighted exposure of a group to a burden, with a bootstrap interval")
+    _add_units_args(e)
+    e.add_argument("--table", help="indicator table to join first")
+    e.add_argument("--key", help="code column of the table")
+    e.add_argument("--points", action="append", help="NAME=FILE point layer counted per unit as column NAME")
+    e.add_argument("--burden", required=True, help="burden column (e.g. checks)")
+    e.add_argument("--per", help="denominator: the burden becomes a rate per 1,000 (A/D units left out)")
+    e.add_argument("--group", required=True, help="residents of the group (e.g. P21_POP_IMM)")
+    e.add_argument("--reference", default="complement", help="reference residents column, or 'complement'")
+    e.add_argument("--population", help="total residents (for the complement)")
+    e.add_argument("--bootstrap", type=int, default=999)
+    e.add_argument("--band-low", type=float, default=0.8)
+    e.add_argument("--band-high", type=float, default=1.25)
+    e.add_argument("--seed", type=int, default=0)
+    e.add_argument("--out", required=True, help="output .csv, one row per group")
+    e.set_defaults(func=cmd_equity)
+
+    pr = sub.add_parser("profiling", help="benchmark model: enforcement beyond what recorded crime explains")
+    _add_units_args(pr)
+    pr.add_argument("--table", help="indicator table to join first")
+    pr.add_argument("--key", help="code column of the table")
+    pr.add_argument("--points", action="append", help="NAME=FILE point layer counted per unit as column NAME")
+    pr.add_argument("--enforcement", required=True, help="enforcement counts column (e.g. checks)")
+    pr.add_argument("--crime", required=True, help="recorded crime counts column (e.g. incidents)")
+    pr.add_argument("--population", required=True, help="population column (offset)")
+    pr.add_argument("--share", required=True, help="group share (0-1) or group residents column")
+    pr.add_argument("--seed", type=int, default=0, help="recorded; the model has no randomness")
+    pr.add_argument("--residuals-out", help="optional .csv of observed / expected per unit")
+    pr.add_argument("--out", required=True, help="output .csv: the model and its robustness variants")
+    pr.set_defaults(func=cmd_profiling)
 
     d = sub.add_parser("demo", help="regenerate the synthetic demo data")
     d.add_argument("--out", default="geodata/demo")
