@@ -140,12 +140,13 @@ def cluster_sensitivity_for(token: str, _ds: Dataset, layer: str, categories: tu
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def equity_for(token: str, _ds: Dataset, enforcement: str, crime: str, population: str, group: str,
-               reference: str | None, other_crime: str | None, bootstrap: int, seed: int, band: tuple, lang: str):
+               reference: str | None, other_crime: str | None, bootstrap: int, seed: int, band: tuple, lang: str,
+               area_group: str = "people"):
     from .equity import run_equity
 
     return run_equity(_ds.units, enforcement=enforcement, crime=crime, population=population, group=group,
                       reference=reference, other_crime=other_crime, bootstrap=bootstrap, seed=seed, band=band,
-                      lang=lang, points=_ds.points.get(crime))
+                      lang=lang, points=_ds.points.get(crime), area_group=area_group, overlay=_ds.overlay)
 
 
 def md(text: str) -> str:

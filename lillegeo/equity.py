@@ -21,7 +21,8 @@ from .i18n import t
 __all__ = [
     "ExposureResult", "exposure_ratio", "representation", "BenchmarkResult", "benchmark_model",
     "robustness_table", "outcome_test", "findings", "DEFAULT_BAND", "CAVEATS", "group_columns",
-    "bivariate_classes", "residual_classes", "BIVARIATE", "run_equity",
+    "bivariate_classes", "residual_classes", "BIVARIATE", "run_equity", "overlay_share", "area_groups",
+    "top_quantile",
 ]
 
 DEFAULT_BAND = (0.8, 1.25)
@@ -454,7 +455,9 @@ def residual_classes(ratio: pd.Series, lang: str = "en") -> tuple[pd.Series, dic
 def run_equity(units: gpd.GeoDataFrame, *, enforcement: str, crime: str, population: str, group: str,
                reference: str | None = None, other_crime: str | None = None, bootstrap: int = 999,
                seed: int | None = 0, band: tuple[float, float] = DEFAULT_BAND, lang: str = "en",
-               points: gpd.GeoDataFrame | None = None, threshold: int = 11) -> dict[str, Any]:
+               points: gpd.GeoDataFrame | None = None, threshold: int = 11,
+               area_group: Literal["people", "overlay", "top_share"] = "people",
+               overlay: gpd.GeoDataFrame | None = None) -> dict[str, Any]:
     """Everything the Equity page shows: exposure, benchmark model, robustness, representation in
     hotspots, residual layer with its Gi* hot spots, bivariate classes and findings.
 
@@ -474,8 +477,20 @@ def run_equity(units: gpd.GeoDataFrame, *, enforcement: str, crime: str, populat
         enf_rate = pd.Series(np.where((pop > 0) & ~ad, enf / pop * 1000, np.nan), index=units.index)
         crime_rate = pd.Series(np.where((pop > 0) & ~ad, cri / pop * 1000, np.nan), index=units.index)
         share = pd.Series(np.where(pop > 0, g / pop, np.nan), index=units.index).clip(upper=1.0)
-    exp = exposure_ratio(units.assign(_burden=enf_rate), "_burden", group, reference, population=population,
-                         bootstrap=bootstrap, seed=seed, band=band)
+    if area_group == "people":
+        exp = exposure_ratio(units.assign(_burden=enf_rate), "_burden", group, reference, population=population,
+                             bootstrap=bootstrap, seed=seed, band=band)
+    else:
+        if area_group == "overlay":
+            if overlay is None:
+                raise ValueError("area_group='overlay' needs an overlay (priority neighbourhoods)")
+            mask, label = overlay_share(units, overlay) > 0.5, t("eq.area.overlay", lang)
+        elif area_group == "top_share":
+            mask, label = top_quantile(share, 0.8), t("eq.area.top_share", lang, group=group)
+        else:
+            raise ValueError(f"area_group must be 'people', 'overlay' or 'top_share'; got {area_group!r}")
+        framed, gcol, rcol = area_groups(units.assign(_burden=enf_rate), mask, population=population, name=label)
+        exp = exposure_ratio(framed, "_burden", gcol, rcol, bootstrap=bootstrap, seed=seed, band=band)
     exp.burden = t("eq.burden_checks", lang)
     model = benchmark_model(units, enforcement=enforcement, crime=crime, population=population, share=share)
     robust = robustness_table(units, enforcement=enforcement, crime=crime, population=population, share=share,
@@ -511,3 +526,43 @@ def run_equity(units: gpd.GeoDataFrame, *, enforcement: str, crime: str, populat
     return {"exposure": exp, "model": model, "robustness": robust, "representation": rep, "units_table": safe,
             "residual_ratio": resid.where(~small), "residual_hotspots": res_gi, "bivariate": (biv_labels, biv_colors),
             "share": share, "findings": findings(exposure=exp, model=model, representation_rows=rep_rows, lang=lang)}
+
+
+# ----------------------------------------------------------------------------- area-based groups
+
+def overlay_share(units: gpd.GeoDataFrame, overlay: gpd.GeoDataFrame) -> pd.Series:
+    """Share of each unit's area inside an overlay (e.g. priority neighbourhoods, QPV), 0 to 1.
+
+    Examples
+    --------
+    >>> from shapely.geometry import box
+    >>> u = gpd.GeoDataFrame(geometry=[box(0, 0, 2, 1), box(2, 0, 4, 1)], crs=2154)
+    >>> overlay_share(u, gpd.GeoDataFrame(geometry=[box(1, 0, 3, 1)], crs=2154)).tolist()
+    [0.5, 0.5]
+    """
+    if overlay.crs != units.crs:
+        raise ValueError(f"overlay ({overlay.crs}) and units ({units.crs}) are in different CRS; "
+                         "read both with lillegeo readers")
+    ov = overlay.geometry.union_all()
+    area = units.geometry.area
+    inter = units.geometry.intersection(ov).area
+    return (inter / area.where(area > 0)).fillna(0.0).clip(0, 1)
+
+
+def area_groups(units: pd.DataFrame, in_area: pd.Series, *, population: str,
+                name: str = "in_area") -> tuple[pd.DataFrame, str, str]:
+    """Residents of units in an area (and of the others) as two group columns for :func:`exposure_ratio`.
+
+    ``in_area`` is a boolean per unit (e.g. QPV share > 0.5, or the top quintile of a share).
+    """
+    pop = _col(units, population, "population")
+    m = pd.Series(in_area, index=units.index).fillna(False).astype(bool)
+    g, r = f"{name}: yes", f"{name}: no"
+    out = units.assign(**{g: pop.where(m, 0.0), r: pop.where(~m, 0.0)})
+    return out, g, r
+
+
+def top_quantile(values: pd.Series, q: float = 0.8) -> pd.Series:
+    """True for units at or above the ``q`` quantile of ``values`` (e.g. the top fifth of a share)."""
+    v = pd.to_numeric(values, errors="coerce")
+    return (v >= v.quantile(q)).fillna(False)

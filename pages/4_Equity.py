@@ -46,12 +46,15 @@ with c3:
     bootstrap = st.selectbox(tr("eq.bootstrap"), [199, 999, 1999], index=1, key="eq_bootstrap")
     seed = int(st.number_input(tr("eq.seed"), 0, 2**31 - 1, 0, key="eq_seed"))
     band = st.slider(tr("eq.band"), 0.5, 2.0, (0.8, 1.25), 0.05, key="eq_band")
+kinds = ["people", "top_share"] + (["overlay"] if ds.overlay is not None else [])
+area_group = st.radio(tr("eq.group_kind"), kinds, horizontal=True, key="eq_group_kind",
+                      format_func=lambda v: tr(f"eq.group_kind.{v}"))
 
 try:
     with st.spinner(tr("eq.title")):
         res = c.equity_for(token, ds, enforcement, crime, population, group,
                            None if reference == "complement" else reference, other_crime, int(bootstrap), seed,
-                           tuple(band), lang())
+                           tuple(band), lang(), area_group)
 except ValueError as exc:
     st.error(str(exc))
     st.stop()

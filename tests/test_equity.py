@@ -146,3 +146,19 @@ def test_equity_and_profiling_cli(tmp_path, capsys):
     s = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert {"rate_ratio", "ci_low", "ci_high", "n_units"} <= set(s)
     assert s["flag"] and s["ci_low"] <= 1.3 <= s["ci_high"] and s["n_units"] == 374
+
+
+def test_area_based_groups(demo):
+    from lillegeo.equity import overlay_share
+
+    share = overlay_share(demo.units, demo.overlay)
+    assert share.between(0, 1).all() and (share > 0.5).sum() >= 5
+    for kind in ("overlay", "top_share"):
+        r = run_equity(demo.units, enforcement="checks", crime="incidents", population="P21_POP",
+                       group="P21_POP_IMM", bootstrap=199, area_group=kind, overlay=demo.overlay)
+        e = r["exposure"]
+        kept = demo.units.loc[~demo.units["unit_type"].isin(["A", "D"]), "P21_POP"].sum()  # A/D: no rate
+        assert e.ratio > 1 and e.table["people"].sum() == pytest.approx(kept)
+    with pytest.raises(ValueError, match="needs an overlay"):
+        run_equity(demo.units, enforcement="checks", crime="incidents", population="P21_POP", group="P21_POP_IMM",
+                   bootstrap=0, area_group="overlay")

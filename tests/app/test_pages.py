@@ -107,6 +107,9 @@ def test_equity_page():
     flags = [w.value for w in at.warning if w.value.startswith("FLAG")]
     assert len(flags) >= 2  # exposure and the benchmark model, on the biased demo
     assert any("1.34 times the checks" in w for w in flags)
+    at.radio(key="eq_group_kind").set_value("overlay").run()
+    assert not at.exception, at.exception
+    assert any("priority" in w.value and "QPV" in w.value for w in list(at.warning) + list(at.info))
     for layer in ("residual", "residual_gi", "share"):
         at.radio(key="eq_layer").set_value(layer).run()
         assert not at.exception, at.exception
