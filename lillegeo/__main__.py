@@ -244,6 +244,29 @@ def cmd_profiling(args) -> int:
     return 0
 
 
+def cmd_run(args) -> int:
+    from .recipe import Recipe, run_recipe
+
+    recipe = Recipe.read(args.recipe)
+    summary = run_recipe(recipe, args.out, allow_changed=args.allow_changed_sources)
+    print(f"wrote {len(summary['files'])} files to {args.out}")
+    print(json.dumps(summary, ensure_ascii=False, default=float))
+    return 0
+
+
+def cmd_recipe(args) -> int:
+    from .recipe import Recipe
+
+    r = Recipe.for_demo()
+    r.language = args.lang
+    from .recipe import default_slides
+
+    r.slides = default_slides(args.lang)
+    Path(args.out).write_text(r.to_toml(), encoding="utf-8")
+    print(json.dumps({"out": args.out}))
+    return 0
+
+
 def cmd_demo(args) -> int:
     from .demo import DemoConfig, write_demo
 
@@ -351,6 +374,18 @@ def build_parser() -> argparse.ArgumentParser:
     pr.add_argument("--residuals-out", help="optional .csv of observed / expected per unit")
     pr.add_argument("--out", required=True, help="output .csv: the model and its robustness variants")
     pr.set_defaults(func=cmd_profiling)
+
+    rn = sub.add_parser("run", help="re-run a recipe headless: tables, maps, static maps, report, lock file")
+    rn.add_argument("recipe", help="recipe .toml saved by the app or written by hand")
+    rn.add_argument("--out", required=True, help="output folder")
+    rn.add_argument("--allow-changed-sources", action="store_true",
+                    help="run even if a source's SHA-256 differs from the recipe's")
+    rn.set_defaults(func=cmd_run)
+
+    rc = sub.add_parser("recipe", help="write the demo's recipe (a starting point to edit)")
+    rc.add_argument("--lang", default="en", choices=["en", "fr"])
+    rc.add_argument("--out", required=True)
+    rc.set_defaults(func=cmd_recipe)
 
     d = sub.add_parser("demo", help="regenerate the synthetic demo data")
     d.add_argument("--out", default="geodata/demo")

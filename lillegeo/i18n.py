@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["t", "LANGS", "STRINGS"]
+__all__ = ["t", "LANGS", "STRINGS", "label_text"]
 
 LANGS = {"en": "English", "fr": "Français"}
 
@@ -215,6 +215,53 @@ STRINGS: dict[str, dict[str, str]] = {
                           "fr": "Limite : ce sont des résultats par zone, sur les lieux de résidence, pas sur les personnes contrôlées."},
     "caveat.withheld": {"en": "Caveat: counts under the disclosure threshold are withheld from every display; the statistics use them.",
                         "fr": "Limite : les effectifs sous le seuil de secret sont masqués dans tous les affichages ; les statistiques les utilisent."},
+    # labels produced by the statistics
+    "label:Hot spot 99%": {"en": "Hot spot 99%", "fr": "Point chaud 99 %"},
+    "label:Hot spot 95%": {"en": "Hot spot 95%", "fr": "Point chaud 95 %"},
+    "label:Hot spot 90%": {"en": "Hot spot 90%", "fr": "Point chaud 90 %"},
+    "label:Cold spot 99%": {"en": "Cold spot 99%", "fr": "Point froid 99 %"},
+    "label:Cold spot 95%": {"en": "Cold spot 95%", "fr": "Point froid 95 %"},
+    "label:Cold spot 90%": {"en": "Cold spot 90%", "fr": "Point froid 90 %"},
+    "label:Not significant": {"en": "Not significant", "fr": "Non significatif"},
+    "label:High-High": {"en": "High-High", "fr": "Haut-Haut"},
+    "label:Low-Low": {"en": "Low-Low", "fr": "Bas-Bas"},
+    "label:High-Low": {"en": "High-Low", "fr": "Haut-Bas"},
+    "label:Low-High": {"en": "Low-High", "fr": "Bas-Haut"},
+    "label:No data": {"en": "No data", "fr": "Pas de données"},
+    "label:No neighbours (island)": {"en": "No neighbours (island)", "fr": "Sans voisin (île)"},
+    # runs, static maps, reports, presentation
+    "run.no_equity": {"en": "Equity not computed: column(s) {cols} missing.", "fr": "Équité non calculée : colonne(s) {cols} absente(s)."},
+    "static.caption": {"en": "Sources: {sources}. Map: lillegeo, {date}. Lambert-93 (EPSG:2154).",
+                       "fr": "Sources : {sources}. Carte : lillegeo, {date}. Lambert-93 (EPSG:2154)."},
+    "static.biv.low": {"en": "little crime, few checks", "fr": "peu de délinquance, peu de contrôles"},
+    "static.biv.checks": {"en": "many checks, little crime", "fr": "beaucoup de contrôles, peu de délinquance"},
+    "static.biv.crime": {"en": "much crime, few checks", "fr": "beaucoup de délinquance, peu de contrôles"},
+    "static.biv.both": {"en": "much crime, many checks", "fr": "beaucoup de délinquance et de contrôles"},
+    "present.keys": {"en": "→ / space: next · ←: previous · F: full screen", "fr": "→ / espace : suivante · ← : précédente · F : plein écran"},
+    "report.generated": {"en": "Generated on {date} by lillegeo.", "fr": "Produit le {date} par lillegeo."},
+    "report.more_rows": {"en": "{n} more rows in the CSV.", "fr": "{n} lignes de plus dans le CSV."},
+    "report.recipe": {"en": "The recipe (re-run with: python -m lillegeo run recipe.toml --out DIR)",
+                      "fr": "La recette (à relancer avec : python -m lillegeo run recipe.toml --out DOSSIER)"},
+    "report.loaded": {"en": "What was loaded", "fr": "Ce qui a été chargé"},
+    "report.join": {"en": "{matched} of {n} units matched a table row; {without} units without data; {unmatched} table rows with no unit.",
+                    "fr": "{matched} unités sur {n} appariées à une ligne de la table ; {without} unités sans données ; {unmatched} lignes de la table sans unité."},
+    "report.moran": {"en": "Global Moran's I = {i} (pseudo p = {p}; {perm} permutations, seed {seed}, weights {weights}).",
+                     "fr": "I de Moran global = {i} (pseudo p = {p} ; {perm} permutations, graine {seed}, pondérations {weights})."},
+    "report.methods": {"en": "Methods and caveats", "fr": "Méthodes et limites"},
+    "report.methods_text": {"en": "Rates per 1,000 residents; activity and miscellaneous (A/D) IRIS left out of rates; counts from 1 to 10 withheld. Hot spots: Getis-Ord Gi* (binary weights) or local Moran (row-standardised), conditional permutations, pseudo p = (M+1)/(R+1). Clusters: density clustering in Lambert-93 metres. Equity: people-weighted exposure with a bootstrap interval; negative binomial benchmark model with offset log(population) and recorded crime as covariate. Recorded crime depends on where police look; results are area-level.",
+                            "fr": "Taux pour 1 000 habitants ; IRIS d'activité et divers (A/D) écartés des taux ; effectifs de 1 à 10 masqués. Points chauds : Getis-Ord Gi* (pondérations binaires) ou Moran local (standardisé en ligne), permutations conditionnelles, pseudo p = (M+1)/(R+1). Agrégats : classification par densité en mètres Lambert-93. Équité : exposition pondérée par la population avec intervalle bootstrap ; modèle binomial négatif avec offset log(population) et délinquance enregistrée en covariable. La délinquance enregistrée dépend de là où la police regarde ; les résultats sont par zone."},
+    "slide.explore.title": {"en": "Incidents per 1,000 residents", "fr": "Incidents pour 1 000 habitants"},
+    "slide.explore.caption": {"en": "Activity and miscellaneous units left out; small counts withheld.",
+                              "fr": "Unités d'activité et divers écartées ; petits effectifs masqués."},
+    "slide.hotspots.title": {"en": "Where incidents concentrate (Gi*)", "fr": "Où les incidents se concentrent (Gi*)"},
+    "slide.hotspots.caption": {"en": "Hot and cold spots of incidents per unit, 999 permutations.",
+                               "fr": "Points chauds et froids des incidents par unité, 999 permutations."},
+    "slide.clusters.title": {"en": "Incident clusters", "fr": "Agrégats d'incidents"},
+    "slide.clusters.caption": {"en": "Outlines of dense clusters; no individual incident is shown.",
+                               "fr": "Contours des agrégats denses ; aucun incident individuel n'est montré."},
+    "slide.equity.title": {"en": "Recorded crime and checks", "fr": "Délinquance enregistrée et contrôles"},
+    "slide.equity.caption": {"en": "Top-left colours: many checks where little crime is recorded.",
+                             "fr": "Couleurs en haut à gauche : beaucoup de contrôles là où peu de délinquance est enregistrée."},
     "smoothing.none": {"en": "None", "fr": "Aucun"},
     "smoothing.global_eb": {"en": "Empirical Bayes (global)", "fr": "Bayes empirique (global)"},
     "smoothing.spatial_eb": {"en": "Empirical Bayes (spatial)", "fr": "Bayes empirique (spatial)"},
@@ -268,3 +315,15 @@ def t(key: str, lang: str = "en", **kwargs) -> str:
         raise KeyError(f"no string '{key}' in lillegeo.i18n.STRINGS")
     text = entry.get(lang) or entry["en"]
     return text.format(**kwargs) if kwargs else text
+
+
+def label_text(label: str, lang: str = "en") -> str:
+    """A label produced by the statistics (e.g. 'Hot spot 99%') in ``lang``; unknown labels unchanged.
+
+    Examples
+    --------
+    >>> label_text("High-High", "fr")
+    'Haut-Haut'
+    """
+    entry = STRINGS.get(f"label:{label}")
+    return (entry.get(lang) or entry["en"]) if entry else label

@@ -1,0 +1,260 @@
+"""Exports: static maps (PNG, PDF) with legend, scale bar, north arrow, title and caption; safe
+tables (CSV, XLSX: small counts withheld by the caller, formulas neutralised); the HTML and PDF
+report of an analysis."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import io
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from .i18n import t
+from .maps import esc
+
+__all__ = ["static_map", "neutralise_formulas", "table_bytes", "report_html", "report_pdf", "fmt_number"]
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def fmt_number(v: Any, lang: str = "en", digits: int = 2) -> str:
+    """Numbers as a reader of ``lang`` writes them: 1,234.5 in English, 1 234,5 in French.
+
+    Examples
+    --------
+    >>> fmt_number(1234.5, "fr", 1)
+    '1\\u202f234,5'
+    """
+    if v is None or (isinstance(v, float) and not np.isfinite(v)):
+        return ""
+    if isinstance(v, (bool, np.bool_)):
+        return str(v)
+    if isinstance(v, (int, np.integer)):
+        s = f"{int(v):,}"
+    elif isinstance(v, (float, np.floating)):
+        s = f"{float(v):,.{digits}f}"
+    else:
+        return str(v)
+    return s.replace(",", "\u202f").replace(".", ",") if lang == "fr" else s
+
+
+def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
+    """Copy of ``df`` where text cells and column names that a spreadsheet would run as a formula
+    (starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return) are prefixed with a quote.
+
+    Examples
+    --------
+    >>> neutralise_formulas(pd.DataFrame({"a": ["=1+1", "ok", -3]}))["a"].tolist()
+    ["'=1+1", 'ok', -3]
+    """
+    out = df.copy()
+
+    def fix(v):
+        return "'" + v if isinstance(v, str) and v.startswith(FORMULA_START) else v
+
+    for c in out.columns:
+        if out[c].dtype == object or str(out[c].dtype).startswith(("str", "string")):
+            out[c] = out[c].map(fix)
+    out.columns = [fix(str(c)) for c in out.columns]
+    return out
+
+
+def table_bytes(df: pd.DataFrame, fmt: str = "csv", *, sheet: str = "data") -> bytes:
+    """A table as CSV or XLSX bytes, formulas neutralised (apply disclosure control before).
+
+    CSV output is deterministic: UTF-8, ``\\n`` line ends, floats with 10 significant digits.
+    """
+    safe = neutralise_formulas(pd.DataFrame(df).drop(columns="geometry", errors="ignore"))
+    if fmt == "csv":
+        return safe.to_csv(index=False, lineterminator="\n", float_format="%.10g").encode("utf-8")
+    if fmt == "xlsx":
+        buf = io.BytesIO()
+        with pd.ExcelWriter(buf, engine="openpyxl") as xl:
+            safe.to_excel(xl, sheet_name=sheet[:31], index=False)
+        return buf.getvalue()
+    raise ValueError(f"fmt must be 'csv' or 'xlsx'; got {fmt!r}")
+
+
+def _nice_length(metres: float) -> float:
+    exp = 10 ** np.floor(np.log10(metres))
+    for m in (5, 2, 1):
+        if m * exp <= metres:
+            return m * exp
+    return exp
+
+
+def static_map(units: gpd.GeoDataFrame, colors: pd.Series, legend: list[tuple[str, str]], *, title: str,
+               caption: str, demo: bool = False, lang: str = "en", overlay: gpd.GeoDataFrame | None = None,
+               hulls: gpd.GeoDataFrame | None = None, png: str | Path | None = None,
+               pdf: str | Path | None = None, dpi: int = 150) -> bytes:
+    """A print-ready map: units filled with ``colors`` (hex per unit), legend, scale bar, north arrow,
+    title, source/date caption and the synthetic-data mark.
+
+    Parameters
+    ----------
+    units : GeoDataFrame in EPSG:2154 (metres) or planar.
+    colors : Series of hex colours aligned with ``units`` ('' for no fill).
+    legend : list of (colour, label)
+    png, pdf : path, optional
+        Files to write (PDF is vector).
+
+    Returns
+    -------
+    bytes
+        The PNG image.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Patch
+
+    fig, ax = plt.subplots(figsize=(11.7, 8.3))  # A4 landscape
+    fill = [c if c else "none" for c in pd.Series(colors, index=units.index).fillna("")]
+    units.plot(ax=ax, color=fill, edgecolor="#555555", linewidth=0.25)
+    if "commune_id" in units.columns and units["commune_id"].nunique() > 1:
+        units.dissolve("commune_id").boundary.plot(ax=ax, color="#111111", linewidth=0.8)
+    if overlay is not None and len(overlay):
+        overlay.to_crs(units.crs).boundary.plot(ax=ax, color="#c2185b", linewidth=1.4, linestyle="--")
+    if hulls is not None and len(hulls):
+        hulls.to_crs(units.crs).plot(ax=ax, facecolor="#e6610122", edgecolor="#e66101", linewidth=1.2)
+    ax.set_axis_off()
+    ax.set_aspect("equal")
+    minx, miny, maxx, maxy = units.total_bounds
+    # scale bar (metres in Lambert-93)
+    length = _nice_length((maxx - minx) / 5)
+    x0, y0 = minx + (maxx - minx) * 0.03, miny + (maxy - miny) * 0.03
+    ax.plot([x0, x0 + length], [y0, y0], color="black", linewidth=3, solid_capstyle="butt")
+    ax.text(x0 + length / 2, y0 + (maxy - miny) * 0.012, f"{fmt_number(length / 1000, lang, 0 if length >= 1000 else 1)} km",
+            ha="center", va="bottom", fontsize=9)
+    # north arrow (Lambert-93 grid north is close to true north over a city)
+    ax.annotate("N", xy=(0.96, 0.93), xytext=(0.96, 0.84), xycoords="axes fraction", ha="center", va="center",
+                fontsize=12, fontweight="bold", arrowprops=dict(facecolor="black", width=4, headwidth=12))
+    handles = [Patch(facecolor=c if c else "white", edgecolor="#555555", label=lab) for c, lab in legend]
+    if handles:
+        ax.legend(handles=handles, loc="lower right", fontsize=8, frameon=True, framealpha=0.95)
+    fig.suptitle(title, fontsize=15, fontweight="bold", x=0.02, ha="left")
+    fig.text(0.02, 0.015, caption, fontsize=8, color="#333333", ha="left")
+    if demo:
+        fig.text(0.98, 0.015, t("demo.badge", lang), fontsize=10, color="white", ha="right", fontweight="bold",
+                 bbox=dict(facecolor="#7a2e00", edgecolor="none", pad=4))
+    fig.tight_layout(rect=(0, 0.03, 1, 0.95))
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
+    if png:
+        Path(png).write_bytes(buf.getvalue())
+    if pdf:
+        fig.savefig(pdf, format="pdf", metadata={"CreationDate": None, "Creator": None, "Producer": None})
+    plt.close(fig)
+    return buf.getvalue()
+
+
+_CSS = """
+body{font:14px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;color:#1a1a1a;max-width:1000px;margin:2em auto;padding:0 1em}
+h1{font-size:26px;margin-bottom:.2em} h2{font-size:19px;border-bottom:2px solid #253494;padding-bottom:.2em;margin-top:1.6em}
+table{border-collapse:collapse;margin:.6em 0;font-size:12.5px} th,td{border:1px solid #bbb;padding:3px 7px;text-align:left}
+th{background:#eef1f8} .flag{background:#fff3cd;border-left:5px solid #b58100;padding:.5em .8em;margin:.5em 0}
+.finding{background:#eef6fb;border-left:5px solid #2c7fb8;padding:.5em .8em;margin:.5em 0}
+.caveat{color:#444;font-size:13px} .demo{background:#7a2e00;color:#fff;padding:2px 8px;border-radius:3px;font-weight:600}
+img{max-width:100%;border:1px solid #ccc} pre{background:#f6f6f6;padding:.8em;overflow-x:auto;font-size:12px}
+@media print{body{margin:0;max-width:none} h2{page-break-after:avoid} img,table{page-break-inside:avoid}}
+"""
+
+
+def _table_html(df: pd.DataFrame, lang: str, max_rows: int = 60) -> str:
+    head = "".join(f"<th>{esc(c)}</th>" for c in df.columns)
+    rows = []
+    for _, r in df.head(max_rows).iterrows():
+        rows.append("<tr>" + "".join(f"<td>{esc(fmt_number(v, lang, 3) if not isinstance(v, str) else v)}</td>"
+                                     for v in r.to_numpy()) + "</tr>")
+    more = f"<p class='caveat'>{esc(t('report.more_rows', lang, n=len(df) - max_rows))}</p>" if len(df) > max_rows else ""
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>{more}"
+
+
+def report_html(sections: list[dict[str, Any]], *, title: str, lang: str = "en", demo: bool = False,
+                recipe_text: str | None = None, generated: str | None = None) -> str:
+    """The analysis report as one self-contained HTML page (maps embedded as PNG), readable on paper.
+
+    Each section is a dict with ``heading`` and any of ``text`` (list of str), ``findings`` (list of
+    finding dicts), ``table`` (DataFrame), ``image`` (PNG bytes), ``caption``.  Every value is escaped.
+    """
+    generated = generated or dt.date.today().isoformat()
+    parts = [f"<!DOCTYPE html><html lang='{esc(lang)}'><head><meta charset='utf-8'><title>{esc(title)}</title>"
+             f"<style>{_CSS}</style></head><body>",
+             f"<h1>{esc(title)}</h1><p>{esc(t('report.generated', lang, date=generated))}"
+             + (f" <span class='demo'>{esc(t('demo.badge', lang))}</span>" if demo else "") + "</p>"]
+    for s in sections:
+        parts.append(f"<h2>{esc(s['heading'])}</h2>")
+        for p in s.get("text", []):
+            parts.append(f"<p>{esc(p)}</p>")
+        for f in s.get("findings", []):
+            cls = "caveat" if f["kind"] == "caveat" else ("flag" if f["flag"] else "finding")
+            parts.append(f"<p class='{cls}'>{esc(f['text'])}</p>")
+        if s.get("image") is not None:
+            parts.append(f"<img alt='{esc(s['heading'])}' src='data:image/png;base64,"
+                         f"{base64.b64encode(s['image']).decode()}'>")
+        if s.get("caption"):
+            parts.append(f"<p class='caveat'>{esc(s['caption'])}</p>")
+        if s.get("table") is not None:
+            parts.append(_table_html(s["table"], lang))
+    if recipe_text:
+        parts.append(f"<h2>{esc(t('report.recipe', lang))}</h2><pre>{esc(recipe_text)}</pre>")
+    parts.append("</body></html>")
+    return "\n".join(parts)
+
+
+def report_pdf(sections: list[dict[str, Any]], path: str | Path, *, title: str, lang: str = "en",
+               demo: bool = False) -> None:
+    """The report as a PDF (A4 pages: text and findings, then one page per map), with matplotlib."""
+    import textwrap
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.image as mpimg
+    import matplotlib.pyplot as plt
+    from matplotlib.backends.backend_pdf import PdfPages
+
+    lines: list[tuple[str, str]] = [("title", title)]
+    if demo:
+        lines.append(("bold", t("demo.badge", lang)))
+    for s in sections:
+        lines.append(("h", s["heading"]))
+        for p in s.get("text", []):
+            lines.extend(("p", w) for w in textwrap.wrap(p, 105))
+        for f in s.get("findings", []):
+            lines.extend(("flag" if f["flag"] else "p", w) for w in textwrap.wrap("• " + f["text"], 105))
+        if s.get("table") is not None:
+            tab = s["table"].head(25)
+            lines.append(("mono", " | ".join(map(str, tab.columns))[:130]))
+            for _, r in tab.iterrows():
+                lines.append(("mono", " | ".join(fmt_number(v, lang, 3) if not isinstance(v, str) else v
+                                                 for v in r.to_numpy())[:130]))
+    with PdfPages(path, metadata={"Title": title, "CreationDate": None, "Creator": None, "Producer": None}) as pdf:
+        per_page = 52
+        for start in range(0, len(lines), per_page):
+            fig = plt.figure(figsize=(8.27, 11.69))
+            y = 0.96
+            for kind, text in lines[start:start + per_page]:
+                style = {"title": dict(fontsize=16, fontweight="bold"), "h": dict(fontsize=12, fontweight="bold"),
+                         "bold": dict(fontsize=10, fontweight="bold", color="#7a2e00"),
+                         "flag": dict(fontsize=8.5, color="#8a5a00"), "mono": dict(fontsize=6.5, family="monospace"),
+                         "p": dict(fontsize=8.5)}[kind]
+                fig.text(0.06, y, text, va="top", **style)
+                y -= 0.026 if kind in ("title", "h") else 0.0175
+            pdf.savefig(fig)
+            plt.close(fig)
+        for s in sections:
+            if s.get("image") is None:
+                continue
+            fig = plt.figure(figsize=(11.69, 8.27))
+            ax = fig.add_axes((0, 0, 1, 1))
+            ax.imshow(mpimg.imread(io.BytesIO(s["image"]), format="png"))
+            ax.set_axis_off()
+            pdf.savefig(fig)
+            plt.close(fig)
