@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from lillegeo.cached import current_dataset, ensure_assets, tr
+from lillegeo.cached import apply_recipe, current_dataset, current_recipe, ensure_assets, tr
 from lillegeo.i18n import LANGS
 
 st.set_page_config(page_title="lillegeo", page_icon="static/icon.png", layout="wide")
@@ -16,6 +16,23 @@ with st.sidebar:
     st.caption(tr("app.units", n=len(ds.units), c=ds.n_communes))
     if ds.demo:
         st.warning(tr("demo.badge"), icon=":material/science:")
+    with st.expander(tr("recipe.title")):
+        st.download_button(tr("recipe.save"), lambda: current_recipe().to_toml(), file_name="recipe.toml",
+                           mime="application/toml", key="recipe_save", on_click="ignore")
+        up = st.file_uploader(tr("recipe.load"), type=["toml"], key="recipe_upload")
+        if up is not None and st.session_state.get("recipe_applied") != up.file_id:
+            try:
+                title = apply_recipe(up.getvalue().decode("utf-8"))
+                st.session_state["recipe_applied"] = up.file_id
+                st.session_state["recipe_flash"] = title
+                st.rerun()
+            except (ValueError, UnicodeDecodeError) as exc:
+                st.error(str(exc))
+        flash = st.session_state.pop("recipe_flash", None)
+        if flash:
+            st.success(tr("recipe.loaded", title=flash.lstrip("!")))
+            if flash.startswith("!"):
+                st.info(tr("recipe.needs_files"))
 
 pages = [
     st.Page("pages/1_Data.py", title=tr("nav.data"), icon=":material/database:", url_path="data"),
@@ -23,5 +40,6 @@ pages = [
     st.Page("pages/3_Hotspots.py", title=tr("nav.hotspots"), icon=":material/local_fire_department:",
             url_path="hotspots"),
     st.Page("pages/4_Equity.py", title=tr("nav.equity"), icon=":material/balance:", url_path="equity"),
+    st.Page("pages/5_Present.py", title=tr("nav.present"), icon=":material/co_present:", url_path="present"),
 ]
 st.navigation(pages).run()

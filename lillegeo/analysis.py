@@ -135,7 +135,8 @@ def _static_maps(ds: Dataset, recipe, res: dict[str, Any], out_dir: Path | None)
     if "equity" in res:
         labs, cols = res["equity"]["bivariate"]
         corners = [(BIVARIATE[0][0], t("static.biv.low", lang)), (BIVARIATE[2][0], t("static.biv.checks", lang)),
-                   (BIVARIATE[0][2], t("static.biv.crime", lang)), (BIVARIATE[2][2], t("static.biv.both", lang))]
+                   (BIVARIATE[0][2], t("static.biv.crime", lang)), (BIVARIATE[2][2], t("static.biv.both", lang)),
+                   ("", t("static.withheld", lang, threshold=res["indicator"].threshold))]
         jobs.append(("equity", labs.map(cols).fillna(""), corners, t("eq.layer.bivariate", lang), None))
     for name, col, leg, title, hulls in jobs:
         png = out_dir / f"{name}.png" if out_dir else None

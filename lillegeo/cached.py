@@ -154,3 +154,77 @@ def md(text: str) -> str:
     import re
 
     return re.sub(r"([\\`*_{}\[\]()#+\-!|<>~])", r"\\\1", str(text))
+
+
+# ------------------------------------------------------------------ recipes in the app
+
+#: Recipe parameter -> widget key, per page (the app's state is exactly the recipe's parameters).
+WIDGETS = {
+    "explore": {"column": "explore_column", "per": "explore_per", "smoothing": "explore_smoothing",
+                "scheme": "explore_scheme", "k": "explore_k", "palette": "explore_palette",
+                "threshold": "explore_threshold", "exclude_ad": "explore_exclude_ad"},
+    "hotspots": {"column": "hot_column", "per": "hot_per", "method": "hot_method", "weights": "hot_weights",
+                 "permutations": "hot_permutations", "alpha": "hot_alpha", "correction": "hot_correction",
+                 "seed": "hot_seed", "points": "hot_layer", "algorithm": "hot_algorithm", "eps_m": "hot_eps",
+                 "min_samples": "hot_min_samples"},
+    "equity": {"enforcement": "eq_enforcement", "crime": "eq_crime", "population": "eq_population",
+               "group": "eq_group", "reference": "eq_reference", "other_crime": "eq_other_crime",
+               "bootstrap": "eq_bootstrap", "seed": "eq_seed", "band": "eq_band", "groups": "eq_group_kind"},
+}
+
+
+def remember(section: str) -> None:
+    """Keep a page's current parameters (widget state is dropped when the page is left)."""
+    vals = {}
+    for param, key in WIDGETS[section].items():
+        if key in st.session_state:
+            v = st.session_state[key]
+            vals[param] = list(v) if isinstance(v, tuple) else v
+    st.session_state[f"params_{section}"] = vals
+
+
+def current_recipe():
+    from .recipe import recipe_from_state
+
+    ds = current_dataset()
+    params = {sec: st.session_state.get(f"params_{sec}", {}) for sec in WIDGETS}
+    title = tr("demo.name") if ds.demo else ds.name
+    return recipe_from_state(ds.sources, params, demo=ds.demo, language=lang(), title=title)
+
+
+def apply_recipe(text: str) -> str:
+    """Set the app's state from a recipe; returns its title. Raises ValueError for a bad recipe."""
+    from .recipe import Recipe
+
+    r = Recipe.from_toml(text)
+    for sec, keys in WIDGETS.items():
+        params = getattr(r, sec)
+        st.session_state[f"params_{sec}"] = dict(params)
+        for param, key in keys.items():
+            if param in params:
+                v = params[param]
+                st.session_state[key] = tuple(v) if isinstance(v, list) else v
+    st.session_state["lang"] = r.language
+    if r.demo:
+        st.session_state["dataset"] = demo_dataset()
+        st.session_state["dataset_token"] = "demo"
+    st.session_state["recipe_slides"] = r.slides
+    return r.title if r.demo else "!" + r.title
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def presentation_for(token: str, _ds: Dataset, recipe_toml: str) -> tuple[str, str]:
+    """Slides and report HTML for the current recipe (same code as python -m lillegeo run)."""
+    from .analysis import _report_sections, _static_maps, build_maps, compute, presentation_html
+    from .recipe import Recipe
+    from .report import report_html
+
+    r = Recipe.from_toml(recipe_toml)
+    res = compute(_ds, r)
+    res["unit_ids"] = _ds.units["unit_id"]
+    maps = build_maps(_ds, r, res, assets="inline")
+    slides = presentation_html(_ds, r, res, maps)
+    images = _static_maps(_ds, r, res, None)
+    report = report_html(_report_sections(_ds, r, res, images), title=r.title, lang=r.language, demo=_ds.demo,
+                         recipe_text=recipe_toml)
+    return slides, report

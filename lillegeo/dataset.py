@@ -47,6 +47,7 @@ class Dataset:
     point_reports: dict[str, dict[str, Any]] = field(default_factory=dict)
     demo: bool = False
     population: str | None = None
+    sources: dict[str, Any] = field(default_factory=dict)
 
     @property
     def count_columns(self) -> list[str]:
@@ -72,6 +73,7 @@ def build_dataset(
     overlay: gpd.GeoDataFrame | None = None,
     reports: list[LoadReport] | None = None,
     demo: bool = False,
+    sources: dict[str, Any] | None = None,
 ) -> Dataset:
     """Join a table and count point layers onto units.
 
@@ -91,7 +93,7 @@ def build_dataset(
         prep[pname] = rep
     pop = next((c for c in joined.columns if str(c).upper().endswith("_POP") and str(c).upper().startswith("P")), None)
     return Dataset(name=name, units=joined, points=dict(points or {}), overlay=overlay, reports=list(reports or []),
-                   join_report=jrep, point_reports=prep, demo=demo, population=pop)
+                   join_report=jrep, point_reports=prep, demo=demo, population=pop, sources=dict(sources or {}))
 
 
 def load_demo(directory: str | Path = DEMO_DIR) -> Dataset:

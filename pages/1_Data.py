@@ -35,6 +35,13 @@ def _as_single_upload(files):
     return buf.getvalue(), f"{stem}.zip"
 
 
+def _src(data: bytes, name: str) -> dict:
+    """How a recipe records an uploaded file: its name (the path next to the recipe), SHA-256 and size."""
+    import hashlib
+
+    return {"path": name, "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
+
+
 CRS_CHOICES = ["auto", "EPSG:2154", "EPSG:4326", "EPSG:3857", "EPSG:27572"]
 
 if source == "demo":
@@ -115,7 +122,14 @@ else:
                                                    crs=pcrs, planar=planar)
                         reports.append(prep)
                         points["points"] = pts
-                    ds = lg.build_dataset(units, name=uname, table=table, points=points, reports=reports)
+                    sources = {"units": {**_src(udata, uname), "mapping": mapping, "crs": crs, "planar": planar}}
+                    if table_file is not None:
+                        sources["table"] = {**_src(table_file.getvalue(), table_file.name), "key": key}
+                    if points_file is not None:
+                        sources["points"] = {"points": {**_src(points_file.getvalue(), points_file.name),
+                                                        "x": px, "y": py, "crs": pcrs}}
+                    ds = lg.build_dataset(units, name=uname, table=table, points=points, reports=reports,
+                                          sources=sources)
                     status.update(state="complete")
                 token = udata + (table_file.getvalue() if table_file else b"") + (
                     points_file.getvalue() if points_file else b"")

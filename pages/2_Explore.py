@@ -5,7 +5,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 import lillegeo as lg
-from lillegeo.cached import current_dataset, dataset_token, indicator_for, lang, tr, unescape
+from lillegeo.cached import current_dataset, dataset_token, indicator_for, lang, remember, tr, unescape
 from lillegeo.maps import PALETTES, SCHEMES
 
 st.title(tr("explore.title"))
@@ -48,6 +48,7 @@ with st.sidebar:
     show_overlay = st.checkbox(tr("explore.overlay"), value=ds.overlay is not None, key="explore_overlay",
                                disabled=ds.overlay is None)
 
+remember("explore")
 try:
     ind = indicator_for(dataset_token(), ds, column, per, smoothing if per else "none", int(threshold),
                         ("A", "D") if (per and exclude_ad) else ())

@@ -41,6 +41,7 @@ with tab_area:
                           format_func=lambda v: tr(f"hot.correction.{v}"))
     seed = int(c4.number_input(tr("hot.seed"), min_value=0, max_value=2**31 - 1, value=0, step=1, key="hot_seed"))
     exclude = ("A", "D") if per else ()
+    c.remember("hotspots")
     params = (column, per, exclude, lg.DEFAULT_THRESHOLD, method, weights, int(permutations), float(alpha),
               correction, seed)
     try:
@@ -95,6 +96,7 @@ with tab_points:
             c2.caption(tr("hot.optics_slow"))
         eps = c2.number_input(tr("hot.eps"), 10, 2000, 120, 10, key="hot_eps")
         min_samples = c2.number_input(tr("hot.min_samples"), 2, 5000, 60, 5, key="hot_min_samples")
+        c.remember("hotspots")
         show_heat = c3.checkbox(tr("hot.heat"), value=False, key="hot_heat")
         bw = c3.number_input(tr("hot.bandwidth"), 50, 2000, 250, 50, key="hot_bw", disabled=not show_heat)
         cell = c3.number_input(tr("hot.cell"), 25, 1000, 100, 25, key="hot_cell", disabled=not show_heat)

@@ -50,6 +50,7 @@ kinds = ["people", "top_share"] + (["overlay"] if ds.overlay is not None else []
 area_group = st.radio(tr("eq.group_kind"), kinds, horizontal=True, key="eq_group_kind",
                       format_func=lambda v: tr(f"eq.group_kind.{v}"))
 
+c.remember("equity")
 try:
     with st.spinner(tr("eq.title")):
         res = c.equity_for(token, ds, enforcement, crime, population, group,

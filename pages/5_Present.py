@@ -1,0 +1,31 @@
+"""Present: council slides (full-screen maps, keyboard, offline) and the report of the analysis."""
+
+import streamlit as st
+import streamlit.components.v1 as components
+
+from lillegeo.cached import current_dataset, current_recipe, dataset_token, presentation_for, tr
+
+st.title(tr("present.title"))
+st.markdown(tr("present.question"))
+ds = current_dataset()
+if ds.demo:
+    st.caption(f":material/science: {tr('demo.badge')}")
+
+recipe = current_recipe()
+if st.session_state.get("recipe_slides"):
+    recipe.slides = st.session_state["recipe_slides"]
+try:
+    with st.spinner(tr("present.building")):
+        slides, report = presentation_for(dataset_token(), ds, recipe.to_toml())
+except ValueError as exc:
+    st.error(str(exc))
+    st.stop()
+
+st.caption(tr("present.help"))
+components.html(slides, height=720, scrolling=False)
+c1, c2 = st.columns(2)
+c1.download_button(tr("present.download"), slides, file_name="presentation.html", mime="text/html",
+                   key="present_dl_slides")
+c2.download_button(tr("present.report"), report, file_name="report.html", mime="text/html", key="present_dl_report")
+with st.expander(tr("present.slides")):
+    st.dataframe([{k: v for k, v in s.items()} for s in recipe.slides], width="stretch", key="present_slides")
