@@ -33,7 +33,8 @@ def compute(ds: Dataset, recipe) -> dict[str, Any]:
     per = _opt(e.get("per"))
     res["indicator"] = compute_indicator(ds.units, e["column"], per=per, smoothing=e["smoothing"] if per else "none",
                                          threshold=int(e["threshold"]),
-                                         exclude_types=("A", "D") if (per and e.get("exclude_ad")) else ())
+                                         exclude_types=("A", "D") if (per and e.get("exclude_ad")) else (),
+                                         lang=lang)
     hper = _opt(h.get("per"))
     res["hot_indicator"], res["hotspots"], res["hot_table"] = indicator_hotspots(
         ds.units, h["column"], per=hper, exclude_types=("A", "D") if hper else (), threshold=int(e["threshold"]),
@@ -172,12 +173,11 @@ html,body{{margin:0;height:100%;background:#111;font-family:system-ui,-apple-sys
 #title{{font-size:34px;font-weight:700;color:#111;flex:1}} #count{{font-size:20px;color:#555}}
 #foot{{position:absolute;bottom:0;left:0;right:0;height:58px;background:#fff;display:flex;align-items:center;padding:0 28px;font-size:20px;color:#222}}
 #demo{{position:absolute;top:28px;right:140px;background:#7a2e00;color:#fff;padding:6px 12px;border-radius:4px;font-weight:700;font-size:18px}}
-#help{{position:absolute;bottom:64px;right:16px;color:#ddd;font-size:13px;background:rgba(0,0,0,.45);padding:3px 8px;border-radius:3px}}
+#help{{margin-left:auto;color:#666;font-size:13px;padding-left:20px;white-space:nowrap}}
 </style></head><body>
 <div id="head"><div id="title"></div><div id="count"></div></div>{demo}
 <iframe id="frame" title="map"></iframe>
-<div id="foot"><div id="caption"></div></div>
-<div id="help">{esc(t("present.keys", lang))}</div>
+<div id="foot"><div id="caption"></div><div id="help">{esc(t("present.keys", lang))}</div></div>
 <script id="slides" type="application/json">{payload}</script>
 <script id="meta" type="application/json">{meta}</script>
 <script>

@@ -59,10 +59,10 @@ def dataset_token() -> str:
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def indicator_for(token: str, _ds: Dataset, column: str, per: str | None, smoothing: str, threshold: int,
-                  exclude_types: tuple[str, ...] = ()):
+                  exclude_types: tuple[str, ...] = (), lang: str = "en"):
     """Indicator cached per dataset token and parameters (``_ds`` is not hashed)."""
     return compute_indicator(_ds.units, column, per=per, smoothing=smoothing, threshold=threshold,
-                             exclude_types=exclude_types)
+                             exclude_types=exclude_types, lang=lang)
 
 
 def unescape(value: str) -> str:

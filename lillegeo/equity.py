@@ -305,18 +305,18 @@ def benchmark_model(units: pd.DataFrame, *, enforcement: str, crime: str, popula
 
 
 def robustness_table(units: pd.DataFrame, *, enforcement: str, crime: str, population: str, share: str | pd.Series,
-                     other_crime: str | None = None, commune: str = "commune_id") -> pd.DataFrame:
+                     other_crime: str | None = None, commune: str = "commune_id", lang: str = "en") -> pd.DataFrame:
     """The benchmark model and its variants, one row each: does the conclusion survive?"""
-    variants = [("negative binomial (main)", dict(model="negbin")),
-                ("Poisson, robust errors", dict(model="poisson_robust")),
-                ("excluding A/D units", dict(model="negbin", exclude_types=("A", "D")))]
+    variants = [(t("rob.main", lang), dict(model="negbin")),
+                (t("rob.poisson", lang), dict(model="poisson_robust")),
+                (t("rob.no_ad", lang), dict(model="negbin", exclude_types=("A", "D")))]
     if commune in units.columns:
-        variants.append((f"errors clustered by {commune}", dict(model="negbin", cluster=commune)))
+        variants.append((t("rob.cluster", lang, col=commune), dict(model="negbin", cluster=commune)))
     rows = []
     for name, kw in variants:
         rows.append(_row(name, units, enforcement, crime, population, share, kw))
     if other_crime:
-        rows.append(_row(f"other crime measure ({other_crime})", units, enforcement, other_crime, population,
+        rows.append(_row(t("rob.other", lang, col=other_crime), units, enforcement, other_crime, population,
                          share, dict(model="negbin")))
     return pd.DataFrame(rows)
 
@@ -494,18 +494,18 @@ def run_equity(units: gpd.GeoDataFrame, *, enforcement: str, crime: str, populat
     exp.burden = t("eq.burden_checks", lang)
     model = benchmark_model(units, enforcement=enforcement, crime=crime, population=population, share=share)
     robust = robustness_table(units, enforcement=enforcement, crime=crime, population=population, share=share,
-                              other_crime=other_crime)
+                              other_crime=other_crime, lang=lang)
     # representation in hotspots, for each method
     rep_rows = []
     hot_res = area_hotspots(units, cri, method="gi_star", permutations=999, seed=seed)
-    methods = {"Gi* on recorded crime (95%)": hot_res.hot()}
+    methods = {t("rep.gi", lang): hot_res.hot()}
     lm = area_hotspots(units, cri, method="local_moran", permutations=999, seed=seed)
-    methods["Local Moran High-High"] = lm.hot()
+    methods[t("rep.lm", lang)] = lm.hot()
     if points is not None and len(points):
         pc = point_clusters(points, algorithm="dbscan", eps_m=120, min_samples=60, seed=seed)
         if len(pc.hulls):
             hull = pc.hulls.union_all()
-            methods["DBSCAN clusters (r=120 m, min 60)"] = pd.Series(units.geometry.intersects(hull).to_numpy(),
+            methods[t("rep.dbscan", lang)] = pd.Series(units.geometry.intersects(hull).to_numpy(),
                                                                     index=units.index)
     for name, mask in methods.items():
         r = representation(units, mask, group, population=population, bootstrap=bootstrap, seed=seed)

@@ -146,6 +146,7 @@ def compute_indicator(
     threshold: int = DEFAULT_THRESHOLD,
     weights=None,
     exclude_types: tuple[str, ...] = (),
+    lang: str = "en",
 ) -> Indicator:
     """Turn a count column into an indicator with disclosure control.
 
@@ -168,6 +169,8 @@ def compute_indicator(
         below ``threshold``, are withheld.
     weights : libpysal.weights.W, optional
         Spatial weights for ``spatial_eb`` (default: queen contiguity).
+    lang : {"en", "fr"}
+        Language of the indicator's label.
     exclude_types : tuple of str
         IRIS types (``unit_type``) whose rates are left out, e.g. ``("A", "D")``:
         activity and miscellaneous IRIS have few residents, so rates per
@@ -237,9 +240,15 @@ def compute_indicator(
             notes.append(f"{int(excluded.sum())} unit(s) of type {'/'.join(exclude_types)} left out: "
                          "few residents, rates per resident are meaningless there")
     values = raw.where(~withheld & ~excluded)
+    from .i18n import t
+
     mult = f"{multiplier:,.0f}"
-    label = f"{column} per {mult} {per}" + ("" if smoothing == "none" else f" ({smoothing.replace('_', ' ')})")
-    return Indicator(values, raw, num, den, withheld, label=label, unit=f"per {mult}", threshold=threshold,
+    if lang == "fr":
+        mult = mult.replace(",", "\u202f")
+    label = t("ind.per", lang, column=column, mult=mult, per=per) + (
+        "" if smoothing == "none" else f" ({t('smoothing.' + smoothing, lang)})")
+    return Indicator(values, raw, num, den, withheld, label=label, unit=t("ind.unit", lang, mult=mult),
+                     threshold=threshold,
                      smoothing=smoothing, notes=notes, excluded=excluded)
 
 

@@ -51,7 +51,7 @@ with st.sidebar:
 remember("explore")
 try:
     ind = indicator_for(dataset_token(), ds, column, per, smoothing if per else "none", int(threshold),
-                        ("A", "D") if (per and exclude_ad) else ())
+                        ("A", "D") if (per and exclude_ad) else (), lang())
     units = ds.units
     if chosen:
         keep = units["commune_name"].astype(str).isin(chosen)

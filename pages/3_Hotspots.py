@@ -7,6 +7,7 @@ from streamlit_folium import st_folium
 import lillegeo as lg
 from lillegeo import cached as c
 from lillegeo.cached import current_dataset, dataset_token, lang, tr
+from lillegeo.i18n import label_text
 from lillegeo.hotspots import EVALUATION_FORMULAS, HOT_COLORS, LISA_COLORS, TYPE_COLORS
 from lillegeo.maps import categorical_map
 
@@ -57,15 +58,17 @@ with tab_area:
         if res.islands:
             st.warning(tr("hot.islands", ids=", ".join(res.islands)))
         colors = HOT_COLORS if method == "gi_star" else LISA_COLORS
-        colors = {k: v for k, v in colors.items() if k in set(res.frame["label"]) or k in
+        colors = {label_text(k, lang()): v for k, v in colors.items() if k in set(res.frame["label"]) or k in
                   ("Hot spot 99%", "High-High", "Not significant")}
+        shown_labels = res.frame["label"].map(lambda v: label_text(v, lang()))
+        table = table.assign(label=table["label"].map(lambda v: label_text(v, lang())))
         note = (f"{ind.label}; {weights}; {permutations} permutations; seed {seed}; "
                 f"alpha {alpha}; correction {correction}")
-        m = categorical_map(ds.units, res.frame["label"], colors, legend_title=tr("hot.legend"),
+        m = categorical_map(ds.units, shown_labels, colors, legend_title=tr("hot.legend"),
                             tooltip_columns={ind.label: table["value"], "z": res.frame["z"], "p": res.frame["p"]},
                             legend_note=note, overlay=ds.overlay, demo=ds.demo, lang=lang(), assets="app")
         st_folium(m, height=560, use_container_width=True, key="hot_area_map", returned_objects=[])
-        st.dataframe(table[table["label"] != "Not significant"], hide_index=True, width="stretch",
+        st.dataframe(table[res.frame["label"].to_numpy() != "Not significant"], hide_index=True, width="stretch",
                      key="hot_area_table", height=260)
         st.download_button(tr("hot.download"), table.to_csv(index=False), file_name="hotspots.csv",
                            mime="text/csv", key="hot_dl_area")

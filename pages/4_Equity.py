@@ -9,6 +9,7 @@ from lillegeo import cached as c
 from lillegeo.cached import current_dataset, dataset_token, lang, md, tr
 from lillegeo.equity import BIVARIATE, outcome_test, residual_classes
 from lillegeo.hotspots import HOT_COLORS
+from lillegeo.i18n import label_text
 from lillegeo.maps import bivariate_legend_html, categorical_map
 
 st.title(tr("eq.title"))
@@ -88,8 +89,10 @@ elif layer == "residual":
                         legend_note=res["model"].model, **common)
 elif layer == "residual_gi":
     hs = res["residual_hotspots"]
-    colors = {k: v for k, v in HOT_COLORS.items() if k in set(hs.frame["label"]) or k == "Not significant"}
-    m = categorical_map(ds.units, hs.frame["label"], colors, legend_title=tr("eq.layer.residual_gi"),
+    colors = {label_text(k, lang()): v for k, v in HOT_COLORS.items()
+              if k in set(hs.frame["label"]) or k == "Not significant"}
+    m = categorical_map(ds.units, hs.frame["label"].map(lambda v: label_text(v, lang())), colors,
+                        legend_title=tr("eq.layer.residual_gi"),
                         tooltip_columns=tips, **common)
 else:
     share_pct = (res["share"] * 100).round(0)

@@ -118,3 +118,29 @@ def test_equity_page():
     assert not at.exception
     assert at.title[0].value == "Équité"
     assert any(w.value.startswith("SIGNAL") for w in at.warning)
+
+
+def test_present_page_and_recipe_roundtrip():
+    from lillegeo.recipe import Recipe
+
+    at = _app()
+    at.switch_page("pages/5_Present.py").run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Present"
+    assert [b.label for b in at.get("download_button")] == ["Download the slides (offline HTML)",
+                                                            "Download the report (HTML)"]
+    # a recipe applied to the app sets the pages' parameters
+    from lillegeo import cached
+
+    r = Recipe.for_demo()
+    r.explore["column"] = "P21_POP_IMM"
+    r.explore["scheme"] = "fisher_jenks"
+    at2 = _app()
+    at2.session_state["params_explore"] = dict(r.explore)
+    at2.session_state["explore_column"] = "P21_POP_IMM"
+    at2.session_state["explore_scheme"] = "fisher_jenks"
+    at2.run()
+    assert not at2.exception
+    assert at2.selectbox(key="explore_column").value == "P21_POP_IMM"
+    assert at2.selectbox(key="explore_scheme").value == "fisher_jenks"
+    assert set(cached.WIDGETS["explore"]) == set(r.explore)  # every recipe parameter has its widget

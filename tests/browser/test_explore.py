@@ -81,7 +81,7 @@ def test_hostile_names_shown_literally(app_url, page, tmp_path, grid_units):
     g.to_crs(4326).to_file(path)
     _open_data_page(page, app_url)
     page.get_by_text("My own files").click()
-    page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(path))
+    page.locator('[data-testid="stMain"] [data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(path))
     page.get_by_role("button", name="Load these files").click()
     page.get_by_text("Loaded: hostile.geojson").wait_for(timeout=60_000)
     page.get_by_role("link", name="2 · Explore").click()
@@ -138,7 +138,7 @@ def test_real_lille_upload_and_map(app_url, page, tmp_path):
             zf.write(MEL / f"MEL_IRIS.{ext}", f"MEL_IRIS.{ext}")
     _open_data_page(page, app_url)
     page.get_by_text("My own files").click()
-    inputs = page.locator('[data-testid="stFileUploaderDropzoneInput"]')
+    inputs = page.locator('[data-testid="stMain"] [data-testid="stFileUploaderDropzoneInput"]')
     inputs.nth(0).set_input_files(str(z))
     inputs.nth(1).set_input_files(str(MEL / "Lille_IRIS_pop_16.csv"))
     page.get_by_role("button", name="Load these files").click()
@@ -169,7 +169,7 @@ def test_unknown_schema_mapped_by_hand(app_url, page):
     zonecore = MEL.parent / "zonecore-iris-mel-subset" / "iris_lille.geojson"
     _open_data_page(page, app_url)
     page.get_by_text("My own files").click()
-    page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(zonecore))
+    page.locator('[data-testid="stMain"] [data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(zonecore))
     page.get_by_text("The columns match no known IRIS schema").wait_for(timeout=30_000)
     # the suggested mapping is pre-filled; check it, then load
     boxes = page.locator('[data-testid="stExpander"] [data-testid="stSelectbox"]')

@@ -1,0 +1,56 @@
+"""Council-ready outputs in Chromium with no network: slides stepped with the keyboard, offline map files."""
+
+from __future__ import annotations
+
+import pytest
+
+from lillegeo.recipe import Recipe, default_slides, run_recipe
+
+from .conftest import ARTIFACTS
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def run_dir(tmp_path_factory):
+    out = tmp_path_factory.mktemp("council")
+    r = Recipe.for_demo()
+    r.hotspots["permutations"] = 199
+    r.equity["bootstrap"] = 199
+    r.slides = default_slides("en")
+    run_recipe(r, out)
+    return out
+
+
+def test_slides_step_with_the_keyboard(run_dir, page):
+    page.goto((run_dir / "presentation.html").as_uri())
+    page.frame_locator("#frame").locator('[data-lillegeo="legend"]').wait_for(timeout=30_000)
+    page.wait_for_timeout(800)
+    assert page.locator("body").get_attribute("data-slide") == "1"
+    assert page.locator("#title").inner_text() == "Incidents per 1,000 residents"
+    assert page.locator("#count").inner_text() == "1 / 4"
+    page.screenshot(path=str(ARTIFACTS / "slide1.png"))
+    page.keyboard.press("ArrowRight")
+    page.frame_locator("#frame").locator('[data-lillegeo="legend"]').wait_for(timeout=30_000)
+    page.wait_for_timeout(800)
+    assert page.locator("body").get_attribute("data-slide") == "2"
+    assert "Hot spot 99%" in page.frame_locator("#frame").locator('[data-lillegeo="legend"]').inner_text()
+    page.screenshot(path=str(ARTIFACTS / "slide2.png"))
+    page.keyboard.press("End")
+    page.wait_for_timeout(500)
+    assert page.locator("#count").inner_text() == "4 / 4"
+    page.keyboard.press("ArrowLeft")
+    page.wait_for_timeout(300)
+    assert page.locator("body").get_attribute("data-slide") == "3"
+    # slide 3 draws cluster hulls, never the raw incident points
+    frame = page.frame_locator("#frame")
+    frame.locator('[data-lillegeo="legend"]').wait_for(timeout=30_000)
+    assert page.watch.remote == [] and page.watch.errors == [], (page.watch.remote, page.watch.errors)
+
+
+@pytest.mark.parametrize("name", ["explore", "hotspots", "clusters", "equity"])
+def test_run_maps_open_offline(run_dir, page, name):
+    page.goto((run_dir / "maps" / f"{name}.html").as_uri())
+    page.locator('[data-lillegeo="legend"]').wait_for(timeout=20_000)
+    assert page.locator('[data-lillegeo="demo"]').inner_text() == "Synthetic demo data"
+    assert page.watch.remote == [] and page.watch.errors == [], (page.watch.remote, page.watch.errors)
