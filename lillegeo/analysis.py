@@ -12,7 +12,7 @@ import pandas as pd
 
 from .dataset import Dataset
 from .i18n import label_text, t
-from .report import fmt_number, report_html, report_pdf, static_map, table_bytes
+from .report import fmt_number, indicator_static_map, report_html, report_pdf, static_map, table_bytes
 
 __all__ = ["compute", "build_maps", "presentation_html", "analysis_outputs"]
 
@@ -106,27 +106,17 @@ def build_maps(ds: Dataset, recipe, res: dict[str, Any], *, assets: str = "inlin
 def _static_maps(ds: Dataset, recipe, res: dict[str, Any], out_dir: Path | None) -> dict[str, bytes]:
     """PNG (and PDF when ``out_dir``) static maps with legend, scale bar, north arrow and caption."""
     from .equity import BIVARIATE
-    from .maps import classify, palette_colors
 
     lang, e = recipe.language, recipe.explore
     src = ", ".join(r.source for r in ds.reports) or ds.name
     caption = t("static.caption", lang, sources=src, date=pd.Timestamp.today().date().isoformat())
     images = {}
     ind = res["indicator"]
-    vals = ind.values
-    colors = pd.Series("", index=ds.units.index)
-    legend = []
-    if vals.notna().any():
-        c = classify(vals.dropna(), e["scheme"], int(e["k"]))
-        pal = palette_colors(e["palette"], len(c.bins))
-        colors[vals.notna()] = [pal[i] for i in c.yb]
-        lo = float(vals.min())
-        for i, b in enumerate(c.bins):
-            legend.append((pal[i], f"{fmt_number(lo, lang, 1)} – {fmt_number(float(b), lang, 1)}"))
-            lo = float(b)
-    colors[ind.withheld] = "#d9d9d9"
-    legend.append(("#d9d9d9", t("legend.withheld", lang, threshold=ind.threshold)))
-    jobs = [("explore", colors, legend, ind.label, None)]
+    images["explore"] = indicator_static_map(ds.units, ind, scheme=e["scheme"], k=int(e["k"]), palette=e["palette"],
+                                             caption=caption, demo=ds.demo, lang=lang, overlay=ds.overlay,
+                                             png=out_dir / "explore.png" if out_dir else None,
+                                             pdf=out_dir / "explore.pdf" if out_dir else None)
+    jobs = []
     labels, hcols = _hot_layer(ds, res, lang)
     jobs.append(("hotspots", labels.map(hcols).fillna(""), list(zip(hcols.values(), hcols.keys())),
                  t("hot.legend", lang), None))

@@ -213,11 +213,13 @@ def apply_recipe(text: str) -> str:
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def presentation_for(token: str, _ds: Dataset, recipe_toml: str) -> tuple[str, str]:
+def presentation_for(token: str, _ds: Dataset, recipe_toml: str) -> tuple[str, str, bytes]:
     """Slides and report HTML for the current recipe (same code as python -m lillegeo run)."""
     from .analysis import _report_sections, _static_maps, build_maps, compute, presentation_html
     from .recipe import Recipe
-    from .report import report_html
+    import io
+
+    from .report import report_html, report_pdf
 
     r = Recipe.from_toml(recipe_toml)
     res = compute(_ds, r)
@@ -225,6 +227,20 @@ def presentation_for(token: str, _ds: Dataset, recipe_toml: str) -> tuple[str, s
     maps = build_maps(_ds, r, res, assets="inline")
     slides = presentation_html(_ds, r, res, maps)
     images = _static_maps(_ds, r, res, None)
-    report = report_html(_report_sections(_ds, r, res, images), title=r.title, lang=r.language, demo=_ds.demo,
-                         recipe_text=recipe_toml)
-    return slides, report
+    sections = _report_sections(_ds, r, res, images)
+    report = report_html(sections, title=r.title, lang=r.language, demo=_ds.demo, recipe_text=recipe_toml)
+    pdf = io.BytesIO()
+    report_pdf(sections, pdf, title=r.title, lang=r.language, demo=_ds.demo)
+    return slides, report, pdf.getvalue()
+
+
+def table_downloads(df, name: str, key: str) -> None:
+    """CSV and XLSX download buttons for a table already safe to show (formulas neutralised here)."""
+    from .report import table_bytes
+
+    c1, c2 = st.columns(2)
+    c1.download_button(tr("explore.download_csv"), table_bytes(df, "csv"), file_name=f"{name}.csv", mime="text/csv",
+                       key=f"{key}_csv", on_click="ignore")
+    c2.download_button(tr("export.xlsx"), lambda: table_bytes(df, "xlsx"), file_name=f"{name}.xlsx",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}_xlsx",
+                       on_click="ignore")

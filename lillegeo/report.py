@@ -17,7 +17,8 @@ import pandas as pd
 from .i18n import t
 from .maps import esc
 
-__all__ = ["static_map", "neutralise_formulas", "table_bytes", "report_html", "report_pdf", "fmt_number"]
+__all__ = ["static_map", "neutralise_formulas", "table_bytes", "report_html", "report_pdf", "fmt_number",
+           "indicator_static_map"]
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -146,12 +147,45 @@ def static_map(units: gpd.GeoDataFrame, colors: pd.Series, legend: list[tuple[st
     fig.tight_layout(rect=(0, 0.03, 1, 0.95))
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
-    if png:
-        Path(png).write_bytes(buf.getvalue())
-    if pdf:
+    if png is not None:
+        if hasattr(png, "write"):
+            png.write(buf.getvalue())
+        else:
+            Path(png).write_bytes(buf.getvalue())
+    if pdf is not None:
         fig.savefig(pdf, format="pdf", metadata={"CreationDate": None, "Creator": None, "Producer": None})
     plt.close(fig)
     return buf.getvalue()
+
+
+def indicator_static_map(units: gpd.GeoDataFrame, ind, *, scheme: str = "quantiles", k: int = 5,
+                         palette: str = "YlGnBu", title: str | None = None, caption: str = "", demo: bool = False,
+                         lang: str = "en", overlay: gpd.GeoDataFrame | None = None,
+                         png: Any = None, pdf: Any = None) -> bytes:
+    """Static map of an indicator (classes as on the interactive map, withheld cells grey).
+
+    ``png`` / ``pdf`` may be paths or binary file objects; the PNG bytes are returned.
+    """
+    from .maps import WITHHELD_STYLE, classify, palette_colors
+
+    vals = ind.values
+    colors = pd.Series("", index=units.index)
+    legend = []
+    if vals.notna().any():
+        c = classify(vals.dropna(), scheme, k)
+        pal = palette_colors(palette, len(c.bins))
+        colors[vals.notna()] = [pal[i] for i in c.yb]
+        lo = float(vals.min())
+        for i, b in enumerate(c.bins):
+            legend.append((pal[i], f"{fmt_number(lo, lang, 1)} – {fmt_number(float(b), lang, 1)}"))
+            lo = float(b)
+    grey = WITHHELD_STYLE["fillColor"]
+    colors[ind.withheld] = grey
+    legend.append((grey, t("legend.withheld", lang, threshold=ind.threshold)))
+    if ind.excluded.any():
+        legend.append(("", t("legend.excluded", lang)))
+    return static_map(units, colors, legend, title=title or ind.label, caption=caption, demo=demo, lang=lang,
+                      overlay=overlay, png=png, pdf=pdf)
 
 
 _CSS = """

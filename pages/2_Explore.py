@@ -5,8 +5,10 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 import lillegeo as lg
-from lillegeo.cached import current_dataset, dataset_token, indicator_for, lang, remember, tr, unescape
+from lillegeo.cached import (current_dataset, dataset_token, indicator_for, lang, remember, table_downloads, tr,
+                             unescape)
 from lillegeo.maps import PALETTES, SCHEMES
+from lillegeo.report import indicator_static_map
 
 st.title(tr("explore.title"))
 st.markdown(tr("explore.question"))
@@ -89,9 +91,7 @@ with right:
     table.insert(1, "unit_name", units["unit_name"].to_numpy())
     st.dataframe(table, hide_index=True, width="stretch", key="explore_table", height=300)
     export = table.assign(data=tr("demo.badge")) if ds.demo else table
-    st.download_button(tr("explore.download"), export.to_csv(index=False),
-                       file_name="synthetic_demo_indicator.csv" if ds.demo else "indicator.csv",
-                       mime="text/csv", key="explore_dl_csv")
+    table_downloads(export, "synthetic_demo_indicator" if ds.demo else "indicator", "explore_dl_table")
 
     def _offline_map() -> str:
         export = lg.choropleth_map(units, ind, scheme=scheme, k=k, breaks=breaks, palette=palette,
@@ -102,3 +102,21 @@ with right:
     st.download_button(tr("explore.download_map"), _offline_map,
                        file_name="synthetic_demo_map.html" if ds.demo else "map.html", mime="text/html",
                        key="explore_dl_map", on_click="ignore")
+
+    def _static(fmt: str):
+        def make() -> bytes:
+            import io
+
+            buf = io.BytesIO()
+            caption = ", ".join(r.source for r in ds.reports)
+            kw = {"png": buf} if fmt == "png" else {"pdf": buf}
+            indicator_static_map(units, ind, scheme=scheme, k=k, palette=palette, caption=caption, demo=ds.demo,
+                                 lang=lang(), overlay=ds.overlay if show_overlay else None, **kw)
+            return buf.getvalue()
+        return make
+
+    s1, s2 = st.columns(2)
+    s1.download_button(tr("explore.download_png"), _static("png"), file_name="map.png", mime="image/png",
+                       key="explore_dl_png", on_click="ignore")
+    s2.download_button(tr("explore.download_pdf"), _static("pdf"), file_name="map.pdf", mime="application/pdf",
+                       key="explore_dl_pdf", on_click="ignore")

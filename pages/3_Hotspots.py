@@ -70,8 +70,7 @@ with tab_area:
         st_folium(m, height=560, use_container_width=True, key="hot_area_map", returned_objects=[])
         st.dataframe(table[res.frame["label"].to_numpy() != "Not significant"], hide_index=True, width="stretch",
                      key="hot_area_table", height=260)
-        st.download_button(tr("hot.download"), table.to_csv(index=False), file_name="hotspots.csv",
-                           mime="text/csv", key="hot_dl_area")
+        c.table_downloads(table, "hotspots", "hot_dl_area")
         st.subheader(tr("hot.sensitivity"))
         if st.button(tr("hot.sensitivity_run"), key="hot_sens_run"):
             with st.spinner(tr("hot.sensitivity_run")):
@@ -122,8 +121,7 @@ with tab_points:
             st_folium(m, height=560, use_container_width=True, key="hot_points_map", returned_objects=[])
             table = pc.table.drop(columns=["x", "y"])
             st.dataframe(table, hide_index=True, width="stretch", key="hot_clusters_table")
-            st.download_button(tr("hot.download"), table.to_csv(index=False), file_name="clusters.csv",
-                               mime="text/csv", key="hot_dl_clusters")
+            c.table_downloads(table, "clusters", "hot_dl_clusters")
             st.subheader(tr("hot.sensitivity"))
             pkey = (layer, tuple(chosen_cats), tuple(chosen_years), algorithm, float(eps), int(min_samples))
             if st.button(tr("hot.sensitivity_run"), key="hot_csens_run"):

@@ -112,8 +112,7 @@ st.subheader(tr("eq.robustness"))
 st.dataframe(res["robustness"], hide_index=True, width="stretch", key="eq_robust_table")
 st.subheader(tr("eq.representation"))
 st.dataframe(res["representation"], hide_index=True, width="stretch", key="eq_rep_table")
-st.download_button(tr("eq.download"), table.to_csv(index=False), file_name="equity_units.csv", mime="text/csv",
-                   key="eq_dl")
+c.table_downloads(table, "equity_units", "eq_dl")
 
 st.subheader(tr("eq.stop_level"))
 stops = next((p for p in ds.points.values() if {"outcome", "group"} <= set(p.columns)), None)

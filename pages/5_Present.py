@@ -16,16 +16,18 @@ if st.session_state.get("recipe_slides"):
     recipe.slides = st.session_state["recipe_slides"]
 try:
     with st.spinner(tr("present.building")):
-        slides, report = presentation_for(dataset_token(), ds, recipe.to_toml())
+        slides, report, report_pdf = presentation_for(dataset_token(), ds, recipe.to_toml())
 except ValueError as exc:
     st.error(str(exc))
     st.stop()
 
 st.caption(tr("present.help"))
 components.html(slides, height=720, scrolling=False)
-c1, c2 = st.columns(2)
+c1, c2, c3 = st.columns(3)
 c1.download_button(tr("present.download"), slides, file_name="presentation.html", mime="text/html",
                    key="present_dl_slides")
 c2.download_button(tr("present.report"), report, file_name="report.html", mime="text/html", key="present_dl_report")
+c3.download_button(tr("present.report_pdf"), report_pdf, file_name="report.pdf", mime="application/pdf",
+                   key="present_dl_report_pdf")
 with st.expander(tr("present.slides")):
     st.dataframe([{k: v for k, v in s.items()} for s in recipe.slides], width="stretch", key="present_slides")

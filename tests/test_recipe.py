@@ -106,3 +106,14 @@ def test_exports_neutralise_formulas_and_write_xlsx():
     assert x.iloc[0, 0].startswith("'=") and x.columns[0].startswith("'=")
     assert "'=HYPERLINK" in table_bytes(df).decode().splitlines()[1]
     assert fmt_number(1234.5, "fr", 1) == "1\u202f234,5" and fmt_number(1234.5, "en", 1) == "1,234.5"
+
+
+def test_static_indicator_map_png_and_pdf(demo):
+    import lillegeo as lg
+    from lillegeo.report import indicator_static_map
+
+    ind = lg.compute_indicator(demo.units, "incidents", per="P21_POP", exclude_types=("A", "D"))
+    png, pdf = io.BytesIO(), io.BytesIO()
+    data = indicator_static_map(demo.units, ind, caption="demo", demo=True, png=png, pdf=pdf)
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and png.getvalue() == data
+    assert pdf.getvalue()[:5] == b"%PDF-"

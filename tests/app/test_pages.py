@@ -128,7 +128,8 @@ def test_present_page_and_recipe_roundtrip():
     assert not at.exception, at.exception
     assert at.title[0].value == "Present"
     assert [b.label for b in at.get("download_button")] == ["Download the slides (offline HTML)",
-                                                            "Download the report (HTML)"]
+                                                            "Download the report (HTML)",
+                                                            "Download the report (PDF)"]
     # a recipe applied to the app sets the pages' parameters
     from lillegeo import cached
 
