@@ -267,6 +267,22 @@ def cmd_recipe(args) -> int:
     return 0
 
 
+def cmd_fetch(args) -> int:
+    from .fetch import fetch_area, load_source_table
+
+    if args.list:
+        for key, src in load_source_table(args.sources).items():
+            print(f"{key}: {src['url']}  ({src.get('publisher', '')}; {src.get('page', '')})")
+        return 0
+    if not args.year or not args.out:
+        raise ValueError("fetch needs --year and --out (or --list)")
+    m = fetch_area(commune=args.commune, epci=args.epci, year=args.year, out=args.out, sources=args.sources,
+                   timeout=args.timeout)
+    print(f"wrote {', '.join(m['outputs'])} to {args.out} ({len(m['area']['communes'])} commune(s))")
+    print(json.dumps(m, ensure_ascii=False))
+    return 0
+
+
 def cmd_demo(args) -> int:
     from .demo import DemoConfig, write_demo
 
@@ -386,6 +402,17 @@ def build_parser() -> argparse.ArgumentParser:
     rc.add_argument("--lang", default="en", choices=["en", "fr"])
     rc.add_argument("--out", required=True)
     rc.set_defaults(func=cmd_recipe)
+
+    f = sub.add_parser("fetch", help="download official IGN contours and INSEE IRIS tables for an area (online)")
+    fa = f.add_mutually_exclusive_group()
+    fa.add_argument("--commune", help="INSEE commune code, e.g. 59350")
+    fa.add_argument("--epci", help="EPCI SIREN, e.g. 200093201 (Métropole Européenne de Lille)")
+    f.add_argument("--year", type=int, help="millésime, e.g. 2024")
+    f.add_argument("--out", help="output folder")
+    f.add_argument("--sources", help="TOML file overriding the URL table (lillegeo.fetch.OFFICIAL_SOURCES)")
+    f.add_argument("--timeout", type=float, default=60.0)
+    f.add_argument("--list", action="store_true", help="print the URL table and exit")
+    f.set_defaults(func=cmd_fetch)
 
     d = sub.add_parser("demo", help="regenerate the synthetic demo data")
     d.add_argument("--out", default="geodata/demo")

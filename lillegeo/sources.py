@@ -568,7 +568,8 @@ def _clean_frame(raw: pd.DataFrame, report: LoadReport, key_like: set[str]) -> p
         is_marker = s.isna() | s.str.lower().isin(WITHHELD_MARKERS)
         values = s[~is_marker]
         idlike = c in key_like or c.upper() in {"IRIS", "COM", "DEP", "REG", "TRIRIS", "UU2010", "UU2020",
-                                                "GRD_QUART", "CODGEO", "DEPCOM", "CODE_IRIS"}
+                                                "GRD_QUART", "CODGEO", "DEPCOM", "CODE_IRIS", "EPCI", "SIREN",
+                                                "CODE_EPCI", "INSEE_COM"}
         leading_zero = values.str.fullmatch(r"0\d+").any()
         if not idlike and not leading_zero and len(values):
             num, comma = _parse_numbers(values)
