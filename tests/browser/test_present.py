@@ -54,3 +54,34 @@ def test_run_maps_open_offline(run_dir, page, name):
     page.locator('[data-lillegeo="legend"]').wait_for(timeout=20_000)
     assert page.locator('[data-lillegeo="demo"]').inner_text() == "Synthetic demo data"
     assert page.watch.remote == [] and page.watch.errors == [], (page.watch.remote, page.watch.errors)
+
+
+def test_recipe_saved_in_the_app_reruns_headless(app_url, page, tmp_path):
+    from lillegeo.__main__ import main
+
+    page.goto(app_url)
+    page.get_by_role("link", name="4 · Equity").click()
+    page.get_by_text("FLAG: given recorded crime").wait_for(timeout=120_000)
+    shown = page.get_by_text("FLAG: given recorded crime").inner_text()
+    page.get_by_text("Recipe", exact=True).click()
+    with page.expect_download(timeout=120_000) as dl:
+        page.get_by_role("button", name="Save the recipe (TOML)").click()
+    recipe = tmp_path / "recipe.toml"
+    dl.value.save_as(recipe)
+    text = recipe.read_text(encoding="utf-8")
+    assert "[equity]" in text and "sha256" in text
+    a, b = tmp_path / "a", tmp_path / "b"
+    assert main(["run", str(recipe), "--out", str(a)]) == 0
+    assert main(["run", str(recipe), "--out", str(b)]) == 0
+    for f in sorted((a / "tables").glob("*.csv")):
+        assert f.read_bytes() == (b / "tables" / f.name).read_bytes(), f.name
+    report = (a / "report.html").read_text(encoding="utf-8")
+    import html as _h
+    import re
+
+    rr = re.search(r"go with ([\d.]+) times the checks \(95% interval ([\d.]+) to ([\d.]+)", shown)
+    assert rr, shown
+    assert f"go with {rr.group(1)} times the checks (95% interval {rr.group(2)} to {rr.group(3)}" in _h.unescape(report)
+    page.goto((a / "maps" / "equity.html").as_uri())
+    page.locator('[data-lillegeo="legend"]').wait_for(timeout=20_000)
+    assert page.watch.remote == [] and page.watch.errors == [], (page.watch.remote, page.watch.errors)
