@@ -244,3 +244,14 @@ def table_downloads(df, name: str, key: str) -> None:
     c2.download_button(tr("export.xlsx"), lambda: table_bytes(df, "xlsx"), file_name=f"{name}.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}_xlsx",
                        on_click="ignore")
+
+
+def on_demand_table(params: tuple, compute, *, state_key: str, button_key: str, note_key: str) -> None:
+    """A button that computes a slow table for these parameters; the table stays while they do not change."""
+    if st.button(tr("hot.sensitivity_run"), key=button_key):
+        with st.spinner(tr("hot.sensitivity_run")):
+            st.session_state[state_key] = (params, compute())
+    kept = st.session_state.get(state_key)
+    if kept and kept[0] == params:
+        st.dataframe(kept[1], hide_index=True, width="stretch", key=f"{state_key}_table")
+        st.caption(tr(note_key))

@@ -72,13 +72,8 @@ with tab_area:
                      key="hot_area_table", height=260)
         c.table_downloads(table, "hotspots", "hot_dl_area")
         st.subheader(tr("hot.sensitivity"))
-        if st.button(tr("hot.sensitivity_run"), key="hot_sens_run"):
-            with st.spinner(tr("hot.sensitivity_run")):
-                st.session_state["hot_sens"] = (params, c.sensitivity_for(token, ds, *params))
-        sens = st.session_state.get("hot_sens")
-        if sens and sens[0] == params:
-            st.dataframe(sens[1], hide_index=True, width="stretch", key="hot_sens_table")
-            st.caption(tr("hot.sensitivity_note"))
+        c.on_demand_table(params, lambda: c.sensitivity_for(token, ds, *params), state_key="hot_sens",
+                          button_key="hot_sens_run", note_key="hot.sensitivity_note")
 
 # ------------------------------------------------------------------ incident clusters and heat surface
 with tab_points:
@@ -124,17 +119,11 @@ with tab_points:
             c.table_downloads(table, "clusters", "hot_dl_clusters")
             st.subheader(tr("hot.sensitivity"))
             pkey = (layer, tuple(chosen_cats), tuple(chosen_years), algorithm, float(eps), int(min_samples))
-            if st.button(tr("hot.sensitivity_run"), key="hot_csens_run"):
-                with st.spinner(tr("hot.sensitivity_run")):
-                    st.session_state["hot_csens"] = (pkey, c.cluster_sensitivity_for(token, ds, *pkey))
-            csens = st.session_state.get("hot_csens")
-            if csens and csens[0] == pkey:
-                st.dataframe(csens[1], hide_index=True, width="stretch", key="hot_csens_table")
-                st.caption(tr("hot.csens_note"))
+            c.on_demand_table(pkey, lambda: c.cluster_sensitivity_for(token, ds, *pkey), state_key="hot_csens",
+                              button_key="hot_csens_run", note_key="hot.csens_note")
 
 # ------------------------------------------------------------------ typologies
 with tab_types:
-    rates = [x for x in numeric if x not in counts] + [x for x in numeric if x in counts]
     default_types = [x for x in ("DISP_MED21", "DISP_TP6021", "P21_CHOM1564", "P21_POP_IMM") if x in numeric]
     c1, c2 = st.columns([3, 1])
     cols = c1.multiselect(tr("hot.types_columns"), numeric, default=default_types, key="hot_types_cols")
