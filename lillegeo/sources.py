@@ -643,6 +643,11 @@ def _csv_frame(data: bytes, report: LoadReport) -> pd.DataFrame:
     if df.shape[1] < 2:
         raise ValueError(f"'{report.source}' has a single column with separator {sep!r}; "
                          "expected ';' or ',' separated values")
+    header = next(csv.reader(io.StringIO(text.splitlines()[0]), delimiter=sep))
+    header = [h.strip() for h in header]
+    dup = sorted({h for h in header if header.count(h) > 1 and h})
+    if dup:
+        raise ValueError(f"column name(s) appear twice in '{report.source}': {dup}; rename them")
     return df
 
 
@@ -882,6 +887,10 @@ def read_points(
     if impossible.any():
         report.note(f"{int(impossible.sum())} row(s) with impossible coordinates (outside the CRS's area of use) rejected")
     gdf = gdf[~impossible]
+    if len(gdf) == 0:
+        raise ValueError(f"'{report.source}' holds no points with usable coordinates "
+                         f"({report.details['rejected_missing']} missing, {report.details['rejected_impossible']} "
+                         "impossible); check the coordinate columns and their CRS")
     gdf = _to_work_crs(gdf, report, crs=None, planar=planar)
     cols = [c for c in gdf.columns if c != "geometry"]
     dc = date if date else next((_find_col(cols, n) for n in _DATE_NAMES if _find_col(cols, n)), None)
