@@ -117,3 +117,17 @@ def test_static_indicator_map_png_and_pdf(demo):
     data = indicator_static_map(demo.units, ind, caption="demo", demo=True, png=png, pdf=pdf)
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and png.getvalue() == data
     assert pdf.getvalue()[:5] == b"%PDF-"
+
+
+def test_no_small_count_in_any_export(two_runs):
+    # disclosure: every count of persons or events written by a run is 0 or at least 11
+    _, _, a, _, _ = two_runs
+    count_cols = {"numerator", "denominator", "enforcement", "crime", "incidents", "stops", "hits"}
+    for f in sorted((a / "tables").glob("*.csv")):
+        df = pd.read_csv(f)
+        cols = count_cols & set(df.columns)
+        if f.name == "hotspots.csv":
+            cols.add("value")  # the recipe's hot spots are on raw incident counts per unit
+        for c in cols:
+            v = pd.to_numeric(df[c], errors="coerce")
+            assert not ((v > 0) & (v < 11)).any(), (f.name, c)

@@ -119,3 +119,22 @@ def pytest_runtest_makereport(item, call):
     rep = outcome.get_result()
     if rep.when == "call":
         item.rep_call = rep
+
+
+def wait_idle(page, timeout: float = 60_000) -> None:
+    """Wait until Streamlit has finished its current run (its status widget is gone)."""
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout)
+    page.wait_for_timeout(300)
+
+
+def load_files(page, expect_text: str, attempts: int = 3) -> None:
+    """Click 'Load these files' once Streamlit is idle; click again if the click fell into a rerun."""
+    for _ in range(attempts):
+        wait_idle(page)
+        page.get_by_role("button", name="Load these files").click()
+        try:
+            page.get_by_text(expect_text).wait_for(timeout=45_000)
+            return
+        except Exception:  # noqa: BLE001 - the click raced a rerun; try again
+            continue
+    raise AssertionError(f"'{expect_text}' never appeared after loading")

@@ -9,7 +9,7 @@ import geopandas as gpd
 import pytest
 
 from ..conftest import MEL, needs_realdata
-from .conftest import ARTIFACTS
+from .conftest import ARTIFACTS, load_files
 
 pytestmark = pytest.mark.browser
 FOLIUM = 'iframe[title="streamlit_folium.st_folium"]'
@@ -82,8 +82,7 @@ def test_hostile_names_shown_literally(app_url, page, tmp_path, grid_units):
     _open_data_page(page, app_url)
     page.get_by_text("My own files").click()
     page.locator('[data-testid="stMain"] [data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(path))
-    page.get_by_role("button", name="Load these files").click()
-    page.get_by_text("Loaded: hostile.geojson").wait_for(timeout=60_000)
+    load_files(page, "Loaded: hostile.geojson")
     page.get_by_role("link", name="2 · Explore").click()
     frame = _map_frame(page)
     page.wait_for_timeout(1000)
@@ -141,8 +140,7 @@ def test_real_lille_upload_and_map(app_url, page, tmp_path):
     inputs = page.locator('[data-testid="stMain"] [data-testid="stFileUploaderDropzoneInput"]')
     inputs.nth(0).set_input_files(str(z))
     inputs.nth(1).set_input_files(str(MEL / "Lille_IRIS_pop_16.csv"))
-    page.get_by_role("button", name="Load these files").click()
-    page.get_by_text("Loaded: MEL_IRIS.zip").wait_for(timeout=90_000)
+    load_files(page, "Loaded: MEL_IRIS.zip")
     page.get_by_text("110 / 509").wait_for(timeout=60_000)  # the rerun after loading has finished
     metrics = page.locator('[data-testid="stMetricValue"]').all_inner_texts()
     assert metrics == ["110 / 509", "399", "0"], metrics
@@ -175,7 +173,6 @@ def test_unknown_schema_mapped_by_hand(app_url, page):
     boxes = page.locator('[data-testid="stExpander"] [data-testid="stSelectbox"]')
     vals = [boxes.nth(i).locator("input").input_value() or boxes.nth(i).inner_text() for i in range(3)]
     assert "iris_code" in vals[0] and "code_insee" in vals[2], vals
-    page.get_by_role("button", name="Load these files").click()
-    page.get_by_text("Loaded: iris_lille.geojson").wait_for(timeout=60_000)
+    load_files(page, "Loaded: iris_lille.geojson")
     page.get_by_text("281 units in 16 commune(s)").wait_for(timeout=60_000)  # the sidebar shows the new data
     assert page.watch.errors == [] and page.watch.remote == []
