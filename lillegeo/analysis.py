@@ -204,8 +204,8 @@ def _report_sections(ds: Dataset, recipe, res: dict[str, Any], images: dict[str,
     from .recipe import params_frame
 
     lang = recipe.language
-    loaded = pd.DataFrame([{"file": r.source, "kind": r.kind, "rows": r.rows, "notes": " | ".join(r.messages)}
-                           for r in ds.reports])
+    loaded = pd.DataFrame([{"file": r.source, "kind": r.kind, "rows": r.rows,
+                            "notes": " | ".join(r.messages_in(lang))} for r in ds.reports])
     secs = [{"heading": t("report.loaded", lang), "table": loaded}]
     if ds.join_report is not None:
         jr = ds.join_report

@@ -98,9 +98,22 @@ class LoadReport:
     details: dict[str, Any] = field(default_factory=dict)
     messages: list[str] = field(default_factory=list)
 
-    def note(self, msg: str) -> None:
+    codes: list = field(default_factory=list)
+
+    def note(self, key: str, **kwargs) -> None:
+        """Record a note by its i18n key (``rep.*``); ``messages`` holds the English text."""
+        from .i18n import t
+
+        self.codes.append((key, kwargs))
+        msg = t(key, "en", **kwargs)
         self.messages.append(msg)
         log.info("%s: %s", self.source, msg)
+
+    def messages_in(self, lang: str = "en") -> list[str]:
+        """The notes in ``lang``."""
+        from .i18n import t
+
+        return [t(k, lang, **kw) for k, kw in self.codes]
 
     def to_dict(self) -> dict[str, Any]:
         return {"source": self.source, "kind": self.kind, "rows": self.rows,
@@ -215,12 +228,12 @@ def _to_work_crs(gdf: gpd.GeoDataFrame, report: LoadReport, *, crs: Any, planar:
     """Put a layer in EPSG:2154 (or keep it planar), logging every CRS decision."""
     if planar:
         report.details["crs"] = "planar (no reprojection)"
-        report.note("kept coordinates as they are (planar units, no reprojection): maps use a plain grid")
+        report.note("rep.planar")
         return gdf.set_crs(None, allow_override=True) if gdf.crs is not None else gdf
     if crs is not None:
         stated = _parse_crs(crs)
         if gdf.crs is not None and not gdf.crs.equals(stated):
-            report.note(f"the file declares {gdf.crs.name}; using the CRS you stated ({stated.name}) instead")
+            report.note("rep.crs_override", declared=gdf.crs.name, stated=stated.name)
         gdf = gdf.set_crs(stated, allow_override=True)
     if gdf.crs is None:
         raise ValueError(
@@ -231,9 +244,9 @@ def _to_work_crs(gdf: gpd.GeoDataFrame, report: LoadReport, *, crs: Any, planar:
     report.details["crs_in"] = gdf.crs.name if gdf.crs.to_epsg() is None else f"EPSG:{gdf.crs.to_epsg()}"
     if _is_lambert93(gdf.crs):
         if gdf.crs.to_epsg() != 2154:
-            report.note("the .prj describes Lambert-93 without an EPSG code: recognised as EPSG:2154")
+            report.note("rep.l93")
         return gdf.set_crs(WORK_CRS, allow_override=True)
-    report.note(f"reprojected from {report.details['crs_in']} to EPSG:2154 (Lambert-93) for measurement")
+    report.note("rep.reprojected", crs=report.details["crs_in"])
     return gdf.to_crs(WORK_CRS)
 
 
@@ -257,7 +270,7 @@ def _open_vector(data: bytes, name: str, report: LoadReport, layer: str | None =
             shp = [p for p in cands if p.suffix.lower() == ".shp"]
             path = (shp or cands)[0]
             if len(shp) > 1:
-                report.note(f"the zip holds {len(shp)} shapefiles; read '{path.name}'")
+                report.note("rep.zip_many", n=len(shp), name=path.name)
             if path.suffix.lower() == ".shp":
                 missing = [e for e in (".dbf", ".shx") if not path.with_suffix(e).exists()
                            and not path.with_suffix(e.upper()).exists()]
@@ -293,7 +306,7 @@ def _read_path(path: Path, report: LoadReport, layer: str | None) -> gpd.GeoData
             poly = [lyr for lyr, gt in layers if gt and "Polygon" in str(gt)]
             if len(layers) > 1:
                 kwargs["layer"] = (poly or [layers[0][0]])[0]
-                report.note(f"the GeoPackage has {len(layers)} layers; read '{kwargs['layer']}'")
+                report.note("rep.gpkg_layers", n=len(layers), name=kwargs["layer"])
         return gpd.read_file(path, engine="pyogrio", **kwargs)
     except ValueError:
         raise
@@ -321,7 +334,7 @@ def _normalise_codes(s: pd.Series, report: LoadReport, what: str, width: int = 9
     short = out.str.fullmatch(r"\d+") & (out.str.len() == width - 1)
     if short.any():
         out = out.where(~short, out.str.zfill(width))
-        report.note(f"{int(short.sum())} {what} codes had lost their leading zero; padded to {width} characters")
+        report.note("rep.padded", n=int(short.sum()), what=what, width=width)
     return out
 
 
@@ -450,11 +463,11 @@ def read_units(
     # geometry checks
     empty = gdf.geometry.isna() | gdf.geometry.is_empty
     if empty.any():
-        report.note(f"{int(empty.sum())} feature(s) with empty geometry dropped")
+        report.note("rep.empty_geom", n=int(empty.sum()))
         gdf = gdf[~empty]
     if shapely.has_z(gdf.geometry.values).any():
         gdf = gdf.set_geometry(shapely.force_2d(gdf.geometry.values))
-        report.note("3D coordinates flattened to 2D")
+        report.note("rep.flat3d")
 
     gdf = _to_work_crs(gdf, report, crs=crs, planar=planar)
     invalid = ~gdf.geometry.is_valid
@@ -465,7 +478,7 @@ def read_units(
                  for g in fixed]
         gdf = gdf.copy()
         gdf.loc[invalid, "geometry"] = fixed
-        report.note(f"{int(invalid.sum())} invalid geometr{'y' if invalid.sum() == 1 else 'ies'} repaired (make_valid)")
+        report.note("rep.repaired", n=int(invalid.sum()))
 
     out = gpd.GeoDataFrame(index=gdf.index, geometry=gdf.geometry, crs=gdf.crs)
     out.insert(0, "unit_id", _normalise_codes(gdf[sm["unit_id"]], report, "unit"))
@@ -477,13 +490,13 @@ def read_units(
         out.insert(2, "commune_id", _normalise_codes(gdf[sm["commune_id"]], report, "commune", 5))
     else:
         out.insert(2, "commune_id", out["unit_id"].str[:5])
-        report.note("no commune code column: commune code taken as the first 5 characters of the unit code")
+        report.note("rep.no_commune")
     out.insert(3, "commune_name", gdf[sm["commune_name"]].astype("string") if "commune_name" in sm
                else out["commune_id"])
     out.insert(4, "unit_type", gdf[sm["unit_type"]].astype("string").str.upper() if "unit_type" in sm
                else pd.Series("H", index=gdf.index, dtype="string"))
     if "unit_type" not in sm:
-        report.note("no IRIS type column: every unit treated as type H (habitat)")
+        report.note("rep.no_type")
     for c in cols:
         if c not in sm.values() and c not in out.columns:
             out[c] = gdf[c]
@@ -494,8 +507,7 @@ def read_units(
                          "each unit needs a unique code (dissolve duplicates or pick another column)")
     nonstd = ~out["unit_id"].str.fullmatch(_IRIS_RE.pattern)
     if nonstd.any():
-        report.note(f"{int(nonstd.sum())} unit code(s) are not 9-character IRIS codes "
-                    f"(e.g. '{out['unit_id'][nonstd].iloc[0]}'); they are kept as given")
+        report.note("rep.nonstd", n=int(nonstd.sum()), example=str(out["unit_id"][nonstd].iloc[0]))
     out = out.reset_index(drop=True)
     report.rows = len(out)
     report.details["communes"] = int(out["commune_id"].nunique())
@@ -514,7 +526,7 @@ def _decode(data: bytes, report: LoadReport) -> str:
             text = data.decode(enc)
             report.details["encoding"] = enc
             if enc != "utf-8":
-                report.note(f"text decoded as {enc} (not UTF-8)")
+                report.note("rep.decoded", enc=enc)
             return text
         except UnicodeDecodeError:
             continue
@@ -557,7 +569,7 @@ def _clean_frame(raw: pd.DataFrame, report: LoadReport, key_like: set[str]) -> p
         vals = df[first].astype(str).str.strip()
         if vals.str.fullmatch(r"\d+").all():
             df = df.drop(columns=first)
-            report.note("dropped an unnamed first column of row numbers (as written by R write.csv2)")
+            report.note("rep.r_index")
     dup = [c for c in df.columns if list(df.columns).count(c) > 1]
     if dup:
         raise ValueError(f"column name(s) appear twice: {sorted(set(dup))}; rename them")
@@ -585,12 +597,11 @@ def _clean_frame(raw: pd.DataFrame, report: LoadReport, key_like: set[str]) -> p
         df[c] = s.where(~(s.isna() | (s == "")), pd.NA)
     if decimal_comma:
         report.details["decimal"] = ","
-        report.note("decimal commas read as decimal points")
+        report.note("rep.decimal_comma")
     report.details["withheld"] = withheld
     if withheld:
         total = sum(withheld.values())
-        report.note(f"{total} withheld or missing value(s) ({', '.join(sorted(set(m for m in WITHHELD_MARKERS if m)))}"
-                    f" or empty) turned into missing values in {len(withheld)} column(s)")
+        report.note("rep.withheld", n=total, cols=len(withheld))
     return df
 
 
@@ -621,7 +632,7 @@ def _xlsx_frame(data: bytes, report: LoadReport, sheet: str | int | None) -> pd.
         filled = raw.notna().sum(axis=1)
         hdr = int(np.argmax(filled.to_numpy() >= filled.max()))
     if hdr:
-        report.note(f"skipped {hdr} title line(s) above the column names (sheet '{sheet}')")
+        report.note("rep.title_lines", n=hdr, sheet=sheet)
     report.details.update({"format": "xlsx", "sheet": str(sheet), "header_row": hdr + 1})
     df = raw.iloc[hdr + 1:].copy()
     df.columns = [str(c) if pd.notna(c) else f"column_{j}" for j, c in enumerate(raw.iloc[hdr])]
@@ -728,7 +739,7 @@ def read_table(
                     raise ValueError(f"'{report.source}' holds no CSV or XLSX file; it holds: "
                                      f"{', '.join(p.name for p in files) or 'nothing'}")
                 pick = max(main or tables, key=lambda p: p.stat().st_size)
-                report.note(f"read '{pick.name}' from the zip")
+                report.note("rep.zip_read", name=pick.name)
                 inner = pick.read_bytes()
                 df = _xlsx_frame(inner, report, sheet) if pick.suffix.lower() == ".xlsx" else _csv_frame(inner, report)
     elif lname.endswith((".xlsx", ".xlsm")):
@@ -863,7 +874,7 @@ def read_points(
     input_ids = gdf[id_col].astype("string").to_numpy() if id_col else None
     report.details["rejected_missing"] = int(missing.sum())
     if missing.any():
-        report.note(f"{int(missing.sum())} row(s) without coordinates rejected")
+        report.note("rep.no_coords", n=int(missing.sum()))
     gdf = gdf[~missing.to_numpy()]
     if crs is not None or planar:
         gdf = gdf.set_crs(None, allow_override=True) if gdf.crs is not None and crs is not None else gdf
@@ -885,7 +896,7 @@ def read_points(
                                          & (ly >= aou.south - pad) & (ly <= aou.north + pad)), index=gdf.index)
     report.details["rejected_impossible"] = int(impossible.sum())
     if impossible.any():
-        report.note(f"{int(impossible.sum())} row(s) with impossible coordinates (outside the CRS's area of use) rejected")
+        report.note("rep.bad_coords", n=int(impossible.sum()))
     gdf = gdf[~impossible]
     if len(gdf) == 0:
         raise ValueError(f"'{report.source}' holds no points with usable coordinates "
@@ -900,7 +911,7 @@ def read_points(
         parsed = pd.to_datetime(gdf[dc].astype("string"), errors="coerce", format="mixed", dayfirst=False)
         bad = int((parsed.isna() & gdf[dc].notna()).sum())
         if bad:
-            report.note(f"{bad} date(s) in '{dc}' could not be read and were left empty")
+            report.note("rep.bad_dates", n=bad, col=dc)
         gdf = gdf.assign(date=parsed) if dc != "date" else gdf.assign(date=parsed)
         report.details["date"] = dc
     cc = category if category else next((_find_col(cols, n) for n in _CAT_NAMES if _find_col(cols, n)), None)

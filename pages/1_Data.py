@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 import lillegeo as lg
-from lillegeo.cached import current_dataset, demo_dataset, set_dataset, tr
+from lillegeo.cached import current_dataset, demo_dataset, lang, set_dataset, tr
 from lillegeo.sources import STD, SchemaError, suggest_unit_mapping
 
 st.title(tr("data.title"))
@@ -149,7 +149,7 @@ rows = []
 for r in ds.reports:
     rows.append({"file": r.source, "kind": r.kind, "rows": r.rows,
                  "details": json.dumps({k: v for k, v in r.details.items() if k != "columns"}, ensure_ascii=False),
-                 "notes": " | ".join(r.messages)})
+                 "notes": " | ".join(r.messages_in(lang()))})
 if rows:
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key="data_reports_table")
 

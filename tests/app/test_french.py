@@ -39,6 +39,10 @@ def _visible_texts(at: AppTest) -> list[str]:
     texts += [str(e.label) for e in at.tabs] + [str(e.label) for e in at.expander]
     for r in at.radio:  # options shown through format_func are the displayed labels
         texts += [str(o) for o in r.options]
+    for d in at.dataframe:  # the readers' notes are text, not data values
+        df = d.value
+        if "notes" in getattr(df, "columns", []):
+            texts += [str(v) for v in df["notes"]]
     return texts
 
 
