@@ -20,6 +20,15 @@ def _add_units_args(p: argparse.ArgumentParser) -> None:
     g.add_argument("--planar", action="store_true", help="planar coordinates: do not reproject")
 
 
+def _add_optional_table(p: argparse.ArgumentParser, points: bool = False) -> None:
+    """--units … plus an optional table to join (and, for the equity commands, point layers)."""
+    _add_units_args(p)
+    p.add_argument("--table", help="indicator table to join first")
+    p.add_argument("--key", help="code column of the table")
+    if points:
+        p.add_argument("--points", action="append", help="NAME=FILE point layer counted per unit as column NAME")
+
+
 def _load_units(args):
     from .sources import read_units
 
@@ -309,9 +318,7 @@ def build_parser() -> argparse.ArgumentParser:
     j.set_defaults(func=cmd_join)
 
     m = sub.add_parser("map", help="write a self-contained offline choropleth map (HTML)")
-    _add_units_args(m)
-    m.add_argument("--table", help="indicator table to join first")
-    m.add_argument("--key", help="code column of the table")
+    _add_optional_table(m)
     m.add_argument("--column", required=True, help="count or value column to map")
     m.add_argument("--per", help="denominator column: the map shows a rate per 1,000")
     m.add_argument("--smoothing", default="none", choices=["none", "global_eb", "spatial_eb"])
@@ -327,9 +334,7 @@ def build_parser() -> argparse.ArgumentParser:
     m.set_defaults(func=cmd_map)
 
     h = sub.add_parser("hotspots", help="area hot and cold spots (Gi* or local Moran) of an indicator")
-    _add_units_args(h)
-    h.add_argument("--table", help="indicator table to join first")
-    h.add_argument("--key", help="code column of the table")
+    _add_optional_table(h)
     h.add_argument("--value", required=True, help="count or value column")
     h.add_argument("--per", help="denominator column: the value becomes a rate per 1,000")
     h.add_argument("--exclude-types", help="IRIS types left out of rates, e.g. A,D")
@@ -361,10 +366,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.set_defaults(func=cmd_clusters)
 
     e = sub.add_parser("equity", help="people-weighted exposure of a group to a burden, with a bootstrap interval")
-    _add_units_args(e)
-    e.add_argument("--table", help="indicator table to join first")
-    e.add_argument("--key", help="code column of the table")
-    e.add_argument("--points", action="append", help="NAME=FILE point layer counted per unit as column NAME")
+    _add_optional_table(e, points=True)
     e.add_argument("--burden", required=True, help="burden column (e.g. checks)")
     e.add_argument("--per", help="denominator: the burden becomes a rate per 1,000 (A/D units left out)")
     e.add_argument("--group", required=True, help="residents of the group (e.g. P21_POP_IMM)")
@@ -378,10 +380,7 @@ def build_parser() -> argparse.ArgumentParser:
     e.set_defaults(func=cmd_equity)
 
     pr = sub.add_parser("profiling", help="benchmark model: enforcement beyond what recorded crime explains")
-    _add_units_args(pr)
-    pr.add_argument("--table", help="indicator table to join first")
-    pr.add_argument("--key", help="code column of the table")
-    pr.add_argument("--points", action="append", help="NAME=FILE point layer counted per unit as column NAME")
+    _add_optional_table(pr, points=True)
     pr.add_argument("--enforcement", required=True, help="enforcement counts column (e.g. checks)")
     pr.add_argument("--crime", required=True, help="recorded crime counts column (e.g. incidents)")
     pr.add_argument("--population", required=True, help="population column (offset)")

@@ -255,3 +255,13 @@ def on_demand_table(params: tuple, compute, *, state_key: str, button_key: str, 
     if kept and kept[0] == params:
         st.dataframe(kept[1], hide_index=True, width="stretch", key=f"{state_key}_table")
         st.caption(tr(note_key))
+
+
+def page_header(title_key: str, question_key: str) -> tuple[Dataset, str]:
+    """Title, the one-sentence question the page answers, the demo mark; returns the dataset and its token."""
+    st.title(tr(title_key))
+    st.markdown(tr(question_key))
+    ds = current_dataset()
+    if ds.demo:
+        st.caption(f":material/science: {tr('demo.badge')}")
+    return ds, dataset_token()

@@ -254,8 +254,6 @@ def _to_work_crs(gdf: gpd.GeoDataFrame, report: LoadReport, *, crs: Any, planar:
 
 def _open_vector(data: bytes, name: str, report: LoadReport, layer: str | None = None) -> gpd.GeoDataFrame:
     """Read a vector file given as bytes; zip archives are extracted to a private temp dir."""
-    import pyogrio
-
     lname = name.lower()
     with tempfile.TemporaryDirectory(prefix="lillegeo-") as tmp:
         tmpdir = Path(tmp)

@@ -1,20 +1,15 @@
 """Explore: a choropleth of any indicator, with classification, palettes, filters and the full record on click."""
 
-import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
 import lillegeo as lg
-from lillegeo.cached import (current_dataset, dataset_token, indicator_for, lang, remember, table_downloads, tr,
-                             unescape)
+from lillegeo import cached as c
+from lillegeo.cached import indicator_for, lang, remember, table_downloads, tr, unescape
 from lillegeo.maps import PALETTES, SCHEMES
 from lillegeo.report import indicator_static_map
 
-st.title(tr("explore.title"))
-st.markdown(tr("explore.question"))
-ds = current_dataset()
-if ds.demo:
-    st.caption(f":material/science: {tr('demo.badge')}")
+ds, token = c.page_header("explore.title", "explore.question")
 
 numeric = lg.numeric_columns(ds.units)
 if not numeric:
@@ -22,10 +17,10 @@ if not numeric:
     st.stop()
 
 counts = set(ds.count_columns)
-default_col = "incidents" if "incidents" in numeric else next((c for c in numeric if c in counts), numeric[0])
+default_col = "incidents" if "incidents" in numeric else next((x for x in numeric if x in counts), numeric[0])
 with st.sidebar:
     column = st.selectbox(tr("explore.column"), numeric, index=numeric.index(default_col), key="explore_column")
-    per_opts = [""] + [c for c in numeric if c != column]
+    per_opts = [""] + [x for x in numeric if x != column]
     default_per = ds.population if (ds.population in per_opts and column in counts and column != ds.population) else ""
     per = st.selectbox(tr("explore.per"), per_opts, index=per_opts.index(default_per), key="explore_per",
                        format_func=lambda v: v or tr("explore.raw")) or None
@@ -52,7 +47,7 @@ with st.sidebar:
 
 remember("explore")
 try:
-    ind = indicator_for(dataset_token(), ds, column, per, smoothing if per else "none", int(threshold),
+    ind = indicator_for(token, ds, column, per, smoothing if per else "none", int(threshold),
                         ("A", "D") if (per and exclude_ad) else (), lang())
     units = ds.units
     if chosen:

@@ -6,17 +6,12 @@ from streamlit_folium import st_folium
 
 import lillegeo as lg
 from lillegeo import cached as c
-from lillegeo.cached import current_dataset, dataset_token, lang, tr
+from lillegeo.cached import lang, tr
 from lillegeo.i18n import label_text
 from lillegeo.hotspots import EVALUATION_FORMULAS, HOT_COLORS, LISA_COLORS, TYPE_COLORS
 from lillegeo.maps import categorical_map
 
-st.title(tr("hot.title"))
-st.markdown(tr("hot.question"))
-ds = current_dataset()
-token = dataset_token()
-if ds.demo:
-    st.caption(f":material/science: {tr('demo.badge')}")
+ds, token = c.page_header("hot.title", "hot.question")
 
 numeric = lg.numeric_columns(ds.units)
 counts = set(ds.count_columns)

@@ -6,18 +6,13 @@ from streamlit_folium import st_folium
 
 import lillegeo as lg
 from lillegeo import cached as c
-from lillegeo.cached import current_dataset, dataset_token, lang, md, tr
+from lillegeo.cached import lang, md, tr
 from lillegeo.equity import BIVARIATE, outcome_test, residual_classes
 from lillegeo.hotspots import HOT_COLORS
 from lillegeo.i18n import label_text
 from lillegeo.maps import bivariate_legend_html, categorical_map
 
-st.title(tr("eq.title"))
-st.markdown(tr("eq.question"))
-ds = current_dataset()
-token = dataset_token()
-if ds.demo:
-    st.caption(f":material/science: {tr('demo.badge')}")
+ds, token = c.page_header("eq.title", "eq.question")
 
 numeric = lg.numeric_columns(ds.units)
 counts = [x for x in numeric if x in set(ds.count_columns)]

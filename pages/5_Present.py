@@ -3,20 +3,17 @@
 import streamlit as st
 import streamlit.components.v1 as components
 
-from lillegeo.cached import current_dataset, current_recipe, dataset_token, presentation_for, tr
+from lillegeo import cached as c
+from lillegeo.cached import current_recipe, presentation_for, tr
 
-st.title(tr("present.title"))
-st.markdown(tr("present.question"))
-ds = current_dataset()
-if ds.demo:
-    st.caption(f":material/science: {tr('demo.badge')}")
+ds, token = c.page_header("present.title", "present.question")
 
 recipe = current_recipe()
 if st.session_state.get("recipe_slides"):
     recipe.slides = st.session_state["recipe_slides"]
 try:
     with st.spinner(tr("present.building")):
-        slides, report, report_pdf = presentation_for(dataset_token(), ds, recipe.to_toml())
+        slides, report, report_pdf = presentation_for(token, ds, recipe.to_toml())
 except ValueError as exc:
     st.error(str(exc))
     st.stop()

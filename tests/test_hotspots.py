@@ -15,7 +15,7 @@ from esda import G_Local, Moran, Moran_Local
 import lillegeo as lg
 from lillegeo.demo import DEMO_DIR
 from lillegeo.hotspots import (area_hotspots, build_weights, compare_methods, evaluate_methods, heat_surface,
-                               hit_rate_pai, jaccard, point_clusters, sensitivity, typology)
+                               jaccard, point_clusters, sensitivity, typology)
 
 
 @pytest.fixture(scope="module")

@@ -7,9 +7,8 @@ import zipfile
 
 import geopandas as gpd
 import numpy as np
-import pandas as pd
 import pytest
-from shapely.geometry import Polygon, box
+from shapely.geometry import Polygon
 
 import lillegeo as lg
 from lillegeo.sources import SchemaError

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import zipfile
 
-import geopandas as gpd
 import pytest
 
 from ..conftest import MEL, needs_realdata

@@ -11,7 +11,6 @@ from typing import Callable
 
 import geopandas as gpd
 import numpy as np
-import shapely
 from shapely.geometry import Polygon, box
 
 XSS = "<img src=x onerror=alert(1)>"
