@@ -102,6 +102,8 @@ def join_table(
     if units_id not in units.columns:
         raise ValueError(f"column {units_id!r} not found in the units; columns are: "
                          f"{', '.join(map(str, units.columns))}")
+    if len(table) == 0:
+        raise ValueError("the table has no rows: there is nothing to join")
     codes = table[key].astype("string").str.strip()
     if codes.isna().any():
         raise ValueError(f"{int(codes.isna().sum())} table row(s) have an empty code in '{key}'; fix or remove them")

@@ -652,7 +652,7 @@ def _csv_frame(data: bytes, report: LoadReport) -> pd.DataFrame:
     if df.shape[1] < 2:
         raise ValueError(f"'{report.source}' has a single column with separator {sep!r}; "
                          "expected ';' or ',' separated values")
-    header = next(csv.reader(io.StringIO(text.splitlines()[0]), delimiter=sep))
+    header = next(csv.reader(io.StringIO(text.splitlines()[0] if text.splitlines() else ""), delimiter=sep), [])
     header = [h.strip() for h in header]
     dup = sorted({h for h in header if header.count(h) > 1 and h})
     if dup:
