@@ -253,7 +253,7 @@ def on_demand_table(params: tuple, compute, *, state_key: str, button_key: str, 
             st.session_state[state_key] = (params, compute())
     kept = st.session_state.get(state_key)
     if kept and kept[0] == params:
-        st.dataframe(kept[1], hide_index=True, width="stretch", key=f"{state_key}_table")
+        st.dataframe(shown(kept[1]), hide_index=True, width="stretch", key=f"{state_key}_table")
         st.caption(tr(note_key))
 
 
@@ -265,3 +265,10 @@ def page_header(title_key: str, question_key: str) -> tuple[Dataset, str]:
     if ds.demo:
         st.caption(f":material/science: {tr('demo.badge')}")
     return ds, dataset_token()
+
+
+def shown(df):
+    """A table as the page shows it: technical headers in the session's language."""
+    from .i18n import column_labels
+
+    return column_labels(df, lang())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["t", "LANGS", "STRINGS", "label_text"]
+__all__ = ["t", "LANGS", "STRINGS", "label_text", "column_labels", "COLUMN_LABELS_FR"]
 
 LANGS = {"en": "English", "fr": "Français"}
 
@@ -382,3 +382,37 @@ def label_text(label: str, lang: str = "en") -> str:
     """
     entry = STRINGS.get(f"label:{label}")
     return (entry.get(lang) or entry["en"]) if entry else label
+
+
+#: French headers for the technical columns of the tables the pages show (exports keep the
+#: English, machine-readable names).
+COLUMN_LABELS_FR = {
+    "unit_id": "code", "unit_name": "nom", "value": "valeur", "numerator": "numérateur",
+    "denominator": "dénominateur", "withheld": "masqué", "left_out": "écarté", "statistic": "statistique",
+    "label": "étiquette", "group": "groupe", "people": "personnes", "units": "unités", "exposure": "exposition",
+    "ratio": "rapport", "ci_low": "IC bas", "ci_high": "IC haut", "flag": "signalé", "variant": "variante",
+    "rate_ratio": "rapport de taux", "p_value": "p", "n_units": "unités", "method": "méthode",
+    "hotspot_units": "unités en point chaud", "cluster": "agrégat", "incidents": "incidents",
+    "area_m2": "surface (m²)", "density_per_km2": "densité (par km²)", "dominant_categories": "catégories dominantes",
+    "first": "premier", "last": "dernier", "hot_units": "unités chaudes", "clusters": "agrégats",
+    "clustered_share": "part agrégée", "type": "type", "population": "population", "area_share": "part de la surface",
+    "hit_rate_1": "taux de capture 1", "pai_1": "PAI 1", "hit_rate_2": "taux de capture 2", "pai_2": "PAI 2",
+    "rri": "RRI", "file": "fichier", "kind": "nature", "rows": "lignes", "details": "détails", "notes": "notes",
+    "coef": "coefficient", "stops": "contrôles", "hits": "succès", "hit_rate": "taux de succès",
+    "ratio_to_reference": "rapport à la référence", "layer": "couche", "title": "titre", "caption": "légende",
+    "note": "note",
+}
+
+
+def column_labels(df, lang: str = "en"):
+    """A copy of ``df`` with technical column headers in ``lang`` (for display only).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> list(column_labels(pd.DataFrame({"ratio": [1], "P21_POP": [2]}), "fr").columns)
+    ['rapport', 'P21_POP']
+    """
+    if lang != "fr":
+        return df
+    return df.rename(columns={c: COLUMN_LABELS_FR.get(c, c) for c in df.columns})

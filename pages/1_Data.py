@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 import lillegeo as lg
+from lillegeo import cached as c
 from lillegeo.cached import current_dataset, demo_dataset, lang, set_dataset, tr
 from lillegeo.sources import STD, SchemaError, suggest_unit_mapping
 
@@ -151,7 +152,7 @@ for r in ds.reports:
                  "details": json.dumps({k: v for k, v in r.details.items() if k != "columns"}, ensure_ascii=False),
                  "notes": " | ".join(r.messages_in(lang()))})
 if rows:
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key="data_reports_table")
+    st.dataframe(c.shown(pd.DataFrame(rows)), hide_index=True, width="stretch", key="data_reports_table")
 
 jr = ds.join_report
 if jr is not None:
@@ -174,6 +175,6 @@ for name, rep in ds.point_reports.items():
 
 st.subheader(tr("data.preview"))
 safe, n_withheld = ds.safe_table()
-st.dataframe(safe.head(50), hide_index=True, width="stretch", key="data_preview")
+st.dataframe(c.shown(safe.head(50)), hide_index=True, width="stretch", key="data_preview")
 st.caption(tr("data.withheld_cells", n=n_withheld, threshold=lg.DEFAULT_THRESHOLD))
 st.page_link("pages/2_Explore.py", label=tr("data.next"), icon=":material/arrow_forward:")

@@ -84,7 +84,7 @@ with right:
     st.subheader(tr("explore.table"))
     table = ind.frame(units["unit_id"])
     table.insert(1, "unit_name", units["unit_name"].to_numpy())
-    st.dataframe(table, hide_index=True, width="stretch", key="explore_table", height=300)
+    st.dataframe(c.shown(table), hide_index=True, width="stretch", key="explore_table", height=300)
     export = table.assign(data=tr("demo.badge")) if ds.demo else table
     table_downloads(export, "synthetic_demo_indicator" if ds.demo else "indicator", "explore_dl_table")
 

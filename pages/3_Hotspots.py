@@ -63,7 +63,7 @@ with tab_area:
                             tooltip_columns={ind.label: table["value"], "z": res.frame["z"], "p": res.frame["p"]},
                             legend_note=note, overlay=ds.overlay, demo=ds.demo, lang=lang(), assets="app")
         st_folium(m, height=560, use_container_width=True, key="hot_area_map", returned_objects=[])
-        st.dataframe(table[res.frame["label"].to_numpy() != "Not significant"], hide_index=True, width="stretch",
+        st.dataframe(c.shown(table[res.frame["label"].to_numpy() != "Not significant"]), hide_index=True, width="stretch",
                      key="hot_area_table", height=260)
         c.table_downloads(table, "hotspots", "hot_dl_area")
         st.subheader(tr("hot.sensitivity"))
@@ -110,7 +110,7 @@ with tab_points:
                                 legend_note=f"{algorithm.upper()}: r = {eps} m, min = {min_samples}")
             st_folium(m, height=560, use_container_width=True, key="hot_points_map", returned_objects=[])
             table = pc.table.drop(columns=["x", "y"])
-            st.dataframe(table, hide_index=True, width="stretch", key="hot_clusters_table")
+            st.dataframe(c.shown(table), hide_index=True, width="stretch", key="hot_clusters_table")
             c.table_downloads(table, "clusters", "hot_dl_clusters")
             st.subheader(tr("hot.sensitivity"))
             pkey = (layer, tuple(chosen_cats), tuple(chosen_years), algorithm, float(eps), int(min_samples))
@@ -140,7 +140,7 @@ with tab_types:
                                 lang=lang(), assets="app", legend_note=", ".join(cols))
             st_folium(m, height=520, use_container_width=True, key="hot_types_map", returned_objects=[])
             prof = typ.profile.assign(type=typ.profile["type"].map(names))
-            st.dataframe(prof, hide_index=True, width="stretch", key="hot_types_profile")
+            st.dataframe(c.shown(prof), hide_index=True, width="stretch", key="hot_types_profile")
 
 # ------------------------------------------------------------------ evaluation
 with tab_eval:
@@ -163,6 +163,6 @@ with tab_eval:
                 except ValueError as exc:
                     st.error(str(exc))
         if "hot_eval" in st.session_state:
-            st.dataframe(st.session_state["hot_eval"].round(3), hide_index=True, width="stretch",
+            st.dataframe(c.shown(st.session_state["hot_eval"].round(3)), hide_index=True, width="stretch",
                          key="hot_eval_table")
         st.caption(f"{tr('hot.formulas')}: {EVALUATION_FORMULAS}")

@@ -99,14 +99,14 @@ st_folium(m, height=560, use_container_width=True, key="eq_map", returned_object
 
 exp = res["exposure"]
 st.subheader(tr("eq.exposure"))
-st.dataframe(exp.table, hide_index=True, width="stretch", key="eq_exposure_table")
+st.dataframe(c.shown(exp.table), hide_index=True, width="stretch", key="eq_exposure_table")
 st.subheader(tr("eq.model"))
 st.caption(res["model"].model)
-st.dataframe(res["model"].params, width="stretch", key="eq_model_table")
+st.dataframe(c.shown(res["model"].params), width="stretch", key="eq_model_table")
 st.subheader(tr("eq.robustness"))
-st.dataframe(res["robustness"], hide_index=True, width="stretch", key="eq_robust_table")
+st.dataframe(c.shown(res["robustness"]), hide_index=True, width="stretch", key="eq_robust_table")
 st.subheader(tr("eq.representation"))
-st.dataframe(res["representation"], hide_index=True, width="stretch", key="eq_rep_table")
+st.dataframe(c.shown(res["representation"]), hide_index=True, width="stretch", key="eq_rep_table")
 c.table_downloads(table, "equity_units", "eq_dl")
 
 st.subheader(tr("eq.stop_level"))
@@ -114,5 +114,5 @@ stops = next((p for p in ds.points.values() if {"outcome", "group"} <= set(p.col
 if stops is None:
     st.info(tr("eq.stop_level_none"))
 else:
-    st.dataframe(outcome_test(stops, group="group", outcome="outcome"), hide_index=True, width="stretch",
+    st.dataframe(c.shown(outcome_test(stops, group="group", outcome="outcome")), hide_index=True, width="stretch",
                  key="eq_outcome_table")

@@ -1,5 +1,6 @@
 """Present: council slides (full-screen maps, keyboard, offline) and the report of the analysis."""
 
+import pandas as pd
 import streamlit as st
 import streamlit.components.v1 as components
 
@@ -27,4 +28,4 @@ c2.download_button(tr("present.report"), report, file_name="report.html", mime="
 c3.download_button(tr("present.report_pdf"), report_pdf, file_name="report.pdf", mime="application/pdf",
                    key="present_dl_report_pdf")
 with st.expander(tr("present.slides")):
-    st.dataframe([{k: v for k, v in s.items()} for s in recipe.slides], width="stretch", key="present_slides")
+    st.dataframe(c.shown(pd.DataFrame(recipe.slides)), width="stretch", key="present_slides")

@@ -8,7 +8,7 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lillegeo.i18n import STRINGS
+from lillegeo.i18n import COLUMN_LABELS_FR, STRINGS
 
 from ..conftest import ROOT
 
@@ -58,3 +58,6 @@ def test_no_english_left_in_french(page):
     english = _english_fragments()
     left = sorted({frag for text in _visible_texts(at) for frag in english if frag in text.replace("\\", "")})
     assert left == [], f"English left on {page or 'the default page'}: {left}"
+    english_headers = {k for k, v in COLUMN_LABELS_FR.items() if k != v}
+    headers = {str(col) for d in at.dataframe for col in getattr(d.value, "columns", [])}
+    assert headers & english_headers == set(), f"English table headers on {page}: {headers & english_headers}"
