@@ -272,3 +272,34 @@ def shown(df):
     from .i18n import column_labels
 
     return column_labels(df, lang())
+
+
+def map_downloads(m, units, labels, colors: dict, *, title: str, key: str, hulls=None) -> None:
+    """The current map as offline HTML and as a static PNG and PDF (legend, scale bar, north arrow,
+    title, sources and date, demo mark), built only when clicked."""
+    import io
+
+    import pandas as pd
+
+    from .maps import to_offline_html
+    from .report import categorical_static_map
+
+    ds = current_dataset()
+    caption = tr("static.caption", sources=", ".join(r.source for r in ds.reports) or ds.name,
+                 date=pd.Timestamp.today().date().isoformat())
+
+    def static(fmt: str):
+        def make() -> bytes:
+            buf = io.BytesIO()
+            categorical_static_map(units, labels, colors, title=title, caption=caption, demo=ds.demo, lang=lang(),
+                                   overlay=ds.overlay, hulls=hulls, **{fmt: buf})
+            return buf.getvalue()
+        return make
+
+    c1, c2, c3 = st.columns(3)
+    c1.download_button(tr("explore.download_map"), lambda: to_offline_html(m), file_name=f"{key}.html",
+                       mime="text/html", key=f"{key}_html", on_click="ignore")
+    c2.download_button(tr("explore.download_png"), static("png"), file_name=f"{key}.png", mime="image/png",
+                       key=f"{key}_png", on_click="ignore")
+    c3.download_button(tr("explore.download_pdf"), static("pdf"), file_name=f"{key}.pdf", mime="application/pdf",
+                       key=f"{key}_pdf", on_click="ignore")

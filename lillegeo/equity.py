@@ -22,7 +22,7 @@ __all__ = [
     "ExposureResult", "exposure_ratio", "representation", "BenchmarkResult", "benchmark_model",
     "robustness_table", "outcome_test", "findings", "DEFAULT_BAND", "CAVEATS", "group_columns",
     "bivariate_classes", "residual_classes", "BIVARIATE", "run_equity", "overlay_share", "area_groups",
-    "top_quantile",
+    "top_quantile", "bivariate_names",
 ]
 
 DEFAULT_BAND = (0.8, 1.25)
@@ -435,6 +435,12 @@ def bivariate_classes(x: pd.Series, y: pd.Series) -> tuple[pd.Series, dict[str, 
     labels = pd.Series([f"x{a}y{b}" if a >= 0 and b >= 0 else "" for a, b in zip(xi, yi)], index=x.index)
     colors = {f"x{a}y{b}": BIVARIATE[b][a] for b in range(3) for a in range(3)}
     return labels, colors
+
+
+def bivariate_names(lang: str = "en") -> dict[str, str]:
+    """Readable name of each bivariate class code ('x2y0' -> 'crime high, checks low')."""
+    lv = [t(f"eq.level.{i}", lang) for i in range(3)]
+    return {f"x{a}y{b}": t("eq.biv.cell", lang, x=lv[a], y=lv[b]) for b in range(3) for a in range(3)}
 
 
 def residual_classes(ratio: pd.Series, lang: str = "en") -> tuple[pd.Series, dict[str, str]]:

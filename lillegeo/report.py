@@ -18,7 +18,7 @@ from .i18n import t
 from .maps import esc
 
 __all__ = ["static_map", "neutralise_formulas", "table_bytes", "report_html", "report_pdf", "fmt_number",
-           "indicator_static_map"]
+           "indicator_static_map", "categorical_static_map"]
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -186,6 +186,19 @@ def indicator_static_map(units: gpd.GeoDataFrame, ind, *, scheme: str = "quantil
         legend.append(("", t("legend.excluded", lang)))
     return static_map(units, colors, legend, title=title or ind.label, caption=caption, demo=demo, lang=lang,
                       overlay=overlay, png=png, pdf=pdf)
+
+
+def categorical_static_map(units: gpd.GeoDataFrame, labels: pd.Series, colors: dict[str, str], *, title: str,
+                           caption: str = "", demo: bool = False, lang: str = "en",
+                           overlay: gpd.GeoDataFrame | None = None, hulls: gpd.GeoDataFrame | None = None,
+                           png: Any = None, pdf: Any = None) -> bytes:
+    """Static map of categories (hot/cold spots, types, bivariate classes): the legend lists the
+    categories present, in the order of ``colors``."""
+    lab = pd.Series(labels, index=units.index).astype("string").fillna("")
+    present = set(lab)
+    legend = [(col, name) for name, col in colors.items() if name in present]
+    return static_map(units, lab.map(colors).fillna(""), legend, title=title, caption=caption, demo=demo, lang=lang,
+                      overlay=overlay, hulls=hulls, png=png, pdf=pdf)
 
 
 _CSS = """

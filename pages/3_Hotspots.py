@@ -63,6 +63,8 @@ with tab_area:
                             tooltip_columns={ind.label: table["value"], "z": res.frame["z"], "p": res.frame["p"]},
                             legend_note=note, overlay=ds.overlay, demo=ds.demo, lang=lang(), assets="app")
         st_folium(m, height=560, use_container_width=True, key="hot_area_map", returned_objects=[])
+        c.map_downloads(m, ds.units, shown_labels, colors, title=f"{tr('hot.legend')}: {ind.label}",
+                        key="hotspots_map")
         st.dataframe(c.shown(table[res.frame["label"].to_numpy() != "Not significant"]), hide_index=True, width="stretch",
                      key="hot_area_table", height=260)
         c.table_downloads(table, "hotspots", "hot_dl_area")
@@ -109,6 +111,7 @@ with tab_points:
                                 overlay=ds.overlay, demo=ds.demo, lang=lang(), assets="app",
                                 legend_note=f"{algorithm.upper()}: r = {eps} m, min = {min_samples}")
             st_folium(m, height=560, use_container_width=True, key="hot_points_map", returned_objects=[])
+            c.map_downloads(m, ds.units, blank, {}, title=tr("map.hulls"), key="clusters_map", hulls=pc.hulls)
             table = pc.table.drop(columns=["x", "y"])
             st.dataframe(c.shown(table), hide_index=True, width="stretch", key="hot_clusters_table")
             c.table_downloads(table, "clusters", "hot_dl_clusters")
@@ -139,6 +142,7 @@ with tab_types:
             m = categorical_map(ds.units, labels, colors, legend_title=tr("hot.types_legend"), demo=ds.demo,
                                 lang=lang(), assets="app", legend_note=", ".join(cols))
             st_folium(m, height=520, use_container_width=True, key="hot_types_map", returned_objects=[])
+            c.map_downloads(m, ds.units, labels, colors, title=tr("hot.types_legend"), key="types_map")
             prof = typ.profile.assign(type=typ.profile["type"].map(names))
             st.dataframe(c.shown(prof), hide_index=True, width="stretch", key="hot_types_profile")
 

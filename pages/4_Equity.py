@@ -7,7 +7,7 @@ from streamlit_folium import st_folium
 import lillegeo as lg
 from lillegeo import cached as c
 from lillegeo.cached import lang, md, tr
-from lillegeo.equity import BIVARIATE, outcome_test, residual_classes
+from lillegeo.equity import BIVARIATE, bivariate_names, outcome_test, residual_classes
 from lillegeo.hotspots import HOT_COLORS
 from lillegeo.i18n import label_text
 from lillegeo.maps import bivariate_legend_html, categorical_map
@@ -78,24 +78,29 @@ if layer == "bivariate":
                                    tr("eq.biv.note"), tr("eq.crime"), tr("eq.enforcement"))
     m = categorical_map(ds.units, labels, colors, legend_title=tr("eq.biv.legend"), legend=legend,
                         tooltip_columns=tips, **common)
+    names = bivariate_names(lang())
+    map_labels, map_colors = labels.map(names).fillna(""), {names[k]: v for k, v in colors.items()}
 elif layer == "residual":
     labels, colors = residual_classes(res["residual_ratio"], lang())
     m = categorical_map(ds.units, labels, colors, legend_title=tr("eq.res.legend"), tooltip_columns=tips,
                         legend_note=res["model"].model, **common)
+    map_labels, map_colors = labels, colors
 elif layer == "residual_gi":
     hs = res["residual_hotspots"]
     colors = {label_text(k, lang()): v for k, v in HOT_COLORS.items()
               if k in set(hs.frame["label"]) or k == "Not significant"}
-    m = categorical_map(ds.units, hs.frame["label"].map(lambda v: label_text(v, lang())), colors,
-                        legend_title=tr("eq.layer.residual_gi"),
-                        tooltip_columns=tips, **common)
+    map_labels, map_colors = hs.frame["label"].map(lambda v: label_text(v, lang())), colors
+    m = categorical_map(ds.units, map_labels, colors, legend_title=tr("eq.layer.residual_gi"), tooltip_columns=tips,
+                        **common)
 else:
     share_pct = (res["share"] * 100).round(0)
     bins = pd.cut(share_pct, [-0.1, 10, 20, 30, 40, 100], labels=["0–10 %", "10–20 %", "20–30 %", "30–40 %", "> 40 %"])
     colors = dict(zip(["0–10 %", "10–20 %", "20–30 %", "30–40 %", "> 40 %"], lg.maps.palette_colors("PuBu", 5)))
-    m = categorical_map(ds.units, bins.astype("string"), colors, legend_title=f"{tr('eq.layer.share')}: {group}",
+    map_labels, map_colors = bins.astype("string"), colors
+    m = categorical_map(ds.units, map_labels, colors, legend_title=f"{tr('eq.layer.share')}: {group}",
                         tooltip_columns=tips, **common)
 st_folium(m, height=560, use_container_width=True, key="eq_map", returned_objects=[])
+c.map_downloads(m, ds.units, map_labels, map_colors, title=tr(f"eq.layer.{layer}"), key="equity_map")
 
 exp = res["exposure"]
 st.subheader(tr("eq.exposure"))

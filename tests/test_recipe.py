@@ -130,3 +130,14 @@ def test_no_small_count_in_any_export(two_runs):
         for c in cols:
             v = pd.to_numeric(df[c], errors="coerce")
             assert not ((v > 0) & (v < 11)).any(), (f.name, c)
+
+
+def test_categorical_static_map_legend_lists_present_categories(demo):
+    from lillegeo.report import categorical_static_map
+
+    labels = pd.Series(["Hot", "Cold"] * (len(demo.units) // 2) + ["Hot"] * (len(demo.units) % 2),
+                       index=demo.units.index)
+    pdf = io.BytesIO()
+    png = categorical_static_map(demo.units, labels, {"Hot": "#b2182b", "Never": "#000000", "Cold": "#2166ac"},
+                                 title="t", demo=True, pdf=pdf)
+    assert png[:4] == b"\x89PNG" and pdf.getvalue()[:5] == b"%PDF-"

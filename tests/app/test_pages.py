@@ -144,3 +144,13 @@ def test_present_page_and_recipe_roundtrip():
     assert at2.selectbox(key="explore_column").value == "P21_POP_IMM"
     assert at2.selectbox(key="explore_scheme").value == "fisher_jenks"
     assert set(cached.WIDGETS["explore"]) == set(r.explore)  # every recipe parameter has its widget
+
+
+def test_map_exports_on_hotspots_and_equity_pages():
+    for page, key in (("pages/3_Hotspots.py", "hotspots_map"), ("pages/4_Equity.py", "equity_map")):
+        at = _app()
+        at.switch_page(page).run()
+        assert not at.exception, at.exception
+        labels = [b.label for b in at.get("download_button")]
+        for want in ("Download the map (offline HTML)", "Static map (PNG)", "Static map (PDF)"):
+            assert want in labels, (page, labels)
