@@ -311,6 +311,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "rep.repaired": {"en": "{n} invalid geometry(ies) repaired (make_valid)", "fr": "{n} géométrie(s) invalide(s) réparée(s) (make_valid)"},
     "rep.no_commune": {"en": "no commune code column: commune code taken as the first 5 characters of the unit code", "fr": "pas de colonne de code commune : code commune pris dans les 5 premiers caractères du code de l'unité"},
     "rep.no_type": {"en": "no IRIS type column: every unit treated as type H (habitat)", "fr": "pas de colonne de type d'IRIS : toutes les unités traitées comme de type H (habitat)"},
+    "rep.mixed": {"en": "column {col}: {n} value(s) that are not numbers (e.g. '{example}') read as missing",
+                  "fr": "colonne {col} : {n} valeur(s) non numérique(s) (ex. « {example} ») lue(s) comme manquante(s)"},
     "rep.decoded": {"en": "text decoded as {enc} (not UTF-8)", "fr": "texte décodé en {enc} (pas en UTF-8)"},
     "rep.r_index": {"en": "dropped an unnamed first column of row numbers (as written by R write.csv2)", "fr": "première colonne sans nom de numéros de ligne écartée (écrite par R write.csv2)"},
     "rep.decimal_comma": {"en": "decimal commas read as decimal points", "fr": "virgules décimales lues comme séparateur décimal"},

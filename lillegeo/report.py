@@ -194,10 +194,11 @@ def categorical_static_map(units: gpd.GeoDataFrame, labels: pd.Series, colors: d
                            png: Any = None, pdf: Any = None) -> bytes:
     """Static map of categories (hot/cold spots, types, bivariate classes): the legend lists the
     categories present, in the order of ``colors``."""
-    lab = pd.Series(labels, index=units.index).astype("string").fillna("")
+    lab = [("" if pd.isna(v) else str(v)) for v in pd.Series(labels, index=units.index)]
     present = set(lab)
     legend = [(col, name) for name, col in colors.items() if name in present]
-    return static_map(units, lab.map(colors).fillna(""), legend, title=title, caption=caption, demo=demo, lang=lang,
+    fills = pd.Series([colors.get(v, "") for v in lab], index=units.index, dtype=object)
+    return static_map(units, fills, legend, title=title, caption=caption, demo=demo, lang=lang,
                       overlay=overlay, hulls=hulls, png=png, pdf=pdf)
 
 

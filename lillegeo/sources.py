@@ -159,22 +159,25 @@ def _safe_extract(data: bytes, dest: Path, report: LoadReport) -> list[Path]:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile as exc:
         raise ValueError(f"'{report.source}' is not a valid zip archive ({exc})") from None
-    total = 0
     out = []
     with zf:
-        for info in zf.infolist():
-            if info.is_dir():
-                continue
+        infos = [i for i in zf.infolist() if not i.is_dir()]
+        # every check runs on the whole directory before a single byte is written
+        for info in infos:
             name = info.filename.replace("\\", "/")
             parts = [p for p in name.split("/") if p not in ("", ".")]
-            if name.startswith("/") or ".." in parts:
+            if name.startswith("/") or ".." in parts or re.match(r"^[A-Za-z]:", name):
                 raise ValueError(f"zip entry '{info.filename}' points outside the archive; refused")
-            total += info.file_size
-            if total > MAX_UNZIPPED_MB * 2**20:
-                raise ValueError(f"zip expands to over {MAX_UNZIPPED_MB} MB; refused")
             if info.compress_size and info.file_size / info.compress_size > MAX_ZIP_RATIO:
                 raise ValueError(f"zip entry '{info.filename}' expands {info.file_size / info.compress_size:.0f}-fold "
                                  f"(limit {MAX_ZIP_RATIO}); refused as a possible zip bomb")
+        total = sum(i.file_size for i in infos)
+        if total > MAX_UNZIPPED_MB * 2**20:
+            raise ValueError(f"'{report.source}' would expand to {total / 2**20:,.0f} MB in {len(infos)} entries, "
+                             f"over the {MAX_UNZIPPED_MB} MB limit; refused as a possible zip bomb")
+        for info in infos:
+            name = info.filename.replace("\\", "/")
+            parts = [p for p in name.split("/") if p not in ("", ".")]
             if parts and parts[-1].startswith("__MACOSX") or "__MACOSX" in parts:
                 continue
             target = dest.joinpath(*parts)
@@ -309,7 +312,9 @@ def _read_path(path: Path, report: LoadReport, layer: str | None) -> gpd.GeoData
     except ValueError:
         raise
     except Exception as exc:  # noqa: BLE001 - turn driver errors into messages
-        raise ValueError(f"could not read '{report.source}' as a vector file: {exc}") from None
+        detail = str(exc).replace(str(path), report.source).replace(str(path.parent) + "/", "")
+        detail = re.sub(r"\S*lillegeo-[\w-]+/", "", detail)  # never show a server's temporary path
+        raise ValueError(f"could not read '{report.source}' as a vector file: {detail}") from None
 
 
 def _guess_dbf_encoding(dbf: Path) -> str:
@@ -341,15 +346,17 @@ def suggest_unit_mapping(columns: list[str]) -> dict[str, str | None]:
     cols = [c for c in columns if c != "geometry"]
     lower = {c.lower(): c for c in cols}
 
-    def pick(*needles: str) -> str | None:
+    def pick(*needles: str, avoid: tuple[str, ...] = ()) -> str | None:
         for n in needles:
             for lc, c in lower.items():
-                if n in lc:
+                if n in lc and not any(a in lc for a in avoid):
                     return c
         return None
 
     return {
-        "unit_id": pick("code_iris", "iris_code", "dcomiris", "codgeo", "code", "id"),
+        # a commune code is never the unit code: 'code_insee' must not win over 'id_zone'
+        "unit_id": pick("code_iris", "iris_code", "dcomiris", "codgeo", "code", "id",
+                        avoid=("insee", "com", "dep", "reg", "epci")),
         "unit_name": pick("nom_iris", "iris_name", "libiris", "name", "nom", "lib"),
         "commune_id": pick("insee_com", "code_insee", "com_code", "depcom", "insee"),
         "commune_name": pick("nom_com", "commune", "com_name", "libcom"),
@@ -519,6 +526,15 @@ def _decode(data: bytes, report: LoadReport) -> str:
     if data.startswith(b"\xef\xbb\xbf"):
         report.details["encoding"] = "utf-8 (with BOM)"
         return data[3:].decode("utf-8")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with its byte-order mark (Excel "Unicode text")
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise ValueError("the file starts with a UTF-16 byte-order mark but is not valid UTF-16 text; "
+                             "save it as CSV UTF-8") from None
+        report.details["encoding"] = "utf-16"
+        report.note("rep.decoded", enc="UTF-16")
+        return text
     for enc in ("utf-8", "cp1252", "latin-1"):
         try:
             text = data.decode(enc)
@@ -572,6 +588,7 @@ def _clean_frame(raw: pd.DataFrame, report: LoadReport, key_like: set[str]) -> p
     if dup:
         raise ValueError(f"column name(s) appear twice: {sorted(set(dup))}; rename them")
     withheld: dict[str, int] = {}
+    mixed: dict[str, tuple[int, str]] = {}
     decimal_comma = False
     for c in df.columns:
         s = df[c].astype("string").str.strip()
@@ -584,7 +601,15 @@ def _clean_frame(raw: pd.DataFrame, report: LoadReport, key_like: set[str]) -> p
         if not idlike and not leading_zero and len(values):
             num, comma = _parse_numbers(values)
             decimal_comma = decimal_comma or comma
-            if num.notna().all():
+            bad = num.isna()
+            if bad.any() and len(values) >= 5 and bad.mean() <= 0.2:
+                # mixed types: a numeric column with a few stray texts (a typo, a footnote mark). The
+                # texts become missing values, counted and named, rather than the whole column turning
+                # into text and vanishing from the indicators.
+                mixed[c] = (int(bad.sum()), str(values[bad].iloc[0])[:20])
+                num = num.where(~bad, np.nan)
+                bad = bad & False
+            if not bad.any():
                 col = pd.Series(np.nan, index=df.index, dtype="float64")
                 col[~is_marker] = num.astype("float64")
                 df[c] = col
@@ -597,6 +622,9 @@ def _clean_frame(raw: pd.DataFrame, report: LoadReport, key_like: set[str]) -> p
         report.details["decimal"] = ","
         report.note("rep.decimal_comma")
     report.details["withheld"] = withheld
+    for col, (n_bad, example) in mixed.items():
+        report.note("rep.mixed", col=col, n=n_bad, example=example)
+    report.details["mixed"] = {k: v[0] for k, v in mixed.items()}
     if withheld:
         total = sum(withheld.values())
         report.note("rep.withheld", n=total, cols=len(withheld))
@@ -775,6 +803,26 @@ _X_NAMES = ("longitude", "lon", "lng", "long", "x", "coord_x", "x_l93")
 _Y_NAMES = ("latitude", "lat", "y", "coord_y", "y_l93")
 _DATE_NAMES = ("date", "datetime", "date_heure", "timestamp", "jour")
 _CAT_NAMES = ("categorie", "catégorie", "category", "type", "classe", "motif", "nature")
+
+
+def csv_columns(data: bytes, name: str = "upload.csv") -> list[str]:
+    r"""Column names of a CSV (for choosing coordinate columns before reading); [] when unreadable.
+
+    Never raises: the full read reports the problem.
+
+    >>> csv_columns(b"id;lon;lat\n1;3.0;50.6\n")
+    ['id', 'lon', 'lat']
+    >>> csv_columns(bytes(range(256)))
+    []
+    """
+    try:
+        rep = LoadReport(name, "points")
+        head = data[:65536]
+        if len(data) > len(head) and b"\n" in head:
+            head = head[: head.rindex(b"\n") + 1]  # the first lines are enough for the header
+        return [str(c) for c in _csv_frame(_read_bytes(head), rep).columns]
+    except Exception:  # noqa: BLE001 - a preview only; read_points gives the message
+        return []
 
 
 def read_points(

@@ -10,7 +10,7 @@ import streamlit as st
 import lillegeo as lg
 from lillegeo import cached as c
 from lillegeo.cached import current_dataset, demo_dataset, lang, set_dataset, tr
-from lillegeo.sources import STD, SchemaError, suggest_unit_mapping
+from lillegeo.sources import STD, SchemaError, csv_columns, suggest_unit_mapping
 
 st.title(tr("data.title"))
 st.markdown(tr("data.question"))
@@ -96,8 +96,7 @@ else:
 
     px = py = pcrs = None
     if points_file is not None and points_file.name.lower().endswith((".csv", ".txt")):
-        cols = list(pd.read_csv(io.BytesIO(points_file.getvalue()), sep=None, engine="python", nrows=5,
-                                encoding_errors="replace").columns) if points_file.size else []
+        cols = csv_columns(points_file.getvalue(), points_file.name) if points_file.size else []
         c3, c4, c5 = st.columns(3)
         px = c3.selectbox(tr("data.x"), ["auto"] + cols, key="data_px")
         py = c4.selectbox(tr("data.y"), ["auto"] + cols, key="data_py")

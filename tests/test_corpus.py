@@ -39,6 +39,11 @@ def test_library(case):
             assert XSS in set(out.astype(str).stack()) or XSS in out.columns
         elif what == "formulas kept as text":
             assert out["NOTE"].iloc[0].startswith("=HYPERLINK")
+        elif what == "mixed":
+            assert out["P20_POP"].dtype == "float64" and out["P20_POP"].isna().sum() == 1
+            assert rep.details["mixed"] == {"P20_POP": 1} and any("12 (provisoire)" in m for m in rep.messages)
+        elif what == "decoded":
+            assert out.shape[0] >= 1 and "encoding" in rep.details and rep.messages
         elif what == "2 rejected":
             assert rep.details["rejected_missing"] + rep.details["rejected_impossible"] == 3 and len(out) == 1
         return

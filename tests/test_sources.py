@@ -292,3 +292,34 @@ def test_real_osm_points():
     # SOURCE.md: 794 points, restaurant 444, bar 195, cafe 135, pub 20
     assert len(pts) == 794
     assert pts["category"].value_counts()["restaurant"] == 444
+
+
+def test_uploads_leave_nothing_on_disk(tmp_path, monkeypatch, grid_units):
+    """Uploads are bytes in memory; a zip or a driver that needs a file gets a private (0700) temporary
+    folder, removed when the read ends, also when it fails."""
+    import io
+    import stat
+    import tempfile
+    import zipfile
+
+    made = []
+    real = tempfile.TemporaryDirectory
+
+    class Spy(real):
+        def __init__(self, *a, **kw):
+            super().__init__(*a, **kw)
+            made.append((self.name, stat.S_IMODE(__import__("os").stat(self.name).st_mode)))
+
+    monkeypatch.setattr(tempfile, "TemporaryDirectory", Spy)
+    grid_units.to_file(tmp_path / "IRIS.shp")
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for f in tmp_path.iterdir():
+            zf.write(f, f.name)
+    lg.read_units(buf.getvalue(), name="iris.zip")
+    with pytest.raises(ValueError):
+        lg.read_units(b"PK\x03\x04" + bytes(200), name="bad.zip")
+    with pytest.raises(ValueError):
+        lg.read_units(bytes(range(256)), name="bad.gpkg")
+    assert made and all(mode == 0o700 for _, mode in made)
+    assert not any(__import__("os").path.exists(d) for d, _ in made)

@@ -105,4 +105,12 @@ def test_two_sessions_see_only_their_own_data(app_url, browser, tmp_path, grid_u
     finally:
         a.close()
         b.close()
+    # logs hold no row-level data: none of the uploaded unit codes or names reached the server log
+    log = (ARTIFACTS / "streamlit.log").read_text(errors="replace")
+    assert not [v for v in list(g["code_iris"]) + list(g["nom_iris"]) if v in log]
+    # uploads are read in memory; zip and driver files go to a private temporary folder removed after reading
+    import tempfile
+    from pathlib import Path
+
+    assert not list(Path(tempfile.gettempdir()).glob("lillegeo-*/upload*"))
 

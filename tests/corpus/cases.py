@@ -72,6 +72,37 @@ def _zip(entries: dict[str, bytes], compress=zipfile.ZIP_DEFLATED) -> bytes:
     return buf.getvalue()
 
 
+def _zip_total_bomb(limit_mb: int) -> bytes:
+    """A zip whose entries each expand ~100-fold (under the ratio limit) but together exceed ``limit_mb``.
+
+    One deflated chunk is computed once and written under many names by hand (local headers, central
+    directory, end record: APPNOTE 4.3), so the case costs ~10 MB and a second to build.
+    """
+    import struct
+    import zlib
+
+    rng = np.random.default_rng(0)
+    raw = bytearray(8 * 2**20)
+    raw[:: 120] = rng.integers(0, 256, len(raw[:: 120]), dtype=np.uint8).tobytes()  # ~100-fold deflate ratio
+    raw = bytes(raw)
+    co = zlib.compressobj(9, zlib.DEFLATED, -15)
+    comp = co.compress(raw) + co.flush()
+    crc = zlib.crc32(raw)
+    n = limit_mb // 8 + 2
+    out, central = io.BytesIO(), io.BytesIO()
+    for i in range(n):
+        name = f"IRIS{i:03d}.dbf".encode()
+        off = out.tell()
+        out.write(struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, 8, 0, 0, crc, len(comp), len(raw), len(name), 0))
+        out.write(name + comp)
+        central.write(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, 8, 0, 0, crc, len(comp), len(raw),
+                                  len(name), 0, 0, 0, 0, 0, off) + name)
+    cd = central.getvalue()
+    start = out.tell()
+    out.write(cd + struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, n, n, len(cd), start, 0))
+    return out.getvalue()
+
+
 def _fc(features) -> bytes:
     return json.dumps({"type": "FeatureCollection", "features": features}).encode()
 
@@ -141,6 +172,10 @@ def cases() -> list[Case]:
         Case("nested zip", "u.zip", lambda: _zip({"inner.zip": _shp_zip(_units())}), "units", "another zip inside"),
         Case("zip bomb (expansion ratio)", "u.zip", lambda: _zip({"IRIS.shp": b"\0" * 50_000_000}), "units",
              "zip bomb"),
+        Case("zip bomb (total expanded size)", "u.zip", lambda: _zip_total_bomb(1024), "units",
+             "would expand to .* over the 1024 MB limit"),
+        Case("zip entry with a drive letter", "u.zip", lambda: _zip({"C:/Windows/evil.shp": b"x"}), "units",
+             "points outside the archive"),
         Case("not a zip although named .zip", "u.zip", lambda: b"PK\x03\x04garbage" * 10, "units",
              "not a valid zip"),
         Case("HTML in names and column names", "u.geojson",
@@ -158,7 +193,13 @@ def cases() -> list[Case]:
              "single column"),
         Case("cp1252 text", "t.csv", lambda: "IRIS;LIB;P\n593500001;Œuvre;1\n".encode("cp1252"), "table", "ok:decoded"),
         Case("UTF-8 byte-order mark", "t.csv", lambda: b"\xef\xbb\xbf" + CSV_OK.encode(), "table", "ok:bom"),
-        Case("UTF-16 text", "t.csv", lambda: CSV_OK.encode("utf-16"), "table", "no column of IRIS codes|single column"),
+        Case("UTF-16 text", "t.csv", lambda: CSV_OK.encode("utf-16"), "table", "ok:decoded"),
+        Case("mixed types in one column", "t.csv",
+             lambda: ("IRIS;P20_POP\n" + "".join(f"59350{i:04d};{100 + i}\n" for i in range(9))
+                      + "593500009;12 (provisoire)\n").encode(), "table", "ok:mixed"),
+        Case("mixed types in a contour attribute", "u.geojson",
+             lambda: _fc([_feat({"type": "Polygon", "coordinates": SQUARE}, code_iris=f"59350000{i}", P=v)
+                          for i, v in enumerate([1, "x", 3.5, None])]), "units", "ok:read"),
         Case("formulas in text cells", "t.csv",
              lambda: b"IRIS;NOTE;P\n593500001;=HYPERLINK(\"http://x\");1\n593500002;+1;2\n", "table",
              "ok:formulas kept as text"),
