@@ -1,9 +1,13 @@
-"""Reliability figures: every case of the bad-input corpus through the library and the command line.
+"""Reliability figures, all measured here and written to docs/RELIABILITY.md:
 
-Counts clear messages (ValueError naming the problem), documented repairs, and anything else
-(a crash: another exception type or a traceback). Writes docs/RELIABILITY.md.
+- every case of the bad-input corpus through the library, the command line and the app's Data page
+  (Streamlit AppTest uploads): clear messages (naming the problem), documented repairs, crashes;
+- concurrent browser sessions on the demo (benchmarks/sessions.py: Chromium, real server), response
+  times, server memory per session, and an audit of the server log for row-level data;
+- the disclosure walk (tests/app/test_disclosure.py) run on every page, map and download.
 
-    python benchmarks/reliability.py
+    python benchmarks/reliability.py            # about 2 minutes
+    python benchmarks/reliability.py --no-browser
 """
 
 from __future__ import annotations
@@ -54,13 +58,78 @@ def run() -> tuple[list[dict], float]:
                     cli = "ok" if rc == 0 else ("message" if "Traceback" not in err.getvalue() else "TRACEBACK")
                 except Exception:  # noqa: BLE001
                     cli = "CRASH " + traceback.format_exc(limit=1).splitlines()[-1][:60]
-        rows.append({"case": c.name, "kind": c.kind, "library": outcome, "cli": cli or "-", "detail": detail})
+        rows.append({"case": c.name, "kind": c.kind, "library": outcome, "cli": cli or "-", "detail": detail,
+                     "app": app_outcome(c)})
     return rows, time.perf_counter() - t0
 
 
+_APP = {}
+
+
+def app_outcome(case) -> str:
+    """Upload the case on the Data page (AppTest) and press Load: what does the user see?"""
+    from streamlit.testing.v1 import AppTest
+
+    if "limit" in case.name:
+        return "refused by the server (maxUploadSize)"
+    at = _APP.get("at")
+    if at is None:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+        at.switch_page("pages/1_Data.py").run()
+        at.radio(key="data_source").set_value("upload").run()
+        _APP["at"] = at
+    keys = {"units": "data_contours", "table": "data_table", "points": "data_points"}
+    for k in keys.values():
+        at.file_uploader(key=k).set_value(None)
+    if case.kind == "units":
+        at.file_uploader(key="data_contours").set_value((case.filename, case.make(), "application/octet-stream"))
+    else:
+        at.file_uploader(key="data_contours").set_value(
+            ("units.geojson", (DEMO_DIR / "units.geojson").read_bytes(), "application/geo+json"))
+        at.file_uploader(key=keys[case.kind]).set_value((case.filename, case.make(), "text/csv"))
+    before = at.session_state["dataset_token"] if "dataset_token" in at.session_state else "demo"
+    try:
+        at.run()
+        if at.exception:
+            return "EXCEPTION"
+        mapping = [sb for sb in at.selectbox if sb.key in ("data_map_unit_id", "data_key")]
+        at.button(key="data_load").click().run()
+    except Exception as exc:  # noqa: BLE001
+        return f"CRASH {type(exc).__name__}"
+    if at.exception:
+        return "EXCEPTION"
+    after = at.session_state["dataset_token"]
+    if at.error:
+        return "message, previous data kept" if after == before else "MESSAGE BUT DATA CHANGED"
+    if mapping:
+        return "columns offered to pick"
+    return "loaded" if after != before else "UNCHANGED"
+
+
+def disclosure_walk() -> str:
+    """Run the disclosure walk test and report its result."""
+    import subprocess
+
+    t0 = time.perf_counter()
+    out = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                          "tests/app/test_disclosure.py"], cwd=ROOT, capture_output=True, text=True)
+    last = [ln for ln in out.stdout.splitlines() if ln.strip()][-1:] or ["no output"]
+    return (f"- disclosure walk (`tests/app/test_disclosure.py`: every page's tables, metrics and maps, and every "
+            f"download offered: CSV, XLSX, HTML maps, report, slides): **{'no leak' if out.returncode == 0 else 'LEAKS'}**"
+            f" ({last[0]}; {time.perf_counter() - t0:.0f} s)")
+
+
 def main_() -> None:
+    browser = "--no-browser" not in sys.argv
     rows, secs = run()
-    crashes = sum(r["library"] == "CRASH" or r["cli"].startswith(("CRASH", "TRACEBACK")) for r in rows)
+    crashes = sum(r["library"] == "CRASH" or r["cli"].startswith(("CRASH", "TRACEBACK"))
+                  or r["app"].startswith(("CRASH", "EXCEPTION")) or r["app"].isupper() for r in rows)
+    session_lines = ["- concurrent sessions: not measured in this run (--no-browser)"]
+    if browser:
+        from benchmarks.sessions import measure_sessions
+
+        session_lines = measure_sessions(10).summary_lines()
+    walk = disclosure_walk()
     lines = ["# Reliability", "",
              "Regenerate with `python benchmarks/reliability.py` (the corpus is `tests/corpus/cases.py`, "
              "checked by `tests/test_corpus.py`).", "",
@@ -68,16 +137,22 @@ def main_() -> None:
              f"{sum(r['kind'] == 'table' for r in rows)} tables, {sum(r['kind'] == 'points' for r in rows)} points)",
              f"- clear messages: **{sum(r['library'] == 'clear message' for r in rows)}**; documented repairs or reads: "
              f"**{sum(r['library'] in ('repair', 'read') for r in rows)}**; crashes or tracebacks: **{crashes}**",
-             f"- time for the whole corpus (library and command line): {secs:.1f} s", "",
-             "Not measured yet (planned, issue 6): concurrent browser sessions held and memory per session; "
-             "property-based tests.", "",
-             "| case | kind | library | command line | message or repair |", "|---|---|---|---|---|"]
+             f"- in the app (Data page, AppTest upload then Load): "
+             f"{sum(r['app'].startswith('message') for r in rows)} clear messages with the previous data kept, "
+             f"{sum(r['app'] == 'loaded' for r in rows)} loaded (repairs reported in the readers' notes), "
+             f"{sum(r['app'] == 'columns offered to pick' for r in rows)} with the file's columns offered to pick; "
+             "exceptions shown to a user: "
+             f"**{sum(r['app'].startswith(('CRASH', 'EXCEPTION')) for r in rows)}**",
+             f"- time for the whole corpus (library, command line and app): {secs:.1f} s",
+             *session_lines, walk, "",
+             "Property-based tests (hypothesis) for the readers, the join and the rates: `tests/test_properties.py`.",
+             "", "| case | kind | library | command line | app | message or repair |", "|---|---|---|---|---|---|"]
     for r in rows:
         detail = r["detail"].replace("|", "\\|").replace("\n", " ").replace("<", "&lt;")
-        lines.append(f"| {r['case']} | {r['kind']} | {r['library']} | {r['cli']} | {detail} |")
+        lines.append(f"| {r['case']} | {r['kind']} | {r['library']} | {r['cli']} | {r['app']} | {detail} |")
     out = ROOT / "docs" / "RELIABILITY.md"
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print("\n".join(lines[:8]))
+    print("\n".join(lines[:14]))
     print(f"written {out}")
 
 
