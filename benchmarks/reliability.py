@@ -27,6 +27,7 @@ import lillegeo as lg  # noqa: E402
 from lillegeo.__main__ import main  # noqa: E402
 from lillegeo.demo import DEMO_DIR  # noqa: E402
 from tests.corpus.cases import cases  # noqa: E402
+from tests.test_corpus import cli_args  # noqa: E402
 
 READERS = {"units": lg.read_units, "table": lg.read_table, "points": lg.read_points}
 
@@ -45,19 +46,17 @@ def run() -> tuple[list[dict], float]:
         except Exception as exc:  # noqa: BLE001 - counted as a crash
             outcome, detail = "CRASH", f"{type(exc).__name__}: {exc}"[:90]
         cli = ""
-        if c.kind in ("units", "table"):
-            with tempfile.TemporaryDirectory() as d:
-                f = Path(d) / c.filename
-                f.write_bytes(data)
-                args = (["join", "--units", str(f), "--table", str(DEMO_DIR / "census.csv")] if c.kind == "units"
-                        else ["join", "--units", str(DEMO_DIR / "units.geojson"), "--table", str(f)])
-                err = io.StringIO()
-                try:
-                    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
-                        rc = main(args + ["--out", str(Path(d) / "o.csv")])
-                    cli = "ok" if rc == 0 else ("message" if "Traceback" not in err.getvalue() else "TRACEBACK")
-                except Exception:  # noqa: BLE001
-                    cli = "CRASH " + traceback.format_exc(limit=1).splitlines()[-1][:60]
+        with tempfile.TemporaryDirectory() as d:
+            f = Path(d) / c.filename
+            f.write_bytes(data)
+            args = cli_args(c, f, Path(d))
+            err = io.StringIO()
+            try:
+                with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+                    rc = main(args)
+                cli = "ok" if rc == 0 else ("message" if "Traceback" not in err.getvalue() else "TRACEBACK")
+            except Exception:  # noqa: BLE001
+                cli = "CRASH " + traceback.format_exc(limit=1).splitlines()[-1][:60]
         rows.append({"case": c.name, "kind": c.kind, "library": outcome, "cli": cli or "-", "detail": detail,
                      "app": app_outcome(c)})
     return rows, time.perf_counter() - t0

@@ -144,6 +144,32 @@ def cmd_hotspots(args) -> int:
     return 0
 
 
+def cmd_aggregate(args) -> int:
+    """Count points per unit on a dask.distributed cluster (files read one partition at a time)."""
+    from distributed import Client, LocalCluster
+
+    from .scale import aggregate_points_distributed
+    from .sources import read_units
+
+    units, _ = read_units(args.units)
+    if args.scheduler:
+        cluster, client = None, Client(args.scheduler)
+    else:
+        cluster = LocalCluster(n_workers=args.local_workers, threads_per_worker=1, dashboard_address=None)
+        client = Client(cluster)
+    try:
+        counts, rep = aggregate_points_distributed(args.points, units, x=args.x, y=args.y, crs=args.crs,
+                                                   client=client, blocksize=args.blocksize, name=args.name)
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+    counts.reset_index().to_csv(args.out, index=False)
+    print(f"points: {rep['points']:,}; inside a unit: {rep['inside']:,}; outside: {rep['outside']:,}; "
+          f"without coordinates: {rep['missing']:,}; partitions: {rep['partitions']}; written {args.out}")
+    return 0
+
+
 def cmd_clusters(args) -> int:
     import numpy as np
     import pandas as pd
@@ -412,6 +438,19 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("--timeout", type=float, default=60.0)
     f.add_argument("--list", action="store_true", help="print the URL table and exit")
     f.set_defaults(func=cmd_fetch)
+
+    a = sub.add_parser("aggregate", help="count points per unit on a dask cluster (points beyond one machine's memory)")
+    a.add_argument("--units", required=True, help="contours (any format read_units accepts)")
+    a.add_argument("--points", required=True, help="CSV or Parquet file(s), globs allowed: 'incidents/*.parquet'")
+    a.add_argument("--x", default="x", help="x / longitude column")
+    a.add_argument("--y", default="y", help="y / latitude column")
+    a.add_argument("--crs", default="EPSG:2154", help="CRS of the coordinates (default Lambert-93 metres)")
+    a.add_argument("--scheduler", help="address of a dask scheduler, e.g. tcp://10.0.0.5:8786")
+    a.add_argument("--local-workers", type=int, default=2, help="without --scheduler: LocalCluster workers")
+    a.add_argument("--blocksize", default="64MB", help="CSV partition size")
+    a.add_argument("--name", default="incidents", help="name of the count column")
+    a.add_argument("--out", required=True, help="output .csv: unit_id,<name>")
+    a.set_defaults(func=cmd_aggregate)
 
     d = sub.add_parser("demo", help="regenerate the synthetic demo data")
     d.add_argument("--out", default="geodata/demo")

@@ -51,16 +51,24 @@ def test_library(case):
         reader(data, name=case.filename, **(case.kwargs or {}))
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if c.kind in ("units", "table") and not c.expect.startswith("ok:")
-                                  and "limit" not in c.name], ids=lambda c: c.name)
-def test_command_line(case, tmp_path, capsys):
+def cli_args(case, f, out_dir) -> list[str]:
+    """The command a user would type for this file (points go through `clusters --points`)."""
     from lillegeo.demo import DEMO_DIR
 
+    if case.kind == "units":
+        return ["join", "--units", str(f), "--table", str(DEMO_DIR / "census.csv"), "--out", str(out_dir / "o.csv")]
+    if case.kind == "table":
+        return ["join", "--units", str(DEMO_DIR / "units.geojson"), "--table", str(f), "--out", str(out_dir / "o.csv")]
+    return ["clusters", "--points", str(f), "--min-samples", "2", "--out", str(out_dir / "o.csv")]
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if not c.expect.startswith("ok:") and "limit" not in c.name],
+                         ids=lambda c: c.name)
+def test_command_line(case, tmp_path, capsys):
     f = tmp_path / case.filename
     f.write_bytes(case.make())
-    args = (["join", "--units", str(f), "--table", str(DEMO_DIR / "census.csv")] if case.kind == "units"
-            else ["join", "--units", str(DEMO_DIR / "units.geojson"), "--table", str(f)])
-    rc = main(args + ["--out", str(tmp_path / "o.csv")])
+    args = cli_args(case, f, tmp_path)
+    rc = main(args)
     err = capsys.readouterr().err
     assert rc == 2
     assert "Traceback" not in err and re.search(case.expect, err), err
