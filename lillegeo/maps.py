@@ -175,19 +175,74 @@ def classify(values: pd.Series, scheme: Scheme = "quantiles", k: int = 5, breaks
     return cls(v, **kwargs)
 
 
-def display_geometry(units: gpd.GeoDataFrame, tolerance: float = 5.0) -> gpd.GeoSeries:
-    """Geometry for web display: simplified with shared borders kept, in EPSG:4326.
+#: How many zoom levels past the fitted view the display geometry stays exact to half a pixel.
+DETAIL_ZOOMS = 3
+_DISPLAY_CACHE: dict[tuple, gpd.GeoSeries] = {}
+
+
+def fit_zoom(bounds_lonlat) -> int:
+    """The Leaflet zoom at which bounds (lon/lat) fill an ~800-pixel map (as :func:`_new_map` does)."""
+    b = bounds_lonlat
+    span = max(b[2] - b[0], (b[3] - b[1]) * 1.6, 1e-4)
+    return int(np.clip(np.floor(np.log2(360 * 800 / (256 * span))), 3, 17))
+
+
+def display_resolution(units: gpd.GeoDataFrame) -> tuple[float, int]:
+    """Simplification tolerance (metres) and coordinate decimals for showing ``units`` on a web map.
+
+    Half a screen pixel at ``DETAIL_ZOOMS`` levels past the fitted view: a 30 km metropolis fits
+    at zoom 11, so 3 m and 5 decimals; all of France fits at zoom 6, so ~100 m and 4 decimals. Web
+    Mercator ground resolution: 156,543.03 m/px x cos(latitude) / 2^zoom.
+
+    >>> from shapely.geometry import box
+    >>> city = gpd.GeoDataFrame(geometry=[box(690_000, 7_050_000, 720_000, 7_080_000)], crs=2154)
+    >>> display_resolution(city)
+    (3.0, 5)
+    >>> france = gpd.GeoDataFrame(geometry=[box(100_000, 6_050_000, 1_200_000, 7_110_000)], crs=2154)
+    >>> display_resolution(france)
+    (106.0, 4)
+    """
+    if units.crs is None or len(units) == 0:
+        return 0.0, 6
+    b = gpd.GeoSeries([shapely.box(*units.total_bounds)], crs=units.crs).to_crs(4326).total_bounds
+    z = fit_zoom(b) + DETAIL_ZOOMS
+    m_per_px = 156_543.03 * np.cos(np.radians((b[1] + b[3]) / 2)) / 2**z
+    tol = round(float(m_per_px / 2), 1)
+    decimals = int(np.clip(np.ceil(-np.log10(m_per_px / 4 / 111_320)), 4, 6))
+    return tol, decimals
+
+
+def display_geometry(units: gpd.GeoDataFrame, tolerance: float | None = None,
+                     decimals: int | None = None) -> gpd.GeoSeries:
+    """Geometry for web display: simplified with shared borders kept, in EPSG:4326, coordinates
+    rounded to what the screen can show.
 
     ``shapely.coverage_simplify`` simplifies a valid coverage without opening
     slivers between neighbours.  Layers that are not a valid coverage are
-    simplified per polygon with topology preserved.
+    simplified per polygon with topology preserved. The result is memoised on the
+    geometry's content (a hash of its WKB), so a rerun or another map of the same
+    units costs a hash, not a simplification.
 
     Parameters
     ----------
     units : GeoDataFrame in a projected CRS (metres) or planar.
-    tolerance : float
-        Simplification tolerance in metres (0 keeps every vertex).
+    tolerance : float, optional
+        Simplification tolerance in metres (0 keeps every vertex); default from
+        :func:`display_resolution`.
+    decimals : int, optional
+        Decimals kept in longitude/latitude (default from :func:`display_resolution`).
     """
+    import hashlib
+
+    auto_tol, auto_dec = display_resolution(units)
+    tolerance = auto_tol if tolerance is None else tolerance
+    decimals = auto_dec if decimals is None else decimals
+    wkb = shapely.to_wkb(np.asarray(units.geometry.values))
+    digest = hashlib.blake2b(b"".join(w or b"" for w in wkb), digest_size=16).hexdigest()
+    key = (digest, str(units.crs), float(tolerance), int(decimals))
+    hit = _DISPLAY_CACHE.get(key)
+    if hit is not None:
+        return gpd.GeoSeries(hit.values, index=units.index, crs=hit.crs)
     geoms = units.geometry.values
     if tolerance > 0 and len(geoms):
         arr = np.asarray(geoms)
@@ -200,7 +255,14 @@ def display_geometry(units: gpd.GeoDataFrame, tolerance: float = 5.0) -> gpd.Geo
             pass
         geoms = gpd.array.from_shapely(arr, crs=units.crs)
     gs = gpd.GeoSeries(geoms, index=units.index, crs=units.crs)
-    return gs.to_crs(4326) if gs.crs is not None else gs
+    if gs.crs is not None:
+        gs = gs.to_crs(4326)
+        gs = gpd.GeoSeries(shapely.transform(np.asarray(gs.values), lambda c: np.round(c, decimals)),
+                           index=units.index, crs=gs.crs)
+    if len(_DISPLAY_CACHE) >= 8:
+        _DISPLAY_CACHE.pop(next(iter(_DISPLAY_CACHE)))
+    _DISPLAY_CACHE[key] = gs
+    return gs
 
 
 def _fmt(v: Any, digits: int = 1, lang: str = "en") -> str:
@@ -301,7 +363,7 @@ def choropleth_map(
     lang: str = "en",
     assets: Literal["app", "inline"] = "app",
     tiles: str | None = None,
-    tolerance: float = 5.0,
+    tolerance: float | None = None,
     commune_borders: bool = True,
 ) -> folium.Map:
     """Build a choropleth of an indicator, offline and escaped.
@@ -334,8 +396,8 @@ def choropleth_map(
     tiles : str, optional
         A tile URL template for an online basemap; ``None`` (default) draws no
         basemap, so the map works with no network.
-    tolerance : float
-        Display simplification in metres.
+    tolerance : float, optional
+        Display simplification in metres (default: :func:`display_resolution`).
     commune_borders : bool
         Draw commune outlines over the units (when there are several communes).
 
@@ -465,8 +527,7 @@ def _new_map(gdf: gpd.GeoDataFrame, *, tiles: str | None, lang: str) -> folium.M
         m = folium.Map(crs="Simple", tiles=None, prefer_canvas=True, control_scale=False, zoom_start=0,
                        location=[(b[1] + b[3]) / 2, (b[0] + b[2]) / 2])
     else:
-        span = max(b[2] - b[0], (b[3] - b[1]) * 1.6, 1e-4)
-        zoom = int(np.clip(np.floor(np.log2(360 * 800 / (256 * span))), 3, 17))
+        zoom = fit_zoom(b)
         m = folium.Map(tiles=None, prefer_canvas=True, control_scale=True, zoom_control=True,
                        location=[(b[1] + b[3]) / 2, (b[0] + b[2]) / 2], zoom_start=zoom)
     if tiles:
@@ -533,7 +594,7 @@ def categorical_map(
     lang: str = "en",
     assets: Literal["app", "inline"] = "app",
     tiles: str | None = None,
-    tolerance: float = 5.0,
+    tolerance: float | None = None,
     legend: str | None = None,
 ) -> folium.Map:
     """Units coloured by category (hot/cold spots, LISA quadrants, types), plus optional layers.

@@ -151,3 +151,23 @@ def test_popup_record_withholds_small_counts(grid_units):
     assert feats["593500101"]["r1"] == "withheld (fewer than 11)"
     assert feats["593500001"]["r2"] == "300.00"
     assert feats["593500100"]["value"] == "withheld (fewer than 11)"
+
+
+def test_display_geometry_quantised_memoised_and_still_a_coverage(demo):
+    import shapely
+
+    from lillegeo.maps import _DISPLAY_CACHE, display_geometry, display_resolution
+
+    _DISPLAY_CACHE.clear()
+    tol, dec = display_resolution(demo.units)
+    assert (tol, dec) == (3.0, 5)  # the demo (Lille area) fits at zoom 11: 3 m at zoom 14, 5 decimals
+    g = display_geometry(demo.units)
+    coords = shapely.get_coordinates(g.values)
+    assert (np.round(coords, 5) == coords).all()
+    before = shapely.get_num_coordinates(demo.units.to_crs(4326).geometry.values).sum()
+    assert shapely.get_num_coordinates(g.values).sum() < before
+    # neighbours still share their border: the union has no slivers (area of holes ~ 0)
+    merged = shapely.union_all(g.to_crs(2154).values)
+    assert abs(merged.area - shapely.union_all(demo.units.geometry.values).area) / merged.area < 1e-3
+    again = display_geometry(demo.units.copy())  # same content, another object: a cache hit
+    assert again.geom_equals_exact(g, 0).all() and len(_DISPLAY_CACHE) == 1
