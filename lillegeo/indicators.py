@@ -218,12 +218,9 @@ def compute_indicator(
         else:
             if not isinstance(units, gpd.GeoDataFrame):
                 raise TypeError("spatial_eb needs a GeoDataFrame (to build neighbours) or weights=")
-            import libpysal
+            from .hotspots import build_weights  # queen contiguity, vectorised and cached per geometry
 
-            w = weights or libpysal.weights.Queen.from_dataframe(units[ok.to_numpy()].reset_index(drop=True),
-                                                                 use_index=False, silence_warnings=True)
-            if weights is None:
-                w.id_order = list(range(int(ok.sum())))
+            w = weights or build_weights(units[ok.to_numpy()], "queen")
             sm = Spatial_Empirical_Bayes(e, b, w).r.ravel()
             if w.islands:
                 notes.append(f"{len(w.islands)} unit(s) without neighbours keep their own rate shrunk to itself")

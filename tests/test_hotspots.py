@@ -17,6 +17,8 @@ from lillegeo.demo import DEMO_DIR
 from lillegeo.hotspots import (area_hotspots, build_weights, compare_methods, evaluate_methods, heat_surface,
                                jaccard, point_clusters, sensitivity, typology)
 
+from .conftest import MEL, needs_realdata
+
 
 @pytest.fixture(scope="module")
 def truth():
@@ -206,3 +208,36 @@ def test_cluster_sensitivity(demo):
     assert len(t) == 5 and t.loc[0, "jaccard"] == 1.0
     # the planted hotspots are dense: a 25 % change of radius keeps most clustered incidents
     assert t["jaccard"].min() > 0.5
+
+
+def _same_neighbours(w1, w2) -> bool:
+    return w1.n == w2.n and all(sorted(w1.neighbors[i]) == sorted(w2.neighbors[i]) for i in range(w1.n))
+
+
+def test_fast_queen_equals_libpysal_queen(demo, grid_units):
+    """lillegeo.fastgeo.queen_adjacency applies libpysal's vertex rule: same neighbours as
+    libpysal.weights.Queen (the reference) on the demo and on a grid with a corner-only contact."""
+    import libpysal
+
+    from lillegeo.hotspots import _WEIGHTS_CACHE, build_weights
+
+    for units in (demo.units, grid_units):
+        _WEIGHTS_CACHE.clear()
+        ref = libpysal.weights.Queen.from_dataframe(units[["geometry"]].reset_index(drop=True), use_index=False,
+                                                    silence_warnings=True)
+        ours = build_weights(units, "queen")
+        assert _same_neighbours(ours, ref)
+        again = build_weights(units.copy(), "queen")  # a cache hit rebuilds the same weights
+        assert _same_neighbours(again, ref) and len(_WEIGHTS_CACHE) == 1
+
+
+@needs_realdata
+def test_fast_queen_equals_libpysal_on_real_contours():
+    import libpysal
+
+    from lillegeo.hotspots import build_weights
+
+    units, _ = lg.read_units(MEL / "MEL_IRIS.shp")
+    ref = libpysal.weights.Queen.from_dataframe(units[["geometry"]].reset_index(drop=True), use_index=False,
+                                                silence_warnings=True)
+    assert _same_neighbours(build_weights(units, "queen"), ref)
