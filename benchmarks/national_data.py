@@ -149,6 +149,25 @@ def city_subset(units: gpd.GeoDataFrame, incidents: pd.DataFrame, n_units: int =
     return city, inside.sample(n_points, random_state=5).reset_index(drop=True)
 
 
+def write_city_demo(city: gpd.GeoDataFrame, census: pd.DataFrame, incidents: pd.DataFrame, out: Path) -> None:
+    """The city subset in the demo's layout, for ``LILLEGEO_DEMO_DIR=… streamlit run app.py``."""
+    out.mkdir(parents=True, exist_ok=True)
+    u = city.rename(columns={"insee_com": "code_insee", "nom_com": "nom_commune", "typ_iris": "type_iris"})
+    u[["code_insee", "nom_commune", "iris", "code_iris", "nom_iris", "type_iris", "geometry"]].to_crs(4326).to_file(
+        out / "units.geojson", driver="GeoJSON", engine="pyogrio")
+    census[census["IRIS"].isin(city["code_iris"])].to_csv(out / "census.csv", sep=";", index=False)
+    ll = gpd.GeoSeries(gpd.points_from_xy(incidents["x"], incidents["y"]), crs=2154).to_crs(4326)
+    inc = pd.DataFrame({"id": [f"INC{i:07d}" for i in range(len(incidents))], "date": incidents["date"].to_numpy(),
+                        "categorie": np.where(np.arange(len(incidents)) % 3 == 0, "violence", "vol"),
+                        "longitude": ll.x.round(6).to_numpy(), "latitude": ll.y.round(6).to_numpy()})
+    inc.to_csv(out / "incidents.csv", index=False)
+    chk = inc.iloc[::10].rename(columns={"categorie": "motif"}).assign(id=lambda d: d["id"].str.replace("INC", "CTL"))
+    chk.to_csv(out / "checks.csv", index=False)
+    q = u.iloc[:40].dissolve(by=np.arange(40) // 10).reset_index(drop=True)
+    gpd.GeoDataFrame({"code_qp": [f"QN0{i}" for i in range(len(q))], "nom_qp": [f"Quartier {i}" for i in range(len(q))]},
+                     geometry=q.geometry.values, crs=u.crs).to_crs(4326).to_file(out / "qpv.geojson", driver="GeoJSON")
+
+
 def write(out: Path = DEFAULT_OUT, n_incidents: int = 1_000_000) -> dict:
     out.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
@@ -161,6 +180,7 @@ def write(out: Path = DEFAULT_OUT, n_incidents: int = 1_000_000) -> dict:
     city.to_file(out / "city_iris.gpkg", layer="iris", engine="pyogrio")
     census[census["IRIS"].isin(city["code_iris"])].to_csv(out / "city_census.csv", sep=";", index=False)
     city_inc.to_csv(out / "city_incidents.csv", index=False)
+    write_city_demo(city, census, city_inc, out / "city_demo")
     nv = shapely.get_num_coordinates(units.geometry.values)
     info = {"units": len(units), "communes": units["insee_com"].nunique(), "vertices_mean": float(nv.mean()),
             "vertices_median": float(np.median(nv)), "incidents": len(inc), "city_units": len(city),

@@ -55,17 +55,17 @@ class Server:
 
 
 @contextmanager
-def serve_app(log_path: Path | None = None):
-    """Run the app on a free localhost port; yields a :class:`Server`; stops it afterwards."""
+def serve_app(log_path: Path | None = None, script: str = "app.py", env: dict | None = None):
+    """Run the app (or ``script``) on a free localhost port; yields a :class:`Server`; stops it afterwards."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     log_path = log_path or Path(tempfile.mkdtemp(prefix="lillegeo-bench-")) / "streamlit.log"
     log = open(log_path, "w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.address",
+        [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port), "--server.address",
          "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ, PYTHONUNBUFFERED="1"))
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ, PYTHONUNBUFFERED="1", **(env or {})))
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.time() + 90

@@ -9,6 +9,7 @@ from pathlib import Path
 import streamlit as st
 
 from . import compute_indicator, load_demo
+from .demo import DEMO_DIR
 from .dataset import Dataset
 from .i18n import t
 from .maps import install_static_assets
@@ -24,8 +25,13 @@ def ensure_assets() -> str:
 
 @st.cache_data(show_spinner=False, max_entries=2)
 def demo_dataset() -> Dataset:
-    """The demo, loaded once per server and copied to each session (pages never share objects)."""
-    return load_demo()
+    """The demo, loaded once per server and copied to each session (pages never share objects).
+
+    ``LILLEGEO_DEMO_DIR`` points the app at another folder in the demo's layout (the benchmarks'
+    city-scale data, or a city's own synthetic training set)."""
+    import os
+
+    return load_demo(os.environ.get("LILLEGEO_DEMO_DIR") or DEMO_DIR)
 
 
 def lang() -> str:

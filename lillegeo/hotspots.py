@@ -386,6 +386,39 @@ def filter_points(points: gpd.GeoDataFrame, *, categories: list[str] | None = No
     return out
 
 
+#: Above this many points DBSCAN runs on locations merged on a grid of a tenth of the radius.
+DBSCAN_EXACT_LIMIT = 300_000
+
+
+def dbscan_labels(xy: np.ndarray, eps_m: float, min_samples: int,
+                  exact_limit: int = DBSCAN_EXACT_LIMIT) -> tuple[np.ndarray, str]:
+    """DBSCAN labels (scikit-learn, kd-tree); large inputs on grid-merged locations with weights.
+
+    Up to ``exact_limit`` points: exact DBSCAN. Beyond, the points are merged on a square grid of
+    ``eps_m / 10`` (15 m for a 150 m radius, below the precision of geocoded incident addresses)
+    and DBSCAN runs on the occupied cells' centres with their counts as ``sample_weight``: the
+    neighbour lists that make exact DBSCAN need ~6 GiB for a million clustered incidents shrink to
+    the cells, and each point takes its cell's label. Agreement with exact DBSCAN is tested
+    (adjusted Rand index on the demo).
+
+    Returns (labels, note); the note says when the grid was used.
+    """
+    from sklearn.cluster import DBSCAN
+
+    if len(xy) <= exact_limit:
+        return DBSCAN(eps=eps_m, min_samples=min_samples, algorithm="kd_tree").fit_predict(xy), ""
+    g = eps_m / 10.0
+    cells = np.floor((xy - xy.min(axis=0)) / g).astype(np.int64)
+    key = cells[:, 0] * (int(cells[:, 1].max()) + 1) + cells[:, 1]
+    uniq, inverse, counts = np.unique(key, return_inverse=True, return_counts=True)
+    first = np.zeros(len(uniq), dtype=np.int64)
+    first[inverse[::-1]] = np.arange(len(key))[::-1]
+    centres = (cells[first] + 0.5) * g + xy.min(axis=0)
+    lab = DBSCAN(eps=eps_m, min_samples=min_samples, algorithm="kd_tree").fit_predict(centres, sample_weight=counts)
+    return lab[inverse], (f"{len(xy):,} incidents: locations merged on a {g:g} m grid ({len(uniq):,} occupied "
+                          f"cells) before DBSCAN, each incident weighted (exact DBSCAN up to {exact_limit:,})")
+
+
 def point_clusters(
     points: gpd.GeoDataFrame,
     *,
@@ -442,7 +475,8 @@ def point_clusters(
     if len(xy) == 0:
         labels = np.array([], dtype=int)
     elif algorithm == "dbscan":
-        labels = DBSCAN(eps=eps_m, min_samples=min_samples, algorithm="kd_tree").fit_predict(xy)
+        labels, note = dbscan_labels(xy, eps_m, min_samples)
+        notes += [note] if note else []
     elif algorithm == "hdbscan":
         try:
             labels = HDBSCAN(min_cluster_size=min_samples, min_samples=min_samples, cluster_selection_epsilon=eps_m,
@@ -515,9 +549,32 @@ class HeatSurface:
         return gpd.GeoDataFrame({"density": self.density[rr, cc]}, geometry=geoms, crs=self.crs)
 
 
+#: Points x cells above which the kernel density is computed by binning and Gaussian filtering.
+EXACT_KDE_WORK = 5e9
+
+
+def _binned_kde(xy, minx, maxy, nx, ny, cell_m, bandwidth_m, sub: int = 5) -> np.ndarray:
+    """Binned Gaussian KDE (incidents per km² at the cell centres): points counted on a grid ``sub``
+    times finer than the cells, smoothed with ``scipy.ndimage.gaussian_filter`` (the Gaussian kernel
+    is separable), read at the cell centres. Points move by at most half a fine bin (10 m for 100 m
+    cells): the error against the exact sum is tested (< 1 % of the peak on the demo)."""
+    from scipy import ndimage
+
+    fine = cell_m / sub
+    ix = np.floor((xy[:, 0] - minx) / fine).astype(np.int64)
+    iy = np.floor((maxy - xy[:, 1]) / fine).astype(np.int64)
+    ok = (ix >= 0) & (ix < nx * sub) & (iy >= 0) & (iy < ny * sub)
+    grid = np.zeros((ny * sub, nx * sub))
+    np.add.at(grid, (iy[ok], ix[ok]), 1.0)
+    sm = ndimage.gaussian_filter(grid, sigma=bandwidth_m / fine, mode="constant", truncate=4.0)
+    centre = sub // 2
+    return sm[centre::sub, centre::sub][:ny, :nx] / (fine * fine) * 1e6
+
+
 def heat_surface(points: gpd.GeoDataFrame, *, bandwidth_m: float = 250.0, cell_m: float = 100.0,
                  bounds: tuple[float, float, float, float] | None = None, max_cells: int = 250_000) -> HeatSurface:
-    """Gaussian kernel density of points on a grid (scikit-learn ``KernelDensity``, kd-tree).
+    """Gaussian kernel density of points on a grid (scikit-learn ``KernelDensity``, kd-tree; large
+    inputs binned and filtered, see :func:`_binned_kde`).
 
     Parameters
     ----------
@@ -552,11 +609,14 @@ def heat_surface(points: gpd.GeoDataFrame, *, bandwidth_m: float = 250.0, cell_m
     if nx * ny > max_cells:
         raise ValueError(f"a {cell_m:g} m grid over this extent has {nx * ny:,} cells (limit {max_cells:,}); "
                          "use larger cells")
-    cx = minx + (np.arange(nx) + 0.5) * cell_m
-    cy = maxy - (np.arange(ny) + 0.5) * cell_m
-    gx, gy = np.meshgrid(cx, cy)
-    kde = KernelDensity(bandwidth=bandwidth_m, kernel="gaussian", algorithm="kd_tree", rtol=1e-4).fit(xy)
-    dens = np.exp(kde.score_samples(np.c_[gx.ravel(), gy.ravel()])).reshape(ny, nx) * len(xy) * 1e6
+    if len(xy) * nx * ny <= EXACT_KDE_WORK:
+        cx = minx + (np.arange(nx) + 0.5) * cell_m
+        cy = maxy - (np.arange(ny) + 0.5) * cell_m
+        gx, gy = np.meshgrid(cx, cy)
+        kde = KernelDensity(bandwidth=bandwidth_m, kernel="gaussian", algorithm="kd_tree", rtol=1e-4).fit(xy)
+        dens = np.exp(kde.score_samples(np.c_[gx.ravel(), gy.ravel()])).reshape(ny, nx) * len(xy) * 1e6
+    else:
+        dens = _binned_kde(xy, minx, maxy, nx, ny, cell_m, bandwidth_m)
     return HeatSurface(density=dens, bounds=(minx, maxy - ny * cell_m, minx + nx * cell_m, maxy), cell_m=cell_m,
                        bandwidth_m=bandwidth_m, crs=points.crs)
 

@@ -673,8 +673,12 @@ def _csv_frame(data: bytes, report: LoadReport) -> pd.DataFrame:
     sep = _sniff_sep(text)
     report.details.update({"format": "csv", "separator": sep})
     try:
-        df = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False,
-                         skipinitialspace=False, engine="python")
+        try:  # the C parser (fast); the Python parser tolerates more irregular files
+            df = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False,
+                             skipinitialspace=False, engine="c")
+        except Exception:  # noqa: BLE001
+            df = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False,
+                             skipinitialspace=False, engine="python")
     except Exception as exc:  # noqa: BLE001
         raise ValueError(f"could not parse '{report.source}' as CSV with separator {sep!r}: {exc}") from None
     if df.shape[1] < 2:

@@ -241,3 +241,25 @@ def test_fast_queen_equals_libpysal_on_real_contours():
     ref = libpysal.weights.Queen.from_dataframe(units[["geometry"]].reset_index(drop=True), use_index=False,
                                                 silence_warnings=True)
     assert _same_neighbours(build_weights(units, "queen"), ref)
+
+
+def test_large_inputs_use_documented_approximations_close_to_exact(demo, monkeypatch):
+    """Beyond the exact limits, DBSCAN runs on a grid of a tenth of the radius and the heat surface
+    is binned and filtered: compared here with the exact computations on the demo (forced)."""
+    from sklearn.metrics import adjusted_rand_score
+
+    from lillegeo import hotspots as hs
+
+    xy = shapely.get_coordinates(demo.points["incidents"].geometry.values)
+    for eps, ms in [(150, 20), (120, 60)]:
+        exact, note0 = hs.dbscan_labels(xy, eps, ms)
+        grid, note = hs.dbscan_labels(xy, eps, ms, exact_limit=0)
+        assert note0 == "" and "merged on a 15 m grid" in note or "merged on a 12 m grid" in note
+        assert adjusted_rand_score(exact, grid) > 0.95  # measured 0.97 (150 m, 20) and 0.996 (120 m, 60)
+        assert abs((exact == -1).mean() - (grid == -1).mean()) < 0.02
+    exact = hs.heat_surface(demo.points["incidents"])
+    monkeypatch.setattr(hs, "EXACT_KDE_WORK", 0)
+    binned = hs.heat_surface(demo.points["incidents"])
+    assert binned.density.shape == exact.density.shape
+    assert np.abs(binned.density - exact.density).max() < 0.01 * exact.density.max()  # measured 0.07 %
+    assert abs(binned.density.sum() - exact.density.sum()) / exact.density.sum() < 0.001

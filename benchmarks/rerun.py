@@ -1,0 +1,98 @@
+"""City scale in the browser: the Explore map's draw time and a rerun after a widget change, against
+the rerun of an empty Streamlit page with the same widget, measured in the same run.
+
+    python benchmarks/national_data.py   # writes benchmarks/data/national/city_demo (600 units, 100,000 incidents)
+    python benchmarks/rerun.py
+
+The app is started with ``LILLEGEO_DEMO_DIR`` pointing at the city data; times are medians of
+5 changes after the data is cached (the first load is reported separately).
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.national_data import DEFAULT_OUT  # noqa: E402
+from benchmarks.sessions import ARGS, CHROMIUM, FOLIUM, serve_app  # noqa: E402
+
+OPTIONS = ["Empirical Bayes (global)", "None", "Empirical Bayes (spatial)", "None", "Empirical Bayes (global)",
+           "None"]
+DRAWN = """(n) => { const f = [...document.querySelectorAll('iframe')].find(i => i.title === 'streamlit_folium.st_folium');
+    const w = f && f.contentWindow; if (!w || !w.map) return false;
+    const leg = w.document.querySelector('[data-lillegeo="legend"]'); if (!leg) return false;
+    let c = 0; w.map.eachLayer(l => { if (l.feature && l.feature.properties && l.feature.properties.uid !== undefined) c++; });
+    return c >= n ? leg.innerText : false; }"""
+
+
+def _idle(page):
+    page.wait_for_function("() => !document.querySelector('[data-testid=\\"stStatusWidget\\"]')", timeout=120_000,
+                           polling=20)
+
+
+def measure(city_dir: Path, n_units: int) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    out = {}
+    with serve_app(env={"LILLEGEO_DEMO_DIR": str(city_dir)}) as app, serve_app(script="benchmarks/empty_app.py") as empty, \
+            sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        page = b.new_page(viewport={"width": 1400, "height": 1000})
+        t0 = time.perf_counter()
+        page.goto(app.url)
+        page.wait_for_function(DRAWN, arg=n_units, timeout=300_000, polling=20)
+        out["first_load_s"] = time.perf_counter() - t0  # reads and joins the files, counts the points
+        loads = []
+        for _ in range(3):
+            t0 = time.perf_counter()
+            page.reload()
+            page.wait_for_function(DRAWN, arg=n_units, timeout=120_000, polling=20)
+            loads.append(time.perf_counter() - t0)
+        out["map_drawn_s"] = statistics.median(loads)
+        _idle(page)
+        reruns = []
+        for opt in OPTIONS:
+            t0 = time.perf_counter()
+            page.get_by_text(opt, exact=True).click()
+            want = "Empirical Bayes" if opt != "None" else None
+            page.wait_for_function(
+                f"""(n) => {{ const t = ({DRAWN})(n); if (!t) return false;
+                     return {'t.includes("Empirical Bayes")' if want else '!t.includes("Empirical Bayes")'}; }}""",
+                arg=n_units, timeout=120_000, polling=20)
+            _idle(page)
+            reruns.append(time.perf_counter() - t0)
+        out["rerun_s"] = statistics.median(reruns[1:])
+        ep = b.new_page()
+        ep.goto(empty.url)
+        ep.get_by_text("choice: None").wait_for(timeout=60_000)
+        er = []
+        for opt in OPTIONS:
+            t0 = time.perf_counter()
+            ep.get_by_text(opt, exact=True).click()
+            ep.get_by_text(f"choice: {opt}").wait_for(timeout=60_000)
+            _idle(ep)
+            er.append(time.perf_counter() - t0)
+        out["empty_rerun_s"] = statistics.median(er[1:])
+        b.close()
+    out["ratio"] = out["rerun_s"] / out["empty_rerun_s"]
+    return out
+
+
+if __name__ == "__main__":
+    d = DEFAULT_OUT / "city_demo"
+    if not (d / "units.geojson").exists():
+        sys.exit("run python benchmarks/national_data.py first")
+    import geopandas as gpd
+
+    n = len(gpd.read_file(d / "units.geojson"))
+    r = measure(d, n)
+    print(f"| Explore page, first load (reads the files) | {n} units, 100,000 incidents | {r['first_load_s']:.2f} s |")
+    print(f"| Explore map drawn after a page load (data cached) | {n} units | {r['map_drawn_s']:.2f} s |")
+    print(f"| rerun after a widget change (smoothing) | {n} units | {r['rerun_s']:.2f} s |")
+    print(f"| rerun of an empty Streamlit page, same widget | – | {r['empty_rerun_s']:.2f} s |")
+    print(f"| ratio rerun / empty rerun | | **{r['ratio']:.1f}×** |")
