@@ -31,7 +31,7 @@ DRAWN = """(n) => { const f = [...document.querySelectorAll('iframe')].find(i =>
 
 
 def _idle(page):
-    page.wait_for_function("() => !document.querySelector('[data-testid=\\"stStatusWidget\\"]')", timeout=120_000,
+    page.wait_for_function("""() => !document.querySelector('[data-testid="stStatusWidget"]')""", timeout=120_000,
                            polling=20)
 
 
