@@ -214,11 +214,20 @@ def audit_log(log: Path) -> list[str]:
 
 
 def measure_sessions(n: int = 10, server: Server | None = None) -> SessionsReport:
-    """Open ``n`` sessions at once against ``server`` (or a fresh server) and measure them."""
-    if server is not None:
-        return asyncio.run(_run(server, n))
-    with serve_app() as srv:
-        return asyncio.run(_run(srv, n))
+    """Open ``n`` sessions at once against ``server`` (or a fresh server) and measure them.
+
+    Runs its own event loop in a worker thread, so it also works where a loop is already running
+    (pytest with Playwright's sync API in the same process)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def go() -> SessionsReport:
+        if server is not None:
+            return asyncio.run(_run(server, n))
+        with serve_app() as srv:
+            return asyncio.run(_run(srv, n))
+
+    with ThreadPoolExecutor(1) as ex:
+        return ex.submit(go).result()
 
 
 if __name__ == "__main__":

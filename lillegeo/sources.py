@@ -674,6 +674,8 @@ def _csv_frame(data: bytes, report: LoadReport) -> pd.DataFrame:
     report.details.update({"format": "csv", "separator": sep})
     try:
         try:  # the C parser (fast); the Python parser tolerates more irregular files
+            if "\r" in text.replace("\r\n", ""):
+                raise ValueError("a lone carriage return: the C parser would end the line there")
             df = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False,
                              skipinitialspace=False, engine="c")
         except Exception:  # noqa: BLE001
