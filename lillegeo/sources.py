@@ -418,11 +418,15 @@ def read_units(
     'IGN CONTOURS-IRIS PE / IRIS-GE (2024+)'
     """
     report = LoadReport(_name_of(src, name), "units")
-    if isinstance(src, (str, Path)) and Path(src).suffix.lower() == ".shp":
+    if isinstance(src, (str, Path)) and Path(src).suffix.lower() in (".shp", ".gpkg", ".geojson", ".json", ".parquet"):
+        # a local file is read where it is (no copy; the upload limit is for uploads, not for a
+        # national file on disk)
         p = Path(src)
         if not p.exists():
             raise ValueError(f"file not found: '{p}'; check the path")
-        report.details["format"] = "shp"
+        if p.stat().st_size == 0:
+            raise ValueError("the file is empty (0 bytes)")
+        report.details["format"] = p.suffix.lstrip(".").lower()
         gdf = _read_path(p, report, layer)
     else:
         gdf = _open_vector(_read_bytes(src), report.source, report, layer)

@@ -4,27 +4,14 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
-from ..conftest import ROOT
-
 CHROMIUM = os.environ.get("LILLEGEO_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1", ""}
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
@@ -37,31 +24,17 @@ def chromium_path() -> str:
 
 @pytest.fixture(scope="session")
 def app_url():
-    port = _free_port()
-    env = dict(os.environ, PYTHONUNBUFFERED="1")
-    log = open(ARTIFACTS.mkdir(exist_ok=True) or ARTIFACTS / "streamlit.log", "w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.address",
-         "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).status == 200:
-                break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        proc.terminate()
-        pytest.fail("the Streamlit app did not start in 90 s; see tests/browser/artifacts/streamlit.log")
-    yield url
-    proc.terminate()
+    """The real app (``streamlit run app.py``) on a free localhost port, its log in artifacts/."""
+    from benchmarks.sessions import serve_app
+
+    ARTIFACTS.mkdir(exist_ok=True)
     try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+        server = serve_app(ARTIFACTS / "streamlit.log")
+        srv = server.__enter__()
+    except RuntimeError as exc:
+        pytest.fail(f"{exc} (tests/browser/artifacts/streamlit.log)")
+    yield srv.url
+    server.__exit__(None, None, None)
 
 
 @pytest.fixture(scope="session")

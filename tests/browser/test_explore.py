@@ -7,7 +7,7 @@ import zipfile
 import pytest
 
 from ..conftest import MEL, needs_realdata
-from .conftest import ARTIFACTS, load_files
+from .conftest import ARTIFACTS, load_files, wait_idle
 
 pytestmark = pytest.mark.browser
 FOLIUM = 'iframe[title="streamlit_folium.st_folium"]'
@@ -88,6 +88,8 @@ def test_hostile_names_shown_literally(app_url, page, tmp_path, grid_units):
     tip = frame.locator(".leaflet-tooltip").inner_text()
     assert XSS in tip
     _hover_unit(page, frame, "593500000", click=True)
+    wait_idle(page)  # the click reruns the page (the unit's record is shown): take the map as drawn now
+    frame = _map_frame(page)
     assert frame.locator(".leaflet-tooltip img, .leaflet-popup img, .lillegeo-legend img").count() == 0
     page.screenshot(path=str(ARTIFACTS / "hostile.png"), full_page=True)
     assert page.watch.dialogs == []
