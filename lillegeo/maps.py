@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import html
+import json
 import re
 import shutil
 from pathlib import Path
@@ -21,6 +22,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+import shapely.geometry
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
@@ -242,7 +244,9 @@ def display_geometry(units: gpd.GeoDataFrame, tolerance: float | None = None,
     key = (digest, str(units.crs), float(tolerance), int(decimals))
     hit = _DISPLAY_CACHE.get(key)
     if hit is not None:
-        return gpd.GeoSeries(hit.values, index=units.index, crs=hit.crs)
+        out = gpd.GeoSeries(hit.values, index=units.index, crs=hit.crs)
+        out.attrs["display_key"] = key
+        return out
     geoms = units.geometry.values
     if tolerance > 0 and len(geoms):
         arr = np.asarray(geoms)
@@ -262,7 +266,34 @@ def display_geometry(units: gpd.GeoDataFrame, tolerance: float | None = None,
     if len(_DISPLAY_CACHE) >= 8:
         _DISPLAY_CACHE.pop(next(iter(_DISPLAY_CACHE)))
     _DISPLAY_CACHE[key] = gs
+    gs.attrs["display_key"] = key
     return gs
+
+
+_GEOJSON_CACHE: dict[tuple, object] = {}
+
+
+def _memo(key, build):
+    """Small content-keyed memo (8 entries) for display geometry derived objects."""
+    if key is None:
+        return build()
+    if key not in _GEOJSON_CACHE:
+        if len(_GEOJSON_CACHE) >= 8:
+            _GEOJSON_CACHE.pop(next(iter(_GEOJSON_CACHE)))
+        _GEOJSON_CACHE[key] = build()
+    return _GEOJSON_CACHE[key]
+
+
+def _feature_collection(props: pd.DataFrame, geo: gpd.GeoSeries) -> dict:
+    """GeoJSON FeatureCollection of ``props`` on ``geo``: the geometry part is built once per display
+    geometry (memoised on its content key) and only the properties are built on each call, so a
+    rerun that recolours a map does not re-serialise its polygons twice (to_json, then folium)."""
+    key = geo.attrs.get("display_key")
+    geoms = _memo(None if key is None else ("geometry",) + key,
+                  lambda: [None if g is None or g.is_empty else shapely.geometry.mapping(g) for g in geo.values])
+    records = json.loads(props.to_json(orient="records", force_ascii=False))
+    return {"type": "FeatureCollection",
+            "features": [{"type": "Feature", "properties": r, "geometry": g} for r, g in zip(records, geoms)]}
 
 
 def _fmt(v: Any, digits: int = 1, lang: str = "en") -> str:
@@ -497,7 +528,7 @@ def choropleth_map(
     popup_fields = fields + rec_keys
     popup_aliases = aliases + [esc(c) for c in rec_cols]
     layer = folium.GeoJson(
-        gdf.to_json(drop_id=True),
+        _feature_collection(props, geo),
         name=esc(indicator.label),
         style_function=style,
         highlight_function=lambda f: {"weight": 2.5, "color": "#000000"},
@@ -539,9 +570,27 @@ def _new_map(gdf: gpd.GeoDataFrame, *, tiles: str | None, lang: str) -> folium.M
 def _add_commune_borders(m: folium.Map, units: gpd.GeoDataFrame, geo: gpd.GeoSeries, lang: str) -> None:
     if "commune_id" not in units.columns or units["commune_id"].nunique() < 2:
         return
-    com = gpd.GeoDataFrame({"commune_id": units["commune_id"].to_numpy()}, geometry=geo.values, crs=geo.crs)
-    com = com.dissolve("commune_id").reset_index()[["geometry"]]
-    folium.GeoJson(com.to_json(drop_id=True), name=esc(t("map.communes", lang)), interactive=False,
+    if units["commune_id"].nunique() > 0.5 * len(units):
+        # most units are whole communes (rural France, communes non irisées): their outlines already
+        # are the commune borders; a second layer would double the map's weight for nothing
+        return
+    ids = units["commune_id"].astype(str).to_numpy()
+    key = geo.attrs.get("display_key")
+
+    def build() -> dict:
+        com = gpd.GeoDataFrame({"commune_id": ids}, geometry=geo.values, crs=geo.crs)
+        com = com.dissolve("commune_id").reset_index()[["geometry"]]
+        if key is not None and geo.crs is not None and key[2] > 0:
+            # outlines only, drawn over the units: simplified three times more (still a coverage)
+            try:
+                arr = shapely.coverage_simplify(np.asarray(com.geometry.values), 3 * key[2] / 111_320)
+                com = gpd.GeoDataFrame(geometry=shapely.transform(arr, lambda c: np.round(c, key[3])), crs=geo.crs)
+            except Exception:  # noqa: BLE001 - cosmetic
+                pass
+        return json.loads(com.to_json(drop_id=True))
+
+    data = _memo(None if key is None else ("communes", hash(tuple(ids))) + key, build)
+    folium.GeoJson(data, name=esc(t("map.communes", lang)), interactive=False,
                    style_function=lambda f: {"fill": False, "color": "#1a1a1a", "weight": 1.6}).add_to(m)
 
 
@@ -636,7 +685,7 @@ def categorical_map(
     gdf = gpd.GeoDataFrame(props, geometry=geo.values, crs=geo.crs)
     m = _new_map(gdf, tiles=tiles, lang=lang)
     folium.GeoJson(
-        gdf.to_json(drop_id=True), name=esc(layer_name or legend_title),
+        _feature_collection(props, geo), name=esc(layer_name or legend_title),
         style_function=lambda f: {"fillColor": f["properties"]["fill"] or "#ffffff", "color": "#444444",
                                   "weight": 0.5,
                                   "fillOpacity": 0.0 if not f["properties"]["fill"] else (0.85 if heat is None else 0.35)},
