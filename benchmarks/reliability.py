@@ -25,7 +25,6 @@ sys.path.insert(0, str(ROOT))
 
 import lillegeo as lg  # noqa: E402
 from lillegeo.__main__ import main  # noqa: E402
-from lillegeo.demo import DEMO_DIR  # noqa: E402
 from tests.corpus.cases import cases  # noqa: E402
 from tests.test_corpus import cli_args  # noqa: E402
 
@@ -67,25 +66,14 @@ _APP = {}
 
 def app_outcome(case) -> str:
     """Upload the case on the Data page (AppTest) and press Load: what does the user see?"""
-    from streamlit.testing.v1 import AppTest
-
     if "limit" in case.name:
         return "refused by the server (maxUploadSize)"
+    from tests.app.test_corpus_app import open_data_page, set_upload
+
     at = _APP.get("at")
     if at is None:
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-        at.switch_page("pages/1_Data.py").run()
-        at.radio(key="data_source").set_value("upload").run()
-        _APP["at"] = at
-    keys = {"units": "data_contours", "table": "data_table", "points": "data_points"}
-    for k in keys.values():
-        at.file_uploader(key=k).set_value(None)
-    if case.kind == "units":
-        at.file_uploader(key="data_contours").set_value((case.filename, case.make(), "application/octet-stream"))
-    else:
-        at.file_uploader(key="data_contours").set_value(
-            ("units.geojson", (DEMO_DIR / "units.geojson").read_bytes(), "application/geo+json"))
-        at.file_uploader(key=keys[case.kind]).set_value((case.filename, case.make(), "text/csv"))
+        at = _APP["at"] = open_data_page()
+    set_upload(at, case)
     before = at.session_state["dataset_token"] if "dataset_token" in at.session_state else "demo"
     try:
         at.run()

@@ -167,6 +167,9 @@ def cmd_aggregate(args) -> int:
     counts.reset_index().to_csv(args.out, index=False)
     print(f"points: {rep['points']:,}; inside a unit: {rep['inside']:,}; outside: {rep['outside']:,}; "
           f"without coordinates: {rep['missing']:,}; partitions: {rep['partitions']}; written {args.out}")
+    if rep["points"] and rep["inside"] == 0:
+        print(f"warning: no point fell inside a unit; check --crs (now {args.crs}) and the --x/--y columns",
+              file=sys.stderr)
     return 0
 
 

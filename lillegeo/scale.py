@@ -22,6 +22,7 @@ LocalCluster on this machine instead).
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
@@ -42,11 +43,28 @@ def read_points_lazily(source: str | list[str], *, x: str, y: str, blocksize: st
 
     first = source[0] if isinstance(source, list) else source
     if str(first).lower().endswith((".parquet", ".pq")) or str(first).endswith("/"):
-        return dd.read_parquet(source, columns=[x, y])
-    with open(_first_file(source), encoding="utf-8", errors="replace") as f:
-        header = f.readline()
-    sep = ";" if header.count(";") > header.count(",") else ","
-    return dd.read_csv(source, sep=sep, usecols=[x, y], blocksize=blocksize, dtype={x: "float64", y: "float64"})
+        ddf = dd.read_parquet(source)
+        _check_columns(list(ddf.columns), x, y, str(first))
+        ddf = ddf[[x, y]]
+    else:
+        path = _first_file(source)
+        with open(path, encoding="utf-8-sig", errors="replace") as f:
+            header = f.readline().strip()
+        if not header:
+            raise ValueError(f"'{Path(path).name}' is empty (no header line)")
+        sep = ";" if header.count(";") > header.count(",") else ","
+        _check_columns([c.strip().strip('"') for c in header.split(sep)], x, y, Path(path).name)
+        ddf = dd.read_csv(source, sep=sep, usecols=[x, y], blocksize=blocksize, dtype={x: "string", y: "string"})
+    # text that is not a number (a typo, a withheld marker) becomes a missing coordinate, counted
+    return ddf.map_partitions(lambda d: d.apply(pd.to_numeric, errors="coerce").astype("float64"),
+                              meta={x: "float64", y: "float64"})
+
+
+def _check_columns(columns: list[str], x: str, y: str, name: str) -> None:
+    missing = [c for c in (x, y) if c not in columns]
+    if missing:
+        raise ValueError(f"column(s) {', '.join(missing)} not found in '{name}'; columns are: "
+                         f"{', '.join(columns)}. Name the coordinate columns with --x/--y (x=, y=)")
 
 
 def _first_file(source) -> str:

@@ -65,3 +65,19 @@ def test_aggregate_command_line(demo, tmp_path, capsys):
     assert rc == 0 and "points: 36,000; inside a unit: 36,000" in capsys.readouterr().out
     got = pd.read_csv(tmp_path / "c.csv", dtype={"unit_id": str}).set_index("unit_id")["incidents"]
     assert got.to_dict() == demo.units.set_index("unit_id")["incidents"].astype(int).to_dict()
+
+
+def test_bad_point_files_give_clear_messages(client, demo, tmp_path):
+    (tmp_path / "empty.csv").write_text("")
+    with pytest.raises(ValueError, match="'empty.csv' is empty"):
+        aggregate_points_distributed(str(tmp_path / "empty.csv"), demo.units, client=client)
+    (tmp_path / "cols.csv").write_text("a;b\n1;2\n")
+    with pytest.raises(ValueError, match=r"column\(s\) x, y not found in 'cols.csv'; columns are: a, b"):
+        aggregate_points_distributed(str(tmp_path / "cols.csv"), demo.units, client=client)
+    pd.DataFrame({"lon": [1.0], "lat": [2.0]}).to_parquet(tmp_path / "p.parquet")
+    with pytest.raises(ValueError, match="not found in"):
+        aggregate_points_distributed(str(tmp_path / "p.parquet"), demo.units, client=client)
+    # text where a coordinate should be (HTML included): a missing coordinate, counted, not a crash
+    (tmp_path / "html.csv").write_text("x;y\n<img src=x onerror=alert(1)>;7059000\n704000;7059000\n")
+    counts, rep = aggregate_points_distributed(str(tmp_path / "html.csv"), demo.units, client=client)
+    assert rep["missing"] == 1 and rep["inside"] + rep["outside"] == 1 and rep["points"] == 2

@@ -17,15 +17,16 @@ CASES = [c for c in cases() if "limit" not in c.name]  # over-limit: refused by 
 UPLOADER = {"units": "data_contours", "table": "data_table", "points": "data_points"}
 
 
-@pytest.fixture(scope="module")
-def data_page():
+def open_data_page() -> AppTest:
+    """The Data page in upload mode (shared with benchmarks/reliability.py)."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.switch_page("pages/1_Data.py").run()
     at.radio(key="data_source").set_value("upload").run()
     return at
 
 
-def _upload(at: AppTest, case) -> None:
+def set_upload(at: AppTest, case) -> None:
+    """Put the case's file in its uploader (with the demo contours for tables and points); no run."""
     for key in UPLOADER.values():
         at.file_uploader(key=key).set_value(None)
     if case.kind == "units":
@@ -34,7 +35,11 @@ def _upload(at: AppTest, case) -> None:
         at.file_uploader(key="data_contours").set_value(
             ("units.geojson", (DEMO_DIR / "units.geojson").read_bytes(), "application/geo+json"))
         at.file_uploader(key=UPLOADER[case.kind]).set_value((case.filename, case.make(), "text/csv"))
-    at.run()
+
+
+@pytest.fixture(scope="module")
+def data_page():
+    return open_data_page()
 
 
 def _schema_error(case) -> bool:
@@ -55,7 +60,8 @@ def _schema_error(case) -> bool:
 def test_corpus_case_in_the_app(data_page, case):
     at = data_page
     before = at.session_state["dataset_token"] if "dataset_token" in at.session_state else "demo"
-    _upload(at, case)
+    set_upload(at, case)
+    at.run()
     assert not at.exception, [e.value for e in at.exception]
     at.button(key="data_load").click().run()
     assert not at.exception, [e.value for e in at.exception]
