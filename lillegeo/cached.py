@@ -17,6 +17,28 @@ from .maps import install_static_assets
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def _import_analysis_libraries() -> None:
+    """Import the libraries the pages load lazily, once, while this module is first imported.
+
+    Streamlit runs each session's script in its own thread, and a page stopped mid-run keeps its
+    thread until its next checkpoint. Two threads importing the same packages for the first time
+    (statsmodels -> formulaic -> narwhals on the Equity page, narwhals from a table being shown)
+    can deadlock in Python's import locks: ``_DeadlockError`` seen in the browser tests. The
+    import of this module is serialised by its own lock, so importing them here closes the race.
+    """
+    import importlib
+
+    for name in ("narwhals.stable.v1", "narwhals.stable.v2", "statsmodels.api", "esda", "libpysal.weights",
+                 "mapclassify", "sklearn.cluster", "sklearn.neighbors", "sklearn.preprocessing"):
+        try:
+            importlib.import_module(name)
+        except ImportError:  # optional or not installed: the page that needs it will say so
+            pass
+
+
+_import_analysis_libraries()
+
+
 @st.cache_resource(show_spinner=False)
 def ensure_assets() -> str:
     """Copy Leaflet into ``static/`` once per server process (served with enableStaticServing)."""
@@ -280,9 +302,25 @@ def shown(df):
     return column_labels(df, lang())
 
 
-def map_downloads(m, units, labels, colors: dict, *, title: str, key: str, hulls=None) -> None:
+def show_map(m, *, key: str, height: int, returned_objects: list[str] | None = None):
+    """Show a map built by :mod:`lillegeo.maps`: the base map keys the browser component and the data
+    groups are sent apart (:func:`lillegeo.maps.split_map`), so a widget that only recolours the map
+    swaps its layers in place instead of reloading the map frame. The map is consumed: build a new
+    one for a download."""
+    from streamlit_folium import st_folium
+
+    from .maps import split_map
+
+    base, groups, control = split_map(m)
+    return st_folium(base, height=height, use_container_width=True, key=key,
+                     returned_objects=returned_objects or [], feature_group_to_add=groups or None,
+                     layer_control=control, render=False)
+
+
+def map_downloads(make_map, units, labels, colors: dict, *, title: str, key: str, hulls=None) -> None:
     """The current map as offline HTML and as a static PNG and PDF (legend, scale bar, north arrow,
-    title, sources and date, demo mark), built only when clicked."""
+    title, sources and date, demo mark), built only when clicked. ``make_map`` builds a fresh map
+    (a map already shown is consumed by :func:`show_map`)."""
     import io
 
     import pandas as pd
@@ -303,7 +341,7 @@ def map_downloads(m, units, labels, colors: dict, *, title: str, key: str, hulls
         return make
 
     c1, c2, c3 = st.columns(3)
-    c1.download_button(tr("explore.download_map"), lambda: to_offline_html(m), file_name=f"{key}.html",
+    c1.download_button(tr("explore.download_map"), lambda: to_offline_html(make_map(assets="inline")), file_name=f"{key}.html",
                        mime="text/html", key=f"{key}_html", on_click="ignore")
     c2.download_button(tr("explore.download_png"), static("png"), file_name=f"{key}.png", mime="image/png",
                        key=f"{key}_png", on_click="ignore")

@@ -31,7 +31,7 @@ from .indicators import Indicator, count_columns, suppress, suppress_frame
 
 __all__ = [
     "esc", "classify", "SCHEMES", "PALETTES", "palette_colors", "display_geometry", "choropleth_map",
-    "categorical_map",
+    "categorical_map", "split_map", "layer_properties",
     "install_static_assets", "to_offline_html", "leaflet_dir", "STATIC_URL", "WITHHELD_STYLE", "NODATA_STYLE",
 ]
 
@@ -44,8 +44,11 @@ SCHEMES: dict[str, str] = {
 PALETTES = ("viridis", "YlGnBu", "YlOrRd", "PuBu", "Greys")
 #: URL under which Streamlit serves ``static/`` when ``server.enableStaticServing`` is on.
 STATIC_URL = "/app/static/vendor/leaflet"
+#: Leaflet pane of the commune borders, above the data layers (overlayPane is 400) and not interactive.
+BORDER_PANE = "lillegeoBorders"
 WITHHELD_STYLE = {"fillColor": "#d9d9d9", "color": "#404040", "weight": 1.2, "dashArray": "4 3", "fillOpacity": 0.9}
 NODATA_STYLE = {"fillColor": "#ffffff", "color": "#9e9e9e", "weight": 0.6, "fillOpacity": 0.6}
+HIGHLIGHT_STYLE = {"weight": 2.5, "color": "#000000"}
 EXCLUDED_STYLE = {"fillColor": "#f2efe9", "color": "#8d6e63", "weight": 0.8, "dashArray": "1 3", "fillOpacity": 0.8}
 
 
@@ -290,18 +293,6 @@ def _memo(key, build):
     return _GEOJSON_CACHE[key]
 
 
-def _feature_collection(props: pd.DataFrame, geo: gpd.GeoSeries) -> dict:
-    """GeoJSON FeatureCollection of ``props`` on ``geo``: the geometry part is built once per display
-    geometry (memoised on its content key) and only the properties are built on each call, so a
-    rerun that recolours a map does not re-serialise its polygons twice (to_json, then folium)."""
-    key = geo.attrs.get("display_key")
-    geoms = _memo(None if key is None else ("geometry",) + key,
-                  lambda: [None if g is None or g.is_empty else shapely.geometry.mapping(g) for g in geo.values])
-    records = json.loads(props.to_json(orient="records", force_ascii=False))
-    return {"type": "FeatureCollection",
-            "features": [{"type": "Feature", "properties": r, "geometry": g} for r, g in zip(records, geoms)]}
-
-
 def _fmt(v: Any, digits: int = 1, lang: str = "en") -> str:
     if v is None or (isinstance(v, float) and not np.isfinite(v)) or v is pd.NA:
         return ""
@@ -315,8 +306,175 @@ def _fmt(v: Any, digits: int = 1, lang: str = "en") -> str:
     return s
 
 
-class _Legend(MacroElement):
-    """A Leaflet control holding pre-escaped legend HTML."""
+class _Literal(Element):
+    """Rendered text kept as is: never compiled again as a Jinja template."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self._text = text
+
+    def render(self, **kwargs) -> str:
+        return self._text
+
+
+class _LiteralMacro(MacroElement):
+    """``MacroElement.render`` without its second pass.
+
+    branca wraps each rendered macro in ``Element(text)``, which compiles the text (the whole
+    GeoJSON, data included) as a new Jinja template: slow on large layers (it lexes every
+    coordinate) and a template-injection path for data. Same output, one pass.
+    """
+
+    def render(self, **kwargs):
+        figure = self.get_root()
+        module = self._template.module.__dict__
+        for part, target in (("header", figure.header), ("html", figure.html), ("script", figure.script)):
+            macro = module.get(part)
+            if macro is not None:
+                target.add_child(_Literal(macro(self, kwargs)), name=self.get_name())
+        for element in self._children.values():
+            element.render(**kwargs)
+
+
+class _DataGeoJson(folium.GeoJson, _LiteralMacro):
+    """``folium.GeoJson`` rendered in one pass, with bounds given instead of walked coordinate by coordinate."""
+
+    def __init__(self, data, *, bounds, **kwargs):
+        super().__init__(data, **kwargs)
+        self._bounds = bounds
+
+    def _get_self_bounds(self):
+        return self._bounds
+
+
+def _script_json(obj) -> str:
+    """JSON safe inside a ``<script>`` element (as Jinja's ``tojson``: ``<``, ``>``, ``&``, ``'`` as escapes)."""
+    text = obj if isinstance(obj, str) else json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace("'", "\\u0027")
+
+
+def _geometry_json(geo: gpd.GeoSeries) -> str:
+    """The geometries of ``geo`` as one JSON array (``null`` for empty ones), memoised on the display key."""
+    def build() -> str:
+        arr = np.asarray(geo.values, dtype=object)
+        arr = np.where(shapely.is_empty(arr) | shapely.is_missing(arr), None, arr)
+        parts = shapely.to_geojson(arr)
+        return _script_json("[" + ",".join("null" if x is None else x for x in parts) + "]")
+
+    key = geo.attrs.get("display_key")
+    return _memo(None if key is None else ("geometry_json",) + key, build)
+
+
+#: Builds a Leaflet GeoJSON layer from geometries and columnar properties (see :class:`_Units`).
+_UNITS_JS = """(function (geoms, p) {
+  var feats = [];
+  for (var i = 0; i < geoms.length; i++) {
+    if (!geoms[i]) continue;
+    var props = {};
+    for (var k in p.props) props[k] = p.props[k][i];
+    feats.push({type: "Feature", id: i, geometry: geoms[i], properties: props});
+  }
+  function table(f, fields, aliases) {  /* values and aliases arrive HTML-escaped */
+    var h = "<table>";
+    for (var j = 0; j < fields.length; j++) {
+      var v = f.properties[fields[j]];
+      h += "<tr><th>" + aliases[j] + "</th><td>" + (v === null || v === undefined ? "" : v) + "</td></tr>";
+    }
+    return h + "</table>";
+  }
+  var opts = {interactive: p.interactive, smoothFactor: p.smooth,
+              style: function (f) { return p.styles[p.style ? p.style[f.id] : 0]; }};
+  if (p.pane) opts.pane = p.pane;
+  var layer;
+  if (p.interactive) opts.onEachFeature = function (f, l) {
+    if (p.fields.length) l.bindTooltip(function () { return table(f, p.fields, p.aliases); },
+                                       {sticky: true, className: "lillegeo-tip"});
+    if (p.popup.length) l.bindPopup(function () { return table(f, p.popup, p.popup_aliases); },
+                                    {maxWidth: 420, className: "lillegeo-tip"});
+    if (p.highlight) {
+      l.on("mouseover", function () { l.setStyle(p.highlight); });
+      l.on("mouseout", function () { layer.resetStyle(l); });
+    }
+  };
+  layer = L.geoJSON({type: "FeatureCollection", features: feats}, opts);
+  return layer;
+})"""
+
+
+class _Units(_LiteralMacro):
+    """Polygons with tooltips, popups and per-feature styles, sent compactly.
+
+    The geometry goes as one JSON array serialised once per display geometry (memoised on its
+    content); properties go column by column; styles as a small table plus one index per feature.
+    A rerun that recolours a map therefore re-serialises a few kilobytes, not the polygons, and
+    nothing passes through Jinja twice. Property values and aliases must already be escaped (:func:`esc`).
+    """
+
+    _template = Template("""
+{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = {{ this.js }}({{ this.geoms }}, {{ this.payload }});
+{{ this._parent.get_name() }}.addLayer({{ this.get_name() }});
+{% endmacro %}
+""")
+
+    def __init__(self, geo: gpd.GeoSeries | None = None, *, geoms_json: str | None = None, bounds=None,
+                 props: pd.DataFrame | None = None, styles: list[dict] | None = None,
+                 fields: list[str] = (), aliases: list[str] = (), popup: list[str] = (),
+                 popup_aliases: list[str] = (), highlight: dict | None = None, interactive: bool = True,
+                 pane: str | None = None, smooth: float = 0.5):
+        super().__init__()
+        self._name = "LillegeoUnits"
+        self.js = _UNITS_JS
+        self.geoms = _geometry_json(geo) if geoms_json is None else geoms_json
+        self._bounds_ll = _bounds(geo) if bounds is None else bounds
+        styles = styles or [{}]
+        table: dict[str, int] = {}
+        index = [table.setdefault(json.dumps(st_, sort_keys=True), len(table)) for st_ in styles]
+        cols = {} if props is None else {c: [None if (isinstance(v, float) and not np.isfinite(v)) else v
+                                             for v in props[c].tolist()] for c in props.columns}
+        self.payload = _script_json({
+            "props": cols, "styles": [json.loads(k) for k in table], "style": index if len(table) > 1 else None,
+            "fields": list(fields), "aliases": list(aliases), "popup": list(popup),
+            "popup_aliases": list(popup_aliases), "highlight": highlight, "interactive": interactive,
+            "pane": pane, "smooth": smooth})
+
+    def _get_self_bounds(self):
+        return self._bounds_ll
+
+
+def layer_properties(script: str) -> list[list[dict]]:
+    """The per-unit properties of every :class:`_Units` layer in a map's script or HTML, as the
+    browser receives them (for audits: what a tooltip or popup can show). One list per layer,
+    one dict per unit drawn."""
+    dec = json.JSONDecoder()
+    out = []
+    for m in re.finditer(re.escape(_UNITS_JS) + r"\(", script):
+        geoms, end = dec.raw_decode(script, m.end())
+        end = script.index(",", end) + 1
+        while script[end].isspace():
+            end += 1
+        payload, _ = dec.raw_decode(script, end)
+        cols = payload["props"]
+        out.append([{k: v[i] for k, v in cols.items()} for i, g in enumerate(geoms) if g is not None])
+    return out
+
+
+def _bounds(geo: gpd.GeoSeries) -> list[list[float | None]]:
+    if not len(geo) or geo.is_empty.all():
+        return [[None, None], [None, None]]
+    b = geo.total_bounds
+    return [[float(b[1]), float(b[0])], [float(b[3]), float(b[2])]]
+
+
+def _data_group(name: str) -> folium.FeatureGroup:
+    """A layer group holding data: in the app it is sent apart from the base map (see :func:`split_map`)."""
+    fg = folium.FeatureGroup(name=name, show=True)
+    fg._lillegeo_data = True  # noqa: SLF001
+    return fg
+
+
+class _Style(MacroElement):
+    """The stylesheet of lillegeo's map controls, in the base map's header."""
 
     _template = Template("""
 {% macro header(this, kwargs) %}
@@ -332,8 +490,19 @@ class _Legend(MacroElement):
 .lillegeo-title{background:rgba(255,255,255,.94);padding:4px 10px;border-radius:4px;font:600 15px system-ui,sans-serif;
  box-shadow:0 1px 4px rgba(0,0,0,.3)}
 .leaflet-container{background:#f4f4f2}
+.lillegeo-tip table{border-collapse:collapse;font:13px/1.3 system-ui,sans-serif}
+.lillegeo-tip th{text-align:left;padding:1px 8px 1px 0;color:#444;font-weight:600;vertical-align:top}
+.lillegeo-tip td{padding:1px 0;max-width:320px;overflow-wrap:anywhere}
 </style>
 {% endmacro %}
+""")
+
+
+class _Legend(_LiteralMacro):
+    """A Leaflet control holding pre-escaped legend HTML, wrapped in a layer so that it comes and goes
+    with its parent (a data group swapped on a rerun, or a layer switched off in the layer control)."""
+
+    _template = Template("""
 {% macro script(this, kwargs) %}
 var {{ this.get_name() }} = L.control({position: {{ this.position|tojson }}});
 {{ this.get_name() }}.onAdd = function (map) {
@@ -343,7 +512,11 @@ var {{ this.get_name() }} = L.control({position: {{ this.position|tojson }}});
     L.DomEvent.disableClickPropagation(div);
     return div;
 };
-{{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+var {{ this.get_name() }}_layer = new (L.Layer.extend({
+    onAdd: function (map) { {{ this.get_name() }}.addTo(map); },
+    onRemove: function (map) { {{ this.get_name() }}.remove(); }
+}))();
+{{ this._parent.get_name() }}.addLayer({{ this.get_name() }}_layer);
 {% endmacro %}
 """)
 
@@ -517,15 +690,9 @@ def choropleth_map(
 
     m = _new_map(gdf, tiles=tiles, lang=lang)
 
-    def style(feature):
-        p = feature["properties"]
-        if p["cls"] == -1:
-            return dict(WITHHELD_STYLE)
-        if p["cls"] == -2:
-            return dict(NODATA_STYLE)
-        if p["cls"] == -3:
-            return dict(EXCLUDED_STYLE)
-        return {"fillColor": p["fill"], "color": "#333333", "weight": 0.5, "fillOpacity": 0.82}
+    special = {-1: WITHHELD_STYLE, -2: NODATA_STYLE, -3: EXCLUDED_STYLE}
+    styles = [dict(special[ci]) if ci < 0 else {"fillColor": colors[ci], "color": "#333333", "weight": 0.5,
+                                                  "fillOpacity": 0.82} for ci in cls_idx.astype(int)]
 
     fields = ["name", "uid", "commune", "value"] + (["den"] if den is not None else [])
     aliases = [esc(t(x, lang)) for x in ("map.name", "map.code", "map.commune")] + [esc(indicator.label)]
@@ -533,16 +700,10 @@ def choropleth_map(
         aliases.append(esc(t("map.denominator", lang, column=den.name or "")))
     popup_fields = fields + rec_keys
     popup_aliases = aliases + [esc(c) for c in rec_cols]
-    layer = folium.GeoJson(
-        _feature_collection(props, geo),
-        name=esc(indicator.label),
-        style_function=style,
-        highlight_function=lambda f: {"weight": 2.5, "color": "#000000"},
-        tooltip=folium.GeoJsonTooltip(fields=fields, aliases=aliases, sticky=True),
-        popup=folium.GeoJsonPopup(fields=popup_fields, aliases=popup_aliases, max_width=420),
-        smooth_factor=0.5,
-    )
-    layer.add_to(m)
+    data = _data_group(esc(indicator.label))
+    _Units(geo, props=props, styles=styles, fields=fields, aliases=aliases, popup=popup_fields,
+           popup_aliases=popup_aliases, highlight=HIGHLIGHT_STYLE).add_to(data)
+    data.add_to(m)
 
     if commune_borders:
         _add_commune_borders(m, units, geo, lang)
@@ -553,7 +714,7 @@ def choropleth_map(
                         n_nodata=n_nodata, threshold=indicator.threshold, lang=lang,
                         n_excluded=int((cls_idx == -3).sum()),
                         note=f"{t('legend.scheme', lang)}: {t('scheme.' + scheme, lang)}"),
-            position="bottomright").add_to(m)
+            position="bottomright").add_to(data)
     return _finish(m, title=title, demo=demo, lang=lang, assets=assets)
 
 
@@ -567,6 +728,7 @@ def _new_map(gdf: gpd.GeoDataFrame, *, tiles: str | None, lang: str) -> folium.M
         zoom = fit_zoom(b)
         m = folium.Map(tiles=None, prefer_canvas=True, control_scale=True, zoom_control=True,
                        location=[(b[1] + b[3]) / 2, (b[0] + b[2]) / 2], zoom_start=zoom)
+    _Style().add_to(m)
     if tiles:
         folium.TileLayer(tiles, attr=esc(t("map.tiles_attr", lang)), name=esc(t("map.basemap", lang))).add_to(m)
     m.fit_bounds([[b[1], b[0]], [b[3], b[2]]])
@@ -583,7 +745,7 @@ def _add_commune_borders(m: folium.Map, units: gpd.GeoDataFrame, geo: gpd.GeoSer
     ids = units["commune_id"].astype(str).to_numpy()
     key = geo.attrs.get("display_key")
 
-    def build() -> dict:
+    def build() -> str:
         com = gpd.GeoDataFrame({"commune_id": ids}, geometry=geo.values, crs=geo.crs)
         com = com.dissolve("commune_id").reset_index()[["geometry"]]
         if key is not None and geo.crs is not None and key[2] > 0:
@@ -593,11 +755,16 @@ def _add_commune_borders(m: folium.Map, units: gpd.GeoDataFrame, geo: gpd.GeoSer
                 com = gpd.GeoDataFrame(geometry=shapely.transform(arr, lambda c: np.round(c, key[3])), crs=geo.crs)
             except Exception:  # noqa: BLE001 - cosmetic
                 pass
-        return json.loads(com.to_json(drop_id=True))
+        return _geometry_json(com.geometry)
 
     data = _memo(None if key is None else ("communes", hash(tuple(ids))) + key, build)
-    folium.GeoJson(data, name=esc(t("map.communes", lang)), interactive=False,
-                   style_function=lambda f: {"fill": False, "color": "#1a1a1a", "weight": 1.6}).add_to(m)
+    # in a pane above the data layers, transparent to the pointer: the borders stay on top when the data
+    # layers are swapped on a rerun, and hovering still reaches the units beneath
+    folium.map.CustomPane(BORDER_PANE, z_index=450, pointer_events=False).add_to(m)
+    fg = folium.FeatureGroup(name=esc(t("map.communes", lang)), show=True)
+    _Units(geoms_json=data, bounds=_bounds(geo), styles=[{"fill": False, "color": "#1a1a1a", "weight": 1.6}],
+           interactive=False, pane=BORDER_PANE).add_to(fg)
+    fg.add_to(m)
 
 
 def _add_overlay(m: folium.Map, overlay: gpd.GeoDataFrame | None, overlay_label: str | None,
@@ -611,9 +778,9 @@ def _add_overlay(m: folium.Map, overlay: gpd.GeoDataFrame | None, overlay_label:
     labels_s = og[namecol].map(esc) if namecol else pd.Series("", index=og.index)
     og = gpd.GeoDataFrame({"label": labels_s.to_numpy()}, geometry=og.geometry.values, crs=og.crs)
     label = esc(overlay_label or t("map.overlay", lang))
-    fg = folium.FeatureGroup(name=label, show=True)
-    folium.GeoJson(
-        og.to_json(drop_id=True),
+    fg = _data_group(label)
+    _DataGeoJson(
+        json.loads(og.to_json(drop_id=True)), bounds=_bounds(og.geometry),
         style_function=lambda f: {"fill": False, "color": "#c2185b", "weight": 2.5, "dashArray": "6 4"},
         tooltip=folium.GeoJsonTooltip(fields=["label"], aliases=[label]),
     ).add_to(fg)
@@ -630,6 +797,27 @@ def _finish(m: folium.Map, *, title: str | None, demo: bool, lang: str, assets: 
     _use_local_assets(m, STATIC_URL if assets == "app" else None)
     m._lillegeo_assets = assets  # noqa: SLF001 - read by to_offline_html
     return m
+
+
+def split_map(m: folium.Map) -> tuple[folium.Map, list[folium.FeatureGroup], folium.LayerControl | None]:
+    """Take the data layers and the layer control out of a map built here, for ``st_folium``.
+
+    ``st_folium(base, feature_group_to_add=groups, layer_control=control)`` keys the browser
+    component on the *base* map's script only: when a widget changes colours, values or legends
+    but not the units, the map in the browser stays (with the user's pan and zoom) and only the
+    data groups are swapped, instead of a new frame loading Leaflet and redrawing everything.
+    The base map keeps the fitted view, commune borders, title, demo mark and stylesheet.
+
+    Returns
+    -------
+    (base map, data groups in drawing order, layer control or None)
+    """
+    groups = [el for el in m._children.values() if getattr(el, "_lillegeo_data", False)]  # noqa: SLF001
+    control = next((el for el in m._children.values() if isinstance(el, folium.LayerControl)), None)
+    for el in groups + ([control] if control is not None else []):
+        del m._children[el.get_name()]  # noqa: SLF001
+        el._parent = None  # noqa: SLF001
+    return m, groups, control
 
 
 def categorical_map(
@@ -687,17 +875,14 @@ def categorical_map(
                           for v in pd.Series(vals, index=units.index)]
         fields.append(f"t{j}")
         aliases.append(esc(alias))
-    props["fill"] = [colors.get(c, "") for c in cats]  # labels without a colour: outline only
+    fills = [colors.get(c, "") for c in cats]  # labels without a colour: outline only
+    styles = [{"fillColor": f or "#ffffff", "color": "#444444", "weight": 0.5,
+               "fillOpacity": 0.0 if not f else (0.85 if heat is None else 0.35)} for f in fills]
     gdf = gpd.GeoDataFrame(props, geometry=geo.values, crs=geo.crs)
     m = _new_map(gdf, tiles=tiles, lang=lang)
-    folium.GeoJson(
-        _feature_collection(props, geo), name=esc(layer_name or legend_title),
-        style_function=lambda f: {"fillColor": f["properties"]["fill"] or "#ffffff", "color": "#444444",
-                                  "weight": 0.5,
-                                  "fillOpacity": 0.0 if not f["properties"]["fill"] else (0.85 if heat is None else 0.35)},
-        highlight_function=lambda f: {"weight": 2.5, "color": "#000000"},
-        tooltip=folium.GeoJsonTooltip(fields=fields, aliases=aliases, sticky=True),
-    ).add_to(m)
+    data = _data_group(esc(layer_name or legend_title))
+    _Units(geo, props=props, styles=styles, fields=fields, aliases=aliases, highlight=HIGHLIGHT_STYLE).add_to(data)
+    data.add_to(m)
     _add_commune_borders(m, units, geo, lang)
     if heat is not None:
         _add_heat(m, heat, lang)
@@ -706,7 +891,7 @@ def categorical_map(
     _add_overlay(m, overlay, None, None, units.crs is None, lang)
     counts = cats.value_counts()
     if legend is not None:
-        _Legend(legend, position="bottomright").add_to(m)
+        _Legend(legend, position="bottomright").add_to(data)
         return _finish(m, title=title, demo=demo, lang=lang, assets=assets)
     rows = [f"<h4>{esc(legend_title)}</h4>"]
     for lab, col in colors.items():
@@ -715,7 +900,7 @@ def categorical_map(
     rows.append(f'<div class="note">{esc(t("legend.count_note", lang))}</div>')
     if legend_note:
         rows.append(f'<div class="note">{esc(legend_note)}</div>')
-    _Legend("".join(rows), position="bottomright").add_to(m)
+    _Legend("".join(rows), position="bottomright").add_to(data)
     return _finish(m, title=title, demo=demo, lang=lang, assets=assets)
 
 
@@ -739,9 +924,9 @@ def _add_hulls(m: folium.Map, hulls: gpd.GeoDataFrame, lang: str) -> None:
     props = gpd.GeoDataFrame({
         "c": h["cluster"].map(esc), "n": h["incidents"].map(esc),
         "a": [esc(_fmt(a / 1e4, 1, lang)) for a in hulls.geometry.area]}, geometry=h.geometry.values, crs=h.crs)
-    fg = folium.FeatureGroup(name=esc(t("map.hulls", lang)), show=True)
-    folium.GeoJson(
-        props.to_json(drop_id=True),
+    fg = _data_group(esc(t("map.hulls", lang)))
+    _DataGeoJson(
+        json.loads(props.to_json(drop_id=True)), bounds=_bounds(props.geometry),
         style_function=lambda f: {"fillColor": "#e66101", "color": "#e66101", "weight": 2.2, "fillOpacity": 0.12},
         tooltip=folium.GeoJsonTooltip(fields=["c", "n", "a"], aliases=[
             esc(t("map.cluster", lang)), esc(t("map.incidents", lang)), esc(t("map.area_ha", lang))]),
@@ -773,14 +958,16 @@ def _add_heat(m: folium.Map, heat, lang: str, palette: str = "YlOrRd") -> None:
         bounds = [[ll[1], ll[0]], [ll[3], ll[2]]]
     else:
         bounds = [[miny, minx], [maxy, maxx]]
-    folium.raster_layers.ImageOverlay(url, bounds=bounds, name=esc(t("map.heat", lang)), opacity=0.8,
-                                      interactive=False, cross_origin=False).add_to(m)
+    fg = _data_group(esc(t("map.heat", lang)))
+    folium.raster_layers.ImageOverlay(url, bounds=bounds, opacity=0.8, interactive=False,
+                                      cross_origin=False).add_to(fg)
+    fg.add_to(m)
     rows = [f"<h4>{esc(t('map.heat_legend', lang, bw=int(heat.bandwidth_m)))}</h4>"]
     for i in range(k):
         rows.append(f'<div class="row"><span class="sw" style="background:{cols[i]}"></span>'
                     f'<span>{esc(_fmt(qs[i], 0, lang))} – {esc(_fmt(qs[i + 1], 0, lang))}</span></div>')
     rows.append(f'<div class="note">{esc(t("map.heat_note", lang))}</div>')
-    _Legend("".join(rows), position="bottomleft", role="heat-legend").add_to(m)
+    _Legend("".join(rows), position="bottomleft", role="heat-legend").add_to(fg)
 
 
 def _inline_css(css: str, base: Path) -> str:

@@ -1,7 +1,8 @@
 """Explore: a choropleth of any indicator, with classification, palettes, filters and the full record on click."""
 
+from functools import partial
+
 import streamlit as st
-from streamlit_folium import st_folium
 
 import lillegeo as lg
 from lillegeo import cached as c
@@ -54,15 +55,15 @@ try:
         keep = units["commune_name"].astype(str).isin(chosen)
         units = units[keep]
         ind = ind.subset(keep)
-    m = lg.choropleth_map(units, ind, scheme=scheme, k=k, breaks=breaks, palette=palette,
-                          overlay=ds.overlay if show_overlay else None,
-                          overlay_name_col="unit_name", demo=ds.demo, lang=lang(), assets="app")
+    build = partial(lg.choropleth_map, units, ind, scheme=scheme, k=k, breaks=breaks, palette=palette,
+                    overlay=ds.overlay if show_overlay else None, overlay_name_col="unit_name", demo=ds.demo,
+                    lang=lang())
+    m = build(assets="app")
 except ValueError as exc:
     st.error(str(exc))
     st.stop()
 
-out = st_folium(m, height=620, use_container_width=True, key="explore_map",
-                returned_objects=["last_active_drawing"])
+out = c.show_map(m, height=620, key="explore_map", returned_objects=["last_active_drawing"])
 st.caption(tr("explore.summary", shown=int(ind.values.notna().sum()), withheld=ind.n_withheld,
               threshold=ind.threshold, nodata=ind.n_missing))
 for note in ind.notes:
@@ -88,13 +89,7 @@ with right:
     export = table.assign(data=tr("demo.badge")) if ds.demo else table
     table_downloads(export, "synthetic_demo_indicator" if ds.demo else "indicator", "explore_dl_table")
 
-    def _offline_map() -> str:
-        export = lg.choropleth_map(units, ind, scheme=scheme, k=k, breaks=breaks, palette=palette,
-                                   overlay=ds.overlay if show_overlay else None, overlay_name_col="unit_name",
-                                   demo=ds.demo, lang=lang(), assets="inline", title=ind.label)
-        return lg.to_offline_html(export)
-
-    st.download_button(tr("explore.download_map"), _offline_map,
+    st.download_button(tr("explore.download_map"), lambda: lg.to_offline_html(build(assets="inline", title=ind.label)),
                        file_name="synthetic_demo_map.html" if ds.demo else "map.html", mime="text/html",
                        key="explore_dl_map", on_click="ignore")
 

@@ -1,8 +1,9 @@
 """Hotspots: area hot/cold spots, incident clusters and heat, typologies, evaluation and sensitivity."""
 
+from functools import partial
+
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 import lillegeo as lg
 from lillegeo import cached as c
@@ -59,11 +60,11 @@ with tab_area:
         table = table.assign(label=table["label"].map(lambda v: label_text(v, lang())))
         note = (f"{ind.label}; {weights}; {permutations} permutations; seed {seed}; "
                 f"alpha {alpha}; correction {correction}")
-        m = categorical_map(ds.units, shown_labels, colors, legend_title=tr("hot.legend"),
-                            tooltip_columns={ind.label: table["value"], "z": res.frame["z"], "p": res.frame["p"]},
-                            legend_note=note, overlay=ds.overlay, demo=ds.demo, lang=lang(), assets="app")
-        st_folium(m, height=560, use_container_width=True, key="hot_area_map", returned_objects=[])
-        c.map_downloads(m, ds.units, shown_labels, colors, title=f"{tr('hot.legend')}: {ind.label}",
+        build = partial(categorical_map, ds.units, shown_labels, colors, legend_title=tr("hot.legend"),
+                        tooltip_columns={ind.label: table["value"], "z": res.frame["z"], "p": res.frame["p"]},
+                        legend_note=note, overlay=ds.overlay, demo=ds.demo, lang=lang())
+        c.show_map(build(assets="app"), height=560, key="hot_area_map")
+        c.map_downloads(build, ds.units, shown_labels, colors, title=f"{tr('hot.legend')}: {ind.label}",
                         key="hotspots_map")
         st.dataframe(c.shown(table[res.frame["label"].to_numpy() != "Not significant"]), hide_index=True, width="stretch",
                      key="hot_area_table", height=260)
@@ -107,11 +108,11 @@ with tab_points:
             for note in pc.notes:
                 st.caption(note)
             blank = pd.Series("", index=ds.units.index)
-            m = categorical_map(ds.units, blank, {}, legend_title=tr("map.hulls"), hulls=pc.hulls, heat=heat,
-                                overlay=ds.overlay, demo=ds.demo, lang=lang(), assets="app",
-                                legend_note=f"{algorithm.upper()}: r = {eps} m, min = {min_samples}")
-            st_folium(m, height=560, use_container_width=True, key="hot_points_map", returned_objects=[])
-            c.map_downloads(m, ds.units, blank, {}, title=tr("map.hulls"), key="clusters_map", hulls=pc.hulls)
+            build = partial(categorical_map, ds.units, blank, {}, legend_title=tr("map.hulls"), hulls=pc.hulls,
+                            heat=heat, overlay=ds.overlay, demo=ds.demo, lang=lang(),
+                            legend_note=f"{algorithm.upper()}: r = {eps} m, min = {min_samples}")
+            c.show_map(build(assets="app"), height=560, key="hot_points_map")
+            c.map_downloads(build, ds.units, blank, {}, title=tr("map.hulls"), key="clusters_map", hulls=pc.hulls)
             table = pc.table.drop(columns=["x", "y"])
             st.dataframe(c.shown(table), hide_index=True, width="stretch", key="hot_clusters_table")
             c.table_downloads(table, "clusters", "hot_dl_clusters")
@@ -139,10 +140,10 @@ with tab_types:
             names = {i: f"{tr('hot.types_legend')} {i + 1}" for i in range(k)}
             labels = typ.labels.map(lambda v: names.get(v, "No data"))
             colors = {names[i]: TYPE_COLORS[i % len(TYPE_COLORS)] for i in range(k)}
-            m = categorical_map(ds.units, labels, colors, legend_title=tr("hot.types_legend"), demo=ds.demo,
-                                lang=lang(), assets="app", legend_note=", ".join(cols))
-            st_folium(m, height=520, use_container_width=True, key="hot_types_map", returned_objects=[])
-            c.map_downloads(m, ds.units, labels, colors, title=tr("hot.types_legend"), key="types_map")
+            build = partial(categorical_map, ds.units, labels, colors, legend_title=tr("hot.types_legend"),
+                            demo=ds.demo, lang=lang(), legend_note=", ".join(cols))
+            c.show_map(build(assets="app"), height=520, key="hot_types_map")
+            c.map_downloads(build, ds.units, labels, colors, title=tr("hot.types_legend"), key="types_map")
             prof = typ.profile.assign(type=typ.profile["type"].map(names))
             st.dataframe(c.shown(prof), hide_index=True, width="stretch", key="hot_types_profile")
 

@@ -1,8 +1,9 @@
 """Equity: exposure of groups to checks, the benchmark model (checks beyond crime), disparity layers, findings."""
 
+from functools import partial
+
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 import lillegeo as lg
 from lillegeo import cached as c
@@ -69,38 +70,38 @@ for f in res["findings"]:
 st.subheader(tr("eq.layers"))
 layer = st.radio(tr("eq.layer"), ["bivariate", "residual", "residual_gi", "share"], horizontal=True, key="eq_layer",
                  format_func=lambda v: tr(f"eq.layer.{v}"))
-common = dict(demo=ds.demo, lang=lang(), assets="app", overlay=ds.overlay)
+common = dict(demo=ds.demo, lang=lang(), overlay=ds.overlay)
 table = res["units_table"]
 tips = {tr("eq.layer.residual"): table["observed_over_expected"], enforcement: table["enforcement"], crime: table["crime"]}
 if layer == "bivariate":
     labels, colors = res["bivariate"]
     legend = bivariate_legend_html(tr("eq.layer.bivariate"), BIVARIATE, labels.value_counts().to_dict(),
                                    tr("eq.biv.note"), tr("eq.crime"), tr("eq.enforcement"))
-    m = categorical_map(ds.units, labels, colors, legend_title=tr("eq.biv.legend"), legend=legend,
-                        tooltip_columns=tips, **common)
+    build = partial(categorical_map, ds.units, labels, colors, legend_title=tr("eq.biv.legend"), legend=legend,
+                    tooltip_columns=tips, **common)
     names = bivariate_names(lang())
     map_labels, map_colors = labels.map(names).fillna(""), {names[k]: v for k, v in colors.items()}
 elif layer == "residual":
     labels, colors = residual_classes(res["residual_ratio"], lang())
-    m = categorical_map(ds.units, labels, colors, legend_title=tr("eq.res.legend"), tooltip_columns=tips,
-                        legend_note=res["model"].model, **common)
+    build = partial(categorical_map, ds.units, labels, colors, legend_title=tr("eq.res.legend"), tooltip_columns=tips,
+                    legend_note=res["model"].model, **common)
     map_labels, map_colors = labels, colors
 elif layer == "residual_gi":
     hs = res["residual_hotspots"]
     colors = {label_text(k, lang()): v for k, v in HOT_COLORS.items()
               if k in set(hs.frame["label"]) or k == "Not significant"}
     map_labels, map_colors = hs.frame["label"].map(lambda v: label_text(v, lang())), colors
-    m = categorical_map(ds.units, map_labels, colors, legend_title=tr("eq.layer.residual_gi"), tooltip_columns=tips,
-                        **common)
+    build = partial(categorical_map, ds.units, map_labels, colors, legend_title=tr("eq.layer.residual_gi"),
+                    tooltip_columns=tips, **common)
 else:
     share_pct = (res["share"] * 100).round(0)
     bins = pd.cut(share_pct, [-0.1, 10, 20, 30, 40, 100], labels=["0–10 %", "10–20 %", "20–30 %", "30–40 %", "> 40 %"])
     colors = dict(zip(["0–10 %", "10–20 %", "20–30 %", "30–40 %", "> 40 %"], lg.maps.palette_colors("PuBu", 5)))
     map_labels, map_colors = bins.astype("string"), colors
-    m = categorical_map(ds.units, map_labels, colors, legend_title=f"{tr('eq.layer.share')}: {group}",
-                        tooltip_columns=tips, **common)
-st_folium(m, height=560, use_container_width=True, key="eq_map", returned_objects=[])
-c.map_downloads(m, ds.units, map_labels, map_colors, title=tr(f"eq.layer.{layer}"), key="equity_map")
+    build = partial(categorical_map, ds.units, map_labels, colors, legend_title=f"{tr('eq.layer.share')}: {group}",
+                    tooltip_columns=tips, **common)
+c.show_map(build(assets="app"), height=560, key="eq_map")
+c.map_downloads(build, ds.units, map_labels, map_colors, title=tr(f"eq.layer.{layer}"), key="equity_map")
 
 exp = res["exposure"]
 st.subheader(tr("eq.exposure"))

@@ -160,10 +160,10 @@ def test_left_out_units_in_legend(demo):
 
 
 def _features(m):
-    import folium
+    from lillegeo.maps import layer_properties
 
-    layer = next(c for c in m._children.values() if isinstance(c, folium.GeoJson))
-    return {f["properties"]["uid"]: f["properties"] for f in layer.data["features"]}
+    props = layer_properties(lg.to_offline_html(m))[0]  # the first data layer, as the browser receives it
+    return {p["uid"]: p for p in props}
 
 
 def test_popup_record_withholds_small_counts(grid_units):
