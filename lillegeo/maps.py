@@ -353,10 +353,40 @@ def _script_json(obj) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace("'", "\\u0027")
 
 
+def _encode_polygons(arr: np.ndarray, decimals: int) -> str | None:
+    """Polygons as integer deltas: about a third of the GeoJSON text, decoded in the browser by
+    :data:`_UNITS_JS`. ``None`` when ``arr`` holds anything but (multi)polygons.
+
+    Layout: ``q`` (10^decimals), ``c`` (x, y deltas of all ring vertices in order, starting from 0),
+    ``r`` (vertices per ring), ``p`` (rings per polygon), ``g`` (polygons per geometry; 0 = none).
+    """
+    missing = shapely.is_missing(arr) | shapely.is_empty(arr)
+    kinds = shapely.get_type_id(arr[~missing])
+    if not np.isin(kinds, (3, 6)).all():  # 3 Polygon, 6 MultiPolygon
+        return None
+    g = np.where(missing, 0, shapely.get_num_geometries(np.where(missing, None, arr)))
+    polys = shapely.get_parts(arr[~missing])
+    rings = shapely.get_rings(polys)
+    q = 10 ** decimals
+    xy = np.rint(shapely.get_coordinates(rings) * q).astype(np.int64)
+    deltas = np.diff(xy, axis=0, prepend=np.zeros((1, 2), dtype=np.int64)).ravel()
+
+    def ints(a) -> str:
+        return ",".join(map(str, np.asarray(a, dtype=np.int64).tolist()))
+
+    return (f'{{"q":{q},"c":[{ints(deltas)}],"r":[{ints(shapely.get_num_coordinates(rings))}],'
+            f'"p":[{ints(1 + shapely.get_num_interior_rings(polys))}],"g":[{ints(g)}]}}')
+
+
 def _geometry_json(geo: gpd.GeoSeries) -> str:
-    """The geometries of ``geo`` as one JSON array (``null`` for empty ones), memoised on the display key."""
+    """The geometries of ``geo`` for :class:`_Units`, memoised on the display key: polygons
+    delta-encoded at the display precision, anything else as a GeoJSON array."""
     def build() -> str:
         arr = np.asarray(geo.values, dtype=object)
+        key = geo.attrs.get("display_key")
+        encoded = _encode_polygons(arr, int(key[3])) if key is not None and geo.crs is not None else None
+        if encoded is not None:
+            return encoded
         arr = np.where(shapely.is_empty(arr) | shapely.is_missing(arr), None, arr)
         parts = shapely.to_geojson(arr)
         return _script_json("[" + ",".join("null" if x is None else x for x in parts) + "]")
@@ -367,6 +397,24 @@ def _geometry_json(geo: gpd.GeoSeries) -> str:
 
 #: Builds a Leaflet GeoJSON layer from geometries and columnar properties (see :class:`_Units`).
 _UNITS_JS = """(function (geoms, p) {
+  if (!Array.isArray(geoms)) {  /* integer deltas (see _encode_polygons) */
+    var e = geoms, out = [], ci = 0, ri = 0, pi = 0, x = 0, y = 0;
+    for (var k = 0; k < e.g.length; k++) {
+      if (!e.g[k]) { out.push(null); continue; }
+      var polys = [];
+      for (var a = 0; a < e.g[k]; a++) {
+        var rings = [], nr = e.p[pi++];
+        for (var b = 0; b < nr; b++) {
+          var n = e.r[ri++], ring = new Array(n);
+          for (var j = 0; j < n; j++) { x += e.c[ci++]; y += e.c[ci++]; ring[j] = [x / e.q, y / e.q]; }
+          rings.push(ring);
+        }
+        polys.push(rings);
+      }
+      out.push({type: "MultiPolygon", coordinates: polys});
+    }
+    geoms = out;
+  }
   var feats = [];
   for (var i = 0; i < geoms.length; i++) {
     if (!geoms[i]) continue;
@@ -455,7 +503,8 @@ def layer_properties(script: str) -> list[list[dict]]:
             end += 1
         payload, _ = dec.raw_decode(script, end)
         cols = payload["props"]
-        out.append([{k: v[i] for k, v in cols.items()} for i, g in enumerate(geoms) if g is not None])
+        present = [g is not None for g in geoms] if isinstance(geoms, list) else [n > 0 for n in geoms["g"]]
+        out.append([{k: v[i] for k, v in cols.items()} for i, keep in enumerate(present) if keep])
     return out
 
 
@@ -653,21 +702,21 @@ def choropleth_map(
             prev = b
     n_nodata = int((cls_idx == -2).sum())
 
-    def _value_text(i):
-        if withheld.loc[i]:
-            return t("map.withheld_value", lang, threshold=indicator.threshold)
-        if indicator.excluded.loc[i]:
-            return t("map.excluded_value", lang)
-        v = vals.loc[i]
-        return t("map.nodata_value", lang) if pd.isna(v) else _fmt(v, 2, lang)
-
+    w = withheld.to_numpy(dtype=bool)
+    ex = indicator.excluded.to_numpy(dtype=bool)
+    v = vals.to_numpy(dtype=float)
+    value_text = np.where(w, t("map.withheld_value", lang, threshold=indicator.threshold),
+                          np.where(ex, t("map.excluded_value", lang),
+                                   np.where(np.isnan(v), t("map.nodata_value", lang),
+                                            np.array([_fmt(x, 2, lang) for x in v], dtype=object))))
     props = pd.DataFrame(index=units.index)
     props["uid"] = units["unit_id"].map(esc)
     props["name"] = units.get("unit_name", units["unit_id"]).map(esc)
     props["commune"] = units.get("commune_name", pd.Series("", index=units.index)).map(esc)
-    props["value"] = [esc(_value_text(i)) for i in units.index]
+    props["value"] = [esc(x) for x in value_text]
     den = indicator.denominator
-    props["den"] = [esc("" if den is None or withheld.loc[i] else _fmt(den.loc[i], 0, lang)) for i in units.index]
+    props["den"] = ([""] * len(units) if den is None else
+                    [esc("" if wi else _fmt(d, 0, lang)) for wi, d in zip(w, den.to_numpy())])
     rec_cols = record_columns if record_columns is not None else []
     rec_cols = [c for c in rec_cols if c in units.columns and c != "geometry"]
     rec_keys = [f"r{j}" for j in range(len(rec_cols))]
@@ -771,19 +820,15 @@ def _add_overlay(m: folium.Map, overlay: gpd.GeoDataFrame | None, overlay_label:
                  overlay_name_col: str | None, planar: bool, lang: str) -> None:
     if overlay is None or not len(overlay):
         return
-    og = overlay.copy()
-    if og.crs is not None and not planar:
-        og = og.to_crs(4326)
-    namecol = next((c for c in (overlay_name_col, "unit_name") if c and c in og.columns), None)
-    labels_s = og[namecol].map(esc) if namecol else pd.Series("", index=og.index)
-    og = gpd.GeoDataFrame({"label": labels_s.to_numpy()}, geometry=og.geometry.values, crs=og.crs)
+    # outlines drawn on top: simplified and memoised like the units (a rerun re-sends, never recomputes)
+    geo = overlay.geometry if (planar and overlay.crs is not None) else display_geometry(overlay)
+    namecol = next((c for c in (overlay_name_col, "unit_name") if c and c in overlay.columns), None)
+    labels_s = overlay[namecol].map(esc) if namecol else pd.Series("", index=overlay.index)
     label = esc(overlay_label or t("map.overlay", lang))
     fg = _data_group(label)
-    _DataGeoJson(
-        json.loads(og.to_json(drop_id=True)), bounds=_bounds(og.geometry),
-        style_function=lambda f: {"fill": False, "color": "#c2185b", "weight": 2.5, "dashArray": "6 4"},
-        tooltip=folium.GeoJsonTooltip(fields=["label"], aliases=[label]),
-    ).add_to(fg)
+    _Units(geo, props=pd.DataFrame({"label": labels_s.to_numpy()}),
+           styles=[{"fill": False, "color": "#c2185b", "weight": 2.5, "dashArray": "6 4"}],
+           fields=["label"], aliases=[label]).add_to(fg)
     fg.add_to(m)
 
 

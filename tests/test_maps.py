@@ -196,3 +196,19 @@ def test_display_geometry_quantised_memoised_and_still_a_coverage(demo):
     assert abs(merged.area - shapely.union_all(demo.units.geometry.values).area) / merged.area < 1e-3
     again = display_geometry(demo.units.copy())  # same content, another object: a cache hit
     assert again.geom_equals_exact(g, 0).all() and len(_DISPLAY_CACHE) == 1
+
+
+def test_polygon_encoding_round_trips_with_holes_multipolygons_and_gaps():
+    """The compact geometry the browser decodes (lillegeo.maps._UNITS_JS) gives back every vertex at
+    the display precision; decoded here in Python the way the JavaScript does (running sums)."""
+    from lillegeo.maps import _encode_polygons
+
+    holed = shapely.Polygon([(0, 0), (4, 0), (4, 4), (0, 4)], [[(1, 1), (2, 1), (2, 2), (1, 1)]])
+    multi = shapely.MultiPolygon([shapely.box(10, 10, 11, 11), shapely.box(12.123456, 12, 13, 13.5)])
+    arr = np.array([holed, None, multi, shapely.Polygon()], dtype=object)
+    e = json.loads(_encode_polygons(arr, 5))
+    assert e["g"] == [1, 0, 2, 0] and e["p"] == [2, 1, 1] and e["r"] == [5, 4, 5, 5]
+    xy = np.cumsum(np.array(e["c"]).reshape(-1, 2), axis=0) / e["q"]
+    want = np.round(shapely.get_coordinates(np.array([holed, multi])), 5)
+    assert np.array_equal(xy, want)
+    assert _encode_polygons(np.array([shapely.LineString([(0, 0), (1, 1)])]), 5) is None  # GeoJSON fallback
