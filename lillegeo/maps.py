@@ -395,7 +395,21 @@ def _geometry_json(geo: gpd.GeoSeries) -> str:
     return _memo(None if key is None else ("geometry_json",) + key, build)
 
 
-#: Builds a Leaflet GeoJSON layer from geometries and columnar properties (see :class:`_Units`).
+def _style_table(styles: list[dict]) -> tuple[list[dict], list[int] | None]:
+    """Distinct styles and one index per feature (``None`` when all features share one style)."""
+    table: dict[str, int] = {}
+    index = [table.setdefault(json.dumps(st_, sort_keys=True), len(table)) for st_ in styles or [{}]]
+    return [json.loads(k) for k in table], (index if len(table) > 1 else None)
+
+
+def _columns(props: pd.DataFrame | None) -> dict[str, list]:
+    if props is None:
+        return {}
+    return {c: [None if (isinstance(v, float) and not np.isfinite(v)) else v for v in props[c].tolist()]
+            for c in props.columns}
+
+
+#: Builds a Leaflet GeoJSON layer from compact geometry and columnar properties (see :class:`_Units`).
 _UNITS_JS = """(function (geoms, p) {
   if (!Array.isArray(geoms)) {  /* integer deltas (see _encode_polygons) */
     var e = geoms, out = [], ci = 0, ri = 0, pi = 0, x = 0, y = 0;
@@ -419,9 +433,10 @@ _UNITS_JS = """(function (geoms, p) {
   for (var i = 0; i < geoms.length; i++) {
     if (!geoms[i]) continue;
     var props = {};
-    for (var k in p.props) props[k] = p.props[k][i];
+    for (var k2 in p.props) props[k2] = p.props[k2][i];
     feats.push({type: "Feature", id: i, geometry: geoms[i], properties: props});
   }
+  var layer;
   function table(f, fields, aliases) {  /* values and aliases arrive HTML-escaped */
     var h = "<table>";
     for (var j = 0; j < fields.length; j++) {
@@ -433,79 +448,144 @@ _UNITS_JS = """(function (geoms, p) {
   var opts = {interactive: p.interactive, smoothFactor: p.smooth,
               style: function (f) { return p.styles[p.style ? p.style[f.id] : 0]; }};
   if (p.pane) opts.pane = p.pane;
-  var layer;
   if (p.interactive) opts.onEachFeature = function (f, l) {
-    if (p.fields.length) l.bindTooltip(function () { return table(f, p.fields, p.aliases); },
-                                       {sticky: true, className: "lillegeo-tip"});
-    if (p.popup.length) l.bindPopup(function () { return table(f, p.popup, p.popup_aliases); },
-                                    {maxWidth: 420, className: "lillegeo-tip"});
-    if (p.highlight) {
-      l.on("mouseover", function () { l.setStyle(p.highlight); });
-      l.on("mouseout", function () { layer.resetStyle(l); });
-    }
+    l.bindTooltip(function () { return table(f, layer._lg.fields, layer._lg.aliases); },
+                  {sticky: true, className: "lillegeo-tip"});
+    l.on("mouseover", function () { if (layer._lg.highlight) l.setStyle(layer._lg.highlight); });
+    l.on("mouseout", function () { layer.resetStyle(l); });
   };
   layer = L.geoJSON({type: "FeatureCollection", features: feats}, opts);
+  layer._lg = p;
+  layer._lgTable = table;
   return layer;
+})"""
+
+#: A pseudo-layer that gives a units layer its values, tooltips and colours when added (see :class:`_Paint`).
+_PAINT_JS = """(function (layer, p) {
+  var Paint = L.Layer.extend({
+    onAdd: function (map) {
+      clearTimeout(layer._lgRemoval);
+      layer._lg = p;
+      layer.eachLayer(function (l) {
+        var f = l.feature;
+        for (var k in p.props) f.properties[k] = p.props[k][f.id];
+        if (p.popup.length && !l.getPopup()) {
+          l.bindPopup(function () { return layer._lgTable(f, layer._lg.popup, layer._lg.popup_aliases); },
+                      {maxWidth: 420, className: "lillegeo-tip"});
+        } else if (!p.popup.length && l.getPopup()) { l.unbindPopup(); }
+      });
+      layer.options.style = function (f) { return p.styles[p.style ? p.style[f.id] : 0]; };
+      layer.setStyle(layer.options.style);
+      if (!map.hasLayer(layer)) map.addLayer(layer);
+    },
+    onRemove: function (map) {
+      /* the app swaps data groups by removing the old one and adding the new one at once:
+         keep the polygons on the map unless no paint takes over */
+      layer._lgRemoval = setTimeout(function () { map.removeLayer(layer); }, 0);
+    }
+  });
+  return new Paint();
 })"""
 
 
 class _Units(_LiteralMacro):
-    """Polygons with tooltips, popups and per-feature styles, sent compactly.
+    """Polygons sent compactly, with tooltips and per-feature styles.
 
-    The geometry goes as one JSON array serialised once per display geometry (memoised on its
-    content); properties go column by column; styles as a small table plus one index per feature.
-    A rerun that recolours a map therefore re-serialises a few kilobytes, not the polygons, and
-    nothing passes through Jinja twice. Property values and aliases must already be escaped (:func:`esc`).
+    The geometry goes as one memoised string of integer deltas (:func:`_encode_polygons`),
+    properties column by column, styles as a small table plus one index per feature; nothing
+    passes through Jinja twice. With ``painted=True`` the layer is only created: a :class:`_Paint`
+    in a data group gives it values and colours and puts it on the map. In the app the units layer
+    is then part of the unchanging base map, and a rerun that recolours the map sends a few
+    kilobytes that restyle the polygons in place. Property values and aliases must already be
+    escaped (:func:`esc`).
     """
 
     _template = Template("""
 {% macro script(this, kwargs) %}
 var {{ this.get_name() }} = {{ this.js }}({{ this.geoms }}, {{ this.payload }});
-{{ this._parent.get_name() }}.addLayer({{ this.get_name() }});
+{% if not this.painted %}{{ this._parent.get_name() }}.addLayer({{ this.get_name() }});{% endif %}
 {% endmacro %}
 """)
 
     def __init__(self, geo: gpd.GeoSeries | None = None, *, geoms_json: str | None = None, bounds=None,
                  props: pd.DataFrame | None = None, styles: list[dict] | None = None,
-                 fields: list[str] = (), aliases: list[str] = (), popup: list[str] = (),
-                 popup_aliases: list[str] = (), highlight: dict | None = None, interactive: bool = True,
-                 pane: str | None = None, smooth: float = 0.5):
+                 fields: list[str] = (), aliases: list[str] = (), highlight: dict | None = None,
+                 interactive: bool = True, pane: str | None = None, smooth: float = 0.5, painted: bool = False):
         super().__init__()
         self._name = "LillegeoUnits"
         self.js = _UNITS_JS
+        self.painted = painted
         self.geoms = _geometry_json(geo) if geoms_json is None else geoms_json
         self._bounds_ll = _bounds(geo) if bounds is None else bounds
-        styles = styles or [{}]
-        table: dict[str, int] = {}
-        index = [table.setdefault(json.dumps(st_, sort_keys=True), len(table)) for st_ in styles]
-        cols = {} if props is None else {c: [None if (isinstance(v, float) and not np.isfinite(v)) else v
-                                             for v in props[c].tolist()] for c in props.columns}
+        table, index = _style_table(styles)
         self.payload = _script_json({
-            "props": cols, "styles": [json.loads(k) for k in table], "style": index if len(table) > 1 else None,
-            "fields": list(fields), "aliases": list(aliases), "popup": list(popup),
-            "popup_aliases": list(popup_aliases), "highlight": highlight, "interactive": interactive,
-            "pane": pane, "smooth": smooth})
+            "props": _columns(props), "styles": table, "style": index, "fields": list(fields),
+            "aliases": list(aliases), "popup": [], "popup_aliases": [], "highlight": highlight,
+            "interactive": interactive, "pane": pane, "smooth": smooth})
 
     def _get_self_bounds(self):
         return self._bounds_ll
 
 
+class _Paint(_LiteralMacro):
+    """Values, tooltips, popups and colours for a ``painted`` :class:`_Units` layer, as a layer of its
+    data group: added, it restyles the polygons in place and shows them; removed, it hides them."""
+
+    _template = Template("""
+{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = {{ this.js }}({{ this.target.get_name() }}, {{ this.payload }});
+{{ this._parent.get_name() }}.addLayer({{ this.get_name() }});
+{% endmacro %}
+""")
+
+    def __init__(self, target: _Units, *, props: pd.DataFrame, styles: list[dict], fields: list[str],
+                 aliases: list[str], popup: list[str] = (), popup_aliases: list[str] = (),
+                 highlight: dict | None = None):
+        super().__init__()
+        self._name = "LillegeoPaint"
+        self.js = _PAINT_JS
+        self.target = target
+        table, index = _style_table(styles)
+        self.payload = _script_json({
+            "props": _columns(props), "styles": table, "style": index, "fields": list(fields),
+            "aliases": list(aliases), "popup": list(popup), "popup_aliases": list(popup_aliases),
+            "highlight": highlight})
+
+
 def layer_properties(script: str) -> list[list[dict]]:
-    """The per-unit properties of every :class:`_Units` layer in a map's script or HTML, as the
-    browser receives them (for audits: what a tooltip or popup can show). One list per layer,
-    one dict per unit drawn."""
+    """The per-unit properties of every units layer in a map's script or HTML, as the browser
+    receives them, values from its paint included (for audits: what a tooltip or popup can show).
+    One list per layer, one dict per unit drawn."""
     dec = json.JSONDecoder()
-    out = []
-    for m in re.finditer(re.escape(_UNITS_JS) + r"\(", script):
-        geoms, end = dec.raw_decode(script, m.end())
-        end = script.index(",", end) + 1
-        while script[end].isspace():
-            end += 1
-        payload, _ = dec.raw_decode(script, end)
-        cols = payload["props"]
+
+    def call_args(start: int, n: int) -> list:
+        args, i = [], start
+        for _ in range(n):
+            while script[i] in ", \n":
+                i += 1
+            if n == 2 and not args and script[i].isalpha():  # a variable name (paint target)
+                j = i
+                while script[j].isalnum() or script[j] == "_":
+                    j += 1
+                args.append(script[i:j])
+                i = j
+                continue
+            value, i = dec.raw_decode(script, i)
+            args.append(value)
+        return args
+
+    layers: dict[str, tuple[list[bool], list[dict]]] = {}
+    for m in re.finditer(r"var (\w+) = " + re.escape(_UNITS_JS) + r"\(", script):
+        geoms, payload = call_args(m.end(), 2)
         present = [g is not None for g in geoms] if isinstance(geoms, list) else [n > 0 for n in geoms["g"]]
-        out.append([{k: v[i] for k, v in cols.items()} for i, keep in enumerate(present) if keep])
-    return out
+        cols = payload["props"]
+        layers[m.group(1)] = (present, [{k: v[i] for k, v in cols.items()} for i in range(len(present))])
+    for m in re.finditer(re.escape(_PAINT_JS) + r"\(", script):
+        name, payload = call_args(m.end(), 2)
+        if name in layers:
+            for i, row in enumerate(layers[name][1]):
+                row.update({k: v[i] for k, v in payload["props"].items()})
+    return [[row for keep, row in zip(present, rows) if keep] for present, rows in layers.values()]
 
 
 def _bounds(geo: gpd.GeoSeries) -> list[list[float | None]]:
@@ -749,9 +829,12 @@ def choropleth_map(
         aliases.append(esc(t("map.denominator", lang, column=den.name or "")))
     popup_fields = fields + rec_keys
     popup_aliases = aliases + [esc(c) for c in rec_cols]
+    static = ["uid", "name", "commune"]  # with the geometry in the base map; the rest comes with the paint
+    base = _Units(geo, props=props[static], painted=True)
+    base.add_to(m)
     data = _data_group(esc(indicator.label))
-    _Units(geo, props=props, styles=styles, fields=fields, aliases=aliases, popup=popup_fields,
-           popup_aliases=popup_aliases, highlight=HIGHLIGHT_STYLE).add_to(data)
+    _Paint(base, props=props.drop(columns=static), styles=styles, fields=fields, aliases=aliases,
+           popup=popup_fields, popup_aliases=popup_aliases, highlight=HIGHLIGHT_STYLE).add_to(data)
     data.add_to(m)
 
     if commune_borders:
@@ -925,8 +1008,12 @@ def categorical_map(
                "fillOpacity": 0.0 if not f else (0.85 if heat is None else 0.35)} for f in fills]
     gdf = gpd.GeoDataFrame(props, geometry=geo.values, crs=geo.crs)
     m = _new_map(gdf, tiles=tiles, lang=lang)
+    static = ["uid", "name"]
+    base = _Units(geo, props=props[static], painted=True)
+    base.add_to(m)
     data = _data_group(esc(layer_name or legend_title))
-    _Units(geo, props=props, styles=styles, fields=fields, aliases=aliases, highlight=HIGHLIGHT_STYLE).add_to(data)
+    _Paint(base, props=props.drop(columns=static), styles=styles, fields=fields, aliases=aliases,
+           highlight=HIGHLIGHT_STYLE).add_to(data)
     data.add_to(m)
     _add_commune_borders(m, units, geo, lang)
     if heat is not None:
