@@ -11,6 +11,8 @@
 - Incidents: 1,000,000 points in Lambert-93 metres: 65 % in 4,000 tight hot spots (sd 40-90 m) in
   the cities, 35 % spread with the population, as Parquet (x, y, date) and a 100,000-point city
   subset for the city-scale figures.
+- ``city_demo/`` and ``national_demo/``: the city and all of France in the demo's layout, for
+  ``LILLEGEO_DEMO_DIR=benchmarks/data/national/national_demo streamlit run app.py``.
 
     python benchmarks/national_data.py [--out benchmarks/data/national] [--incidents 1000000]
 
@@ -149,12 +151,17 @@ def city_subset(units: gpd.GeoDataFrame, incidents: pd.DataFrame, n_units: int =
     return city, inside.sample(n_points, random_state=5).reset_index(drop=True)
 
 
-def write_city_demo(city: gpd.GeoDataFrame, census: pd.DataFrame, incidents: pd.DataFrame, out: Path) -> None:
-    """The city subset in the demo's layout, for ``LILLEGEO_DEMO_DIR=… streamlit run app.py``."""
+def write_city_demo(city: gpd.GeoDataFrame, census: pd.DataFrame, incidents: pd.DataFrame, out: Path,
+                    gpkg: bool = False) -> None:
+    """The city subset in the demo's layout, for ``LILLEGEO_DEMO_DIR=… streamlit run app.py``
+    (``gpkg``: units as a Lambert-93 GeoPackage, for all of France)."""
     out.mkdir(parents=True, exist_ok=True)
     u = city.rename(columns={"insee_com": "code_insee", "nom_com": "nom_commune", "typ_iris": "type_iris"})
-    u[["code_insee", "nom_commune", "iris", "code_iris", "nom_iris", "type_iris", "geometry"]].to_crs(4326).to_file(
-        out / "units.geojson", driver="GeoJSON", engine="pyogrio")
+    u = u[["code_insee", "nom_commune", "iris", "code_iris", "nom_iris", "type_iris", "geometry"]]
+    if gpkg:
+        u.to_file(out / "units.gpkg", layer="iris", engine="pyogrio")
+    else:
+        u.to_crs(4326).to_file(out / "units.geojson", driver="GeoJSON", engine="pyogrio")
     census[census["IRIS"].isin(city["code_iris"])].to_csv(out / "census.csv", sep=";", index=False)
     ll = gpd.GeoSeries(gpd.points_from_xy(incidents["x"], incidents["y"]), crs=2154).to_crs(4326)
     inc = pd.DataFrame({"id": [f"INC{i:07d}" for i in range(len(incidents))], "date": incidents["date"].to_numpy(),
@@ -181,6 +188,9 @@ def write(out: Path = DEFAULT_OUT, n_incidents: int = 1_000_000) -> dict:
     census[census["IRIS"].isin(city["code_iris"])].to_csv(out / "city_census.csv", sep=";", index=False)
     city_inc.to_csv(out / "city_incidents.csv", index=False)
     write_city_demo(city, census, city_inc, out / "city_demo")
+    # all of France in the demo's layout (200,000 of the incidents), for the app at national scale
+    write_city_demo(units, census, inc.sample(200_000, random_state=7).reset_index(drop=True), out / "national_demo",
+                    gpkg=True)
     nv = shapely.get_num_coordinates(units.geometry.values)
     info = {"units": len(units), "communes": units["insee_com"].nunique(), "vertices_mean": float(nv.mean()),
             "vertices_median": float(np.median(nv)), "incidents": len(inc), "city_units": len(city),

@@ -106,9 +106,10 @@ def load_demo(directory: str | Path = DEMO_DIR) -> Dataset:
     (True, True, [])
     """
     d = Path(directory)
-    if not (d / "units.geojson").exists():
+    found = [d / f for f in ("units.geojson", "units.gpkg") if (d / f).exists()]  # GeoPackage: national scale
+    if not found:
         raise ValueError(f"demo data not found in '{d}'; regenerate it with: python -m lillegeo demo --out {d}")
-    units, r1 = read_units(d / "units.geojson")
+    units, r1 = read_units(found[0])
     table, r2 = read_table(d / "census.csv")
     inc, r3 = read_points(d / "incidents.csv")
     chk, r4 = read_points(d / "checks.csv")

@@ -395,10 +395,31 @@ def _geometry_json(geo: gpd.GeoSeries) -> str:
     return _memo(None if key is None else ("geometry_json",) + key, build)
 
 
+def _outline(n_units: int) -> dict:
+    """Unit outlines: thin dark lines for a city; fainter as units multiply, so that a national map
+    of sub-pixel units shows its colours instead of a grey mesh of borders."""
+    if n_units <= 2_000:
+        return {"color": "#333333", "weight": 0.5}
+    return {"color": "#333333", "weight": 0.3, "opacity": 0.5 if n_units <= 10_000 else 0.25}
+
+
+#: Leaflet's defaults for path options (L.Path, L.Polyline); see _style_table.
+_PATH_DEFAULTS = {"stroke": True, "color": "#3388ff", "weight": 3, "opacity": 1.0, "fill": True, "fillColor": None,
+                  "fillOpacity": 0.2, "dashArray": None}
+
+
 def _style_table(styles: list[dict]) -> tuple[list[dict], list[int] | None]:
-    """Distinct styles and one index per feature (``None`` when all features share one style)."""
+    """Distinct styles and one index per feature (``None`` when all features share one style).
+
+    Every style names every option any of them sets (Leaflet's default otherwise): Leaflet's
+    ``setStyle`` merges, so a unit repainted from "withheld" (dashed) to a class colour would keep
+    its dashes if the new style did not say ``dashArray: null``.
+    """
+    styles = styles or [{}]
+    keys = sorted({k for st_ in styles for k in st_})
+    styles = [{k: st_.get(k, _PATH_DEFAULTS.get(k)) for k in keys} for st_ in styles]
     table: dict[str, int] = {}
-    index = [table.setdefault(json.dumps(st_, sort_keys=True), len(table)) for st_ in styles or [{}]]
+    index = [table.setdefault(json.dumps(st_, sort_keys=True), len(table)) for st_ in styles]
     return [json.loads(k) for k in table], (index if len(table) > 1 else None)
 
 
@@ -777,7 +798,8 @@ def choropleth_map(
         digits = 0 if max(abs(b) for b in bins) >= 100 else (1 if max(abs(b) for b in bins) >= 1 else 3)
         prev = lo
         for i, b in enumerate(bins):
-            labels.append(f"{_fmt(prev, digits, lang)} – {_fmt(b, digits, lang)}")
+            lo_txt, hi_txt = _fmt(prev, digits, lang), _fmt(b, digits, lang)
+            labels.append(hi_txt if lo_txt == hi_txt else f"{lo_txt} – {hi_txt}")  # many ties: "0", not "0 – 0"
             counts.append(int((cls_idx == i).sum()))
             prev = b
     n_nodata = int((cls_idx == -2).sum())
@@ -819,9 +841,12 @@ def choropleth_map(
 
     m = _new_map(gdf, tiles=tiles, lang=lang)
 
+    line = _outline(len(units))
     special = {-1: WITHHELD_STYLE, -2: NODATA_STYLE, -3: EXCLUDED_STYLE}
-    styles = [dict(special[ci]) if ci < 0 else {"fillColor": colors[ci], "color": "#333333", "weight": 0.5,
-                                                  "fillOpacity": 0.82} for ci in cls_idx.astype(int)]
+    if len(units) > 2_000:  # no dashes on sub-pixel units: fills only, faint outlines
+        special = {k: {**v, **line, "dashArray": None} for k, v in special.items()}
+    styles = [dict(special[ci]) if ci < 0 else {"fillColor": colors[ci], **line, "fillOpacity": 0.82}
+              for ci in cls_idx.astype(int)]
 
     fields = ["name", "uid", "commune", "value"] + (["den"] if den is not None else [])
     aliases = [esc(t(x, lang)) for x in ("map.name", "map.code", "map.commune")] + [esc(indicator.label)]
@@ -1004,7 +1029,8 @@ def categorical_map(
         fields.append(f"t{j}")
         aliases.append(esc(alias))
     fills = [colors.get(c, "") for c in cats]  # labels without a colour: outline only
-    styles = [{"fillColor": f or "#ffffff", "color": "#444444", "weight": 0.5,
+    line = _outline(len(units))
+    styles = [{"fillColor": f or "#ffffff", **line,
                "fillOpacity": 0.0 if not f else (0.85 if heat is None else 0.35)} for f in fills]
     gdf = gpd.GeoDataFrame(props, geometry=geo.values, crs=geo.crs)
     m = _new_map(gdf, tiles=tiles, lang=lang)

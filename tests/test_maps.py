@@ -212,3 +212,19 @@ def test_polygon_encoding_round_trips_with_holes_multipolygons_and_gaps():
     want = np.round(shapely.get_coordinates(np.array([holed, multi])), 5)
     assert np.array_equal(xy, want)
     assert _encode_polygons(np.array([shapely.LineString([(0, 0), (1, 1)])]), 5) is None  # GeoJSON fallback
+
+
+def test_repainted_styles_reset_every_option(demo):
+    """A paint restyles polygons in place (Leaflet merges styles): every style in it names the same
+    options, so a unit going from withheld (dashed) to a class colour loses its dashes."""
+    from lillegeo.maps import _PAINT_JS
+
+    ind = lg.compute_indicator(demo.units, "incidents", per="P21_POP")
+    html = lg.to_offline_html(lg.choropleth_map(demo.units, ind))
+    i = html.index(_PAINT_JS) + len(_PAINT_JS) + 1
+    i = html.index(",", i) + 1
+    payload, _ = json.JSONDecoder().raw_decode(html[i:].lstrip())
+    styles = payload["styles"]
+    assert len(styles) >= 3 and any(s_.get("dashArray") for s_ in styles)
+    assert all(set(s_) == set(styles[0]) for s_ in styles) and "dashArray" in styles[0]
+    assert any(s_["dashArray"] is None for s_ in styles)

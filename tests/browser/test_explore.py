@@ -31,6 +31,31 @@ def _drawn(frame) -> dict:
     }""")
 
 
+def test_recolouring_restyles_in_place_and_keeps_the_view(app_url, page):
+    """A widget that only changes values and colours (smoothing) repaints the same polygons: the
+    map frame stays, with the user's zoom, and no polygon is rebuilt (lillegeo.cached.show_map)."""
+    page.goto(f"{app_url}/")
+    frame = _map_frame(page)
+    page.wait_for_timeout(1000)
+    units = """() => { const out = []; window.map.eachLayer(l => {
+        if (l.feature && l.feature.properties && l.feature.properties.uid !== undefined) out.push(l); }); return out; }"""
+    before = frame.evaluate(f"""() => {{ window.map.setZoom(window.map.getZoom() + 1, {{animate: false}});
+        const ls = ({units})(); ls.forEach(l => {{ l._testMark = 1; }});
+        return {{zoom: window.map.getZoom(), n: ls.length,
+                 values: Object.fromEntries(ls.map(l => [l.feature.properties.uid, l.feature.properties.value]))}}; }}""")
+    page.get_by_text("Empirical Bayes (global)", exact=True).click()
+    frame.locator('[data-lillegeo="legend"]', has_text="Empirical Bayes").wait_for(timeout=60_000)
+    page.wait_for_timeout(500)
+    after = frame.evaluate(f"""() => {{ const ls = ({units})();
+        return {{zoom: window.map.getZoom(), n: ls.length, marked: ls.filter(l => l._testMark).length,
+                 values: Object.fromEntries(ls.map(l => [l.feature.properties.uid, l.feature.properties.value]))}}; }}""")
+    assert before["n"] == 374 and after["n"] == 374 and after["marked"] == 374  # same polygon objects
+    assert after["zoom"] == before["zoom"]  # the user's view is kept
+    changed = [u for u in before["values"] if before["values"][u] != after["values"][u]]
+    assert len(changed) > 100, len(changed)  # smoothed rates reached the tooltips
+    assert page.watch.errors == [], page.watch.errors
+
+
 def _open_data_page(page, app_url) -> None:
     # open the app at its root, as a person does, then follow the navigation
     # (a deep link makes Streamlit probe /data/_stcore/* first, which logs 404s that are not ours)
