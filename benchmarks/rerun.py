@@ -2,7 +2,7 @@
 the rerun of an empty Streamlit page with the same widget, measured in the same run.
 
     python benchmarks/national_data.py   # writes benchmarks/data/national/city_demo (600 units, 100,000 incidents)
-    python benchmarks/rerun.py
+    python benchmarks/rerun.py              # add --national for all of France (48,600 units)
 
 The app is started with ``LILLEGEO_DEMO_DIR`` pointing at the city data; times are medians of
 12 changes after the data is cached (the first load is reported separately), each made on a settled
@@ -38,7 +38,7 @@ def _idle(page):
                            polling=20)
 
 
-def measure(city_dir: Path, n_units: int) -> dict:
+def measure(city_dir: Path, n_units: int, options: list[str] = OPTIONS, timeout_ms: int = 120_000) -> dict:
     from playwright.sync_api import sync_playwright
 
     out = {}
@@ -48,13 +48,13 @@ def measure(city_dir: Path, n_units: int) -> dict:
         page = b.new_page(viewport={"width": 1400, "height": 1000})
         t0 = time.perf_counter()
         page.goto(app.url)
-        page.wait_for_function(DRAWN, arg=n_units, timeout=300_000, polling=20)
+        page.wait_for_function(DRAWN, arg=n_units, timeout=5 * timeout_ms, polling=20)
         out["first_load_s"] = time.perf_counter() - t0  # reads and joins the files, counts the points
         loads = []
         for _ in range(3):
             t0 = time.perf_counter()
             page.reload()
-            page.wait_for_function(DRAWN, arg=n_units, timeout=120_000, polling=20)
+            page.wait_for_function(DRAWN, arg=n_units, timeout=timeout_ms, polling=20)
             loads.append(time.perf_counter() - t0)
         out["map_drawn_s"] = statistics.median(loads)
         _idle(page)
@@ -63,7 +63,7 @@ def measure(city_dir: Path, n_units: int) -> dict:
         ep.get_by_text("choice: None").wait_for(timeout=60_000)
         for settle, suffix in ((SETTLE_MS, ""), (0, "_back_to_back")):
             reruns = []
-            for opt in OPTIONS:
+            for opt in options:
                 page.wait_for_timeout(settle)
                 t0 = time.perf_counter()
                 page.get_by_text(opt, exact=True).click()
@@ -71,12 +71,12 @@ def measure(city_dir: Path, n_units: int) -> dict:
                 page.wait_for_function(
                     f"""(n) => {{ const t = ({DRAWN})(n); if (!t) return false;
                          return {'t.includes("Empirical Bayes")' if want else '!t.includes("Empirical Bayes")'}; }}""",
-                    arg=n_units, timeout=120_000, polling=20)
+                    arg=n_units, timeout=timeout_ms, polling=20)
                 _idle(page)
                 reruns.append(time.perf_counter() - t0)
             out["rerun_s" + suffix] = statistics.median(reruns[1:])
             er = []
-            for opt in OPTIONS:
+            for opt in options:
                 ep.wait_for_timeout(settle)
                 t0 = time.perf_counter()
                 ep.get_by_text(opt, exact=True).click()
@@ -91,18 +91,26 @@ def measure(city_dir: Path, n_units: int) -> dict:
 
 
 if __name__ == "__main__":
-    d = DEFAULT_OUT / "city_demo"
-    if not (d / "units.geojson").exists():
-        sys.exit("run python benchmarks/national_data.py first")
-    import geopandas as gpd
+    import argparse
 
-    n = len(gpd.read_file(d / "units.geojson"))
-    r = measure(d, n)
-    print(f"| Explore page, first load (reads the files) | {n} units, 100,000 incidents | {r['first_load_s']:.2f} s |")
-    print(f"| Explore map drawn after a page load (data cached) | {n} units | {r['map_drawn_s']:.2f} s |")
-    print(f"| rerun after a widget change (smoothing) | {n} units | {r['rerun_s']:.2f} s |")
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--national", action="store_true",
+                    help="all of France (benchmarks/data/national/national_demo: 48,600 units) instead of the city")
+    a = ap.parse_args()
+    d = DEFAULT_OUT / ("national_demo" if a.national else "city_demo")
+    units_file = next((d / f for f in ("units.geojson", "units.gpkg") if (d / f).exists()), None)
+    if units_file is None:
+        sys.exit("run python benchmarks/national_data.py first")
+    import pyogrio
+
+    n = pyogrio.read_info(units_file)["features"]
+    r = measure(d, n, OPTIONS[:5] if a.national else OPTIONS, 600_000 if a.national else 120_000)
+    what = f"{n:,} units, {'200,000' if a.national else '100,000'} incidents"
+    print(f"| Explore page, first load (reads the files) | {what} | {r['first_load_s']:.2f} s |")
+    print(f"| Explore map drawn after a page load (data cached) | {n:,} units | {r['map_drawn_s']:.2f} s |")
+    print(f"| rerun after a widget change (smoothing) | {n:,} units | {r['rerun_s']:.2f} s |")
     print(f"| rerun of an empty Streamlit page, same widget | – | {r['empty_rerun_s']:.2f} s |")
     print(f"| ratio rerun / empty rerun | | **{r['ratio']:.1f}×** |")
-    print(f"| same, each change made right after the previous redraw (no pause) | {n} units | "
+    print(f"| same, each change made right after the previous redraw (no pause) | {n:,} units | "
           f"{r['rerun_s_back_to_back']:.2f} s vs {r['empty_rerun_s_back_to_back']:.2f} s = "
           f"{r['ratio_back_to_back']:.1f}× |")

@@ -267,7 +267,7 @@ def table_downloads(df, name: str, key: str) -> None:
     from .report import table_bytes
 
     c1, c2 = st.columns(2)
-    c1.download_button(tr("explore.download_csv"), table_bytes(df, "csv"), file_name=f"{name}.csv", mime="text/csv",
+    c1.download_button(tr("explore.download_csv"), lambda: table_bytes(df, "csv"), file_name=f"{name}.csv", mime="text/csv",
                        key=f"{key}_csv", on_click="ignore")
     c2.download_button(tr("export.xlsx"), lambda: table_bytes(df, "xlsx"), file_name=f"{name}.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}_xlsx",

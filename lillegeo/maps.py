@@ -189,6 +189,7 @@ def classify(values: pd.Series, scheme: Scheme = "quantiles", k: int = 5, breaks
 #: How many zoom levels past the fitted view the display geometry stays exact to half a pixel.
 DETAIL_ZOOMS = 3
 _DISPLAY_CACHE: dict[tuple, gpd.GeoSeries] = {}
+_RESOLUTION_CACHE: dict[tuple, tuple[float, int]] = {}
 
 
 def fit_zoom(bounds_lonlat) -> int:
@@ -245,11 +246,17 @@ def display_geometry(units: gpd.GeoDataFrame, tolerance: float | None = None,
     """
     import hashlib
 
-    auto_tol, auto_dec = display_resolution(units)
-    tolerance = auto_tol if tolerance is None else tolerance
-    decimals = auto_dec if decimals is None else decimals
     wkb = shapely.to_wkb(np.asarray(units.geometry.values))
     digest = hashlib.blake2b(b"".join(w or b"" for w in wkb), digest_size=16).hexdigest()
+    if tolerance is None or decimals is None:
+        rkey = (digest, str(units.crs))
+        if rkey not in _RESOLUTION_CACHE:
+            if len(_RESOLUTION_CACHE) >= 64:
+                _RESOLUTION_CACHE.pop(next(iter(_RESOLUTION_CACHE)))
+            _RESOLUTION_CACHE[rkey] = display_resolution(units)
+        auto = _RESOLUTION_CACHE[rkey]
+        tolerance = auto[0] if tolerance is None else tolerance
+        decimals = auto[1] if decimals is None else decimals
     key = (digest, str(units.crs), float(tolerance), int(decimals))
     hit = _DISPLAY_CACHE.get(key)
     if hit is not None:
