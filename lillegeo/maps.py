@@ -841,9 +841,6 @@ def choropleth_map(
             props[key] = [esc(hidden if (mask is not None and mask.iloc[j]) else
                               (_fmt(v, 2, lang) if isinstance(v, (float, np.floating)) else v))
                           for j, v in enumerate(vals_c)]
-    fill = [colors[ci] if ci >= 0 else None for ci in cls_idx]
-    props["cls"] = cls_idx.astype(int)
-    props["fill"] = fill
     gdf = gpd.GeoDataFrame(props, geometry=geo.values, crs=geo.crs)
 
     m = _new_map(gdf, tiles=tiles, lang=lang)
