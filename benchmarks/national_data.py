@@ -6,6 +6,11 @@
   wiggled by a smooth function of position, so neighbours keep identical vertices (a valid
   coverage) and vertex counts are realistic (real MEL IRIS: mean 65, median segment 64 m; here
   ~40 vertices for a city unit, ~250 for a rural commune).
+- Communes as in French agglomerations: a central commune of many IRIS around each agglomeration's
+  centre, suburbs of about a dozen IRIS in rings of sectors, one commune per rural unit: ~34,900
+  communes in all (real: 34,900), ~2,000 of them with several IRIS (real: ~1,900); the city subset
+  (600 units around the largest agglomeration) has ~135 communes, a central one of ~86 IRIS
+  (the MEL: 95 communes, ~530 IRIS, Lille 110).
 - Codes: 9-character IRIS codes (commune + 4 digits) with 5-character commune codes; a census-like
   table (P21_POP, P21_POP_IMM, P21_ACT1564, P21_CHOM1564) written as INSEE writes it (``;``).
 - Incidents: 1,000,000 points in Lambert-93 metres: 65 % in 4,000 tight hot spots (sd 40-90 m) in
@@ -65,12 +70,13 @@ def make_units(n_urban: int = 16_000, n_rural: int = 32_816, seed: int = 2026,
     centres = np.array(centres)
     w = 1.0 / np.arange(1, n_cities + 1)
     per_city = rng.multinomial(n_urban, w / w.sum())
-    urban = np.concatenate([rng.normal(c, 900 * np.sqrt(k) ** 0.9 + 500, size=(k, 2))
-                            for c, k in zip(centres, per_city) if k])
+    spread = 900 * np.sqrt(per_city) ** 0.9 + 500  # sd of each agglomeration's seeds (metres)
+    urban = np.concatenate([rng.normal(c, sd, size=(k, 2)) for c, k, sd in zip(centres, per_city, spread) if k])
     urban = urban[shapely.contains_xy(FRANCE, urban[:, 0], urban[:, 1])]
     rural = rng.uniform([minx, miny], [maxx, maxy], size=(int(n_rural * 1.9), 2))
     rural = rural[shapely.contains_xy(FRANCE, rural[:, 0], rural[:, 1])][:n_rural]
-    seeds = np.unique(np.round(np.vstack([urban, rural]), 0), axis=0)
+    seeds, first = np.unique(np.round(np.vstack([urban, rural]), 0), axis=0, return_index=True)
+    seed_urban = first < len(urban)
     cells = shapely.get_parts(shapely.voronoi_polygons(shapely.MultiPoint(seeds), extend_to=FRANCE))
     cells = shapely.intersection(cells, FRANCE)
     cells = cells[~shapely.is_empty(cells) & (shapely.area(cells) > 1)]
@@ -80,14 +86,27 @@ def make_units(n_urban: int = 16_000, n_rural: int = 32_816, seed: int = 2026,
     cells = np.array([g if g.geom_type in ("Polygon", "MultiPolygon") else
                       shapely.union_all([p for p in shapely.get_parts(g) if p.geom_type == "Polygon"])
                       for g in cells])
+    # each cell's seed tells whether it is urban (an IRIS of an agglomeration) or a rural commune
+    pts = shapely.points(seeds)
+    cell_i, seed_i = shapely.STRtree(pts).query(cells, predicate="contains")
+    is_urban = np.zeros(len(cells), dtype=bool)
+    is_urban[cell_i] = seed_urban[seed_i]
     cen = shapely.centroid(cells)
     cx, cy = shapely.get_x(cen), shapely.get_y(cen)
-    # communes: cities keep several IRIS per commune, rural units are one commune each
-    d_city = np.min(np.hypot(cx[:, None] - centres[None, :, 0], cy[:, None] - centres[None, :, 1]), axis=1)
-    is_urban = d_city < 12_000
+    # communes as in a French agglomeration: a central commune of many IRIS (Lille: 110), suburbs of
+    # a few to a few dozen in rings of sectors around it; rural units are one commune each
+    dxy = np.c_[cx, cy][:, None, :] - centres[None, :, :]
+    near = np.argmin(np.hypot(dxy[..., 0], dxy[..., 1]), axis=1)
+    d = np.hypot(cx - centres[near, 0], cy - centres[near, 1])
+    ring_w = np.maximum(3_000, 0.25 * spread[near])
+    ring = (d // ring_w).astype(int)
+    # about a dozen IRIS per suburban commune (real suburbs: from 1 to ~50)
+    in_ring = pd.Series(is_urban.astype(int)).groupby([near, ring]).transform("sum").to_numpy()
+    n_sect = np.where(ring == 0, 1, np.clip(np.round(in_ring / 12), 1, 12 * ring + 6)).astype(int)
+    sector = (((np.arctan2(cy - centres[near, 1], cx - centres[near, 0]) + np.pi) / (2 * np.pi)) * n_sect).astype(int)
     dep = np.clip(((cx - minx) / (maxx - minx) * 9).astype(int) * 10 + ((cy - miny) / (maxy - miny) * 9).astype(int)
                   + 1, 1, 95)
-    cell_key = np.where(is_urban, (cx // 3000).astype(int) * 100_000 + (cy // 3000).astype(int), -np.arange(len(cx)))
+    cell_key = np.where(is_urban, near * 1_000_000 + ring * 1_000 + np.minimum(sector, 999), -1 - np.arange(len(cx)))
     com_rank = pd.Series(cell_key).groupby(dep).transform(lambda s: pd.factorize(s)[0]).to_numpy()
     commune = np.char.add(np.char.zfill(dep.astype(str), 2), np.char.zfill((com_rank % 1000).astype(str), 3))
     order = pd.Series(np.arange(len(cx))).groupby(commune).cumcount().to_numpy()
@@ -105,6 +124,7 @@ def make_units(n_urban: int = 16_000, n_rural: int = 32_816, seed: int = 2026,
     share = np.clip(rng.beta(2, 14, len(cx)) + 0.08 * is_urban, 0, 0.8)
     census = pd.DataFrame({"IRIS": code, "P21_POP": pop, "P21_POP_IMM": (pop * share).round(),
                            "P21_ACT1564": (pop * 0.47).round(), "P21_CHOM1564": (pop * 0.47 * rng.beta(2, 16, len(cx))).round()})
+    units.attrs["centres"] = centres
     return units, census, centres
 
 
@@ -134,10 +154,13 @@ def make_incidents(units: gpd.GeoDataFrame, census: pd.DataFrame, n: int = 1_000
 
 def city_subset(units: gpd.GeoDataFrame, incidents: pd.DataFrame, n_units: int = 600,
                 n_points: int = 100_000) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
-    """The ~600 units nearest the largest city's centre, and 100,000 incidents inside them."""
-    urban = units[units["typ_iris"] == "H"]
-    c = shapely.centroid(urban.geometry.values)
-    heart = np.median(shapely.get_coordinates(c[: max(1, len(c) // 50)]), axis=0)
+    """The ~600 units nearest the largest agglomeration's centre, and 100,000 incidents inside them."""
+    if "centres" in units.attrs:
+        heart = np.asarray(units.attrs["centres"][0])  # rank 1 of the Zipf sizes
+    else:  # units read back from a file: the densest urban spot
+        urban = units[units["typ_iris"] == "H"]
+        c = shapely.get_coordinates(shapely.centroid(urban.geometry.values))
+        heart = np.median(c[np.argsort(shapely.area(urban.geometry.values))[: max(1, len(c) // 100)]], axis=0)
     cen = shapely.get_coordinates(shapely.centroid(units.geometry.values))
     near = np.argsort(np.hypot(cen[:, 0] - heart[0], cen[:, 1] - heart[1]))[:n_units]
     city = units.iloc[np.sort(near)].reset_index(drop=True)

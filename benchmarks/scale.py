@@ -259,15 +259,16 @@ def run(data: Path, browser: bool) -> list[Row]:
                     "offline HTML, Leaflet inlined in both; ours: coverage-simplified, rounded to the zoom, "
                     "tooltips and legend included"))
     if browser:
-        t_ours, t_naive = draw_times(out / "ours.html", out / "naive.html", len(joined))
-        rows.append(Row("polygons drawn in Chromium", f"{len(joined):,} units", t_ours, float("nan"),
-                        "folium.GeoJson (SVG)", t_naive, "from navigation to every unit on the map "
-                        "(– = not within 240 s)"))
+        t_ours, t_naive, h_ours, h_naive = draw_times(out / "ours.html", out / "naive.html", len(joined))
+        rows.append(Row("polygons drawn in Chromium", f"{len(joined):,} units", t_ours, h_ours,
+                        "folium.GeoJson (SVG)", t_naive, "from navigation to every unit on the map (– = not "
+                        f"within 240 s); memory: the page's JavaScript heap then (naive: {h_naive:,.0f} MiB)"))
     return rows
 
 
-def draw_times(ours: Path, naive: Path, n: int, timeout_s: float = 240) -> tuple[float, float]:
-    """Seconds from navigation until every unit is on the map, for two offline HTML files."""
+def draw_times(ours: Path, naive: Path, n: int, timeout_s: float = 240) -> tuple[float, float, float, float]:
+    """Seconds from navigation until every unit is on the map, for two offline HTML files, and the
+    page's JavaScript heap then (MiB)."""
     from playwright.sync_api import sync_playwright
 
     from benchmarks.sessions import ARGS, CHROMIUM
@@ -275,7 +276,7 @@ def draw_times(ours: Path, naive: Path, n: int, timeout_s: float = 240) -> tuple
     js = """(n) => { if (!window.map && !Object.keys(window).some(k => k.startsWith('map_'))) return false;
         const m = window.map || window[Object.keys(window).find(k => k.startsWith('map_'))];
         let c = 0; m.eachLayer(l => { if (l.feature) c++; }); return c >= n; }"""
-    times = []
+    times, heaps = [], []
     with sync_playwright() as pw:
         b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
         for f in (ours, naive):
@@ -288,11 +289,13 @@ def draw_times(ours: Path, naive: Path, n: int, timeout_s: float = 240) -> tuple
                 pg.wait_for_function(js, arg=n, timeout=timeout_s * 1000, polling=100)
                 pg.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
                 times.append(time.perf_counter() - t0)
+                heaps.append(pg.evaluate("() => performance.memory.usedJSHeapSize") / 2**20)
             except Exception:  # noqa: BLE001 - too slow: reported as the timeout
                 times.append(float("nan"))
+                heaps.append(float("nan"))
             pg.close()
         b.close()
-    return times[0], times[1]
+    return times[0], times[1], heaps[0], heaps[1]
 
 
 def table(rows: list[Row]) -> str:
