@@ -5,6 +5,14 @@ through :func:`esc`.  Leaflet is never fetched from a CDN: in the app it is
 served by Streamlit from ``static/vendor/leaflet`` (see
 :func:`install_static_assets`); in exported files it is inlined
 (:func:`to_offline_html`).
+
+Structure of every map built here: a *base* (fitted view, the units' geometry as a
+:class:`_Units` layer, commune borders, title, demo mark, stylesheet) and *data groups*
+(:func:`_data_group`: a :class:`_Paint` giving the units their values, tooltips and colours, the
+legend, overlays, hulls, heat). An exported file holds both; the app sends the base once and
+swaps only the data groups on a rerun (:func:`split_map`, ``lillegeo.cached.show_map``). Our
+layers render in one pass (:class:`_LiteralMacro`): folium's second Jinja pass would evaluate
+``{{ }}`` found in data.
 """
 
 from __future__ import annotations
