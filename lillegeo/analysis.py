@@ -89,7 +89,8 @@ def build_maps(ds: Dataset, recipe, res: dict[str, Any], *, assets: str = "inlin
     if "clusters" in res:
         pc = res["clusters"]
         maps["clusters"] = categorical_map(ds.units, pd.Series("", index=ds.units.index), {},
-                                           legend_title=t("map.hulls", lang), hulls=pc.hulls, overlay=ds.overlay,
+                                           legend_title=t("map.hulls", lang), layer_name=t("map.units", lang),
+                                           hulls=pc.hulls, overlay=ds.overlay,
                                            demo=ds.demo, lang=lang, assets=assets, title=t("map.hulls", lang),
                                            legend_note=f"{pc.algorithm.upper()}: r = {pc.eps_m:g} m, "
                                                        f"min = {pc.min_samples}")

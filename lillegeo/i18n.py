@@ -340,6 +340,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "map.nodata_value": {"en": "no data", "fr": "pas de données"},
     "map.overlay": {"en": "Priority neighbourhoods (QPV)", "fr": "Quartiers prioritaires (QPV)"},
     "map.communes": {"en": "Commune borders", "fr": "Limites communales"},
+    "map.units": {"en": "Units", "fr": "Unités (IRIS)"},
     "map.hulls": {"en": "Incident clusters (hulls)", "fr": "Agrégats d'incidents (enveloppes)"},
     "map.cluster": {"en": "Cluster", "fr": "Agrégat"},
     "map.incidents": {"en": "Incidents", "fr": "Incidents"},

@@ -663,6 +663,38 @@ class _Style(MacroElement):
 """)
 
 
+class _FitWhenShown(_LiteralMacro):
+    """Fit the map to its units again when its box changes size, until the person moves it.
+
+    A map created while hidden (a Streamlit tab not yet opened) is fitted to a zero-sized box:
+    Leaflet's world view at zoom 0. In the app the base map then stays (only data groups are
+    swapped), so the view would stay wrong until a reload: refit when the box gets its size.
+    """
+
+    _template = Template("""
+{% macro script(this, kwargs) %}
+(function (map, bounds) {
+  var c = map.getContainer(), touched = false, w = c.clientWidth, h = c.clientHeight;
+  ["mousedown", "wheel", "touchstart", "keydown"].forEach(function (e) {
+    c.addEventListener(e, function () { touched = true; }, {passive: true});
+  });
+  function check() {  /* refit while the person has not moved the map themselves */
+    if (touched || !(c.clientWidth > 0 && c.clientHeight > 0) || (c.clientWidth === w && c.clientHeight === h)) return;
+    w = c.clientWidth; h = c.clientHeight;
+    map.invalidateSize(false); map.fitBounds(bounds);
+  }
+  if (window.ResizeObserver) new ResizeObserver(check).observe(c);
+  window.addEventListener("resize", check);
+})({{ this._parent.get_name() }}, {{ this.bounds|tojson }});
+{% endmacro %}
+""")
+
+    def __init__(self, bounds):
+        super().__init__()
+        self._name = "LillegeoFit"
+        self.bounds = bounds
+
+
 class _Legend(_LiteralMacro):
     """A Leaflet control holding pre-escaped legend HTML, wrapped in a layer so that it comes and goes
     with its parent (a data group swapped on a rerun, or a layer switched off in the layer control)."""
@@ -901,6 +933,7 @@ def _new_map(gdf: gpd.GeoDataFrame, *, tiles: str | None, lang: str) -> folium.M
     if tiles:
         folium.TileLayer(tiles, attr=esc(t("map.tiles_attr", lang)), name=esc(t("map.basemap", lang))).add_to(m)
     m.fit_bounds([[b[1], b[0]], [b[3], b[2]]])
+    _FitWhenShown([[float(b[1]), float(b[0])], [float(b[3]), float(b[2])]]).add_to(m)
     return m
 
 

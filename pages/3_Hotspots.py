@@ -108,7 +108,8 @@ with tab_points:
             for note in pc.notes:
                 st.caption(note)
             blank = pd.Series("", index=ds.units.index)
-            build = partial(categorical_map, ds.units, blank, {}, legend_title=tr("map.hulls"), hulls=pc.hulls,
+            build = partial(categorical_map, ds.units, blank, {}, legend_title=tr("map.hulls"),
+                            layer_name=tr("map.units"), hulls=pc.hulls,
                             heat=heat, overlay=ds.overlay, demo=ds.demo, lang=lang(),
                             legend_note=f"{algorithm.upper()}: r = {eps} m, min = {min_samples}")
             c.show_map(build(assets="app"), height=560, key="hot_points_map")

@@ -45,6 +45,12 @@ def test_hotspots_page_offline(app_url, page):
         if (l.feature && l.feature.properties && l.feature.properties.c !== undefined) hulls++;
         if (l._url && l._url.startsWith('data:image/png')) img++; }); return {hulls, img}; }""")
     assert info["hulls"] == 10 and info["img"] == 1, info
+    # the map was created in a hidden tab: it must still be fitted to the city once shown
+    view = hf.evaluate("""() => ({zoom: window.map.getZoom(), w: window.map.getSize().x,
+        inside: window.map.getBounds().contains(window.map.getCenter()),
+        layers: [...document.querySelectorAll('.leaflet-control-layers-overlays label')].map(l => l.innerText.trim())})""")
+    assert view["zoom"] >= 9 and view["w"] > 300, view
+    assert len(view["layers"]) == len(set(view["layers"])) and "Units" in view["layers"], view["layers"]
     assert "Incidents per km²" in hf.locator('[data-lillegeo="heat-legend"]').inner_text()
     page.screenshot(path=str(ARTIFACTS / "hotspots_points.png"), full_page=True)
     assert page.watch.remote == [], page.watch.remote
