@@ -957,7 +957,12 @@ def _add_commune_borders(m: folium.Map, units: gpd.GeoDataFrame, geo: gpd.GeoSer
                 com = gpd.GeoDataFrame(geometry=shapely.transform(arr, lambda c: np.round(c, key[3])), crs=geo.crs)
             except Exception:  # noqa: BLE001 - cosmetic
                 pass
-        return _geometry_json(com.geometry)
+        # all borders as one multipolygon: one Leaflet layer instead of one per commune (not interactive)
+        parts = shapely.get_parts(np.asarray(com.geometry.values))
+        parts = parts[shapely.get_type_id(parts) == 3]
+        one = np.array([shapely.multipolygons(parts)], dtype=object)
+        encoded = _encode_polygons(one, int(key[3])) if key is not None and geo.crs is not None else None
+        return encoded or _geometry_json(gpd.GeoSeries(one, crs=geo.crs))
 
     data = _memo(None if key is None else ("communes", hash(tuple(ids))) + key, build)
     # in a pane above the data layers, transparent to the pointer: the borders stay on top when the data
