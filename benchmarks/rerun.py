@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.national_data import DEFAULT_OUT  # noqa: E402
-from benchmarks.sessions import ARGS, CHROMIUM, FOLIUM, serve_app  # noqa: E402
+from benchmarks.sessions import ARGS, CHROMIUM, FOLIUM, rss_mib, serve_app  # noqa: E402
 
 #: Pause before each change, on both pages: a person does not click within milliseconds of a redraw,
 #: and a click landing while the browser still paints the previous result measures the paint twice.
@@ -61,6 +61,7 @@ def measure(city_dir: Path, n_units: int, options: list[str] = OPTIONS, timeout_
         ep = b.new_page()
         ep.goto(empty.url)
         ep.get_by_text("choice: None").wait_for(timeout=60_000)
+        rss0 = peak = rss_mib(app.pid)
         for settle, suffix in ((SETTLE_MS, ""), (0, "_back_to_back")):
             reruns = []
             for opt in options:
@@ -74,6 +75,7 @@ def measure(city_dir: Path, n_units: int, options: list[str] = OPTIONS, timeout_
                     arg=n_units, timeout=timeout_ms, polling=20)
                 _idle(page)
                 reruns.append(time.perf_counter() - t0)
+                peak = max(peak, rss_mib(app.pid))
             out["rerun_s" + suffix] = statistics.median(reruns[1:])
             er = []
             for opt in options:
@@ -85,6 +87,7 @@ def measure(city_dir: Path, n_units: int, options: list[str] = OPTIONS, timeout_
                 er.append(time.perf_counter() - t0)
             out["empty_rerun_s" + suffix] = statistics.median(er[1:])
         b.close()
+    out["server_rerun_mib"] = peak - rss0  # growth of the app server's resident memory over the reruns
     out["ratio_back_to_back"] = out["rerun_s_back_to_back"] / out["empty_rerun_s_back_to_back"]
     out["ratio"] = out["rerun_s"] / out["empty_rerun_s"]
     return out

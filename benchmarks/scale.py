@@ -263,6 +263,21 @@ def run(data: Path, browser: bool) -> list[Row]:
         rows.append(Row("polygons drawn in Chromium", f"{len(joined):,} units", t_ours, h_ours,
                         "folium.GeoJson (SVG)", t_naive, "from navigation to every unit on the map (– = not "
                         f"within 240 s); memory: the page's JavaScript heap then (naive: {h_naive:,.0f} MiB)"))
+        import pyogrio
+
+        from benchmarks.rerun import measure
+
+        city = data / "city_demo"
+        if (city / "units.geojson").exists():
+            print("city app in Chromium…", flush=True, file=sys.stderr)
+            n_city = pyogrio.read_info(city / "units.geojson")["features"]
+            r = measure(city, n_city)
+            rows.append(Row("city: Explore map drawn after a page load", f"{n_city} units, data cached",
+                            r["map_drawn_s"], float("nan"), "–", float("nan"), "target 1.5 s"))
+            rows.append(Row("city: page rerun after a widget change (smoothing)", f"{n_city} units, data cached",
+                            r["rerun_s"], r["server_rerun_mib"], "rerun of an empty Streamlit page", r["empty_rerun_s"],
+                            f"target 2× the empty page: **{r['ratio']:.1f}×**; clicks right after the previous "
+                            f"redraw: {r['ratio_back_to_back']:.1f}×; memory: app server growth"))
     return rows
 
 

@@ -267,8 +267,8 @@ def table_downloads(df, name: str, key: str) -> None:
     from .report import table_bytes
 
     c1, c2 = st.columns(2)
-    c1.download_button(tr("explore.download_csv"), lambda: table_bytes(df, "csv"), file_name=f"{name}.csv", mime="text/csv",
-                       key=f"{key}_csv", on_click="ignore")
+    c1.download_button(tr("explore.download_csv"), lambda: table_bytes(df, "csv"), file_name=f"{name}.csv",
+                       mime="text/csv", key=f"{key}_csv", on_click="ignore")
     c2.download_button(tr("export.xlsx"), lambda: table_bytes(df, "xlsx"), file_name=f"{name}.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}_xlsx",
                        on_click="ignore")
@@ -341,8 +341,8 @@ def map_downloads(make_map, units, labels, colors: dict, *, title: str, key: str
         return make
 
     c1, c2, c3 = st.columns(3)
-    c1.download_button(tr("explore.download_map"), lambda: to_offline_html(make_map(assets="inline")), file_name=f"{key}.html",
-                       mime="text/html", key=f"{key}_html", on_click="ignore")
+    c1.download_button(tr("explore.download_map"), lambda: to_offline_html(make_map(assets="inline")),
+                       file_name=f"{key}.html", mime="text/html", key=f"{key}_html", on_click="ignore")
     c2.download_button(tr("explore.download_png"), static("png"), file_name=f"{key}.png", mime="image/png",
                        key=f"{key}_png", on_click="ignore")
     c3.download_button(tr("explore.download_pdf"), static("pdf"), file_name=f"{key}.pdf", mime="application/pdf",

@@ -351,17 +351,6 @@ class _LiteralMacro(MacroElement):
             element.render(**kwargs)
 
 
-class _DataGeoJson(folium.GeoJson, _LiteralMacro):
-    """``folium.GeoJson`` rendered in one pass, with bounds given instead of walked coordinate by coordinate."""
-
-    def __init__(self, data, *, bounds, **kwargs):
-        super().__init__(data, **kwargs)
-        self._bounds = bounds
-
-    def _get_self_bounds(self):
-        return self._bounds
-
-
 def _script_json(obj) -> str:
     """JSON safe inside a ``<script>`` element (as Jinja's ``tojson``: ``<``, ``>``, ``&``, ``'`` as escapes)."""
     text = obj if isinstance(obj, str) else json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
@@ -825,6 +814,7 @@ def choropleth_map(
         raise TypeError(f"units must be a GeoDataFrame, got {type(units).__name__}")
     if not indicator.values.index.equals(units.index):
         raise ValueError("indicator and units do not share the same index; compute the indicator on these units")
+    _require_geometry(units)
     planar = units.crs is None
     geo = display_geometry(units, tolerance=tolerance)
     vals = indicator.values
@@ -917,6 +907,12 @@ def choropleth_map(
                         note=f"{t('legend.scheme', lang)}: {t('scheme.' + scheme, lang)}"),
             position="bottomright").add_to(data)
     return _finish(m, title=title, demo=demo, lang=lang, assets=assets)
+
+
+def _require_geometry(units: gpd.GeoDataFrame) -> None:
+    g = units.geometry
+    if not len(g) or bool((g.isna() | g.is_empty).all()):
+        raise ValueError("nothing to map: no unit has a geometry (empty layer, or every polygon missing or empty)")
 
 
 def _new_map(gdf: gpd.GeoDataFrame, *, tiles: str | None, lang: str) -> folium.Map:
@@ -1068,6 +1064,7 @@ def categorical_map(
     """
     if not isinstance(units, gpd.GeoDataFrame):
         raise TypeError(f"units must be a GeoDataFrame, got {type(units).__name__}")
+    _require_geometry(units)
     cats = pd.Series(categories, index=units.index).astype("string").fillna("")
     geo = display_geometry(units, tolerance=tolerance)
     props = pd.DataFrame({"uid": units["unit_id"].map(esc), "name": units.get("unit_name", units["unit_id"]).map(esc),
@@ -1129,16 +1126,13 @@ def bivariate_legend_html(title: str, colors: list[list[str]], counts: dict[str,
 
 def _add_hulls(m: folium.Map, hulls: gpd.GeoDataFrame, lang: str) -> None:
     h = hulls.to_crs(4326) if hulls.crs is not None else hulls
-    props = gpd.GeoDataFrame({
-        "c": h["cluster"].map(esc), "n": h["incidents"].map(esc),
-        "a": [esc(_fmt(a / 1e4, 1, lang)) for a in hulls.geometry.area]}, geometry=h.geometry.values, crs=h.crs)
+    props = pd.DataFrame({"c": h["cluster"].map(esc).to_numpy(), "n": h["incidents"].map(esc).to_numpy(),
+                          "a": [esc(_fmt(a / 1e4, 1, lang)) for a in hulls.geometry.area]})
     fg = _data_group(esc(t("map.hulls", lang)))
-    _DataGeoJson(
-        json.loads(props.to_json(drop_id=True)), bounds=_bounds(props.geometry),
-        style_function=lambda f: {"fillColor": "#e66101", "color": "#e66101", "weight": 2.2, "fillOpacity": 0.12},
-        tooltip=folium.GeoJsonTooltip(fields=["c", "n", "a"], aliases=[
-            esc(t("map.cluster", lang)), esc(t("map.incidents", lang)), esc(t("map.area_ha", lang))]),
-    ).add_to(fg)
+    _Units(h.geometry, props=props, styles=[{"fillColor": "#e66101", "color": "#e66101", "weight": 2.2,
+                                             "fillOpacity": 0.12}],
+           fields=["c", "n", "a"], aliases=[esc(t("map.cluster", lang)), esc(t("map.incidents", lang)),
+                                            esc(t("map.area_ha", lang))]).add_to(fg)
     fg.add_to(m)
 
 

@@ -228,3 +228,12 @@ def test_repainted_styles_reset_every_option(demo):
     assert len(styles) >= 3 and any(s_.get("dashArray") for s_ in styles)
     assert all(set(s_) == set(styles[0]) for s_ in styles) and "dashArray" in styles[0]
     assert any(s_["dashArray"] is None for s_ in styles)
+
+
+def test_a_map_of_nothing_says_so(demo):
+    empty = demo.units.iloc[:0]
+    with pytest.raises(ValueError, match="nothing to map"):
+        lg.choropleth_map(empty, lg.compute_indicator(empty, "incidents", per="P21_POP"))
+    gone = demo.units.assign(geometry=None)
+    with pytest.raises(ValueError, match="nothing to map"):
+        categorical_map(gone, pd.Series("a", index=gone.index), {"a": "#ff0000"}, legend_title="t")
