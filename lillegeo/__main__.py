@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
+from .report import write_table
 
 
 def _add_units_args(p: argparse.ArgumentParser) -> None:
@@ -63,14 +64,14 @@ def cmd_join(args) -> int:
     out = Path(args.out)
     ext = out.suffix.lower()
     if ext == ".csv":
-        joined.drop(columns="geometry").to_csv(out, index=False, lineterminator="\n")
+        write_table(joined, out, "csv", float_format=None)
     elif ext in (".gpkg", ".geojson", ".json"):
         joined.to_file(out, driver="GPKG" if ext == ".gpkg" else "GeoJSON", engine="pyogrio")
     else:
         raise ValueError(f"--out must end in .csv, .gpkg or .geojson; got '{out.name}'")
     if jrep.unmatched_rows:
         um = out.with_name(out.stem + "_unmatched.csv")
-        jrep.unmatched_frame().to_csv(um, index=False, lineterminator="\n")
+        write_table(jrep.unmatched_frame(), um, "csv", float_format=None)
         print(f"unmatched table codes written to {um}", file=sys.stderr)
     for h in jrep.hints:
         print(f"hint: {h}", file=sys.stderr)
@@ -133,7 +134,7 @@ def cmd_hotspots(args) -> int:
         data, args.value, per=args.per, exclude_types=types, threshold=args.threshold,
         method=args.method, weights=args.weights, permutations=args.permutations, alpha=args.alpha,
         correction="fdr" if args.fdr else ("bonferroni" if args.bonferroni else "none"), seed=args.seed)
-    table.to_csv(args.out, index=False, lineterminator="\n", float_format="%.10g")
+    write_table(table, args.out, "csv")
     summary = res.summary()
     summary["value"] = ind.label
     summary["islands_list"] = res.islands
@@ -164,7 +165,7 @@ def cmd_aggregate(args) -> int:
         client.close()
         if cluster is not None:
             cluster.close()
-    counts.reset_index().to_csv(args.out, index=False)
+    write_table(counts.reset_index(), args.out, "csv", float_format=None)
     print(f"points: {rep['points']:,}; inside a unit: {rep['inside']:,}; outside: {rep['outside']:,}; "
           f"without coordinates: {rep['missing']:,}; partitions: {rep['partitions']}; written {args.out}")
     if rep["points"] and rep["inside"] == 0:
@@ -189,9 +190,9 @@ def cmd_clusters(args) -> int:
     ids = pts.attrs.get("input_ids")
     point_id = pd.Series(ids, dtype="string") if ids is not None else pd.Series(range(n_in)).astype("string")
     out = pd.DataFrame({"point_id": point_id, "label": labels})
-    out.to_csv(args.out, index=False, lineterminator="\n")
+    write_table(out, args.out, "csv", float_format=None)
     if args.clusters_out:
-        pc.table.to_csv(args.clusters_out, index=False, lineterminator="\n")
+        write_table(pc.table, args.clusters_out, "csv", float_format=None)
     summary = pc.summary()
     summary["n_input"] = n_in
     summary["rejected"] = n_in - len(pts)
@@ -239,7 +240,7 @@ def cmd_equity(args) -> int:
     res = exposure_ratio(data.assign(_burden=burden), "_burden", args.group, reference, population=args.population,
                          bootstrap=args.bootstrap, seed=args.seed, band=(args.band_low, args.band_high))
     res.burden = f"{args.burden} per 1,000 {args.per}" if args.per else args.burden
-    res.table.to_csv(args.out, index=False, lineterminator="\n", float_format="%.10g")
+    write_table(res.table, args.out, "csv")
     print(f"exposure ratio {res.ratio:.3f} (95% bootstrap interval {res.ci_low:.3f} to {res.ci_high:.3f}); "
           f"flag: {res.flag}")
     print(json.dumps(res.summary(), ensure_ascii=False))
@@ -262,7 +263,7 @@ def cmd_profiling(args) -> int:
                           share=share)
     robust = robustness_table(data, enforcement=args.enforcement, crime=args.crime, population=args.population,
                               share=share)
-    robust.to_csv(args.out, index=False, lineterminator="\n", float_format="%.10g")
+    write_table(robust, args.out, "csv")
     if args.residuals_out:
         import pandas as pd
 
@@ -270,9 +271,9 @@ def cmd_profiling(args) -> int:
 
         enf = data[args.enforcement].astype(float)
         hide = suppress(enf)
-        pd.DataFrame({"unit_id": data["unit_id"], "expected": res.expected.where(~hide),
-                      "observed_over_expected": res.residual_ratio.where(~hide)}).to_csv(
-            args.residuals_out, index=False, lineterminator="\n", float_format="%.10g")
+        write_table(pd.DataFrame({"unit_id": data["unit_id"], "expected": res.expected.where(~hide),
+                                  "observed_over_expected": res.residual_ratio.where(~hide)}),
+                    args.residuals_out, "csv")
     print(f"rate ratio per 10 points of {args.share}: {res.rate_ratio:.3f} "
           f"(95% CI {res.ci_low:.3f} to {res.ci_high:.3f}; {res.n_units} units; {res.model})")
     s = res.summary()
@@ -332,6 +333,7 @@ def cmd_demo(args) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     from .maps import PALETTES, SCHEMES
+    from .params import DEFAULTS as _D
 
     p = argparse.ArgumentParser(prog="python -m lillegeo", description="IRIS-level analysis for city governance.")
     p.add_argument("--version", action="version", version=f"lillegeo {__version__}")
@@ -352,7 +354,7 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--per", help="denominator column: the map shows a rate per 1,000")
     m.add_argument("--smoothing", default="none", choices=["none", "global_eb", "spatial_eb"])
     m.add_argument("--scheme", default="quantiles", choices=list(SCHEMES))
-    m.add_argument("--k", type=int, default=5, help="number of classes")
+    m.add_argument("--k", type=int, default=_D["explore"]["k"], help="number of classes (2-9)")
     m.add_argument("--breaks", help="class upper bounds for --scheme user, comma-separated")
     m.add_argument("--palette", default="YlGnBu", choices=list(PALETTES))
     m.add_argument("--threshold", type=int, default=11, help="withhold counts below this (default 11)")
@@ -369,8 +371,8 @@ def build_parser() -> argparse.ArgumentParser:
     h.add_argument("--exclude-types", help="IRIS types left out of rates, e.g. A,D")
     h.add_argument("--method", default="gi_star", choices=["gi_star", "local_moran"])
     h.add_argument("--weights", default="queen", help="queen, rook, knn:K or distance:METRES")
-    h.add_argument("--permutations", type=int, default=999)
-    h.add_argument("--alpha", type=float, default=0.05)
+    h.add_argument("--permutations", type=int, default=_D["hotspots"]["permutations"], help="19-9999")
+    h.add_argument("--alpha", type=float, default=_D["hotspots"]["alpha"], help="0.001-0.2")
     mc = h.add_mutually_exclusive_group()
     mc.add_argument("--fdr", action="store_true", help="false discovery rate correction (esda.fdr)")
     mc.add_argument("--bonferroni", action="store_true", help="Bonferroni correction (alpha / n)")
@@ -387,8 +389,9 @@ def build_parser() -> argparse.ArgumentParser:
     gc.add_argument("--crs", help="CRS of the coordinates, e.g. EPSG:2154")
     gc.add_argument("--planar", action="store_true", help="planar metres: do not reproject")
     c.add_argument("--algorithm", default="dbscan", choices=["dbscan", "hdbscan", "optics"])
-    c.add_argument("--eps-m", type=float, default=150.0, help="search radius in metres")
-    c.add_argument("--min-samples", type=int, default=30, help="minimum incidents per cluster")
+    c.add_argument("--eps-m", type=float, default=_D["hotspots"]["eps_m"], help="search radius in metres (10-1000)")
+    c.add_argument("--min-samples", type=int, default=_D["hotspots"]["min_samples"],
+                   help="minimum incidents per cluster (11-5000: smaller clusters would reveal few incidents)")
     c.add_argument("--seed", type=int, default=0)
     c.add_argument("--clusters-out", help="optional .csv with one row per cluster")
     c.add_argument("--out", required=True, help="output .csv, one row per input point (point_id,label)")
@@ -401,7 +404,7 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--group", required=True, help="residents of the group (e.g. P21_POP_IMM)")
     e.add_argument("--reference", default="complement", help="reference residents column, or 'complement'")
     e.add_argument("--population", help="total residents (for the complement)")
-    e.add_argument("--bootstrap", type=int, default=999)
+    e.add_argument("--bootstrap", type=int, default=_D["equity"]["bootstrap"], help="0-9999")
     e.add_argument("--band-low", type=float, default=0.8)
     e.add_argument("--band-high", type=float, default=1.25)
     e.add_argument("--seed", type=int, default=0)
@@ -463,10 +466,37 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+#: Options checked against :mod:`lillegeo.params` (the same ranges as the pages and recipes).
+_CHECKED = {
+    "map": [("explore", "k", "k"), ("explore", "threshold", "threshold"), ("explore", "smoothing", "smoothing")],
+    "hotspots": [("hotspots", "method", "method"), ("hotspots", "weights", "weights"),
+                 ("hotspots", "permutations", "permutations"), ("hotspots", "alpha", "alpha"),
+                 ("hotspots", "seed", "seed"), ("explore", "threshold", "threshold")],
+    "clusters": [("hotspots", "algorithm", "algorithm"), ("hotspots", "eps_m", "eps_m"),
+                 ("hotspots", "min_samples", "min_samples"), ("hotspots", "seed", "seed")],
+    "equity": [("equity", "bootstrap", "bootstrap"), ("equity", "seed", "seed")],
+    "profiling": [("equity", "seed", "seed")],
+}
+
+
+def check_args(args) -> None:
+    """Refuse options outside the ranges every entry point shares (ValueError naming the option)."""
+    from .params import validate
+
+    for section, name, attr in _CHECKED.get(args.command, []):
+        try:
+            validate(section, {name: getattr(args, attr)})
+        except ValueError as exc:
+            raise ValueError(f"--{attr.replace('_', '-')}: {exc}") from None
+    if args.command == "equity":
+        validate("equity", {"band": [args.band_low, args.band_high]})
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        check_args(args)
         return args.func(args)
     except (ValueError, TypeError) as exc:
         print(f"error: {exc}", file=sys.stderr)

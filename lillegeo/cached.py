@@ -76,8 +76,15 @@ def current_dataset() -> Dataset:
 
 
 def set_dataset(ds: Dataset, token_source: bytes) -> None:
+    """Make ``ds`` the session's data. Its token keys every shared cache: the files' bytes **and** every
+    reader and mapping choice recorded in ``ds.sources`` (code columns, key, CRS, coordinates), so two
+    readings of the same file with different choices never share a result."""
+    import json
+
+    h = hashlib.sha256(token_source)
+    h.update(json.dumps(ds.sources or {}, sort_keys=True, default=str).encode("utf-8"))
     st.session_state["dataset"] = ds
-    st.session_state["dataset_token"] = hashlib.sha256(token_source).hexdigest()[:16]
+    st.session_state["dataset_token"] = h.hexdigest()[:32]
 
 
 def dataset_token() -> str:

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from .i18n import t
+from .params import check_cost
 
 __all__ = [
     "ExposureResult", "exposure_ratio", "representation", "BenchmarkResult", "benchmark_model",
@@ -133,6 +134,7 @@ def exposure_ratio(units: pd.DataFrame, burden: pd.Series | str, group: str, ref
     ratio = eg / er if er > 0 else np.nan
     lo = hi = np.nan
     if bootstrap and bootstrap > 0:
+        check_cost("bootstrap", units=len(bv), draws=int(bootstrap))
         rng = np.random.default_rng(seed)
         idx = rng.integers(0, len(bv), size=(bootstrap, len(bv)))
         num_g = (gv[idx] * bv[idx]).sum(axis=1) / gv[idx].sum(axis=1)
@@ -182,6 +184,7 @@ def representation(units: pd.DataFrame, in_hotspot: pd.Series, group: str, *, po
     r = float(ratio_of(g, p, h))
     lo = hi = np.nan
     if bootstrap:
+        check_cost("bootstrap", units=len(g), draws=int(bootstrap))
         rng = np.random.default_rng(seed)
         idx = rng.integers(0, len(g), size=(bootstrap, len(g)))
         rs = ratio_of(g[idx], p[idx], h[idx])

@@ -137,6 +137,7 @@ def fetch_area(*, commune: str | None = None, epci: str | None = None, year: int
     table rows of the area) and ``manifest.json`` (URLs, UTC dates, SHA-256 and sizes).
     """
     from .sources import read_table, read_units
+    from .report import write_table
 
     if bool(commune) == bool(epci):
         raise ValueError("give exactly one of --commune CODE (5 characters) or --epci SIREN (9 digits)")
@@ -189,7 +190,7 @@ def fetch_area(*, commune: str | None = None, epci: str | None = None, year: int
     key = census.attrs["key"]
     census = census[census[key].astype(str).str[:5].isin(communes)]
     cpath = out / f"census_{area}_{year}.csv"
-    census.to_csv(cpath, sep=";", index=False, lineterminator="\n")
+    write_table(census, cpath, "csv", float_format=None, sep=";")  # formulas neutralised, as every export
     manifest["files"]["census_population"]["kept_rows"] = int(len(census))
     manifest["outputs"] = [upath.name, cpath.name]
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -20,6 +20,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from .params import check_cost
+
 __all__ = [
     "build_weights", "AreaHotspots", "area_hotspots", "PointClusters", "point_clusters", "HeatSurface",
     "heat_surface", "Typology", "typology", "hit_rate_pai", "evaluate_methods", "sensitivity",
@@ -265,6 +267,7 @@ def area_hotspots(
         raise ValueError(f"alpha must be between 0 and 1; got {alpha}")
     if permutations < 19:
         raise ValueError(f"permutations must be at least 19 (smallest pseudo p = 1/(R+1)); got {permutations}")
+    check_cost("permutations", units=len(units), draws=int(permutations))
     if isinstance(values, str):
         if values not in units.columns:
             raise ValueError(f"column '{values}' not found; columns are: {', '.join(map(str, units.columns))}")
@@ -472,6 +475,8 @@ def point_clusters(
     notes: list[str] = []
     if len(xy) != len(points):
         raise ValueError("every point needs exactly one coordinate pair (no empty or multi-points)")
+    if algorithm != "dbscan" or len(xy) <= DBSCAN_EXACT_LIMIT:  # beyond, DBSCAN runs on grid cells
+        check_cost("dbscan", xy=xy, eps_m=float(eps_m))
     if len(xy) == 0:
         labels = np.array([], dtype=int)
     elif algorithm == "dbscan":

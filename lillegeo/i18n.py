@@ -114,6 +114,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "hot.moran": {"en": "Global Moran's I", "fr": "I de Moran global"},
     "hot.moran_p": {"en": "Pseudo p-value", "fr": "Pseudo p-valeur"},
     "hot.islands": {"en": "Units without neighbours (left out): {ids}", "fr": "Unités sans voisin (écartées) : {ids}"},
+    "hot.no_numeric": {"en": "This data has no numeric column to analyse: load a table with counts or values.",
+                       "fr": "Ces données n'ont aucune colonne numérique à analyser : chargez une table de comptages ou de valeurs."},
+    "error.unexpected": {"en": "This step could not be completed with these data or settings; the details are in the "
+                               "server log. Try other settings or other files.",
+                         "fr": "Cette étape n'a pas pu aboutir avec ces données ou ces réglages ; le détail est dans le "
+                               "journal du serveur. Essayez d'autres réglages ou d'autres fichiers."},
     "hot.legend": {"en": "Hot and cold spots", "fr": "Points chauds et froids"},
     "hot.significant": {"en": "Significant units", "fr": "Unités significatives"},
     "hot.download": {"en": "Download the results (CSV)", "fr": "Télécharger les résultats (CSV)"},

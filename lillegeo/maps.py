@@ -22,6 +22,8 @@ import html
 import json
 import re
 import shutil
+import threading
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any, Literal
 
@@ -196,8 +198,58 @@ def classify(values: pd.Series, scheme: Scheme = "quantiles", k: int = 5, breaks
 
 #: How many zoom levels past the fitted view the display geometry stays exact to half a pixel.
 DETAIL_ZOOMS = 3
-_DISPLAY_CACHE: dict[tuple, gpd.GeoSeries] = {}
-_RESOLUTION_CACHE: dict[tuple, tuple[float, int]] = {}
+
+
+class _Memo:
+    """A small bounded memo shared by the app's session threads: every read and write holds a lock.
+
+    Streamlit runs each session's script in its own thread, so a plain dict evicted with
+    ``pop(next(iter(d)))`` while another thread reads it raised ``KeyError`` and "dictionary changed
+    size during iteration". The value is built outside the lock (two threads may both build it; the
+    first stored wins), so a slow build never blocks the other sessions' hits. Oldest entry evicted.
+    """
+
+    def __init__(self, maxsize: int):
+        self.maxsize = maxsize
+        self._data: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key, default=None):
+        with self._lock:
+            return self._data.get(key, default)
+
+    def put(self, key, value):
+        """Store ``value`` unless another thread stored one first; return the stored value."""
+        with self._lock:
+            if key in self._data:
+                return self._data[key]
+            while len(self._data) >= self.maxsize:
+                self._data.popitem(last=False)
+            self._data[key] = value
+            return value
+
+    def get_or_build(self, key, build):
+        _missing = object()
+        hit = self.get(key, _missing)
+        if hit is not _missing:
+            return hit
+        return self.put(key, build())
+
+    def clear(self) -> None:
+        with self._lock:
+            self._data.clear()
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._data)
+
+    def __contains__(self, key) -> bool:
+        with self._lock:
+            return key in self._data
+
+
+_DISPLAY_CACHE = _Memo(8)  # content key -> display GeoSeries
+_RESOLUTION_CACHE = _Memo(64)  # content key -> (tolerance, decimals)
 
 
 def fit_zoom(bounds_lonlat) -> int:
@@ -258,11 +310,7 @@ def display_geometry(units: gpd.GeoDataFrame, tolerance: float | None = None,
     digest = hashlib.blake2b(b"".join(w or b"" for w in wkb), digest_size=16).hexdigest()
     if tolerance is None or decimals is None:
         rkey = (digest, str(units.crs))
-        if rkey not in _RESOLUTION_CACHE:
-            if len(_RESOLUTION_CACHE) >= 64:
-                _RESOLUTION_CACHE.pop(next(iter(_RESOLUTION_CACHE)))
-            _RESOLUTION_CACHE[rkey] = display_resolution(units)
-        auto = _RESOLUTION_CACHE[rkey]
+        auto = _RESOLUTION_CACHE.get_or_build(rkey, lambda: display_resolution(units))
         tolerance = auto[0] if tolerance is None else tolerance
         decimals = auto[1] if decimals is None else decimals
     key = (digest, str(units.crs), float(tolerance), int(decimals))
@@ -287,25 +335,20 @@ def display_geometry(units: gpd.GeoDataFrame, tolerance: float | None = None,
         gs = gs.to_crs(4326)
         gs = gpd.GeoSeries(shapely.transform(np.asarray(gs.values), lambda c: np.round(c, decimals)),
                            index=units.index, crs=gs.crs)
-    if len(_DISPLAY_CACHE) >= 8:
-        _DISPLAY_CACHE.pop(next(iter(_DISPLAY_CACHE)))
-    _DISPLAY_CACHE[key] = gs
-    gs.attrs["display_key"] = key
-    return gs
+    gs = _DISPLAY_CACHE.put(key, gs)
+    out = gpd.GeoSeries(gs.values, index=units.index, crs=gs.crs)
+    out.attrs["display_key"] = key
+    return out
 
 
-_GEOJSON_CACHE: dict[tuple, object] = {}
+_GEOJSON_CACHE = _Memo(8)
 
 
 def _memo(key, build):
-    """Small content-keyed memo (8 entries) for display geometry derived objects."""
+    """Small content-keyed memo (8 entries, thread-safe) for display geometry derived objects."""
     if key is None:
         return build()
-    if key not in _GEOJSON_CACHE:
-        if len(_GEOJSON_CACHE) >= 8:
-            _GEOJSON_CACHE.pop(next(iter(_GEOJSON_CACHE)))
-        _GEOJSON_CACHE[key] = build()
-    return _GEOJSON_CACHE[key]
+    return _GEOJSON_CACHE.get_or_build(key, build)
 
 
 def _fmt(v: Any, digits: int = 1, lang: str = "en") -> str:

@@ -12,6 +12,7 @@ import copy
 import hashlib
 import json
 import platform
+import re
 import sys
 import tomllib
 from dataclasses import dataclass, field
@@ -22,21 +23,15 @@ import pandas as pd
 
 from .demo import DEMO_DIR
 from .i18n import t
+from .params import DEFAULTS as PARAM_DEFAULTS
+from .params import MAX_TEXT, check_slides, validate
 
 __all__ = ["Recipe", "DEFAULTS", "sha256_file", "load_sources", "run_recipe", "lock_info", "default_slides"]
 
 RECIPE_VERSION = 1
 
-DEFAULTS: dict[str, dict[str, Any]] = {
-    "explore": {"column": "incidents", "per": "P21_POP", "smoothing": "none", "scheme": "quantiles", "k": 5,
-                "palette": "YlGnBu", "threshold": 11, "exclude_ad": True},
-    "hotspots": {"column": "incidents", "per": "", "method": "gi_star", "weights": "queen", "permutations": 999,
-                 "alpha": 0.05, "correction": "none", "seed": 0, "points": "incidents", "algorithm": "dbscan",
-                 "eps_m": 120.0, "min_samples": 60},
-    "equity": {"enforcement": "checks", "crime": "incidents", "population": "P21_POP", "group": "P21_POP_IMM",
-               "reference": "complement", "other_crime": "", "bootstrap": 999, "seed": 0, "band": [0.8, 1.25],
-               "groups": "people"},
-}
+#: Defaults of the recipe's sections, declared with their ranges in :mod:`lillegeo.params`.
+DEFAULTS: dict[str, dict[str, Any]] = {sec: PARAM_DEFAULTS[sec] for sec in ("explore", "hotspots", "equity")}
 
 
 def default_slides(lang: str = "en") -> list[dict[str, str]]:
@@ -109,24 +104,21 @@ class Recipe:
         if head.get("version") != RECIPE_VERSION:
             raise ValueError(f"recipe version {head.get('version')!r} is not supported (expected {RECIPE_VERSION})")
         srcs = doc.get("sources", {})
-        if "units" not in srcs:
+        if not isinstance(srcs, dict) or "units" not in srcs:
             raise ValueError("the recipe has no [sources.units]: the contour file is required")
+        if not isinstance(srcs.get("points", {}), dict):
+            raise ValueError("[sources.points] must be a table of named point layers")
         for name, src in _iter_sources(srcs):
-            for k in ("path", "sha256", "size"):
-                if k not in src:
-                    raise ValueError(f"source '{name}' lacks '{k}'")
-        r = cls(title=str(head.get("title", "lillegeo analysis")), language=str(head.get("language", "en")),
+            _check_source(name, src)
+        title = head.get("title", "lillegeo analysis")
+        if not isinstance(title, str) or len(title) > MAX_TEXT:
+            raise ValueError(f"the recipe's title must be text of at most {MAX_TEXT} characters")
+        r = cls(title=title, language=str(head.get("language", "en")),
                 demo=bool(head.get("demo", False)), sources=srcs,
                 base_dir=Path(base_dir) if base_dir is not None else None)
         for sec in ("explore", "hotspots", "equity"):
-            params = dict(DEFAULTS[sec])
-            extra = set(doc.get(sec, {})) - set(params)
-            if extra:
-                raise ValueError(f"unknown key(s) in [{sec}]: {', '.join(sorted(extra))}; allowed: "
-                                 f"{', '.join(sorted(params))}")
-            params.update(doc.get(sec, {}))
-            setattr(r, sec, params)
-        r.slides = list(doc.get("slides", []))
+            setattr(r, sec, validate(sec, doc.get(sec, {})))
+        r.slides = check_slides(doc.get("slides", []))
         if r.language not in ("en", "fr"):
             raise ValueError(f"language must be 'en' or 'fr'; got {r.language!r}")
         return r
@@ -169,6 +161,36 @@ def _clean(d: Any) -> Any:
     if isinstance(d, (list, tuple)):
         return [_clean(v) for v in d]
     return d
+
+
+_SOURCE_KEYS = {"path": str, "sha256": str, "size": int, "mapping": dict, "crs": str, "planar": bool, "key": str,
+                "x": str, "y": str, "layer": str, "sheet": str}
+
+
+def _check_source(name: str, src: Any) -> None:
+    """A source entry: known keys of the right types (a recipe is untrusted input)."""
+    if not isinstance(src, dict):
+        raise ValueError(f"source '{name}' must be a table with path, sha256 and size")
+    for k in ("path", "sha256", "size"):
+        if k not in src:
+            raise ValueError(f"source '{name}' lacks '{k}'")
+    for k, v in src.items():
+        want = _SOURCE_KEYS.get(k)
+        if want is None:
+            raise ValueError(f"source '{name}' has an unknown key '{str(k)[:40]}'; allowed: "
+                             f"{', '.join(sorted(_SOURCE_KEYS))}")
+        if not isinstance(v, want) or (want is int and isinstance(v, bool)):
+            raise ValueError(f"source '{name}': '{k}' must be {want.__name__}, not {type(v).__name__}")
+        if isinstance(v, str) and len(v) > 4096:
+            raise ValueError(f"source '{name}': '{k}' is too long")
+    if not re.fullmatch(r"[0-9a-f]{64}", src["sha256"]):
+        raise ValueError(f"source '{name}': sha256 must be 64 hexadecimal characters")
+    if src["size"] < 0:
+        raise ValueError(f"source '{name}': size must not be negative")
+    for k, v in src.get("mapping", {}).items():
+        if k not in ("unit_id", "unit_name", "commune_id", "commune_name", "unit_type") or not isinstance(v, str):
+            raise ValueError(f"source '{name}': mapping entries are unit_id, unit_name, commune_id, commune_name, "
+                             "unit_type, each the name of a column")
 
 
 def _iter_sources(srcs: dict):
@@ -278,10 +300,9 @@ def recipe_from_state(dataset_sources: dict | None, params: dict[str, dict], *, 
         r = Recipe(title=title, sources=copy.deepcopy(dataset_sources))
     r.language = language
     for sec in ("explore", "hotspots", "equity"):
-        merged = dict(DEFAULTS[sec])
-        merged.update({k: v for k, v in params.get(sec, {}).items() if k in merged and v is not None})
-        setattr(r, sec, merged)
-    r.slides = list(slides or default_slides(language))
+        given = {k: v for k, v in params.get(sec, {}).items() if k in DEFAULTS[sec] and v is not None}
+        setattr(r, sec, validate(sec, given))
+    r.slides = check_slides(list(slides or default_slides(language)))
     return r
 
 

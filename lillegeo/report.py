@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import io
+import re
 from pathlib import Path
 from typing import Any
 
@@ -17,10 +18,13 @@ import pandas as pd
 from .i18n import t
 from .maps import esc
 
-__all__ = ["static_map", "neutralise_formulas", "table_bytes", "report_html", "report_pdf", "fmt_number",
-           "indicator_static_map", "categorical_static_map"]
+__all__ = ["static_map", "neutralise_formulas", "table_bytes", "write_table", "report_html", "report_pdf",
+           "fmt_number", "indicator_static_map", "categorical_static_map"]
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: What makes a spreadsheet cell a formula (OWASP "CSV injection"): checked after leading whitespace.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+_XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def fmt_number(v: Any, lang: str = "en", digits: int = 2) -> str:
@@ -44,41 +48,167 @@ def fmt_number(v: Any, lang: str = "en", digits: int = 2) -> str:
     return s.replace(",", "\u202f").replace(".", ",") if lang == "fr" else s
 
 
+def _neutral(v: Any) -> Any:
+    """One cell or header: text a spreadsheet would run (``=``, ``+``, ``-``, ``@``, tab, CR, LF first,
+    also after leading spaces) gets a leading quote; a plain number written as text stays as is."""
+    if not isinstance(v, str):
+        return v
+    if v.startswith(("\t", "\r", "\n")):
+        return "'" + v
+    s = v.lstrip()
+    if s.startswith(FORMULA_START) and not _PLAIN_NUMBER.fullmatch(s.rstrip()):
+        return "'" + v
+    return v
+
+
 def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
     """Copy of ``df`` where text cells and column names that a spreadsheet would run as a formula
-    (starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return) are prefixed with a quote.
+    (starting with ``=``, ``+``, ``-``, ``@``, tab, carriage return or line feed, also after leading
+    whitespace) are prefixed with a quote (OWASP, "CSV injection"). Numbers stay numbers.
 
     Examples
     --------
-    >>> neutralise_formulas(pd.DataFrame({"a": ["=1+1", "ok", -3]}))["a"].tolist()
-    ["'=1+1", 'ok', -3]
+    >>> neutralise_formulas(pd.DataFrame({"a": ["=1+1", " @SUM(A1)", "ok", -3, "-3"]}))["a"].tolist()
+    ["'=1+1", "' @SUM(A1)", 'ok', -3, '-3']
     """
-    out = df.copy()
-
-    def fix(v):
-        return "'" + v if isinstance(v, str) and v.startswith(FORMULA_START) else v
-
+    out = pd.DataFrame(df).copy()
     for c in out.columns:
-        if out[c].dtype == object or str(out[c].dtype).startswith(("str", "string")):
-            out[c] = out[c].map(fix)
-    out.columns = [fix(str(c)) for c in out.columns]
+        col = out[c]
+        if isinstance(col, pd.DataFrame):  # duplicated column names: fixed by position below
+            continue
+        if isinstance(col.dtype, pd.CategoricalDtype) or not (pd.api.types.is_numeric_dtype(col.dtype)
+                                                              or pd.api.types.is_datetime64_any_dtype(col.dtype)
+                                                              or isinstance(col.dtype, pd.PeriodDtype)):
+            if isinstance(col.dtype, pd.CategoricalDtype) or pd.api.types.is_bool_dtype(col.dtype):
+                col = col.astype(object)
+            out[c] = col.map(_neutral)
+    if out.columns.duplicated().any():
+        for i in range(out.shape[1]):
+            if not pd.api.types.is_numeric_dtype(out.iloc[:, i].dtype):
+                out.isetitem(i, out.iloc[:, i].astype(object).map(_neutral))
+    out.columns = [_neutral(c if isinstance(c, str) else (" ".join(map(str, c)) if isinstance(c, tuple) else str(c)))
+                   for c in out.columns]
     return out
 
 
-def table_bytes(df: pd.DataFrame, fmt: str = "csv", *, sheet: str = "data") -> bytes:
-    """A table as CSV or XLSX bytes, formulas neutralised (apply disclosure control before).
+class _Bare(float):
+    """Text the CSV writer leaves unquoted (it is a number to the ``csv`` module): formatted numbers
+    and empty cells. Text cells are quoted."""
 
-    CSV output is deterministic: UTF-8, ``\\n`` line ends, floats with 10 significant digits.
+    __slots__ = ("text",)
+
+    def __new__(cls, text: str):
+        obj = float.__new__(cls, 0.0)
+        obj.text = text
+        return obj
+
+    def __repr__(self) -> str:
+        return self.text
+
+    __str__ = __repr__
+
+
+_EMPTY = _Bare("")
+
+
+def _fmt_float(v: float, float_format: str | None) -> str:
+    return float_format % v if float_format else repr(float(v))
+
+
+def _csv_cells(col: pd.Series, float_format: str | None) -> list:
+    """One column as CSV cells: numbers and blanks bare, text quoted (pandas' number formats)."""
+    na = col.isna().to_numpy()
+    if pd.api.types.is_bool_dtype(col.dtype):
+        return [_EMPTY if m else _Bare(str(bool(v))) for v, m in zip(col.to_numpy(dtype=object), na)]
+    if pd.api.types.is_integer_dtype(col.dtype):
+        return [_EMPTY if m else _Bare(str(int(v))) for v, m in zip(col.to_numpy(dtype=object), na)]
+    if pd.api.types.is_float_dtype(col.dtype):
+        return [_EMPTY if m else _Bare(_fmt_float(v, float_format)) for v, m in zip(col.to_numpy(dtype=object), na)]
+    if pd.api.types.is_datetime64_any_dtype(col.dtype):
+        text = col.astype(object).map(lambda v: v.isoformat(sep=" ") if hasattr(v, "isoformat") else v)
+        if (col.dropna().dt.normalize() == col.dropna()).all():  # dates only, as pandas writes them
+            text = col.dt.strftime("%Y-%m-%d")
+        return [_EMPTY if m else str(v) for v, m in zip(text.to_numpy(dtype=object), na)]
+    out = []
+    for v, m in zip(col.to_numpy(dtype=object), na if na.ndim == 1 else [False] * len(col)):
+        if m or v is None:
+            out.append(_EMPTY)
+        elif isinstance(v, str):
+            out.append(v)
+        elif isinstance(v, (bool, np.bool_)):
+            out.append(_Bare(str(bool(v))))
+        elif isinstance(v, (int, np.integer)):
+            out.append(_Bare(str(int(v))))
+        elif isinstance(v, (float, np.floating)):
+            out.append(_Bare(_fmt_float(v, float_format)))
+        else:
+            out.append(_neutral(str(v)))
+    return out
+
+
+def write_table(df: pd.DataFrame, dest: Any = None, fmt: str | None = None, *, sheet: str = "data",
+                float_format: str | None = "%.10g", sep: str = ",") -> bytes:
+    """The one writer of every CSV and XLSX that lillegeo produces (app downloads, command line, recipe
+    runs): formulas neutralised in cells and headers (:func:`neutralise_formulas`), text fields
+    quoted in CSV (a spreadsheet splitting on another separator cannot start a cell inside one), the
+    geometry column left out. Apply disclosure control before.
+
+    Parameters
+    ----------
+    df : DataFrame
+    dest : path or binary file object, optional
+        Where to write; the bytes are returned in every case.
+    fmt : {"csv", "xlsx"}, optional
+        Default: from the suffix of ``dest`` (``.xlsx``), else CSV.
+    float_format : str or None
+        CSV float format (``None``: full precision).
+    sep : str
+        CSV separator.
+
+    Returns
+    -------
+    bytes
+        UTF-8 CSV with ``\\n`` line ends, or an XLSX workbook.
     """
-    safe = neutralise_formulas(pd.DataFrame(df).drop(columns="geometry", errors="ignore"))
+    import csv
+
+    if fmt is None:
+        suffix = Path(str(dest)).suffix.lower() if isinstance(dest, (str, Path)) else ""
+        fmt = "xlsx" if suffix == ".xlsx" else "csv"
+    geo = [df.geometry.name] if isinstance(df, gpd.GeoDataFrame) and df._geometry_column_name in df else []
+    safe = neutralise_formulas(pd.DataFrame(df).drop(columns=["geometry", *geo], errors="ignore"))
     if fmt == "csv":
-        return safe.to_csv(index=False, lineterminator="\n", float_format="%.10g").encode("utf-8")
-    if fmt == "xlsx":
+        buf = io.StringIO()
+        w = csv.writer(buf, delimiter=sep, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\n")
+        w.writerow([str(c) for c in safe.columns])
+        w.writerows(zip(*(_csv_cells(safe.iloc[:, i], float_format) for i in range(safe.shape[1]))))
+        data = buf.getvalue().encode("utf-8")
+    elif fmt == "xlsx":
+        for i in range(safe.shape[1]):  # characters openpyxl refuses in a cell
+            if not pd.api.types.is_numeric_dtype(safe.iloc[:, i].dtype):
+                safe.isetitem(i, safe.iloc[:, i].map(lambda v: _XLSX_ILLEGAL.sub("", v) if isinstance(v, str) else v))
+        safe.columns = [_XLSX_ILLEGAL.sub("", str(c)) for c in safe.columns]
         buf = io.BytesIO()
         with pd.ExcelWriter(buf, engine="openpyxl") as xl:
             safe.to_excel(xl, sheet_name=sheet[:31], index=False)
-        return buf.getvalue()
-    raise ValueError(f"fmt must be 'csv' or 'xlsx'; got {fmt!r}")
+        data = buf.getvalue()
+    else:
+        raise ValueError(f"fmt must be 'csv' or 'xlsx'; got {fmt!r}")
+    if dest is not None:
+        if hasattr(dest, "write"):
+            dest.write(data)
+        else:
+            Path(dest).write_bytes(data)
+    return data
+
+
+def table_bytes(df: pd.DataFrame, fmt: str = "csv", *, sheet: str = "data") -> bytes:
+    """A table as CSV or XLSX bytes through :func:`write_table` (formulas neutralised; apply
+    disclosure control before).
+
+    CSV output is deterministic: UTF-8, ``\\n`` line ends, floats with 10 significant digits.
+    """
+    return write_table(df, None, fmt, sheet=sheet)
 
 
 def _nice_length(metres: float) -> float:

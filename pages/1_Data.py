@@ -10,6 +10,7 @@ import streamlit as st
 import lillegeo as lg
 from lillegeo import cached as c
 from lillegeo.cached import current_dataset, demo_dataset, lang, set_dataset, tr
+from lillegeo.report import table_bytes
 from lillegeo.sources import STD, SchemaError, csv_columns, suggest_unit_mapping
 
 st.title(tr("data.title"))
@@ -163,11 +164,11 @@ if jr is not None:
     for h in jr.hints:
         st.warning(h)
     if jr.unmatched_rows:
-        st.download_button(tr("data.download_unmatched"), jr.unmatched_frame().to_csv(index=False),
+        st.download_button(tr("data.download_unmatched"), table_bytes(jr.unmatched_frame()),
                            file_name="unmatched_codes.csv", mime="text/csv", key="data_dl_unmatched")
     if jr.units_without_data:
         st.download_button(tr("data.download_without"),
-                           pd.DataFrame({"unit_id": jr.units_without_data}).to_csv(index=False),
+                           table_bytes(pd.DataFrame({"unit_id": jr.units_without_data})),
                            file_name="units_without_data.csv", mime="text/csv", key="data_dl_without")
 for name, rep in ds.point_reports.items():
     st.text(f"{name}: " + tr("data.points_report", inside=rep["inside"], n=rep["points"], outside=rep["outside"]))

@@ -8,6 +8,7 @@ import lillegeo as lg
 from lillegeo import cached as c
 from lillegeo.cached import indicator_for, lang, remember, table_downloads, tr, unescape
 from lillegeo.maps import PALETTES, SCHEMES
+from lillegeo.params import bounds
 from lillegeo.report import indicator_static_map
 
 ds, token = c.page_header("explore.title", "explore.question")
@@ -39,7 +40,7 @@ with st.sidebar:
             st.error(tr("explore.breaks"))
     k = st.slider(tr("explore.k"), 2, 9, 5, key="explore_k")
     palette = st.selectbox(tr("explore.palette"), list(PALETTES), key="explore_palette", index=1)
-    threshold = st.number_input(tr("explore.threshold"), min_value=1, max_value=1000, value=lg.DEFAULT_THRESHOLD,
+    threshold = st.number_input(tr("explore.threshold"), *bounds("explore", "threshold"), value=lg.DEFAULT_THRESHOLD,
                                 step=1, key="explore_threshold")
     communes = sorted(ds.units["commune_name"].astype(str).unique())
     chosen = st.multiselect(tr("explore.communes"), communes, key="explore_communes")

@@ -11,6 +11,7 @@ from lillegeo.cached import lang, tr
 from lillegeo.i18n import label_text
 from lillegeo.hotspots import EVALUATION_FORMULAS, HOT_COLORS, LISA_COLORS, TYPE_COLORS
 from lillegeo.maps import categorical_map
+from lillegeo.params import DEFAULTS, bounds
 
 ds, token = c.page_header("hot.title", "hot.question")
 
@@ -89,8 +90,9 @@ with tab_points:
                              format_func=str.upper)
         if algorithm == "optics":
             c2.caption(tr("hot.optics_slow"))
-        eps = c2.number_input(tr("hot.eps"), 10, 2000, 120, 10, key="hot_eps")
-        min_samples = c2.number_input(tr("hot.min_samples"), 2, 5000, 60, 5, key="hot_min_samples")
+        eps = c2.number_input(tr("hot.eps"), *bounds("hotspots", "eps_m"), DEFAULTS["hotspots"]["eps_m"], 10.0, key="hot_eps")
+        min_samples = c2.number_input(tr("hot.min_samples"), *bounds("hotspots", "min_samples"),
+                                      DEFAULTS["hotspots"]["min_samples"], 5, key="hot_min_samples")
         c.remember("hotspots")
         show_heat = c3.checkbox(tr("hot.heat"), value=False, key="hot_heat")
         bw = c3.number_input(tr("hot.bandwidth"), 50, 2000, 250, 50, key="hot_bw", disabled=not show_heat)

@@ -1,0 +1,481 @@
+"""Read untrusted files in a bounded worker process.
+
+A hostile file can make a parser spin forever (a GeoPackage layer that is an endless SQL view), grow
+without end (a VRT running a recursive SQLite query) or hold the interpreter for seconds (a CSV with
+thousands of columns).  Read in the server's own process, one such upload stops every session and
+even SIGTERM.  :func:`read_units_bounded`, :func:`read_table_bounded` and :func:`read_points_bounded`
+take the same arguments as :func:`lillegeo.read_units`, :func:`lillegeo.read_table` and
+:func:`lillegeo.read_points` and run them in a separate process (``python`` running this module):
+
+* the input goes to the worker as a file in a private temporary folder (mode 0700, removed after);
+* the worker is limited by the kernel (``RLIMIT_DATA``/``RLIMIT_AS`` at the memory limit, a CPU-time
+  backstop, no core dumps) and dies with the server (``PR_SET_PDEATHSIG``);
+* the server stops it (SIGKILL to its whole process group) when the wall-clock time or the resident
+  memory it reads in ``/proc/<pid>/status`` goes over the limit (:func:`lillegeo.limits.limits`);
+* the result comes back **without pickle**: the frame as (Geo)Parquet, the report and the frame's
+  ``attrs`` as JSON, so that a worker taken over by a malicious file cannot run code in the server;
+* :class:`~lillegeo.sources.SchemaError` (with its ``columns``), ``ValueError`` and ``TypeError`` come
+  back as the same types with the same messages; a stopped read raises :class:`ReadLimitError` (a
+  ``ValueError``) with a one-line message naming the file (never a server path) and the limit.
+
+The worker needs about a second to start (importing geopandas); the Data page caches each read by the
+file's content hash so that a rerun does not pay it again.
+
+>>> from lillegeo.demo import DEMO_DIR
+>>> units, rep = read_units_bounded(DEMO_DIR / "units.geojson")
+>>> len(units), rep.details["schema"], units.crs.to_epsg()
+(374, 'IGN CONTOURS-IRIS PE / IRIS-GE (2024+)', 2154)
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from .limits import Limits, limits as current_limits
+
+log = logging.getLogger(__name__)
+
+__all__ = ["read_units_bounded", "read_table_bounded", "read_points_bounded", "ReadLimitError"]
+
+#: Directory holding the ``lillegeo`` package (put on the worker's ``sys.path``).
+_PKG_DIR = Path(__file__).resolve().parent
+#: Test hook only: seconds the worker sleeps before reading (lets tests make a read run long).
+TEST_SLEEP_ENV = "LILLEGEO_TEST_WORKER_SLEEP"
+#: Address space allowed above the memory limit for code, shared libraries and thread stacks.
+_AS_HEADROOM_MB = 1024
+
+# The worker starts without running lillegeo/__init__.py (which imports the map and analysis
+# modules, about 0.8 s): a bare package module pointing at this folder is enough for
+# ``lillegeo.sources`` and its relative imports.
+_BOOT = ("import sys, types; m = types.ModuleType('lillegeo'); m.__path__ = [sys.argv[1]]; "
+         "sys.modules['lillegeo'] = m; import lillegeo.worker as w; sys.exit(w._child_main(sys.argv[2]))")
+
+
+class ReadLimitError(ValueError):
+    """A read was stopped because it went over a limit (time, memory); the message names the limit."""
+
+
+# ============================================================================ server side
+
+def read_units_bounded(src, *, name: str | None = None, mapping: dict[str, str] | None = None, crs: Any = None,
+                       planar: bool = False, layer: str | None = None, limits: Limits | None = None):
+    """:func:`lillegeo.read_units` in a bounded worker process; same arguments plus ``limits``.
+
+    Returns
+    -------
+    (GeoDataFrame, LoadReport)
+        As :func:`lillegeo.read_units`.
+
+    Raises
+    ------
+    SchemaError, ValueError, TypeError
+        As the plain reader; :class:`ReadLimitError` when the read went over ``limits``.
+    """
+    return _run("units", src, name, dict(mapping=mapping, crs=_crs_arg(crs), planar=bool(planar), layer=layer),
+                limits)
+
+
+def read_table_bounded(src, *, name: str | None = None, key: str | None = None, sheet: str | int | None = None,
+                       limits: Limits | None = None):
+    """:func:`lillegeo.read_table` in a bounded worker process; same arguments plus ``limits``.
+
+    >>> from lillegeo.demo import DEMO_DIR
+    >>> t, rep = read_table_bounded(DEMO_DIR / "census.csv")
+    >>> t.attrs["key"], str(t["IRIS"].dtype), rep.details["separator"]
+    ('IRIS', 'string', ';')
+    """
+    return _run("table", src, name, dict(key=key, sheet=sheet), limits)
+
+
+def read_points_bounded(src, *, name: str | None = None, x: str | None = None, y: str | None = None, crs: Any = None,
+                        planar: bool = False, date: str | None = None, category: str | None = None,
+                        limits: Limits | None = None):
+    """:func:`lillegeo.read_points` in a bounded worker process; same arguments plus ``limits``.
+
+    ``attrs`` (``source_rows``, ``n_input``, ``input_ids``) come back as the plain reader sets them.
+    """
+    return _run("points", src, name, dict(x=x, y=y, crs=_crs_arg(crs), planar=bool(planar), date=date,
+                                          category=category), limits)
+
+
+def _crs_arg(crs: Any) -> Any:
+    """A CRS as JSON can carry it: str and int as given, a pyproj CRS as WKT."""
+    if crs is None or isinstance(crs, (str, int)):
+        return crs
+    if hasattr(crs, "to_wkt"):
+        return crs.to_wkt()
+    return str(crs)
+
+
+def _display_name(src, name: str | None) -> str:
+    if name:
+        return str(name)
+    if isinstance(src, (str, Path)):
+        return Path(src).name
+    return Path(str(getattr(src, "name", "upload"))).name
+
+
+def _run(kind: str, src, name: str | None, kwargs: dict, lim: Limits | None):
+    lim = lim or current_limits()
+    shown = _display_name(src, name)
+    job: dict[str, Any] = {"kind": kind, "name": name, "kwargs": kwargs, "limits": _limits_dict(lim)}
+    data = None
+    if isinstance(src, (str, Path)):
+        job["path"] = os.fspath(Path(src).absolute())
+    elif isinstance(src, (bytes, bytearray, memoryview)):
+        data = bytes(src)
+    elif hasattr(src, "read"):
+        data = src.read()
+        if hasattr(src, "seek"):
+            src.seek(0)
+        if not isinstance(data, (bytes, bytearray)):
+            raise TypeError(f"expected a file opened in binary mode, got {type(data).__name__} from read()")
+    else:
+        raise TypeError(f"expected a path, bytes or a file object, got {type(src).__name__}")
+    if data is not None:
+        if len(data) > lim.upload_mb * 2**20:
+            raise ValueError(f"file is {len(data) / 2**20:.0f} MB, over the {lim.upload_mb} MB limit")
+        job["name"] = name if name else shown
+    return _run_job(job, data, shown, lim)
+
+
+def _limits_dict(lim: Limits) -> dict[str, float]:
+    return {k: getattr(lim, k) for k in lim.__dataclass_fields__}
+
+
+def _run_job(job: dict, data: bytes | None, shown: str, lim: Limits):
+    """Run one job in a worker and turn its answer (or its breach) into the reader's result or exception."""
+    tmp = Path(tempfile.mkdtemp(prefix="lillegeo-worker-"))  # mode 0700: private to the server's user
+    proc = None
+    try:
+        if data is not None:
+            (tmp / "input.bin").write_bytes(data)
+            job["input"] = "input.bin"
+        (tmp / "job.json").write_text(json.dumps(job), encoding="utf-8")
+        env = dict(os.environ)
+        env.update({
+            "LILLEGEO_WORKER_PARENT": str(os.getpid()),
+            # pyarrow's jemalloc/mimalloc reserve about 1 GB of address space up front: with the system
+            # allocator the kernel's data limit measures what the reader really uses
+            "ARROW_DEFAULT_MEMORY_POOL": "system",
+            "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "MALLOC_ARENA_MAX": "2",
+            "PYTHONDONTWRITEBYTECODE": "1", "PYTHONUNBUFFERED": "1",
+        })
+        t0 = time.monotonic()
+        with open(tmp / "stderr.txt", "wb") as err:
+            proc = subprocess.Popen([sys.executable, "-c", _BOOT, str(_PKG_DIR.parent / "lillegeo"), str(tmp)],
+                                    cwd=tmp, env=env, stdin=subprocess.DEVNULL, stdout=err, stderr=err,
+                                    start_new_session=True, close_fds=True)
+        breach, peak_mb = None, 0.0
+        delay = 0.02
+        while proc.poll() is None:
+            elapsed = time.monotonic() - t0
+            rss = _rss_mb(proc.pid)
+            peak_mb = max(peak_mb, rss)
+            if elapsed > lim.read_seconds:
+                breach = "time"
+            elif rss > lim.worker_mb:
+                breach = "memory"
+            if breach:
+                _kill(proc)
+                break
+            time.sleep(delay)
+            delay = min(delay * 1.5, 0.1)
+        log.debug("worker %s of %s: %.2f s, peak %.0f MB, exit %s", job["kind"], shown, time.monotonic() - t0,
+                  peak_mb, proc.returncode)
+        if breach == "time":
+            raise ReadLimitError(_time_message(shown, lim))
+        if breach == "memory":
+            raise ReadLimitError(_memory_message(shown, lim))
+        return _answer(tmp, proc.returncode, shown, lim)
+    finally:
+        if proc is not None and proc.poll() is None:
+            _kill(proc)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _time_message(shown: str, lim: Limits) -> str:
+    return (f"reading '{shown}' took longer than {lim.read_seconds:g} s and was stopped "
+            f"(limit {Limits.env_name('read_seconds')})")
+
+
+def _memory_message(shown: str, lim: Limits) -> str:
+    return (f"reading '{shown}' needed more than {lim.worker_mb:,} MB of memory and was stopped "
+            f"(limit {Limits.env_name('worker_mb')})")
+
+
+def _rss_mb(pid: int) -> float:
+    """Resident memory of a process in MB from /proc (0 when it is gone or /proc is not there)."""
+    try:
+        with open(f"/proc/{pid}/status", "rb") as f:
+            for line in f:
+                if line.startswith(b"VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0.0
+
+
+def _kill(proc: subprocess.Popen) -> None:
+    """SIGKILL the worker's whole process group (it is a session leader) and reap it."""
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        try:
+            proc.kill()
+        except ProcessLookupError:
+            pass
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:  # pragma: no cover - a SIGKILLed process is reaped at once
+        log.error("worker %s did not stop after SIGKILL", proc.pid)
+
+
+def _scrub(text: str, tmp: Path) -> str:
+    """Remove the worker's temporary folder (a server path) from a message."""
+    text = str(text).replace(str(tmp) + os.sep, "").replace(str(tmp), "")
+    return re.sub(r"\S*lillegeo-[\w-]+/", "", text)
+
+
+def _answer(tmp: Path, code: int | None, shown: str, lim: Limits):
+    from .sources import LoadReport, SchemaError
+
+    res_path = tmp / "result.json"
+    if not res_path.exists():
+        if code == -signal.SIGXCPU:  # the kernel's CPU-time backstop
+            raise ReadLimitError(_time_message(shown, lim))
+        if code == -signal.SIGKILL:  # not sent by us: the kernel's out-of-memory killer
+            raise ReadLimitError(_memory_message(shown, lim))
+        log.warning("worker reading %s stopped with exit status %s and no answer", shown, code)
+        raise ValueError(f"could not read '{shown}': the reader stopped unexpectedly (exit status {code}); it may "
+                         f"have needed more than the {lim.worker_mb:,} MB allowed "
+                         f"({Limits.env_name('worker_mb')})")
+    try:
+        if res_path.stat().st_size > 64 * 2**20:
+            raise ValueError("answer too large")
+        res = json.loads(res_path.read_text(encoding="utf-8"))
+        if not isinstance(res, dict):
+            raise ValueError("answer is not an object")
+    except (ValueError, RecursionError, OSError, UnicodeDecodeError):
+        raise ValueError(f"could not read '{shown}': the reader's answer was malformed") from None
+    if not res.get("ok"):
+        kind, msg = str(res.get("error")), _scrub(str(res.get("message", "")), tmp)
+        if kind == "SchemaError":
+            cols = res.get("columns")
+            raise SchemaError(msg, [str(c) for c in cols] if isinstance(cols, list) else [])
+        if kind == "TypeError":
+            raise TypeError(msg)
+        if kind == "MemoryError":
+            raise ReadLimitError(_memory_message(shown, lim))
+        if kind == "ValueError":
+            raise ValueError(msg)
+        raise ValueError(f"could not read '{shown}': {msg}")
+    try:
+        frame = _read_frame(tmp / "frame.parquet", bool(res.get("geo")))
+        frame.attrs.update(_decode_attrs(res.get("attrs") or {}))
+        r = res["report"]
+        rep = LoadReport(str(r["source"]), str(r["kind"]), rows=int(r["rows"]), details=dict(r["details"]),
+                         messages=[str(m) for m in r["messages"]],
+                         codes=[(str(k), dict(kw)) for k, kw in r["codes"]])
+    except Exception as exc:  # noqa: BLE001 - a malformed answer is a failed read, never a crash of the server
+        log.warning("worker answer for %s could not be decoded: %s", shown, type(exc).__name__)
+        raise ValueError(f"could not read '{shown}': the reader's answer was malformed") from None
+    return frame, rep
+
+
+def _read_frame(path: Path, geo: bool):
+    import geopandas as gpd
+    import pandas as pd
+
+    df = gpd.read_parquet(path) if geo else pd.read_parquet(path)
+    df.attrs.clear()
+    return df
+
+
+def _decode_attrs(enc: dict) -> dict:
+    import numpy as np
+    import pandas as pd
+
+    out = {}
+    for k, v in enc.items():
+        if isinstance(v, dict) and v.get("__ndarray__"):
+            dtype = np.dtype(v["dtype"])
+            if dtype.kind == "O":
+                out[k] = np.array([pd.NA if x is None else x for x in v["values"]], dtype=object)
+            elif dtype.kind in "biuf":
+                out[k] = np.asarray(v["values"], dtype=dtype)
+            else:
+                raise ValueError(f"array kind {dtype.kind!r} not accepted")
+        else:
+            out[k] = v
+    return out
+
+
+# ============================================================================ worker side
+
+def _set_limits(lim: dict) -> None:
+    """Kernel limits on this (worker) process, set before any file is opened."""
+    import resource
+
+    cap = int(lim["worker_mb"]) * 2**20
+    for res, value in ((resource.RLIMIT_DATA, cap), (resource.RLIMIT_AS, cap + _AS_HEADROOM_MB * 2**20),
+                       (resource.RLIMIT_CORE, 0)):
+        try:
+            resource.setrlimit(res, (value, value))
+        except (ValueError, OSError):  # an existing lower hard limit stays
+            pass
+    cpu = int(math.ceil(float(lim["read_seconds"]) * 2)) + 10  # backstop: the server's wall clock acts first
+    try:
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
+    except (ValueError, OSError):
+        pass
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to SIGKILL this worker when the server goes (a no-op elsewhere)."""
+    parent = os.environ.get("LILLEGEO_WORKER_PARENT")
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if parent and os.getppid() != int(parent):  # the server went before the call above
+        os._exit(3)
+
+
+def _jsonable(v: Any) -> Any:
+    import numpy as np
+
+    if isinstance(v, dict):
+        return {str(k): _jsonable(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple, set)):
+        return [_jsonable(x) for x in (sorted(v, key=str) if isinstance(v, set) else v)]
+    if isinstance(v, np.generic):
+        return v.item()
+    if v is None or isinstance(v, (str, int, float, bool)):
+        return v
+    return str(v)
+
+
+def _encode_attrs(attrs: dict) -> dict:
+    import numpy as np
+    import pandas as pd
+
+    out = {}
+    for k, v in attrs.items():
+        if isinstance(v, np.ndarray):
+            if v.dtype.kind == "O":
+                vals = [None if (x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x))) else str(x)
+                        for x in v.tolist()]
+            else:
+                vals = v.tolist()
+            out[str(k)] = {"__ndarray__": True, "dtype": v.dtype.str if v.dtype.kind != "O" else "O",
+                           "values": vals}
+        else:
+            out[str(k)] = _jsonable(v)
+    return out
+
+
+def _check_shape(frame, lim: dict, source: str) -> None:
+    """Columns, rows and vertices of the result against the limits (a backstop to the readers' own checks)."""
+    ncol, nrow = frame.shape[1], frame.shape[0]
+    if ncol > lim["max_columns"]:
+        raise ValueError(f"'{source}' has {ncol:,} columns, over the limit of {int(lim['max_columns']):,} "
+                         f"({Limits.env_name('max_columns')})")
+    if nrow > lim["max_rows"]:
+        raise ValueError(f"'{source}' has {nrow:,} rows, over the limit of {int(lim['max_rows']):,} "
+                         f"({Limits.env_name('max_rows')})")
+    if "geometry" in frame.columns and hasattr(frame, "geometry"):
+        import shapely
+
+        nv = int(shapely.get_num_coordinates(frame.geometry.values).sum())
+        if nv > lim["max_vertices"]:
+            raise ValueError(f"'{source}' has {nv:,} vertices, over the limit of {int(lim['max_vertices']):,} "
+                             f"({Limits.env_name('max_vertices')})")
+
+
+def _write_json(path: Path, obj: dict) -> None:
+    tmp = path.with_suffix(".part")
+    tmp.write_text(json.dumps(obj, ensure_ascii=False, allow_nan=True), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _child_main(job_dir: str) -> int:
+    """Entry point of the worker process: read the job, run the reader, write the answer."""
+    d = Path(job_dir)
+    job = json.loads((d / "job.json").read_text(encoding="utf-8"))
+    _set_limits(job["limits"])
+    _die_with_parent()
+    try:
+        if os.environ.get(TEST_SLEEP_ENV):  # test hook only: make the read run long
+            time.sleep(float(os.environ[TEST_SLEEP_ENV]))
+        if job.get("selftest"):  # test hook only: allocate memory, then answer
+            _selftest(job["selftest"])
+        from . import sources
+
+        reader = {"units": sources.read_units, "table": sources.read_table, "points": sources.read_points}[job["kind"]]
+        src = (d / job["input"]).read_bytes() if job.get("input") else Path(job["path"])
+        frame, rep = reader(src, name=job.get("name"), **job["kwargs"])
+        _check_shape(frame, job["limits"], rep.source)
+        attrs = _encode_attrs(dict(frame.attrs))
+        frame.attrs = {}
+        bad = [c for c in frame.columns if not isinstance(c, str)]
+        if bad:
+            frame = frame.rename(columns={c: str(c) for c in bad})
+        geo = hasattr(frame, "geometry") and "geometry" in frame.columns
+        frame.to_parquet(d / "frame.parquet", index=True)
+        report = {"source": rep.source, "kind": rep.kind, "rows": rep.rows, "details": _jsonable(rep.details),
+                  "messages": list(map(str, rep.messages)), "codes": [[k, _jsonable(kw)] for k, kw in rep.codes]}
+        _write_json(d / "result.json", {"ok": True, "geo": geo, "report": report, "attrs": attrs})
+    except MemoryError:
+        _write_json(d / "result.json", {"ok": False, "error": "MemoryError", "message": ""})
+    except RecursionError:
+        _write_json(d / "result.json", {"ok": False, "error": "ValueError",
+                                        "message": f"'{job.get('name') or Path(job.get('path', 'upload')).name}' "
+                                                   "is nested too deeply to read"})
+    except Exception as exc:  # noqa: BLE001 - every failure goes back as a message
+        if type(exc).__name__ == "SchemaError":
+            err, msg = "SchemaError", str(exc)
+        elif isinstance(exc, (TypeError, ValueError)):
+            err, msg = ("TypeError" if isinstance(exc, TypeError) else "ValueError"), str(exc)
+        else:
+            err, msg = "Other", f"{type(exc).__name__}: {exc}"
+        _write_json(d / "result.json", {"ok": False, "error": err, "message": msg,
+                                        "columns": list(map(str, getattr(exc, "columns", []) or []))})
+    return 0
+
+
+def _selftest(spec: dict) -> None:
+    """Test hook: allocate ``heap_mb`` with malloc (kernel data limit) or ``shared_mb`` in a shared mapping
+    (outside the data limit: the server's RSS watch must stop it), then sleep ``sleep`` seconds."""
+    import mmap
+
+    keep = []
+    if spec.get("heap_mb"):
+        keep.append(bytearray(int(spec["heap_mb"]) * 2**20))
+        for i in range(0, len(keep[-1]), 4096):
+            keep[-1][i] = 1
+    if spec.get("shared_mb"):
+        m = mmap.mmap(-1, int(spec["shared_mb"]) * 2**20)
+        step = 2**20
+        for i in range(0, len(m), 4096):
+            m[i] = 1
+            if i % step == 0:
+                time.sleep(0)
+        keep.append(m)
+    if spec.get("sleep"):
+        time.sleep(float(spec["sleep"]))
