@@ -2,13 +2,13 @@
 
 import streamlit as st
 
-from lillegeo.cached import apply_recipe, current_dataset, current_recipe, ensure_assets, tr
+from lillegeo.cached import apply_recipe, current_dataset, current_recipe, ensure_assets, guarded, md, say_error, tr
 from lillegeo.i18n import LANGS
 
 st.set_page_config(page_title="lillegeo", page_icon="static/icon.png", layout="wide")
 ensure_assets()
 
-with st.sidebar:
+with st.sidebar, guarded("sidebar"):
     st.selectbox(tr("app.language"), list(LANGS), format_func=LANGS.get, key="lang")
     ds = current_dataset()
     st.markdown(f"**{tr('app.data_status')}**")
@@ -27,10 +27,10 @@ with st.sidebar:
                 st.session_state["recipe_flash"] = title
                 st.rerun()
             except (ValueError, UnicodeDecodeError) as exc:
-                st.error(str(exc))
+                say_error(exc)
         flash = st.session_state.pop("recipe_flash", None)
         if flash:
-            st.success(tr("recipe.loaded", title=flash.lstrip("!")))
+            st.success(tr("recipe.loaded", title=md(flash.lstrip("!"))))
             if flash.startswith("!"):
                 st.info(tr("recipe.needs_files"))
 
@@ -42,4 +42,5 @@ pages = [
     st.Page("pages/4_Equity.py", title=tr("nav.equity"), icon=":material/balance:", url_path="equity"),
     st.Page("pages/5_Present.py", title=tr("nav.present"), icon=":material/co_present:", url_path="present"),
 ]
-st.navigation(pages).run()
+with guarded("page"):  # an unexpected error: one translated line, the traceback in the server log
+    st.navigation(pages).run()

@@ -43,7 +43,8 @@ def compute(ds: Dataset, recipe) -> dict[str, Any]:
     layer = h.get("points")
     if layer and layer in ds.points:
         res["clusters"] = point_clusters(ds.points[layer], algorithm=h["algorithm"], eps_m=float(h["eps_m"]),
-                                         min_samples=int(h["min_samples"]), seed=int(h["seed"]))
+                                         min_samples=int(h["min_samples"]), seed=int(h["seed"]),
+                                         threshold=int(e["threshold"]))
     needed = [q["enforcement"], q["crime"], q["population"], q["group"]]
     if all(c in ds.units.columns for c in needed):
         res["equity"] = run_equity(ds.units, enforcement=q["enforcement"], crime=q["crime"],
@@ -93,7 +94,7 @@ def build_maps(ds: Dataset, recipe, res: dict[str, Any], *, assets: str = "inlin
                                            hulls=pc.hulls, overlay=ds.overlay,
                                            demo=ds.demo, lang=lang, assets=assets, title=t("map.hulls", lang),
                                            legend_note=f"{pc.algorithm.upper()}: r = {pc.eps_m:g} m, "
-                                                       f"min = {pc.min_samples}")
+                                                       f"min = {pc.min_samples}. {pc.withheld_note(lang)}".strip())
     if "equity" in res:
         labs, cols = res["equity"]["bivariate"]
         legend = bivariate_legend_html(t("eq.layer.bivariate", lang), BIVARIATE, labs.value_counts().to_dict(),
@@ -227,7 +228,8 @@ def _report_sections(ds: Dataset, recipe, res: dict[str, Any], images: dict[str,
         pc = res["clusters"]
         secs.append({"heading": t("map.hulls", lang), "image": images.get("clusters"),
                      "text": [t("hot.clusters_summary", lang, k=pc.n_clusters, noise=pc.n_noise, n=pc.n_points)]
-                     + pc.notes, "table": pc.table.drop(columns=["x", "y"])})
+                     + [x for x in [pc.withheld_note(lang)] if x] + pc.notes,
+                     "table": pc.table.drop(columns=["x", "y"])})
     if "equity" in res:
         q = res["equity"]
         secs.append({"heading": t("eq.findings", lang), "findings": q["findings"], "image": images.get("equity")})

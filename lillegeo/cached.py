@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import html
+import logging
+import re
 from pathlib import Path
 
 import streamlit as st
@@ -13,6 +16,11 @@ from .demo import DEMO_DIR
 from .dataset import Dataset
 from .i18n import t
 from .maps import install_static_assets
+
+try:  # Streamlit's st.rerun / st.stop exceptions (BaseException subclasses today)
+    from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException as _ScriptControl
+except ImportError:  # pragma: no cover - other Streamlit versions
+    _ScriptControl = None
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -79,17 +87,58 @@ def set_dataset(ds: Dataset, token_source: bytes) -> None:
     """Make ``ds`` the session's data. Its token keys every shared cache: the files' bytes **and** every
     reader and mapping choice recorded in ``ds.sources`` (code columns, key, CRS, coordinates), so two
     readings of the same file with different choices never share a result."""
+    st.session_state["dataset"] = ds
+    st.session_state["dataset_token"] = token_of(token_source, ds.sources)
+
+
+def token_of(token_source: bytes, sources: dict | None) -> str:
+    """The cache key of a dataset: SHA-256 of its files' bytes and of every reader choice."""
     import json
 
     h = hashlib.sha256(token_source)
-    h.update(json.dumps(ds.sources or {}, sort_keys=True, default=str).encode("utf-8"))
-    st.session_state["dataset"] = ds
-    st.session_state["dataset_token"] = h.hexdigest()[:32]
+    h.update(json.dumps(sources or {}, sort_keys=True, default=str).encode("utf-8"))
+    return h.hexdigest()[:32]
 
 
 def dataset_token() -> str:
     current_dataset()
     return st.session_state.get("dataset_token", "demo")
+
+
+#: Uploads read per session, newest last (each holds a frame: a few are enough for one Data page).
+_UPLOAD_READS = 6
+
+
+def read_upload(kind: str, data: bytes, name: str, **options):
+    """Read an uploaded file **once per change**: in the bounded worker (:mod:`lillegeo.worker`), the
+    outcome kept in the session under the file's SHA-256 and every reader option (name, crs, planar,
+    mapping, key, x, y…), so that a rerun with nothing changed neither starts a worker nor parses again.
+
+    Returns ``(frame, report)`` as the reader does; a ``ValueError`` / ``TypeError`` (``SchemaError``
+    included) is kept as well and raised again on later reruns. ``kind`` is ``units``, ``table`` or
+    ``points``. A spinner shows while the worker runs.
+    """
+    import json
+
+    from . import worker
+
+    reader = {"units": worker.read_units_bounded, "table": worker.read_table_bounded,
+              "points": worker.read_points_bounded}[kind]
+    options = {k: v for k, v in options.items() if v is not None}
+    key = json.dumps([kind, hashlib.sha256(data).hexdigest(), name, options], sort_keys=True, default=str)
+    memo = st.session_state.setdefault("_upload_reads", {})
+    if key not in memo:
+        with st.spinner(tr("data.reading", name=md(name))):
+            try:
+                memo[key] = (True, reader(data, name=name, **options))
+            except (ValueError, TypeError) as exc:
+                memo[key] = (False, exc.with_traceback(None))  # no frames (nor the bytes) kept
+        while len(memo) > _UPLOAD_READS:
+            memo.pop(next(iter(memo)))
+    ok, value = memo[key]
+    if not ok:
+        raise value.with_traceback(None)
+    return value
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -133,7 +182,9 @@ def clusters_for(token: str, _ds: Dataset, layer: str, categories: tuple, years:
     pts = filter_points(pts, categories=list(categories) or None)
     if years and "date" in pts.columns:
         pts = pts[pts["date"].dt.year.isin(years)]
-    return point_clusters(pts, algorithm=algorithm, eps_m=eps_m, min_samples=min_samples, seed=seed), len(pts)
+    # outlines keep clear of every incident of the layer, not only of the filtered ones
+    return point_clusters(pts, algorithm=algorithm, eps_m=eps_m, min_samples=min_samples, seed=seed,
+                          keep_clear_of=_ds.points[layer] if len(pts) < len(_ds.points[layer]) else None), len(pts)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -184,11 +235,69 @@ def equity_for(token: str, _ds: Dataset, enforcement: str, crime: str, populatio
                       lang=lang, points=_ds.points.get(crime), area_group=area_group, overlay=_ds.overlay)
 
 
-def md(text: str) -> str:
-    """Escape Markdown so that data values (column names, unit names) show literally."""
-    import re
+#: Characters Streamlit's Markdown acts on wherever they are: emphasis, code, links and images (``[``),
+#: HTML and autolinks (``<``), strikethrough, maths (``$``). Escaped always; the rest only where they act.
+_MD_ALWAYS = re.compile(r"([\\`*\[\]<>~$])")
+#: An absolute server path (``/tmp/…/upload.shp``, ``/usr/…/site-packages/…``), not inside a URL.
+_SERVER_PATH = re.compile(r"(?<![\w.:/~-])(?:/[^\s/'\"`,;:()\[\]<>]+)+/([^\s/'\"`,;:()\[\]<>]*)")
 
-    return re.sub(r"([\\`*_{}\[\]()#+\-!|<>~])", r"\\\1", str(text))
+
+def md(text) -> str:
+    """Escape Markdown so that data values (column names, file names, unit names, recipe titles)
+    show literally in ``st.error`` / ``st.caption`` / ``st.markdown`` …: no image or link is made
+    (so the browser fetches nothing), no maths, emphasis, heading or list; one line. Punctuation
+    that does nothing in running text (quotes, parentheses, dots) is left alone, so messages read
+    (and match) as written.
+
+    >>> md("![a](http://127.0.0.1/x.png) $x$ *b* _c_ code_iris")
+    '!\\\\[a\\\\](http\\\\://127.0.0.1/x.png) \\\\$x\\\\$ \\\\*b\\\\* \\\\_c\\\\_ code_iris'
+    """
+    s = re.sub(r"\s*[\r\n\v\f]+\s*", " ", str(text))
+    s = _MD_ALWAYS.sub(r"\\\1", s)
+    s = re.sub(r"(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])", r"\\_", s)  # emphasis; code_iris stays as is
+    s = re.sub(r"&(?=#?\w+;)", r"\\&", s)  # an entity
+    s = re.sub(r"(?<=\w):(?=//)", r"\\:", s)  # an autolink (http://…)
+    s = re.sub(r"^(\s*)([#>+=|-])", r"\1\\\2", s)  # a heading, quote, list or table at the start
+    return re.sub(r"^(\s*\d+)([.)])", r"\1\\\2", s)  # a numbered list at the start
+
+
+def scrub(text) -> str:
+    """A message as a person may see it: absolute server paths reduced to the file name.
+
+    >>> scrub("cannot read /tmp/lillegeo-x1/upload.shp: bad")
+    'cannot read upload.shp: bad'
+    """
+    return _SERVER_PATH.sub(lambda m: m.group(1) or "…", str(text))
+
+
+def say(kind: str, message, **kw) -> None:
+    """Show a message (``error``, ``warning``, ``info``, ``success``, ``caption``) whose text comes
+    from data or from an exception: on one line, Markdown escaped, without server paths."""
+    if kind not in ("error", "warning", "info", "success", "caption"):
+        raise ValueError(f"kind must be error, warning, info, success or caption; got {kind!r}")
+    getattr(st, kind)(md(scrub(message)), **kw)
+
+
+def say_error(message) -> None:
+    """``st.error`` for a library error (``ValueError`` …) or any message holding data values: see :func:`say`."""
+    say("error", message)
+
+
+_LOG = logging.getLogger("lillegeo.app")
+
+
+@contextlib.contextmanager
+def guarded(where: str):
+    """Run a page (or the sidebar) so that an unexpected error shows one translated line: no
+    traceback, no server path, no exception text in the browser. The traceback goes to the server
+    log. Streamlit's own control flow (``st.rerun``, ``st.stop``, ``st.switch_page``) passes through."""
+    try:
+        yield
+    except Exception as exc:  # noqa: BLE001 - the last line of defence of a page
+        if _ScriptControl is not None and isinstance(exc, _ScriptControl):  # pragma: no cover - BaseException
+            raise
+        _LOG.error("unexpected error in %s (%s)", where, type(exc).__name__, exc_info=True)
+        st.error(tr("error.unexpected"))
 
 
 # ------------------------------------------------------------------ recipes in the app

@@ -20,6 +20,10 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from .generalise import (OUTLINE_CLEARANCE_M, OUTLINE_GRID_M, OUTLINE_MIN_BUFFER_M, dominant_categories,
+                         generalised_outline, heat_mask, month_bounds, outline_buffer, safe_point)
+from .i18n import t
+from .indicators import DEFAULT_THRESHOLD
 from .params import check_cost
 
 __all__ = [
@@ -342,7 +346,13 @@ def _bins_for_alpha(alpha: float) -> list[int]:
 
 @dataclass
 class PointClusters:
-    """Density clusters of points (noise label -1) with a per-cluster table and hulls."""
+    """Density clusters of points (noise label -1) with a per-cluster table and generalised outlines.
+
+    Only clusters of at least ``threshold`` incidents are kept: ``labels``, ``table`` and ``hulls``
+    hold those (numbered ``0..k-1``); the incidents of the ``n_withheld`` smaller clusters carry the
+    noise label -1. ``hulls`` are generalised outlines, never hulls through incidents (see
+    :func:`point_clusters`).
+    """
 
     labels: np.ndarray
     table: pd.DataFrame
@@ -353,6 +363,9 @@ class PointClusters:
     seed: int | None
     n_points: int
     notes: list[str] = field(default_factory=list)
+    threshold: int = DEFAULT_THRESHOLD
+    n_withheld: int = 0
+    buffer_m: float = OUTLINE_MIN_BUFFER_M
 
     @property
     def n_clusters(self) -> int:
@@ -362,10 +375,17 @@ class PointClusters:
     def n_noise(self) -> int:
         return int((self.labels == -1).sum())
 
+    def withheld_note(self, lang: str = "en") -> str:
+        """"N clusters under T incidents withheld ..." in ``lang`` ('' when none was)."""
+        if not self.n_withheld:
+            return ""
+        return t("hot.clusters_withheld", lang, n=self.n_withheld, threshold=self.threshold)
+
     def summary(self) -> dict[str, Any]:
         return {"algorithm": self.algorithm, "n_points": self.n_points, "n_clusters": self.n_clusters,
-                "n_noise": self.n_noise, "eps_m": self.eps_m, "min_samples": self.min_samples, "seed": self.seed,
-                "notes": list(self.notes)}
+                "n_noise": self.n_noise, "n_withheld": self.n_withheld, "threshold": self.threshold,
+                "eps_m": self.eps_m, "min_samples": self.min_samples, "seed": self.seed,
+                "outline_buffer_m": self.buffer_m, "outline_grid_m": OUTLINE_GRID_M, "notes": list(self.notes)}
 
 
 def filter_points(points: gpd.GeoDataFrame, *, categories: list[str] | None = None,
@@ -429,8 +449,26 @@ def point_clusters(
     eps_m: float = 150.0,
     min_samples: int = 30,
     seed: int | None = 0,
+    threshold: int = DEFAULT_THRESHOLD,
+    keep_clear_of: gpd.GeoDataFrame | None = None,
 ) -> PointClusters:
     """Cluster points by density, in projected metres, with tree-based neighbour search.
+
+    What comes out is safe to show and export (DOMAIN.md, "Statistical disclosure"; the rules are
+    in :mod:`lillegeo.generalise`):
+
+    * clusters of fewer than ``threshold`` incidents are withheld: not in the table, not drawn;
+      their incidents get the noise label -1 and only their number is reported (``n_withheld``);
+    * outlines are generalised: the convex hull of the 25 m grid cells holding the cluster's
+      incidents, buffered by ``max(25, eps_m / 2)`` m, vertices snapped to the 25 m grid and checked
+      to lie at least 2 m from every incident of ``points``. No vertex is an incident location, and
+      an outline cannot place an incident more precisely than its 25 m cell. Every incident of a
+      cluster lies inside its outline;
+    * area and density are those of the generalised outline (larger than the hull of the incidents);
+    * ``x``, ``y``: a node of the 25 m grid near the outline's centroid (not the mean of the incidents);
+    * dominant categories list only categories of at least ``threshold`` incidents (shares rounded,
+      the rest as "other", never a small remainder); first and last are months ("2023-05"), shown
+      only when at least ``threshold`` incidents fall in that month.
 
     Parameters
     ----------
@@ -447,20 +485,26 @@ def point_clusters(
         Minimum incidents per cluster core.
     seed : int
         Recorded (the three algorithms are deterministic).
+    threshold : int
+        Disclosure threshold: smaller clusters, categories and months are withheld (default 11).
+    keep_clear_of : GeoDataFrame, optional
+        More incidents that outline vertices and label points keep 2 m away from, e.g. the whole
+        layer when ``points`` is a filtered part of it (categories, years).
 
     Returns
     -------
     PointClusters
-        Per cluster: incidents, hull area (m²), density (incidents per km²),
-        dominant categories, first and last date.
+        Per cluster: incidents, outline area (m²), density (incidents per km² of the outline),
+        dominant categories, first and last month.
 
     Examples
     --------
     >>> from lillegeo import load_demo
     >>> pc = point_clusters(load_demo().points["incidents"], eps_m=120, min_samples=60)
-    >>> pc.n_clusters >= 6
-    True
+    >>> pc.n_clusters >= 6, int(pc.table["incidents"].min()) >= 11
+    (True, True)
     """
+    from scipy.spatial import cKDTree
     from sklearn.cluster import DBSCAN, HDBSCAN, OPTICS
 
     if algorithm not in ("dbscan", "hdbscan", "optics"):
@@ -469,6 +513,9 @@ def point_clusters(
         raise ValueError(f"eps_m (search radius in metres) must be positive; got {eps_m}")
     if min_samples < 2:
         raise ValueError(f"min_samples must be at least 2; got {min_samples}")
+    if isinstance(threshold, bool) or not isinstance(threshold, (int, np.integer)) or threshold < 1:
+        raise ValueError(f"threshold must be a whole number of at least 1 (default {DEFAULT_THRESHOLD}); "
+                         f"got {threshold!r}")
     if points.crs is not None and points.crs.is_geographic:
         raise ValueError("points are in longitude/latitude; read them with lillegeo.read_points (EPSG:2154)")
     xy = shapely.get_coordinates(points.geometry.values)
@@ -497,46 +544,80 @@ def point_clusters(
         labels = OPTICS(min_samples=min_samples, max_eps=eps_m, cluster_method="dbscan", eps=eps_m,
                         algorithm="kd_tree").fit_predict(xy)
     labels = np.asarray(labels, dtype=int)
-    rows, hulls = [], []
-    has_cat = "category" in points.columns
-    has_date = "date" in points.columns
-    for c in sorted(set(labels) - {-1}):
-        m = labels == c
-        pts = shapely.multipoints(xy[m])
-        hull = shapely.convex_hull(pts)
-        area = float(hull.area) if hull.geom_type == "Polygon" else 0.0
-        row = {"cluster": int(c), "incidents": int(m.sum()), "area_m2": round(area, 1),
-               "density_per_km2": round(m.sum() / (area / 1e6), 1) if area > 0 else np.nan,
-               "x": float(xy[m, 0].mean()), "y": float(xy[m, 1].mean())}
-        if has_cat:
-            vc = points.loc[m, "category"].value_counts(normalize=True).head(3)
-            row["dominant_categories"] = ", ".join(f"{k} {v:.0%}" for k, v in vc.items())
-        if has_date:
-            d = pd.to_datetime(points.loc[m, "date"])
-            row["first"] = d.min()
-            row["last"] = d.max()
+    # withhold the small clusters, number the others 0..k-1 (in the algorithm's order)
+    found, sizes = np.unique(labels[labels >= 0], return_counts=True)
+    kept = found[sizes >= threshold]
+    n_withheld = int(len(found) - len(kept))
+    renumber = np.full(int(labels.max()) + 2 if len(labels) else 1, -1, dtype=int)
+    renumber[kept] = np.arange(len(kept))
+    labels = renumber[labels]  # -1 stays -1 (last slot)
+    buffer_m = outline_buffer(eps_m)
+    if keep_clear_of is not None and len(keep_clear_of):
+        tree = cKDTree(np.vstack([xy, shapely.get_coordinates(keep_clear_of.geometry.values)])) if len(kept) else None
+    else:
+        tree = cKDTree(xy) if len(kept) else None
+    cat_codes, cat_names = (pd.factorize(points["category"], use_na_sentinel=True)
+                            if "category" in points.columns else (None, None))
+    if "date" in points.columns:
+        d = pd.to_datetime(points["date"], errors="coerce")
+        months = (d.dt.year * 12 + d.dt.month - 1).to_numpy(dtype=float)
+    else:
+        months = None
+    order = np.argsort(labels, kind="stable")
+    bounds = np.searchsorted(labels[order], np.arange(len(kept) + 1))
+    rows, hulls, no_outline = [], [], 0
+    for c in range(len(kept)):
+        idx = order[bounds[c]:bounds[c + 1]]
+        cxy = xy[idx]
+        outline = generalised_outline(cxy, tree, buffer_m=buffer_m)
+        if outline is None:
+            no_outline += 1
+            area, (cx, cy) = np.nan, safe_point(*cxy.mean(axis=0), tree)
+        else:
+            area = float(outline.area)
+            cx, cy = safe_point(*shapely.get_coordinates(outline.centroid)[0], tree)
+            hulls.append((c, len(idx), outline))
+        row = {"cluster": c, "incidents": len(idx), "area_m2": round(area, -2) if np.isfinite(area) else np.nan,
+               "density_per_km2": round(len(idx) / (area / 1e6), 1) if area > 0 else np.nan, "x": cx, "y": cy}
+        if cat_codes is not None:
+            cc = cat_codes[idx]
+            counts = np.bincount(cc[cc >= 0], minlength=len(cat_names))
+            row["dominant_categories"] = dominant_categories(counts, [str(v) for v in cat_names], len(idx), threshold)
+        if months is not None:
+            row["first"], row["last"] = month_bounds(months[idx], threshold)
         rows.append(row)
-        hulls.append(hull if hull.geom_type == "Polygon" else hull.buffer(max(eps_m / 4, 1)))
+    if no_outline:
+        notes.append(f"{no_outline} cluster outline(s) not drawn: no generalised outline keeps every vertex "
+                     f"{OUTLINE_CLEARANCE_M:g} m away from the incidents")
+    has_cat, has_date = cat_codes is not None, months is not None
     table = pd.DataFrame(rows, columns=["cluster", "incidents", "area_m2", "density_per_km2", "x", "y"]
                          + (["dominant_categories"] if has_cat else []) + (["first", "last"] if has_date else []))
-    table = table.sort_values("incidents", ascending=False).reset_index(drop=True)
-    hull_gdf = gpd.GeoDataFrame({"cluster": [r["cluster"] for r in rows], "incidents": [r["incidents"] for r in rows]},
-                                geometry=hulls, crs=points.crs)
+    table = table.sort_values(["incidents", "cluster"], ascending=[False, True]).reset_index(drop=True)
+    hull_gdf = gpd.GeoDataFrame({"cluster": [h[0] for h in hulls], "incidents": [h[1] for h in hulls]},
+                                geometry=[h[2] for h in hulls], crs=points.crs)
     return PointClusters(labels=labels, table=table, hulls=hull_gdf, algorithm=algorithm, eps_m=float(eps_m),
-                         min_samples=int(min_samples), seed=seed, n_points=len(xy), notes=notes)
+                         min_samples=int(min_samples), seed=seed, n_points=len(xy), notes=notes,
+                         threshold=int(threshold), n_withheld=n_withheld, buffer_m=buffer_m)
 
 
 # ----------------------------------------------------------------------------- heat surface
 
 @dataclass
 class HeatSurface:
-    """Kernel density on a grid: ``density`` in incidents per km² (rows from north to south)."""
+    """Kernel density on a grid: ``density`` in incidents per km² (rows from north to south).
+
+    ``density`` is 0 in the ``withheld`` cells: those with fewer than ``threshold`` incidents within
+    a bandwidth of them (:func:`lillegeo.generalise.heat_mask`), so that a coloured cell never
+    stands for fewer incidents than the disclosure threshold.
+    """
 
     density: np.ndarray
     bounds: tuple[float, float, float, float]
     cell_m: float
     bandwidth_m: float
     crs: Any
+    threshold: int = DEFAULT_THRESHOLD
+    withheld: np.ndarray | None = None
 
     def top_share_mask(self, share: float) -> np.ndarray:
         """Cells forming the densest ``share`` of the grid's area."""
@@ -576,10 +657,22 @@ def _binned_kde(xy, minx, maxy, nx, ny, cell_m, bandwidth_m, sub: int = 5) -> np
     return sm[centre::sub, centre::sub][:ny, :nx] / (fine * fine) * 1e6
 
 
+#: Smallest heat-surface cell and bandwidth (metres): finer would draw single incidents.
+HEAT_MIN_M = 25.0
+#: Without ``bounds``, the heat grid's extent is rounded out to multiples of this (metres), so that
+#: its edges never carry the coordinates of the outermost incidents.
+HEAT_EXTENT_ROUND_M = 1000.0
+
+
 def heat_surface(points: gpd.GeoDataFrame, *, bandwidth_m: float = 250.0, cell_m: float = 100.0,
-                 bounds: tuple[float, float, float, float] | None = None, max_cells: int = 250_000) -> HeatSurface:
+                 bounds: tuple[float, float, float, float] | None = None, max_cells: int = 250_000,
+                 threshold: int = DEFAULT_THRESHOLD) -> HeatSurface:
     """Gaussian kernel density of points on a grid (scikit-learn ``KernelDensity``, kd-tree; large
     inputs binned and filtered, see :func:`_binned_kde`).
+
+    Disclosure: cells and bandwidth of at least 25 m; the grid starts at ``bounds`` (pass the units'
+    ``total_bounds``), else at the points' extent plus three bandwidths rounded out to the kilometre;
+    cells with fewer than ``threshold`` incidents within a bandwidth are set to 0 (``withheld``).
 
     Parameters
     ----------
@@ -589,25 +682,32 @@ def heat_surface(points: gpd.GeoDataFrame, *, bandwidth_m: float = 250.0, cell_m
     cell_m : float
         Grid cell size in metres.
     bounds : tuple, optional
-        Grid extent (default: the points' extent plus three bandwidths).
+        Grid extent, e.g. the units' ``total_bounds`` (default: the points' extent plus three
+        bandwidths, rounded out to multiples of 1 km).
     max_cells : int
         Refuse grids larger than this (raise ``cell_m`` instead).
+    threshold : int
+        Disclosure threshold (default 11).
 
     Returns
     -------
     HeatSurface
-        Density in incidents per km² (integrates to the number of points).
+        Density in incidents per km² (integrates to the number of points outside withheld cells).
     """
     from sklearn.neighbors import KernelDensity
 
-    if bandwidth_m <= 0 or cell_m <= 0:
-        raise ValueError("bandwidth_m and cell_m must be positive (metres)")
+    if not (bandwidth_m >= HEAT_MIN_M and cell_m >= HEAT_MIN_M):
+        raise ValueError(f"bandwidth_m and cell_m must be at least {HEAT_MIN_M:g} m (finer would show single "
+                         f"incidents); got bandwidth_m={bandwidth_m:g}, cell_m={cell_m:g}: use larger cells")
+    if isinstance(threshold, bool) or not isinstance(threshold, (int, np.integer)) or threshold < 1:
+        raise ValueError(f"threshold must be a whole number of at least 1; got {threshold!r}")
     xy = shapely.get_coordinates(points.geometry.values)
     if len(xy) == 0:
         raise ValueError("no points to smooth")
     if bounds is None:
-        pad = 3 * bandwidth_m
-        bounds = (xy[:, 0].min() - pad, xy[:, 1].min() - pad, xy[:, 0].max() + pad, xy[:, 1].max() + pad)
+        pad, r = 3 * bandwidth_m, HEAT_EXTENT_ROUND_M
+        bounds = (np.floor((xy[:, 0].min() - pad) / r) * r, np.floor((xy[:, 1].min() - pad) / r) * r,
+                  np.ceil((xy[:, 0].max() + pad) / r) * r, np.ceil((xy[:, 1].max() + pad) / r) * r)
     minx, miny, maxx, maxy = bounds
     nx = int(np.ceil((maxx - minx) / cell_m))
     ny = int(np.ceil((maxy - miny) / cell_m))
@@ -622,8 +722,10 @@ def heat_surface(points: gpd.GeoDataFrame, *, bandwidth_m: float = 250.0, cell_m
         dens = np.exp(kde.score_samples(np.c_[gx.ravel(), gy.ravel()])).reshape(ny, nx) * len(xy) * 1e6
     else:
         dens = _binned_kde(xy, minx, maxy, nx, ny, cell_m, bandwidth_m)
-    return HeatSurface(density=dens, bounds=(minx, maxy - ny * cell_m, minx + nx * cell_m, maxy), cell_m=cell_m,
-                       bandwidth_m=bandwidth_m, crs=points.crs)
+    withheld = heat_mask(xy, minx, maxy, nx, ny, cell_m, bandwidth_m, int(threshold))
+    return HeatSurface(density=np.where(withheld, 0.0, dens), bounds=(minx, maxy - ny * cell_m, minx + nx * cell_m, maxy),
+                       cell_m=cell_m, bandwidth_m=bandwidth_m, crs=points.crs, threshold=int(threshold),
+                       withheld=withheld)
 
 
 # ----------------------------------------------------------------------------- typologies
@@ -709,11 +811,20 @@ def hit_rate_pai(hot_area: Any, points_xy: np.ndarray, study_area: float) -> dic
             "pai": hr / (a / study_area) if a > 0 else np.nan}
 
 
+def _withhold_hits(r: dict[str, Any], threshold: int) -> dict[str, Any]:
+    """``r`` with n, hit rate and PAI withheld (NaN) when n or N - n is a count from 1 to threshold - 1."""
+    if 0 < r["n"] < threshold or 0 < r["N"] - r["n"] < threshold:
+        return {**r, "n": np.nan, "hit_rate": np.nan, "pai": np.nan}
+    return r
+
+
 def evaluate_methods(areas: dict[str, Any], period1: gpd.GeoDataFrame, period2: gpd.GeoDataFrame,
-                     study_area: float) -> pd.DataFrame:
+                     study_area: float, *, threshold: int = DEFAULT_THRESHOLD) -> pd.DataFrame:
     """Hit rate, PAI and RRI of hotspot areas chosen on period 1, applied to period 2, side by side.
 
     RRI (recapture rate index) = PAI in period 2 / PAI in period 1 = (n2/n1)/(N2/N1).
+    Disclosure: when the incidents inside (n) or outside (N - n) the hotspots of a period number
+    from 1 to ``threshold - 1``, that period's n, hit rate and PAI (and the RRI) are withheld (NaN).
     """
     p1 = shapely.get_coordinates(period1.geometry.values)
     p2 = shapely.get_coordinates(period2.geometry.values)
@@ -722,6 +833,9 @@ def evaluate_methods(areas: dict[str, Any], period1: gpd.GeoDataFrame, period2: 
         r1 = hit_rate_pai(area, p1, study_area)
         r2 = hit_rate_pai(area, p2, study_area)
         rri = r2["pai"] / r1["pai"] if r1["pai"] and np.isfinite(r1["pai"]) and r1["pai"] > 0 else np.nan
+        r1, r2 = _withhold_hits(r1, threshold), _withhold_hits(r2, threshold)
+        if not (np.isfinite(r1["pai"]) and np.isfinite(r2["pai"])):
+            rri = np.nan
         rows.append({"method": name, "area_share": r1["a"] / study_area if study_area else np.nan,
                      "n1": r1["n"], "N1": r1["N"], "hit_rate_1": r1["hit_rate"], "pai_1": r1["pai"],
                      "n2": r2["n"], "N2": r2["N"], "hit_rate_2": r2["hit_rate"], "pai_2": r2["pai"], "rri": rri})
@@ -821,12 +935,14 @@ def compare_methods(units: gpd.GeoDataFrame, points: gpd.GeoDataFrame, *, period
                     period2: tuple[Any, Any], eps_m: float = 120.0, min_samples: int = 40,
                     weights: str = "queen", permutations: int = 499, alpha: float = 0.05,
                     kde_bandwidth_m: float = 250.0, kde_share: float = 0.05, seed: int | None = 0,
-                    methods: tuple[str, ...] = ("dbscan", "hdbscan", "gi_star", "local_moran", "kde")) -> pd.DataFrame:
+                    methods: tuple[str, ...] = ("dbscan", "hdbscan", "gi_star", "local_moran", "kde"),
+                    threshold: int = DEFAULT_THRESHOLD) -> pd.DataFrame:
     """Choose hotspots on period 1 with each method and score them on period 2 (hit rate, PAI, RRI).
 
     Area methods test incident **counts** per unit in period 1; point methods
-    use cluster hulls; ``kde`` takes the densest ``kde_share`` of the study area.
-    Periods are ``(start, end)`` with ``end`` exclusive.
+    use the generalised cluster outlines; ``kde`` takes the densest ``kde_share`` of the study area.
+    Periods are ``(start, end)`` with ``end`` exclusive. Small hit counts are withheld
+    (see :func:`evaluate_methods`).
     """
     from .indicators import aggregate_points
 
@@ -838,7 +954,8 @@ def compare_methods(units: gpd.GeoDataFrame, points: gpd.GeoDataFrame, *, period
     areas: dict[str, Any] = {}
     for mth in methods:
         if mth in ("dbscan", "hdbscan", "optics"):
-            pc = point_clusters(p1, algorithm=mth, eps_m=eps_m, min_samples=min_samples, seed=seed)
+            pc = point_clusters(p1, algorithm=mth, eps_m=eps_m, min_samples=min_samples, seed=seed,
+                                threshold=threshold)
             areas[f"{mth} (r={eps_m:g} m, min={min_samples})"] = shapely.union_all(np.asarray(pc.hulls.geometry.values))
         elif mth in ("gi_star", "local_moran"):
             counts, _ = aggregate_points(p1, units, name="n")
@@ -847,13 +964,14 @@ def compare_methods(units: gpd.GeoDataFrame, points: gpd.GeoDataFrame, *, period
             hot = res.hot().to_numpy()
             areas[f"{mth} ({weights}, alpha={alpha:g})"] = shapely.union_all(np.asarray(units.geometry.values)[hot])
         elif mth == "kde":
-            hs = heat_surface(p1, bandwidth_m=kde_bandwidth_m, cell_m=100.0, bounds=tuple(units.total_bounds))
+            hs = heat_surface(p1, bandwidth_m=kde_bandwidth_m, cell_m=100.0, bounds=tuple(units.total_bounds),
+                              threshold=threshold)
             cells = hs.cells(hs.top_share_mask(kde_share * A / (hs.density.size * hs.cell_m ** 2)))
             areas[f"kde (bw={kde_bandwidth_m:g} m, top {kde_share:.0%})"] = shapely.union_all(
                 np.asarray(cells.geometry.values))
         else:
             raise ValueError(f"unknown method {mth!r}; use dbscan, hdbscan, optics, gi_star, local_moran or kde")
-    return evaluate_methods(areas, p1, p2, A)
+    return evaluate_methods(areas, p1, p2, A, threshold=threshold)
 
 
 EVALUATION_FORMULAS = ("hit rate = n / N (share of the period's incidents inside the hotspots); "

@@ -23,6 +23,7 @@ import pandas as pd
 
 from .demo import DEMO_DIR
 from .i18n import t
+from .limits import check_toml, limits
 from .params import DEFAULTS as PARAM_DEFAULTS
 from .params import MAX_TEXT, check_slides, validate
 
@@ -93,11 +94,20 @@ class Recipe:
 
     @classmethod
     def from_toml(cls, text: str, *, base_dir: str | Path | None = None) -> "Recipe":
-        """Parse and validate a recipe; errors name the section and key."""
+        """Parse and validate a recipe; errors name the section and key.
+
+        The text is screened first (size, nesting, key count: :func:`lillegeo.limits.check_toml`) so
+        that a hostile recipe is refused at once instead of holding the server in ``tomllib``.
+        """
+        if not isinstance(text, str):
+            raise TypeError(f"a recipe is TOML text (str); got {type(text).__name__}")
+        check_toml(text)
         try:
             doc = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             raise ValueError(f"the recipe is not valid TOML: {exc}") from None
+        except RecursionError:
+            raise ValueError("the recipe is nested too deeply to read") from None
         head = doc.get("recipe")
         if not isinstance(head, dict):
             raise ValueError("the recipe has no [recipe] section; is this a lillegeo recipe?")
@@ -128,6 +138,10 @@ class Recipe:
         p = Path(path)
         if not p.exists():
             raise ValueError(f"recipe file not found: '{p}'")
+        lim = limits()
+        if p.stat().st_size > lim.recipe_kb * 1024:  # refused before reading it
+            raise ValueError(f"the recipe is {p.stat().st_size / 1024:,.0f} KB, over the {lim.recipe_kb:,} KB limit "
+                             f"({lim.env_name('recipe_kb')})")
         return cls.from_toml(p.read_text(encoding="utf-8"), base_dir=p.resolve().parent)
 
     @classmethod
@@ -205,8 +219,13 @@ def _iter_sources(srcs: dict):
 
 def load_sources(recipe: Recipe, *, allow_changed: bool = False):
     """Check every source's hash and size, then read them with the usual readers into a Dataset."""
+    from . import sources as plain, worker
     from .dataset import build_dataset
-    from .sources import read_points, read_table, read_units
+
+    def read(kind: str, src: dict):
+        """The shipped demo files are read in this process; any other file in the bounded worker."""
+        shipped = recipe.resolve(src["path"]).resolve().parent == DEMO_DIR.resolve()
+        return getattr(plain, f"read_{kind}") if shipped else getattr(worker, f"read_{kind}_bounded")
 
     for name, src in _iter_sources(recipe.sources):
         path = recipe.resolve(src["path"])
@@ -219,23 +238,23 @@ def load_sources(recipe: Recipe, *, allow_changed: bool = False):
                              "Use the original file, or --allow-changed-sources to run on the new one")
     s = recipe.sources
     u = s["units"]
-    units, r1 = read_units(recipe.resolve(u["path"]), mapping=u.get("mapping"), crs=u.get("crs"),
-                           planar=bool(u.get("planar", False)))
+    units, r1 = read("units", u)(recipe.resolve(u["path"]), mapping=u.get("mapping"), crs=u.get("crs"),
+                                 planar=bool(u.get("planar", False)))
     reports = [r1]
     table = None
     if "table" in s:
-        table, r2 = read_table(recipe.resolve(s["table"]["path"]), key=s["table"].get("key"))
+        table, r2 = read("table", s["table"])(recipe.resolve(s["table"]["path"]), key=s["table"].get("key"))
         reports.append(r2)
     points = {}
     for name, p in s.get("points", {}).items():
-        pts, rp = read_points(recipe.resolve(p["path"]), x=p.get("x"), y=p.get("y"), crs=p.get("crs"),
-                              planar=bool(u.get("planar", False)))
+        pts, rp = read("points", p)(recipe.resolve(p["path"]), x=p.get("x"), y=p.get("y"), crs=p.get("crs"),
+                                    planar=bool(u.get("planar", False)))
         points[name] = pts
         reports.append(rp)
     overlay = None
     if "overlay" in s:
         o = s["overlay"]
-        overlay, ro = read_units(recipe.resolve(o["path"]), mapping=o.get("mapping"), crs=o.get("crs"))
+        overlay, ro = read("units", o)(recipe.resolve(o["path"]), mapping=o.get("mapping"), crs=o.get("crs"))
         reports.append(ro)
     return build_dataset(units, name=recipe.title, table=table, points=points, overlay=overlay, reports=reports,
                          demo=recipe.demo)

@@ -23,7 +23,6 @@ __all__ = ["static_map", "neutralise_formulas", "table_bytes", "write_table", "r
 
 #: What makes a spreadsheet cell a formula (OWASP "CSV injection"): checked after leading whitespace.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
-_PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 _XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
@@ -49,14 +48,9 @@ def fmt_number(v: Any, lang: str = "en", digits: int = 2) -> str:
 
 
 def _neutral(v: Any) -> Any:
-    """One cell or header: text a spreadsheet would run (``=``, ``+``, ``-``, ``@``, tab, CR, LF first,
-    also after leading spaces) gets a leading quote; a plain number written as text stays as is."""
-    if not isinstance(v, str):
-        return v
-    if v.startswith(("\t", "\r", "\n")):
-        return "'" + v
-    s = v.lstrip()
-    if s.startswith(FORMULA_START) and not _PLAIN_NUMBER.fullmatch(s.rstrip()):
+    """One cell or header: text a spreadsheet could run (``=``, ``+``, ``-``, ``@``, tab, CR, LF first,
+    also after leading whitespace) gets a leading quote, as OWASP advises; numbers are not text."""
+    if isinstance(v, str) and (v.startswith(FORMULA_START) or v.lstrip().startswith(FORMULA_START)):
         return "'" + v
     return v
 
@@ -64,12 +58,13 @@ def _neutral(v: Any) -> Any:
 def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
     """Copy of ``df`` where text cells and column names that a spreadsheet would run as a formula
     (starting with ``=``, ``+``, ``-``, ``@``, tab, carriage return or line feed, also after leading
-    whitespace) are prefixed with a quote (OWASP, "CSV injection"). Numbers stay numbers.
+    whitespace) are prefixed with a quote (OWASP, "CSV injection"). Numbers stay numbers; a number
+    written as text with a sign (``"-3"``) is text, and quoted like any other.
 
     Examples
     --------
     >>> neutralise_formulas(pd.DataFrame({"a": ["=1+1", " @SUM(A1)", "ok", -3, "-3"]}))["a"].tolist()
-    ["'=1+1", "' @SUM(A1)", 'ok', -3, '-3']
+    ["'=1+1", "' @SUM(A1)", 'ok', -3, "'-3"]
     """
     out = pd.DataFrame(df).copy()
     for c in out.columns:
@@ -262,17 +257,22 @@ def static_map(units: gpd.GeoDataFrame, colors: pd.Series, legend: list[tuple[st
     x0, y0 = minx + (maxx - minx) * 0.03, miny + (maxy - miny) * 0.03
     ax.plot([x0, x0 + length], [y0, y0], color="black", linewidth=3, solid_capstyle="butt")
     ax.text(x0 + length / 2, y0 + (maxy - miny) * 0.012, f"{fmt_number(length / 1000, lang, 0 if length >= 1000 else 1)} km",
-            ha="center", va="bottom", fontsize=9)
+            ha="center", va="bottom", fontsize=9, parse_math=False)
     # north arrow (Lambert-93 grid north is close to true north over a city)
     ax.annotate("N", xy=(0.96, 0.93), xytext=(0.96, 0.84), xycoords="axes fraction", ha="center", va="center",
                 fontsize=12, fontweight="bold", arrowprops=dict(facecolor="black", width=4, headwidth=12))
     handles = [Patch(facecolor=c if c else "white", edgecolor="#555555", label=lab) for c, lab in legend]
     if handles:
-        ax.legend(handles=handles, loc="lower right", fontsize=8, frameon=True, framealpha=0.95)
-    fig.suptitle(title, fontsize=15, fontweight="bold", x=0.02, ha="left")
-    fig.text(0.02, 0.015, caption, fontsize=8, color="#333333", ha="left")
+        leg = ax.legend(handles=handles, loc="lower right", fontsize=8, frameon=True, framealpha=0.95)
+        for label in leg.get_texts():  # user text (categories, column names) is drawn literally
+            label.set_parse_math(False)
+    # parse_math=False everywhere user text is drawn: "$\\foo$" or "$" and thousands of "{" in a name
+    # would be parsed as mathtext (an error, or a RecursionError) instead of drawn as written
+    fig.suptitle(title, fontsize=15, fontweight="bold", x=0.02, ha="left", parse_math=False)
+    fig.text(0.02, 0.015, caption, fontsize=8, color="#333333", ha="left", parse_math=False)
     if demo:
         fig.text(0.98, 0.015, t("demo.badge", lang), fontsize=10, color="white", ha="right", fontweight="bold",
+                 parse_math=False,
                  bbox=dict(facecolor="#7a2e00", edgecolor="none", pad=4))
     fig.tight_layout(rect=(0, 0.03, 1, 0.95))
     buf = io.BytesIO()
@@ -423,7 +423,7 @@ def report_pdf(sections: list[dict[str, Any]], path: str | Path, *, title: str, 
                          "bold": dict(fontsize=10, fontweight="bold", color="#7a2e00"),
                          "flag": dict(fontsize=8.5, color="#8a5a00"), "mono": dict(fontsize=6.5, family="monospace"),
                          "p": dict(fontsize=8.5)}[kind]
-                fig.text(0.06, y, text, va="top", **style)
+                fig.text(0.06, y, text, va="top", parse_math=False, **style)
                 y -= 0.026 if kind in ("title", "h") else 0.0175
             pdf.savefig(fig)
             plt.close(fig)

@@ -137,6 +137,8 @@ def _read_bytes(src: Source) -> bytes:
         p = Path(src)
         if not p.exists():
             raise ValueError(f"file not found: '{p}'; check the path")
+        if not p.is_file():
+            raise ValueError(f"'{p}' is not a regular file; give the path of the file itself")
         if p.stat().st_size > MAX_UPLOAD_MB * 1024 * 1024:
             raise ValueError(f"'{p.name}' is {p.stat().st_size / 2**20:.0f} MB, over the {MAX_UPLOAD_MB} MB limit")
         data = p.read_bytes()
@@ -253,6 +255,531 @@ def _to_work_crs(gdf: gpd.GeoDataFrame, report: LoadReport, *, crs: Any, planar:
     return gdf.to_crs(WORK_CRS)
 
 
+# ----------------------------------------------------------------------------- untrusted files
+#
+# Uploads and local files are untrusted.  GDAL picks its driver from a file's *content*, so a GDAL
+# VRT or GDALG pipeline named ``units.geojson`` would be opened as such (reading /etc/passwd, fetching
+# internal URLs), and a GeoPackage whose layer is a SQL view runs whatever query the view holds.
+# Before GDAL sees a file, its content is sniffed and must match the declared format; GeoJSON and
+# GeoPackage are then opened with the driver pinned ("GeoJSON:" / "GPKG:" prefixes), GeoParquet is
+# read by pyarrow (never GDAL), GeoPackages are inspected with sqlite3 (read-only, immutable) so that
+# only real tables are read, and size limits are checked before the heavy parsing.
+
+# limits: see lillegeo/limits.py -- its ``limits()`` (defaults overridden by LILLEGEO_LIMIT_* variables)
+# wins; these constants are the fallback when that module is absent.
+#: Most columns (fields) a table, a points file or a contour layer may have.
+MAX_COLUMNS = 2_000
+#: Most rows (features) a table, a points file or a contour layer may have.
+MAX_ROWS = 5_000_000
+#: Most vertices all contour geometries together may have.
+MAX_VERTICES = 20_000_000
+#: Deepest nesting of arrays and objects in a GeoJSON file (a collection of MultiPolygons needs 9).
+MAX_JSON_DEPTH = 32
+#: Longest a GeoPackage inspection (sqlite3) may take, in seconds.
+MAX_GPKG_INSPECT_S = 10.0
+
+
+class _Refused(ValueError):
+    """A reader's own refusal (passed through as it is by the wrappers that reword driver errors)."""
+
+
+#: Limit name here -> field of ``lillegeo.limits.Limits``.
+_LIMIT_FIELDS = {"MAX_COLUMNS": "max_columns", "MAX_ROWS": "max_rows", "MAX_VERTICES": "max_vertices",
+                 "MAX_JSON_DEPTH": "max_nesting"}
+
+
+def _limits_module():
+    try:
+        from . import limits as mod  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    return mod if hasattr(mod, "limits") else None
+
+
+def _limit(name: str):
+    """A limit in force now: from ``lillegeo.limits.limits()`` when it has it, else this module's default."""
+    mod, field_name = _limits_module(), _LIMIT_FIELDS.get(name)
+    if mod is not None and field_name:
+        value = getattr(mod.limits(), field_name, None)
+        if value is not None:
+            return value
+    return globals()[name]
+
+
+def _limit_var(name: str) -> str:
+    """' (LILLEGEO_LIMIT_MAX_COLUMNS)': the variable that changes a limit, when lillegeo.limits has one."""
+    mod, field_name = _limits_module(), _LIMIT_FIELDS.get(name)
+    return f" ({mod.Limits.env_name(field_name)})" if mod is not None and field_name and hasattr(mod, "Limits") else ""
+
+
+def _limit_text(name: str) -> str:
+    """'2,000 (LILLEGEO_LIMIT_MAX_COLUMNS)': a limit and the variable that changes it."""
+    return f"{_limit(name):,}{_limit_var(name)}"
+
+
+#: GDAL configuration that turns off network and virtual-file tricks (names checked against GDAL 3.12).
+GDAL_SAFE_CONFIG = {
+    # no /vsicurl/ (nor /vsis3/, /vsigs/…) file name is allowed, whatever its extension
+    "CPL_VSIL_CURL_ALLOWED_FILENAME": "/vsicurl/lillegeo-network-access-disabled",
+    "CPL_VSIL_CURL_ALLOWED_EXTENSIONS": ".lillegeo-network-access-disabled",
+    "GDAL_HTTP_TIMEOUT": "1",
+    "GDAL_HTTP_CONNECTTIMEOUT": "1",
+    "GDAL_HTTP_MAX_RETRY": "0",
+    "GDAL_HTTP_NETRC": "NO",
+    "GDAL_VRT_ENABLE_PYTHON": "NO",
+    "GDAL_VRT_ENABLE_RAWRASTERBAND": "NO",
+    "OGR_SQLITE_ALLOW_EXTERNAL_ACCESS": "NO",
+    "OGR_SQLITE_LOAD_EXTENSIONS": None,
+    "GDAL_PAM_ENABLED": "NO",  # never read or write .aux.xml side-cars
+}
+_GDAL_HARDENED = False
+
+
+def _harden_gdal() -> None:
+    """Set :data:`GDAL_SAFE_CONFIG` once per process, before GDAL opens anything."""
+    global _GDAL_HARDENED
+    if _GDAL_HARDENED:
+        return
+    import pyogrio
+
+    pyogrio.set_gdal_config_options(GDAL_SAFE_CONFIG)
+    _GDAL_HARDENED = True
+
+
+#: What a contour/points file must be, by extension.
+_DECLARED = {".geojson": "geojson", ".json": "geojson", ".gpkg": "gpkg", ".shp": "shp",
+             ".parquet": "parquet", ".geoparquet": "parquet"}
+_FORMAT_TEXT = {"geojson": "GeoJSON", "gpkg": "a GeoPackage", "shp": "an ESRI shapefile",
+                "parquet": "a GeoParquet file"}
+_GEOJSON_TYPES = {"FeatureCollection", "Feature", "Point", "MultiPoint", "LineString", "MultiLineString",
+                  "Polygon", "MultiPolygon", "GeometryCollection"}
+_GPKG_APP_IDS = (b"GPKG", b"GP10", b"GP11")
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+#: Descriptions meaning "we do not know what this is" (the message then says "could not read").
+_UNKNOWN = ("binary data of an unknown format", "text", "an empty file")
+
+
+def _check_local_path(src: Source) -> None:
+    """Refuse GDAL virtual paths, driver prefixes and URLs given as a path (command line, recipes)."""
+    if not isinstance(src, (str, Path)):
+        return
+    s = str(src)
+    try:
+        absolute = str(Path(s).resolve())
+    except (OSError, RuntimeError, ValueError):
+        absolute = s
+    vsi = any(re.match(r"[/\\]vsi", x, re.IGNORECASE) for x in (s, absolute))
+    if vsi or ":" in re.sub(r"^[A-Za-z]:[/\\]", "", s) or "\x00" in s:
+        raise ValueError(f"'{s}' looks like a GDAL virtual path, a driver prefix or a URL (/vsi…, DRIVER:…, "
+                         "http://…); only plain local files are read; refused")
+
+
+def _head(path: Path, n: int = 65536) -> bytes:
+    with open(path, "rb") as f:
+        return f.read(n)
+
+
+def _looks_like(head: bytes) -> str:
+    """A plain-language guess of what a file is, from its first bytes (for refusal messages)."""
+    if not head:
+        return "an empty file"
+    if head.startswith(_SQLITE_MAGIC):
+        return "a GeoPackage" if head[68:72] in _GPKG_APP_IDS else "a SQLite database"
+    if head.startswith(b"PK\x03\x04"):
+        return "a zip archive or an Office document"
+    if head.startswith(b"PAR1"):
+        return "a Parquet file"
+    if head[:4] == b"\x00\x00\x27\x0a":
+        return "an ESRI shapefile (.shp)"
+    if head.startswith(b"fgb\x03"):
+        return "a FlatGeobuf file"
+    if head.startswith(b"%PDF"):
+        return "a PDF document"
+    if head.startswith(b"\x1f\x8b"):
+        return "a gzip archive"
+    if head.startswith(b"7z\xbc\xaf\x27\x1c"):
+        return "a 7z archive"
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    low = text[:8192].lower()
+    if b"gdal_streamed_alg" in low:
+        return "a GDAL GDALG pipeline (gdal_streamed_alg)"
+    if b"<ogrvrtdatasource" in low:
+        return "a GDAL VRT XML file"
+    if b"<vrtdataset" in low:
+        return "a GDAL raster VRT XML file"
+    if text.startswith(b"<"):
+        for tag, what in ((b"<html", "an HTML page"), (b"<!doctype html", "an HTML page"), (b"<kml", "KML"),
+                          (b"<gml", "GML"), (b"featurecollection", "GML or WFS XML")):
+            if tag in low:
+                return what
+        return "an XML document"
+    if text.startswith(b"{"):
+        if re.search(rb'"type"\s*:\s*"topology"', low):
+            return "TopoJSON"
+        if b'"geometrytype"' in low or b'"spatialreference"' in low:
+            return "Esri JSON"
+        if re.search(rb'"type"\s*:\s*"(featurecollection|feature)"', low):
+            return "GeoJSON"
+        return "JSON"
+    if text.startswith(b"["):
+        return "a JSON array"
+    if text.startswith(b"\x1e"):
+        return "a GeoJSON text sequence"
+    sample = head[:4096]
+    printable = sum(32 <= b < 127 or b in (9, 10, 13) or b >= 128 for b in sample)
+    if printable >= 0.95 * len(sample) and b"\x00" not in sample:
+        return "text"
+    return "binary data of an unknown format"
+
+
+def _not_format(dq: str, fmt: str, what: str, hint: str = "") -> ValueError:
+    """The refusal of a file whose content is not its declared format."""
+    expected = _FORMAT_TEXT[fmt]
+    hint = f". {hint}" if hint else ""
+    if what in _UNKNOWN:
+        return _Refused(f"could not read {dq}: it is not {expected} (it looks like {what}); refused{hint}")
+    return _Refused(f"{dq} is not {expected} (it looks like {what}); refused{hint}")
+
+
+def _format_of(path: Path, dq: str) -> str:
+    """The declared format of a vector file; without a known extension, one of the allowed formats
+    recognised from the content (never a format GDAL would guess on its own)."""
+    fmt = _DECLARED.get(path.suffix.lower())
+    if fmt is not None:
+        return fmt
+    what = _looks_like(_head(path))
+    found = {"GeoJSON": "geojson", "a GeoPackage": "gpkg", "a Parquet file": "parquet"}.get(what)
+    if found is None:
+        raise ValueError(f"{dq} is not a contour or points format lillegeo reads (it looks like {what}); "
+                         "give a GeoJSON (.geojson), a GeoPackage (.gpkg), a zipped shapefile (.zip) or "
+                         "GeoParquet (.parquet); refused")
+    return found
+
+
+# ---- GeoJSON
+
+def _json_scan(path: Path, max_depth: int, chunk: int = 1 << 22) -> tuple[int, list[int], bool]:
+    """One vectorised pass over a JSON file, without parsing it.
+
+    Returns the deepest nesting of arrays/objects (stops early past ``max_depth``), the byte offsets
+    of the strings directly inside the top-level object (its member names and string values) and
+    whether the brackets were balanced.  Strings (with escaped quotes) are skipped exactly.
+    """
+    depth, deepest, in_str, carry_bs, offset = 0, 0, 0, 0, 0
+    top: list[int] = []
+    balanced = True
+    with open(path, "rb") as f:
+        while True:
+            buf = f.read(chunk)
+            if not buf:
+                break
+            a = np.frombuffer(buf, dtype=np.uint8)
+            n = len(a)
+            q = np.flatnonzero(a == 34)
+            escaped = (a[np.maximum(q - 1, 0)] == 92) & (q > 0) | ((q == 0) & (carry_bs > 0))
+            if escaped.any():  # some quote follows a backslash: count each run of backslashes
+                idx = np.arange(n, dtype=np.int64)
+                last_nb = np.where(a == 92, -1, idx)  # last position (<= i) that is not a backslash
+                np.maximum.accumulate(last_nb, out=last_nb)
+                prev = q - 1
+                safe = np.maximum(prev, 0)
+                run = np.where(prev >= 0, prev - last_nb[safe], 0)
+                run = run + np.where((prev < 0) | (last_nb[safe] == -1), carry_bs, 0)
+                toggles = q[(run % 2) == 0]  # quotes that open or close a string
+            else:
+                toggles = q
+            struct = np.flatnonzero((a == 123) | (a == 91) | (a == 125) | (a == 93))
+            outside = ((np.searchsorted(toggles, struct) + in_str) % 2) == 0
+            s = struct[outside]
+            d = depth + np.cumsum(np.where((a[s] == 123) | (a[s] == 91), 1, -1))
+            if len(d):
+                deepest = max(deepest, int(d.max()))
+                if int(d.min()) < 0:
+                    balanced = False
+            if deepest > max_depth:
+                return deepest, top, balanced
+            if len(top) < 10_000:
+                opens = toggles[((np.arange(len(toggles)) + in_str) % 2) == 0]
+                j = np.searchsorted(s, opens)
+                dep = np.where(j > 0, d[np.maximum(j - 1, 0)] if len(d) else depth, depth)
+                top.extend(int(x) + offset for x in opens[dep == 1][: 10_000 - len(top)])
+            if len(d):
+                depth = int(d[-1])
+            in_str = (in_str + len(toggles)) % 2
+            tail = n - len(buf.rstrip(b"\\"))  # backslashes ending the chunk
+            carry_bs = tail + (carry_bs if tail == n else 0)
+            offset += n
+    return deepest, top, balanced and depth == 0
+
+
+_JSON_MEMBER = re.compile(rb'"((?:[^"\\]|\\.){0,200})"\s*:\s*(?:"((?:[^"\\]|\\.){0,200})")?', re.DOTALL)
+
+
+def _check_geojson(path: Path, dq: str) -> None:
+    """Refuse anything but JSON whose top-level ``type`` is a GeoJSON type, or nested too deep."""
+    import json
+
+    head = _head(path)
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not text.startswith(b"{"):
+        raise _not_format(dq, "geojson", _looks_like(head))
+    limit = _limit("MAX_JSON_DEPTH")
+    deepest, top, balanced = _json_scan(path, limit)
+    if deepest > limit:
+        raise ValueError(f"{dq} nests JSON arrays and objects more than {limit} levels deep, over the limit"
+                         f"{_limit_var('MAX_JSON_DEPTH')}; refused (GeoJSON contours need fewer than 10)")
+    types, keys = set(), set()
+    with open(path, "rb") as f:
+        for off in top:
+            f.seek(off)
+            m = _JSON_MEMBER.match(f.read(512))
+            if not m:
+                continue
+            try:
+                key = json.loads(b'"' + m.group(1) + b'"')
+                keys.add(key)
+                if key == "type" and m.group(2) is not None:
+                    types.add(json.loads(b'"' + m.group(2) + b'"'))
+            except ValueError:
+                continue
+    if len(types) == 1 and next(iter(types)) in _GEOJSON_TYPES:
+        return
+    hint = ""
+    if "gdal_streamed_alg" in types:
+        what = "a GDAL GDALG pipeline (gdal_streamed_alg)"
+    elif "Topology" in types:
+        what, hint = "TopoJSON", "Convert it to GeoJSON first (mapshaper, QGIS)"
+    elif len(types) > 1:
+        what = f"JSON with several top-level types {sorted(map(str, types))}"
+    elif types:
+        what = f"JSON of type '{str(next(iter(types)))[:40]}'"
+    elif {"geometryType", "spatialReference", "fieldAliases"} & keys:
+        what, hint = "Esri JSON", "Export it as GeoJSON first (QGIS, ogr2ogr)"
+    else:
+        what = "JSON without a GeoJSON \"type\" member"
+        if not balanced:
+            raise ValueError(f"could not read {dq} as GeoJSON: no top-level \"type\" member was found "
+                             "(the file may be truncated)")
+    raise _not_format(dq, "geojson", what, hint)
+
+
+# ---- GeoPackage
+
+def _gpkg_error(dq: str, exc: Exception) -> ValueError:
+    detail = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+    if "interrupt" in detail.lower():
+        return ValueError(f"{dq}: inspecting the GeoPackage took over {_limit('MAX_GPKG_INSPECT_S'):g} s; refused")
+    return ValueError(f"could not read {dq} as a GeoPackage: the SQLite file is damaged or not a database "
+                      f"({detail})")
+
+
+def _inspect_gpkg(path: Path, dq: str, layer: str | None) -> tuple[str, list[str]]:
+    """Check a GeoPackage with sqlite3 (read-only, immutable) before GDAL opens it.
+
+    Returns the layer to read (a real table registered in ``gpkg_contents``) and the names of all
+    layers.  Views are never read: a view can hold any query (an endless recursive CTE, say).
+    Triggers are allowed (IGN files carry R-tree triggers) since they fire only on writes.
+    """
+    import sqlite3
+    import time
+    import urllib.parse
+
+    head = _head(path, 100)
+    if not head.startswith(_SQLITE_MAGIC):
+        raise _not_format(dq, "gpkg", _looks_like(_head(path)))
+    uri = "file:" + urllib.parse.quote(str(path.resolve())) + "?mode=ro&immutable=1"
+    deadline = time.monotonic() + float(_limit("MAX_GPKG_INSPECT_S"))
+    try:
+        con = sqlite3.connect(uri, uri=True, timeout=0, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise _gpkg_error(dq, exc) from None
+    try:
+        con.set_progress_handler(lambda: 1 if time.monotonic() > deadline else 0, 10_000)
+        objects = {}
+        for typ, name, sql in con.execute("SELECT type, name, sql FROM sqlite_master"):
+            objects[str(name).lower()] = (typ, str(name), sql or "")
+        for lname, (typ, name, _) in objects.items():
+            if typ == "view" and lname.startswith(("gpkg", "sqlite_", "rtree_")):
+                raise ValueError(f"{dq} is not a valid GeoPackage: '{name}' is a SQL view where a GeoPackage "
+                                 "has a table; refused")
+        if objects.get("gpkg_contents", ("",))[0] != "table":
+            what = "a SQLite database without GeoPackage tables" if head[68:72] not in _GPKG_APP_IDS else \
+                "a GeoPackage without its gpkg_contents table"
+            raise ValueError(f"{dq} is not a valid GeoPackage (it looks like {what}); refused")
+        rows = con.execute("SELECT table_name, data_type FROM gpkg_contents ORDER BY rowid").fetchall()
+        gtypes: dict[str, str] = {}
+        if objects.get("gpkg_geometry_columns", ("",))[0] == "table":
+            gtypes = {str(t): str(g or "") for t, g in
+                      con.execute("SELECT table_name, geometry_type_name FROM gpkg_geometry_columns")}
+        layers = [str(t) for t, dt in rows if str(dt).lower() in ("features", "attributes")]
+        if not layers:
+            raise ValueError(f"{dq} holds no vector layer (its gpkg_contents lists none)")
+
+        def kind(t: str) -> str:
+            typ, _, sql = objects.get(t.lower(), ("missing", t, ""))
+            if typ == "table" and sql.lstrip().upper().startswith("CREATE VIRTUAL"):
+                return "virtual"
+            return typ
+
+        if layer is not None:
+            same = [t for t in layers if t == layer] or [t for t in layers if t.lower() == str(layer).lower()]
+            if not same:
+                raise ValueError(f"layer '{layer}' not found in {dq}; layers are: {', '.join(layers)}")
+            pick = same[0]
+        else:  # a file registering a view is refused unless a table layer is named explicitly
+            pick = next((t for t in layers if kind(t) == "view"), None)
+            if pick is None:
+                tables = [t for t in layers if kind(t) == "table"]
+                poly = [t for t in tables if "POLYGON" in gtypes.get(t, "").upper()]
+                pick = (poly or tables or layers)[0]
+        k = kind(pick)
+        if k == "view":
+            raise ValueError(f"layer '{pick}' of {dq} is a SQL view, not a table; views are not read (a view "
+                             "runs a query, possibly an endless one). Export the view as a table (QGIS: "
+                             "Export > Save Features As…, or ogr2ogr) and load that file")
+        if k != "table":
+            raise ValueError(f"layer '{pick}' of {dq} is {'a virtual table' if k == 'virtual' else 'missing'}, "
+                             "not a plain table; refused. Export it as a table and load that file")
+        qt = '"' + pick.replace('"', '""') + '"'
+        cols = con.execute(f"PRAGMA table_xinfo({qt})").fetchall()
+        if any(c[6] in (2, 3) for c in cols if len(c) > 6):
+            raise ValueError(f"layer '{pick}' of {dq} has computed (generated) columns; refused. Export it as a "
+                             "plain table and load that file")
+        _check_counts(dq, columns=len(cols) - 1)
+        n = con.execute(f"SELECT count(*) FROM {qt}").fetchone()[0]
+        _check_counts(dq, rows=int(n))
+        return pick, layers
+    except sqlite3.Error as exc:
+        raise _gpkg_error(dq, exc) from None
+    finally:
+        con.close()
+
+
+# ---- shapefile
+
+_DBF_VERSIONS = {0x02, 0x03, 0x04, 0x05, 0x30, 0x31, 0x32, 0x43, 0x63, 0x83, 0x8B, 0xCB, 0xE5, 0xF5, 0xFB}
+
+
+def _sibling(path: Path, ext: str) -> Path | None:
+    for e in (ext, ext.upper()):
+        p = path.with_suffix(e)
+        if p.exists():
+            return p
+    return None
+
+
+def _check_shapefile(path: Path, dq: str) -> None:
+    """The .shp has the shapefile magic number, the .dbf is a dBase table; counts within the limits."""
+    import struct
+
+    head = _head(path, 100)
+    if len(head) < 100 or head[:4] != b"\x00\x00\x27\x0a":
+        raise _not_format(dq, "shp", _looks_like(_head(path)))
+    missing = [e for e in (".dbf", ".shx") if _sibling(path, e) is None]
+    if missing:
+        raise ValueError(f"shapefile {dq} is missing its {' and '.join(missing)} file; "
+                         "zip the .shp, .shx, .dbf and .prj together")
+    dbf = _sibling(path, ".dbf")
+    dhead = _head(dbf, 32)
+    size = dbf.stat().st_size
+    if len(dhead) < 32 or dhead[0] not in _DBF_VERSIONS:
+        raise ValueError(f"{dq}: its .dbf is not a dBase table (it looks like {_looks_like(_head(dbf))}); refused")
+    n_rec, hdr_len = struct.unpack("<IH", dhead[4:10])
+    if hdr_len < 33 or hdr_len > size:
+        raise ValueError(f"could not read {dq}: its .dbf header is damaged")
+    _check_counts(dq, columns=(hdr_len - 33) // 32, rows=n_rec)
+    _check_counts(dq, vertices=_shp_vertices(path, _sibling(path, ".shx")))
+
+
+def _shp_vertices(shp: Path, shx: Path | None) -> int:
+    """Total vertices of a shapefile read from its record headers (through the .shx index), not parsed."""
+    import struct
+
+    shape_type = struct.unpack("<i", _head(shp, 36)[32:36])[0]
+    if shx is None:
+        return 0
+    idx = np.fromfile(shx, dtype=">i4", offset=100) if shx.stat().st_size > 100 else np.zeros(0, ">i4")
+    idx = idx[: len(idx) // 2 * 2].reshape(-1, 2).astype(np.int64) * 2  # (offset, content length) in bytes
+    if shape_type in (1, 11, 21):  # points
+        return len(idx)
+    at = 40 if shape_type in (3, 5, 13, 15, 23, 25, 31) else 36 if shape_type in (8, 18, 28) else None
+    if at is None or not len(idx):
+        return 0
+    data = np.memmap(shp, dtype=np.uint8, mode="r")
+    pos = idx[:, 0] + 8 + at
+    ok = (idx[:, 1] >= at + 4) & (pos >= 0) & (pos + 4 <= len(data))
+    pos = pos[ok]
+    if not len(pos):
+        return 0
+    raw = np.stack([data[pos + k] for k in range(4)], axis=1).copy()
+    counts = raw.view("<i4").ravel().astype(np.int64)
+    return int(np.clip(counts, 0, None).sum())
+
+
+# ---- limits
+
+def _check_counts(dq: str, *, columns: int | None = None, rows: int | None = None,
+                  vertices: int | None = None) -> None:
+    """Refuse a file over a limit, saying which and what to do."""
+    if columns is not None and columns > _limit("MAX_COLUMNS"):
+        raise _Refused(f"{dq} has {columns:,} columns, over the limit of {_limit_text('MAX_COLUMNS')}; refused. "
+                       "Keep only the columns you need (in a spreadsheet, QGIS or ogr2ogr) and load that file")
+    if rows is not None and rows > _limit("MAX_ROWS"):
+        raise _Refused(f"{dq} has {rows:,} rows, over the limit of {_limit_text('MAX_ROWS')}; refused. "
+                       "Keep only your area or period and load that file")
+    if vertices is not None and vertices > _limit("MAX_VERTICES"):
+        raise _Refused(f"{dq} has {vertices:,} vertices, over the limit of {_limit_text('MAX_VERTICES')}; "
+                       "refused. Simplify the contours (QGIS Simplify, mapshaper) or keep only your area")
+
+
+def _check_frame_limits(gdf: gpd.GeoDataFrame, dq: str) -> None:
+    """Rows, columns and vertices of a layer once read (cheap; before any geometry work)."""
+    has_geom = isinstance(gdf, gpd.GeoDataFrame) and gdf._geometry_column_name in gdf.columns
+    geom = gdf.geometry.values if has_geom else None
+    vertices = int(shapely.get_num_coordinates(np.asarray(geom)).sum()) if geom is not None else 0
+    _check_counts(dq, columns=gdf.shape[1] - (geom is not None), rows=len(gdf), vertices=vertices)
+
+
+# ---- GeoParquet
+
+def _scrub(msg: str, path: Path, shown: str) -> str:
+    """A driver's message without the server's temporary paths; first line only."""
+    msg = str(msg).splitlines()[0] if str(msg) else ""
+    for p in (str(path), str(path.resolve())):
+        msg = msg.replace("GPKG:" + p, shown).replace("GeoJSON:" + p, shown).replace(p, shown)
+    for d in {str(path.parent), str(path.resolve().parent)}:
+        msg = msg.replace(d + "/", "").replace(d, "")
+    msg = re.sub(r"\S*lillegeo-[\w-]+/?", "", msg)
+    tmp = re.escape(tempfile.gettempdir().rstrip("/"))
+    msg = re.sub(tmp + r"/\S*", "<temporary file>", msg)
+    return msg[:300]
+
+
+def _read_geoparquet(path: Path, dq: str, shown: str) -> gpd.GeoDataFrame:
+    """GeoParquet through pyarrow (never GDAL), counts checked from the footer first."""
+    head = _head(path, 4)
+    with open(path, "rb") as f:
+        f.seek(max(0, path.stat().st_size - 4))
+        tail = f.read(4)
+    if head != b"PAR1":
+        raise _not_format(dq, "parquet", _looks_like(_head(path)))
+    if tail != b"PAR1":
+        raise ValueError(f"could not read {dq} as GeoParquet: the file is truncated or damaged "
+                         "(no Parquet footer)")
+    import pyarrow.parquet as pq
+
+    try:
+        meta = pq.ParquetFile(path).metadata
+        columns, rows = meta.num_columns - 1, meta.num_rows
+    except Exception as exc:  # noqa: BLE001 - pyarrow errors carry the temporary path
+        raise ValueError(f"could not read {dq} as GeoParquet: {_scrub(exc, path, shown)}") from None
+    _check_counts(dq, columns=columns, rows=rows)
+    try:
+        return gpd.read_parquet(path)
+    except Exception as exc:  # noqa: BLE001
+        raise ValueError(f"could not read {dq} as GeoParquet: {_scrub(exc, path, shown)}") from None
+
+
 # ----------------------------------------------------------------------------- units
 
 def _open_vector(data: bytes, name: str, report: LoadReport, layer: str | None = None) -> gpd.GeoDataFrame:
@@ -260,6 +787,7 @@ def _open_vector(data: bytes, name: str, report: LoadReport, layer: str | None =
     lname = name.lower()
     with tempfile.TemporaryDirectory(prefix="lillegeo-") as tmp:
         tmpdir = Path(tmp)
+        display = None
         if data[:4] == b"PK\x03\x04" and not lname.endswith((".xlsx", ".gpkg")):
             files = _safe_extract(data, tmpdir, report)
             if any(p.suffix.lower() == ".zip" for p in files):
@@ -279,42 +807,56 @@ def _open_vector(data: bytes, name: str, report: LoadReport, layer: str | None =
                     raise ValueError(f"shapefile '{path.name}' is missing its {' and '.join(missing)} file; "
                                      "zip the .shp, .shx, .dbf and .prj together")
             report.details["format"] = f"zipped {path.suffix.lstrip('.').lower()}"
+            display = f"'{path.name}' in '{name}'"
         else:
             suffix = Path(lname).suffix or ".bin"
+            if not re.fullmatch(r"\.[a-z0-9]{1,12}", suffix):
+                suffix = ".bin"
             path = tmpdir / ("upload" + suffix)
             path.write_bytes(data)
             report.details["format"] = suffix.lstrip(".")
-        return _read_path(path, report, layer)
+        return _read_path(path, report, layer, display)
 
 
-def _read_path(path: Path, report: LoadReport, layer: str | None) -> gpd.GeoDataFrame:
-    import pyogrio
-
-    try:
-        if path.suffix.lower() == ".parquet":
-            return gpd.read_parquet(path)
-        kwargs: dict[str, Any] = {}
-        if path.suffix.lower() == ".shp":
-            cpg = path.with_suffix(".cpg")
-            if not cpg.exists():
-                enc = _guess_dbf_encoding(path.with_suffix(".dbf"))
-                kwargs["encoding"] = enc
-                report.details["encoding"] = enc
+def _read_path(path: Path, report: LoadReport, layer: str | None, display: str | None = None) -> gpd.GeoDataFrame:
+    """Read a vector file on disk with the driver of its declared format only (see "untrusted files")."""
+    dq = display or f"'{report.source}'"
+    shown = display.split("'")[1] if display else report.source
+    if ":" in str(path):  # GDAL would read 'GPKG:/a:b.gpkg' as file '/a', table 'b.gpkg'
+        raise ValueError(f"{dq}: a file name or folder holding ':' is not read (GDAL takes it for a driver "
+                         "prefix); rename it")
+    fmt = _format_of(path, dq)
+    _harden_gdal()
+    if fmt == "parquet":
+        gdf = _read_geoparquet(path, dq, shown)
+        _check_frame_limits(gdf, dq)
+        return gdf
+    kwargs: dict[str, Any] = {}
+    if fmt == "geojson":
+        _check_geojson(path, dq)
+        target = "GeoJSON:" + str(path)  # the GeoJSON driver only: never VRT, GDALG, TopoJSON…
+    elif fmt == "gpkg":
+        pick, layers = _inspect_gpkg(path, dq, layer)
+        kwargs["layer"] = pick
+        if layer is None and len(layers) > 1:
+            report.note("rep.gpkg_layers", n=len(layers), name=pick)
+        target = "GPKG:" + str(path)  # the GeoPackage driver only
+    else:  # shapefile: no driver prefix exists; the magic number, .shx and .dbf were checked
+        _check_shapefile(path, dq)
+        target = str(path)
+        if _sibling(path, ".cpg") is None:
+            enc = _guess_dbf_encoding(_sibling(path, ".dbf"))
+            kwargs["encoding"] = enc
+            report.details["encoding"] = enc
         if layer is not None:
             kwargs["layer"] = layer
-        elif path.suffix.lower() == ".gpkg":
-            layers = pyogrio.list_layers(path)
-            poly = [lyr for lyr, gt in layers if gt and "Polygon" in str(gt)]
-            if len(layers) > 1:
-                kwargs["layer"] = (poly or [layers[0][0]])[0]
-                report.note("rep.gpkg_layers", n=len(layers), name=kwargs["layer"])
-        return gpd.read_file(path, engine="pyogrio", **kwargs)
-    except ValueError:
-        raise
+    try:
+        gdf = gpd.read_file(target, engine="pyogrio", **kwargs)
     except Exception as exc:  # noqa: BLE001 - turn driver errors into messages
-        detail = str(exc).replace(str(path), report.source).replace(str(path.parent) + "/", "")
-        detail = re.sub(r"\S*lillegeo-[\w-]+/", "", detail)  # never show a server's temporary path
+        detail = _scrub(exc, path, shown)
         raise ValueError(f"could not read '{report.source}' as a vector file: {detail}") from None
+    _check_frame_limits(gdf, dq)
+    return gdf
 
 
 def _guess_dbf_encoding(dbf: Path) -> str:
@@ -418,12 +960,15 @@ def read_units(
     'IGN CONTOURS-IRIS PE / IRIS-GE (2024+)'
     """
     report = LoadReport(_name_of(src, name), "units")
+    _check_local_path(src)
     if isinstance(src, (str, Path)) and Path(src).suffix.lower() in (".shp", ".gpkg", ".geojson", ".json", ".parquet"):
         # a local file is read where it is (no copy; the upload limit is for uploads, not for a
         # national file on disk)
         p = Path(src)
         if not p.exists():
             raise ValueError(f"file not found: '{p}'; check the path")
+        if not p.is_file():
+            raise ValueError(f"'{p}' is not a regular file; give the path of the file itself")
         if p.stat().st_size == 0:
             raise ValueError("the file is empty (0 bytes)")
         report.details["format"] = p.suffix.lstrip(".").lower()
@@ -551,8 +1096,16 @@ def _decode(data: bytes, report: LoadReport) -> str:
     raise ValueError("could not decode the file as UTF-8 or cp1252")  # pragma: no cover - latin-1 never fails
 
 
+#: csv.Sniffer's quote detection is quadratic in the length of a line: it sees this many characters.
+_SNIFF_CHARS = 8192
+
+
 def _sniff_sep(text: str) -> str:
-    head = "\n".join(text.splitlines()[:20])
+    chunk = text[:_SNIFF_CHARS]
+    lines = chunk.splitlines()
+    if len(text) > len(chunk) and 1 < len(lines) <= 20 and not chunk.endswith(("\n", "\r")):
+        lines = lines[:-1]  # the last line was cut
+    head = "\n".join(lines[:20])
     try:
         return csv.Sniffer().sniff(head, delimiters=";,\t|").delimiter
     except csv.Error:
@@ -563,65 +1116,109 @@ def _sniff_sep(text: str) -> str:
 _FR_NUM = re.compile(r"^[-+]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$")
 
 
-def _parse_numbers(values: pd.Series) -> tuple[pd.Series, bool]:
-    """Parse text as numbers: '12.5', '12,5', '1 234,5', '1.234,5'.  Returns (numbers, used_decimal_comma).
+#: Columns that hold codes (kept as text even when they look like numbers).
+_ID_COLUMNS = {"IRIS", "COM", "DEP", "REG", "TRIRIS", "UU2010", "UU2020", "GRD_QUART", "CODGEO", "DEPCOM",
+               "CODE_IRIS", "EPCI", "SIREN", "CODE_EPCI", "INSEE_COM"}
+#: Cells handled per vectorised step in :func:`_clean_frame` and :func:`detect_key` (wide files: many
+#: columns at once; tall files: one column at a time).
+_CELLS_PER_BLOCK = 1_000_000
 
-    French thousands dots are only read as such when some value has a decimal comma.
-    """
-    num = pd.to_numeric(values, errors="coerce")
-    if num.notna().all():
-        return num, False
-    s = values.str.replace(r"[\s\u00a0\u202f]", "", regex=True)
-    if s.str.contains(",", regex=False).any() and s.str.fullmatch(_FR_NUM.pattern).all():
-        return pd.to_numeric(s.str.replace(".", "", regex=False).str.replace(",", ".", regex=False),
-                             errors="coerce"), True
-    return pd.to_numeric(s, errors="coerce"), False
+
+def _floats(s: pd.Series) -> np.ndarray:
+    """``pd.to_numeric`` of text as float64 with NaN for what is not a number."""
+    num = pd.to_numeric(s, errors="coerce")
+    return np.asarray(num.astype("Float64").to_numpy(dtype="float64", na_value=np.nan))
 
 
 def _clean_frame(raw: pd.DataFrame, report: LoadReport, key_like: set[str]) -> pd.DataFrame:
-    """Strings in, typed columns out: markers to NaN (counted), numbers parsed, codes kept as text."""
-    df = raw.copy()
-    df.columns = [str(c).strip() for c in df.columns]
+    """Strings in, typed columns out: markers to NaN (counted), numbers parsed, codes kept as text.
+
+    Vectorised over blocks of columns (a file of 4,000 columns reads in a fraction of a second).
+    """
+    from collections import Counter
+
+    df = raw.set_axis([str(c).strip() for c in raw.columns], axis=1)
     first = df.columns[0] if len(df.columns) else None
     if first is not None and (first == "" or first.startswith("Unnamed")):
         vals = df[first].astype(str).str.strip()
         if vals.str.fullmatch(r"\d+").all():
             df = df.drop(columns=first)
             report.note("rep.r_index")
-    dup = [c for c in df.columns if list(df.columns).count(c) > 1]
+    counts = Counter(df.columns)
+    dup = sorted(c for c, k in counts.items() if k > 1)
     if dup:
-        raise ValueError(f"column name(s) appear twice: {sorted(set(dup))}; rename them")
+        raise ValueError(f"column name(s) appear twice: {dup}; rename them")
     withheld: dict[str, int] = {}
     mixed: dict[str, tuple[int, str]] = {}
     decimal_comma = False
-    for c in df.columns:
-        s = df[c].astype("string").str.strip()
-        is_marker = s.isna() | s.str.lower().isin(WITHHELD_MARKERS)
-        values = s[~is_marker]
-        idlike = c in key_like or c.upper() in {"IRIS", "COM", "DEP", "REG", "TRIRIS", "UU2010", "UU2020",
-                                                "GRD_QUART", "CODGEO", "DEPCOM", "CODE_IRIS", "EPCI", "SIREN",
-                                                "CODE_EPCI", "INSEE_COM"}
-        leading_zero = values.str.fullmatch(r"0\d+").any()
-        if not idlike and not leading_zero and len(values):
-            num, comma = _parse_numbers(values)
-            decimal_comma = decimal_comma or comma
-            bad = num.isna()
-            if bad.any() and len(values) >= 5 and bad.mean() <= 0.2:
-                # mixed types: a numeric column with a few stray texts (a typo, a footnote mark). The
-                # texts become missing values, counted and named, rather than the whole column turning
-                # into text and vanishing from the indicators.
-                mixed[c] = (int(bad.sum()), str(values[bad].iloc[0])[:20])
-                num = num.where(~bad, np.nan)
-                bad = bad & False
-            if not bad.any():
-                col = pd.Series(np.nan, index=df.index, dtype="float64")
-                col[~is_marker] = num.astype("float64")
-                df[c] = col
-                n_w = int(is_marker.sum())
-                if n_w:
-                    withheld[c] = n_w
+    names = list(df.columns)
+    n = len(df)
+    out: dict[str, Any] = {}
+    width = max(1, _CELLS_PER_BLOCK // max(n, 1))
+    for b0 in range(0, len(names), width):
+        block = names[b0:b0 + width]
+        k = len(block)
+        cells = df.iloc[:, b0:b0 + k].to_numpy(dtype=object).ravel(order="F")  # column after column
+        flat = pd.Series(cells, dtype=object).astype("string").str.strip()
+        is_marker = (flat.isna().to_numpy()
+                     | flat.str.lower().isin(WITHHELD_MARKERS).to_numpy(dtype=bool, na_value=False)).reshape(k, n)
+        lead0 = flat.str.fullmatch(r"0\d+").to_numpy(dtype=bool, na_value=False).reshape(k, n) & ~is_marker
+        num = _floats(flat).reshape(k, n)
+        text_flat = flat.mask(flat == "")
+        parsed: dict[int, np.ndarray] = {}
+        fallback: list[int] = []
+        for j, c in enumerate(block):
+            ok = ~is_marker[j]
+            idlike = c in key_like or c.upper() in _ID_COLUMNS
+            if idlike or lead0[j].any() or not ok.any():
                 continue
-        df[c] = s.where(~(s.isna() | (s == "")), pd.NA)
+            v = num[j][ok]
+            if np.isnan(v).any():
+                fallback.append(j)
+            else:
+                parsed[j] = v
+        if fallback:
+            # text, or numbers written the French way: '12,5', '1 234,5', '1.234,5' (thousands dots are only
+            # read as such when the column's values all match that pattern and some has a decimal comma)
+            sel = np.concatenate([j * n + np.flatnonzero(~is_marker[j]) for j in fallback])
+            s2 = flat.iloc[sel].str.replace(r"[\s\u00a0\u202f]", "", regex=True)
+            comma = s2.str.contains(",", regex=False).to_numpy(dtype=bool, na_value=False)
+            fr_ok = s2.str.fullmatch(_FR_NUM.pattern).to_numpy(dtype=bool, na_value=False)
+            num_fr = _floats(s2.str.replace(".", "", regex=False).str.replace(",", ".", regex=False))
+            num_plain = _floats(s2)
+            pos = 0
+            for j in fallback:
+                m = int((~is_marker[j]).sum())
+                part = slice(pos, pos + m)
+                pos += m
+                if comma[part].any() and fr_ok[part].all():
+                    parsed[j] = num_fr[part]
+                    decimal_comma = True
+                else:
+                    parsed[j] = num_plain[part]
+        for j, c in enumerate(block):
+            ok = ~is_marker[j]
+            v = parsed.get(j)
+            if v is not None:
+                bad = np.isnan(v)
+                if bad.any() and len(v) >= 5 and bad.mean() <= 0.2:
+                    # mixed types: a numeric column with a few stray texts (a typo, a footnote mark). The
+                    # texts become missing values, counted and named, rather than the whole column turning
+                    # into text and vanishing from the indicators.
+                    example = flat.iloc[j * n + np.flatnonzero(ok)[np.flatnonzero(bad)[0]]]
+                    mixed[c] = (int(bad.sum()), str(example)[:20])
+                    bad = bad & False
+                if not bad.any():
+                    col = np.full(n, np.nan, dtype="float64")
+                    col[ok] = v
+                    out[c] = col
+                    n_w = int(is_marker[j].sum())
+                    if n_w:
+                        withheld[c] = n_w
+                    continue
+            out[c] = text_flat.array[j * n:(j + 1) * n]
+    result = pd.DataFrame(out, index=df.index, columns=names) if names else df.copy()
+    result.attrs = dict(raw.attrs)
     if decimal_comma:
         report.details["decimal"] = ","
         report.note("rep.decimal_comma")
@@ -632,14 +1229,82 @@ def _clean_frame(raw: pd.DataFrame, report: LoadReport, key_like: set[str]) -> p
     if withheld:
         total = sum(withheld.values())
         report.note("rep.withheld", n=total, cols=len(withheld))
-    return df
+    return result
+
+
+_XML_PARTS = (".xml", ".rels", ".vml")
+
+
+def _xml_prolog_problem(stream) -> str | None:
+    """What is unsafe in the prolog of an XML part (a DOCTYPE or entity declaration), or None."""
+    buf = b""
+    while len(buf) < 1 << 20:
+        chunk = stream.read(65536)
+        if not chunk:
+            break
+        buf += chunk
+        if buf[:2] == b"\xff\xfe" or buf[:2] == b"<\x00":
+            txt = buf.decode("utf-16-le", "ignore")
+        elif buf[:2] == b"\xfe\xff" or buf[:2] == b"\x00<":
+            txt = buf.decode("utf-16-be", "ignore")
+        else:
+            txt = buf.decode("latin-1")
+        clean = re.sub(r"<!--.*?-->|<\?.*?\?>", "", txt, flags=re.DOTALL)  # comments and processing instructions
+        root = re.search(r"<[A-Za-z_]", clean)
+        prolog = clean[:root.start()] if root else clean
+        if re.search(r"<!\s*(DOCTYPE|ENTITY)", prolog, re.IGNORECASE):
+            return "a DOCTYPE / XML entity declaration"
+        if root and "<!--" not in prolog and "<?" not in prolog:
+            return None
+    return None if len(buf) < 1 << 20 else "an XML part with no element in its first megabyte"
+
+
+def _xlsx_precheck(data: bytes, name: str) -> None:
+    """Before openpyxl: a valid zip, a bounded size, no DOCTYPE or entity in any XML part."""
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile as exc:
+        raise _Refused(f"could not open '{name}' as an XLSX workbook (not a valid zip archive: {exc})") from None
+    with zf:
+        infos = zf.infolist()
+        total = sum(i.file_size for i in infos)
+        if total > MAX_UNZIPPED_MB * 2**20:
+            raise _Refused(f"'{name}' would expand to {total / 2**20:,.0f} MB, over the {MAX_UNZIPPED_MB} MB "
+                           "limit; refused as a possible zip bomb")
+        for info in infos:
+            if not info.filename.lower().endswith(_XML_PARTS):
+                continue
+            try:
+                with zf.open(info) as f:
+                    problem = _xml_prolog_problem(f)
+            except Exception as exc:  # noqa: BLE001 - a damaged member
+                raise _Refused(f"could not open '{name}' as an XLSX workbook (damaged part "
+                               f"'{info.filename}': {str(exc).splitlines()[0][:120] if str(exc) else exc!r})") from None
+            if problem:
+                raise _Refused(f"could not open '{name}' as an XLSX workbook (it contains {problem}, refused)")
 
 
 def _xlsx_frame(data: bytes, report: LoadReport, sheet: str | int | None) -> pd.DataFrame:
+    _xlsx_precheck(data, report.source)
     try:
-        xl = pd.ExcelFile(io.BytesIO(data), engine="openpyxl")
-    except Exception as exc:  # noqa: BLE001
-        raise ValueError(f"could not open '{report.source}' as an XLSX workbook ({exc})") from None
+        return _xlsx_parse(data, report, sheet)
+    except _Refused:
+        raise
+    except Exception as exc:  # noqa: BLE001 - every parser error becomes one line
+        chain, e = [], exc
+        while e is not None and len(chain) < 10:
+            chain.append(e)
+            e = e.__cause__ or e.__context__
+        if any(type(e).__module__.startswith("defusedxml") for e in chain):
+            raise ValueError(f"could not open '{report.source}' as an XLSX workbook (it contains a DOCTYPE / "
+                             "XML entity declaration, refused)") from None
+        detail = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+        detail = re.sub(re.escape(tempfile.gettempdir().rstrip("/")) + r"/\S*", "<temporary file>", detail)
+        raise ValueError(f"could not open '{report.source}' as an XLSX workbook ({detail})") from None
+
+
+def _xlsx_parse(data: bytes, report: LoadReport, sheet: str | int | None) -> pd.DataFrame:
+    xl = pd.ExcelFile(io.BytesIO(data), engine="openpyxl")
     sheets = xl.sheet_names
     if sheet is None:
         # INSEE workbooks: data on the first sheet whose header row holds a key column
@@ -650,8 +1315,9 @@ def _xlsx_frame(data: bytes, report: LoadReport, sheet: str | int | None) -> pd.
                 sheet = sh
                 break
     elif sheet not in sheets and not isinstance(sheet, int):
-        raise ValueError(f"sheet '{sheet}' not found; sheets are: {', '.join(sheets)}")
+        raise _Refused(f"sheet '{sheet}' not found; sheets are: {', '.join(sheets)}")
     raw = xl.parse(sheet, header=None, dtype=str)
+    _check_counts(f"'{report.source}'", columns=raw.shape[1], rows=max(0, raw.shape[0] - 1))
     hdr = None
     for i in range(min(30, len(raw))):
         row = raw.iloc[i].astype(str).str.strip().tolist()
@@ -670,29 +1336,43 @@ def _xlsx_frame(data: bytes, report: LoadReport, sheet: str | int | None) -> pd.
     return df
 
 
+_LINE_BREAK = re.compile(r"[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
 def _csv_frame(data: bytes, report: LoadReport) -> pd.DataFrame:
+    from collections import Counter
+
+    dq = f"'{report.source}'"
+    lines = data.count(b"\n")
+    if lines > _limit("MAX_ROWS") + 1:  # counted before parsing: cheap
+        raise ValueError(f"{dq} has {lines:,} lines, over the limit of {_limit_text('MAX_ROWS')} rows; refused. "
+                         "Keep only your area or period and load that file")
     text = _decode(data, report)
     if not text.strip():
         raise ValueError(f"'{report.source}' is empty")
     sep = _sniff_sep(text)
     report.details.update({"format": "csv", "separator": sep})
+    brk = _LINE_BREAK.search(text)
+    first = text[:brk.start()] if brk else text
+    header = next(csv.reader(io.StringIO(first), delimiter=sep), [])
+    _check_counts(dq, columns=len(header))  # before pandas parses anything
     try:
         try:  # the C parser (fast); the Python parser tolerates more irregular files
             if "\r" in text.replace("\r\n", ""):
                 raise ValueError("a lone carriage return: the C parser would end the line there")
-            df = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False,
+            df = pd.read_csv(io.StringIO(text), sep=sep, dtype=object, keep_default_na=False,
                              skipinitialspace=False, engine="c")
         except Exception:  # noqa: BLE001
-            df = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False,
+            df = pd.read_csv(io.StringIO(text), sep=sep, dtype=object, keep_default_na=False,
                              skipinitialspace=False, engine="python")
     except Exception as exc:  # noqa: BLE001
         raise ValueError(f"could not parse '{report.source}' as CSV with separator {sep!r}: {exc}") from None
+    _check_counts(dq, columns=df.shape[1], rows=len(df))
     if df.shape[1] < 2:
         raise ValueError(f"'{report.source}' has a single column with separator {sep!r}; "
                          "expected ';' or ',' separated values")
-    header = next(csv.reader(io.StringIO(text.splitlines()[0] if text.splitlines() else ""), delimiter=sep), [])
     header = [h.strip() for h in header]
-    dup = sorted({h for h in header if header.count(h) > 1 and h})
+    dup = sorted(h for h, k in Counter(header).items() if k > 1 and h)
     if dup:
         raise ValueError(f"column name(s) appear twice in '{report.source}': {dup}; rename them")
     return df
@@ -711,10 +1391,19 @@ def detect_key(df: pd.DataFrame) -> str | None:
         c = _find_col(cols, k)
         if c is not None and df[c].astype("string").str.strip().str.fullmatch(r"\w{8,9}").fillna(False).mean() > 0.5:
             return c
-    for c in cols:
-        if df[c].dtype == object or str(df[c].dtype).startswith("str"):
-            if df[c].astype("string").str.strip().str.fullmatch(_IRIS_RE.pattern).fillna(False).mean() > 0.9:
-                return c
+    dtypes = list(df.dtypes)
+    textual = [i for i, dt in enumerate(dtypes) if dt == object or str(dt).startswith("str")]
+    n = len(df)
+    width = max(1, _CELLS_PER_BLOCK // max(n, 1))
+    for b0 in range(0, len(textual), width):
+        pos = textual[b0:b0 + width]
+        cells = df.iloc[:, pos].to_numpy(dtype=object).ravel(order="F")
+        hit = (pd.Series(cells, dtype=object).astype("string").str.strip().str.fullmatch(_IRIS_RE.pattern)
+               .to_numpy(dtype=bool, na_value=False).reshape(len(pos), n))
+        share = hit.mean(axis=1) if n else np.zeros(len(pos))
+        for j, i in enumerate(pos):
+            if share[j] > 0.9:
+                return cols[i]
     return None
 
 
@@ -756,6 +1445,7 @@ def read_table(
     ('IRIS', ';')
     """
     report = LoadReport(_name_of(src, name), "table")
+    _check_local_path(src)
     data = _read_bytes(src)
     lname = report.source.lower()
     if data[:4] == b"PK\x03\x04" and not lname.endswith(".xlsx"):
@@ -878,6 +1568,7 @@ def read_points(
     ('EPSG:4326', 0)
     """
     report = LoadReport(_name_of(src, name), "points")
+    _check_local_path(src)
     data = _read_bytes(src)
     lname = report.source.lower()
     if lname.endswith((".csv", ".txt")) or not (lname.endswith((".geojson", ".json", ".gpkg", ".zip", ".parquet"))

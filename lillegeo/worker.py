@@ -7,7 +7,8 @@ even SIGTERM.  :func:`read_units_bounded`, :func:`read_table_bounded` and :func:
 take the same arguments as :func:`lillegeo.read_units`, :func:`lillegeo.read_table` and
 :func:`lillegeo.read_points` and run them in a separate process (``python`` running this module):
 
-* the input goes to the worker as a file in a private temporary folder (mode 0700, removed after);
+* the input goes to the worker as a file in a private temporary folder (mode 0700), where the worker
+  also keeps its own temporary files; the folder is removed after the read, also after a kill;
 * the worker is limited by the kernel (``RLIMIT_DATA``/``RLIMIT_AS`` at the memory limit, a CPU-time
   backstop, no core dumps) and dies with the server (``PR_SET_PDEATHSIG``);
 * the server stops it (SIGKILL to its whole process group) when the wall-clock time or the resident
@@ -133,7 +134,7 @@ def _run(kind: str, src, name: str | None, kwargs: dict, lim: Limits | None):
     job: dict[str, Any] = {"kind": kind, "name": name, "kwargs": kwargs, "limits": _limits_dict(lim)}
     data = None
     if isinstance(src, (str, Path)):
-        job["path"] = os.fspath(Path(src).absolute())
+        job["path"] = os.fspath(src)  # as given: relative to the working folder, as the plain reader sees it
     elif isinstance(src, (bytes, bytearray, memoryview)):
         data = bytes(src)
     elif hasattr(src, "read"):
@@ -157,7 +158,9 @@ def _limits_dict(lim: Limits) -> dict[str, float]:
 
 def _run_job(job: dict, data: bytes | None, shown: str, lim: Limits):
     """Run one job in a worker and turn its answer (or its breach) into the reader's result or exception."""
-    tmp = Path(tempfile.mkdtemp(prefix="lillegeo-worker-"))  # mode 0700: private to the server's user
+    _sweep_orphans()
+    # mode 0700: private to the server's user; named after the server's pid (see _sweep_orphans)
+    tmp = Path(tempfile.mkdtemp(prefix=f"lillegeo-worker-{os.getpid()}-"))
     proc = None
     try:
         if data is not None:
@@ -172,12 +175,15 @@ def _run_job(job: dict, data: bytes | None, shown: str, lim: Limits):
             "ARROW_DEFAULT_MEMORY_POOL": "system",
             "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "MALLOC_ARENA_MAX": "2",
             "PYTHONDONTWRITEBYTECODE": "1", "PYTHONUNBUFFERED": "1",
+            # the reader's own temporary files (extracted zips…) go in the job folder: removed with it,
+            # even when the worker is killed mid-read
+            "TMPDIR": str(tmp), "TEMP": str(tmp), "TMP": str(tmp), "CPL_TMPDIR": str(tmp),
         })
         t0 = time.monotonic()
         with open(tmp / "stderr.txt", "wb") as err:
-            proc = subprocess.Popen([sys.executable, "-c", _BOOT, str(_PKG_DIR.parent / "lillegeo"), str(tmp)],
-                                    cwd=tmp, env=env, stdin=subprocess.DEVNULL, stdout=err, stderr=err,
-                                    start_new_session=True, close_fds=True)
+            proc = subprocess.Popen([sys.executable, "-c", _BOOT, str(_PKG_DIR), str(tmp)],
+                                    cwd=tmp if data is not None else None, env=env, stdin=subprocess.DEVNULL,
+                                    stdout=err, stderr=err, start_new_session=True, close_fds=True)
         breach, peak_mb = None, 0.0
         delay = 0.02
         while proc.poll() is None:
@@ -206,6 +212,27 @@ def _run_job(job: dict, data: bytes | None, shown: str, lim: Limits):
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def _sweep_orphans() -> None:
+    """Remove job folders left by a server that was stopped mid-read (its ``finally`` never ran): each is
+    named ``lillegeo-worker-<server pid>-…``; a folder whose server is gone is deleted."""
+    try:
+        entries = list(Path(tempfile.gettempdir()).glob("lillegeo-worker-*-*"))
+    except OSError:
+        return
+    for d in entries:
+        pid = d.name.split("-")[2]
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            if d.stat().st_uid != os.getuid():
+                continue
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(d, ignore_errors=True)
+        except (OSError, AttributeError):
+            continue
+
+
 def _time_message(shown: str, lim: Limits) -> str:
     return (f"reading '{shown}' took longer than {lim.read_seconds:g} s and was stopped "
             f"(limit {Limits.env_name('read_seconds')})")
@@ -232,7 +259,7 @@ def _kill(proc: subprocess.Popen) -> None:
     """SIGKILL the worker's whole process group (it is a session leader) and reap it."""
     try:
         os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
+    except (ProcessLookupError, PermissionError, AttributeError):  # AttributeError: no process groups
         try:
             proc.kill()
         except ProcessLookupError:
@@ -283,8 +310,8 @@ def _answer(tmp: Path, code: int | None, shown: str, lim: Limits):
             raise ValueError(msg)
         raise ValueError(f"could not read '{shown}': {msg}")
     try:
-        frame = _read_frame(tmp / "frame.parquet", bool(res.get("geo")))
-        frame.attrs.update(_decode_attrs(res.get("attrs") or {}))
+        frame = _read_frame(tmp / "frame.parquet", bool(res.get("geo")), res.get("crs"))
+        frame.attrs.update(_decode_attrs(res.get("attrs") or {}, tmp))
         r = res["report"]
         rep = LoadReport(str(r["source"]), str(r["kind"]), rows=int(r["rows"]), details=dict(r["details"]),
                          messages=[str(m) for m in r["messages"]],
@@ -295,27 +322,40 @@ def _answer(tmp: Path, code: int | None, shown: str, lim: Limits):
     return frame, rep
 
 
-def _read_frame(path: Path, geo: bool):
+def _read_frame(path: Path, geo: bool, srs: Any = None):
     import geopandas as gpd
     import pandas as pd
+    import pyproj
 
     df = gpd.read_parquet(path) if geo else pd.read_parquet(path)
     df.attrs.clear()
+    if geo and isinstance(srs, str) and df.crs is not None and len(srs) < 100_000:
+        # the CRS as the reader set it ('EPSG:2154'), not as GeoParquet spells it (PROJJSON)
+        same = pyproj.CRS.from_user_input(srs)
+        if same == df.crs:
+            df = df.set_crs(same, allow_override=True)
     return df
 
 
-def _decode_attrs(enc: dict) -> dict:
+def _decode_attrs(enc: dict, folder: Path) -> dict:
+    """The frame's ``attrs``: JSON values as they are, arrays from their Parquet files (numbers, or text
+    with missing values as ``pd.NA``)."""
     import numpy as np
     import pandas as pd
+    import pyarrow.parquet as pq
 
     out = {}
     for k, v in enc.items():
-        if isinstance(v, dict) and v.get("__ndarray__"):
+        if isinstance(v, dict) and v.get("__array__"):
+            fname = str(v["__array__"])
+            if not re.fullmatch(r"attr_\d+\.parquet", fname):
+                raise ValueError("unexpected array file name")
+            col = pq.read_table(folder / fname).column("values")
             dtype = np.dtype(v["dtype"])
             if dtype.kind == "O":
-                out[k] = np.array([pd.NA if x is None else x for x in v["values"]], dtype=object)
+                out[k] = np.array([pd.NA if x is None else str(x) for x in col.to_pylist()], dtype=object)
             elif dtype.kind in "biuf":
-                out[k] = np.asarray(v["values"], dtype=dtype)
+                out[k] = col.to_numpy(zero_copy_only=False).astype(dtype, copy=False)
             else:
                 raise ValueError(f"array kind {dtype.kind!r} not accepted")
         else:
@@ -326,8 +366,12 @@ def _decode_attrs(enc: dict) -> dict:
 # ============================================================================ worker side
 
 def _set_limits(lim: dict) -> None:
-    """Kernel limits on this (worker) process, set before any file is opened."""
-    import resource
+    """Kernel limits on this (worker) process, set before any file is opened (Unix; elsewhere the
+    server's watch alone applies)."""
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - not Unix
+        return
 
     cap = int(lim["worker_mb"]) * 2**20
     for res, value in ((resource.RLIMIT_DATA, cap), (resource.RLIMIT_AS, cap + _AS_HEADROOM_MB * 2**20),
@@ -336,7 +380,8 @@ def _set_limits(lim: dict) -> None:
             resource.setrlimit(res, (value, value))
         except (ValueError, OSError):  # an existing lower hard limit stays
             pass
-    cpu = int(math.ceil(float(lim["read_seconds"]) * 2)) + 10  # backstop: the server's wall clock acts first
+    # backstop only (a read may use several threads): the server's wall clock acts first
+    cpu = int(math.ceil(float(lim["read_seconds"]) * 4)) + 30
     try:
         resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
     except (ValueError, OSError):
@@ -371,20 +416,27 @@ def _jsonable(v: Any) -> Any:
     return str(v)
 
 
-def _encode_attrs(attrs: dict) -> dict:
+def _encode_attrs(attrs: dict, folder: Path) -> dict:
+    """``attrs`` as JSON; arrays (``source_rows``, ``input_ids``: one per point) each in a Parquet file."""
     import numpy as np
     import pandas as pd
+    import pyarrow as pa
+    import pyarrow.parquet as pq
 
     out = {}
-    for k, v in attrs.items():
+    for i, (k, v) in enumerate(attrs.items()):
         if isinstance(v, np.ndarray):
             if v.dtype.kind == "O":
-                vals = [None if (x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x))) else str(x)
-                        for x in v.tolist()]
+                arr = pa.array([None if (x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x)))
+                                else str(x) for x in v.tolist()], type=pa.string())
+                dtype = "O"
+            elif v.dtype.kind in "biuf":
+                arr, dtype = pa.array(v), v.dtype.str
             else:
-                vals = v.tolist()
-            out[str(k)] = {"__ndarray__": True, "dtype": v.dtype.str if v.dtype.kind != "O" else "O",
-                           "values": vals}
+                raise TypeError(f"attrs[{k!r}] holds an array of kind {v.dtype.kind!r}")
+            fname = f"attr_{i}.parquet"
+            pq.write_table(pa.table({"values": arr}), folder / fname)
+            out[str(k)] = {"__array__": fname, "dtype": dtype}
         else:
             out[str(k)] = _jsonable(v)
     return out
@@ -431,7 +483,7 @@ def _child_main(job_dir: str) -> int:
         src = (d / job["input"]).read_bytes() if job.get("input") else Path(job["path"])
         frame, rep = reader(src, name=job.get("name"), **job["kwargs"])
         _check_shape(frame, job["limits"], rep.source)
-        attrs = _encode_attrs(dict(frame.attrs))
+        attrs = _encode_attrs(dict(frame.attrs), d)
         frame.attrs = {}
         bad = [c for c in frame.columns if not isinstance(c, str)]
         if bad:
@@ -440,7 +492,8 @@ def _child_main(job_dir: str) -> int:
         frame.to_parquet(d / "frame.parquet", index=True)
         report = {"source": rep.source, "kind": rep.kind, "rows": rep.rows, "details": _jsonable(rep.details),
                   "messages": list(map(str, rep.messages)), "codes": [[k, _jsonable(kw)] for k, kw in rep.codes]}
-        _write_json(d / "result.json", {"ok": True, "geo": geo, "report": report, "attrs": attrs})
+        srs = frame.crs.srs if geo and frame.crs is not None else None
+        _write_json(d / "result.json", {"ok": True, "geo": geo, "crs": srs, "report": report, "attrs": attrs})
     except MemoryError:
         _write_json(d / "result.json", {"ok": False, "error": "MemoryError", "message": ""})
     except RecursionError:

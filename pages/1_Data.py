@@ -71,7 +71,7 @@ else:
     mapping = None
     if udata is not None:
         try:
-            lg.read_units(udata, name=uname, crs=crs, planar=planar)
+            c.read_upload("units", udata, uname, crs=crs, planar=planar)  # read once per change
         except SchemaError as exc:
             st.info(tr("data.map_columns_help"))
             guess = suggest_unit_mapping(exc.columns)
@@ -89,7 +89,7 @@ else:
     key = None
     if table_file is not None:
         try:
-            lg.read_table(table_file.getvalue(), name=table_file.name)
+            c.read_upload("table", table_file.getvalue(), table_file.name)
         except SchemaError as exc:
             key = st.selectbox(tr("data.key"), exc.columns, key="data_key")
         except ValueError:
@@ -111,16 +111,16 @@ else:
         else:
             try:
                 with st.status(tr("data.load"), expanded=False) as status:
-                    units, urep = lg.read_units(udata, name=uname, crs=crs, planar=planar, mapping=mapping)
+                    units, urep = c.read_upload("units", udata, uname, crs=crs, planar=planar, mapping=mapping)
                     reports = [urep]
                     table = None
                     if table_file is not None:
-                        table, trep = lg.read_table(table_file.getvalue(), name=table_file.name, key=key)
+                        table, trep = c.read_upload("table", table_file.getvalue(), table_file.name, key=key)
                         reports.append(trep)
                     points = {}
                     if points_file is not None:
-                        pts, prep = lg.read_points(points_file.getvalue(), name=points_file.name, x=px, y=py,
-                                                   crs=pcrs, planar=planar)
+                        pts, prep = c.read_upload("points", points_file.getvalue(), points_file.name, x=px, y=py,
+                                                     crs=pcrs, planar=planar)
                         reports.append(prep)
                         points["points"] = pts
                     sources = {"units": {**_src(udata, uname), "mapping": mapping, "crs": crs, "planar": planar}}
@@ -136,10 +136,10 @@ else:
                     points_file.getvalue() if points_file else b"")
                 set_dataset(ds, token)
                 # rerun so that the shared sidebar shows the new data; the message survives the rerun
-                st.session_state["data_flash"] = tr("data.loaded", name=uname)
+                st.session_state["data_flash"] = tr("data.loaded", name=c.md(uname))
                 st.rerun()
             except (ValueError, TypeError) as exc:
-                st.error(str(exc))
+                c.say_error(exc)
                 st.info(tr("data.kept_previous"))
 
 # ------------------------------------------------------------------ what is loaded now
@@ -162,7 +162,7 @@ if jr is not None:
     m2.metric(tr("data.without"), len(jr.units_without_data))
     m3.metric(tr("data.unmatched"), len(jr.unmatched_rows))
     for h in jr.hints:
-        st.warning(h)
+        c.say("warning", h)
     if jr.unmatched_rows:
         st.download_button(tr("data.download_unmatched"), table_bytes(jr.unmatched_frame()),
                            file_name="unmatched_codes.csv", mime="text/csv", key="data_dl_unmatched")

@@ -61,14 +61,14 @@ try:
                     lang=lang())
     m = build(assets="app")
 except ValueError as exc:
-    st.error(str(exc))
+    c.say_error(exc)
     st.stop()
 
 out = c.show_map(m, height=620, key="explore_map", returned_objects=["last_active_drawing"])
 st.caption(tr("explore.summary", shown=int(ind.values.notna().sum()), withheld=ind.n_withheld,
               threshold=ind.threshold, nodata=ind.n_missing))
 for note in ind.notes:
-    st.caption(note)
+    c.say("caption", note)
 
 left, right = st.columns([1, 1])
 with left:

@@ -16,6 +16,9 @@ from lillegeo.params import DEFAULTS, bounds
 ds, token = c.page_header("hot.title", "hot.question")
 
 numeric = lg.numeric_columns(ds.units)
+if not numeric:  # point layers are counted into columns: no numeric column means nothing to analyse here
+    st.warning(tr("hot.no_numeric"))
+    st.stop()
 counts = set(ds.count_columns)
 tab_area, tab_points, tab_types, tab_eval = st.tabs(
     [tr("hot.tab.area"), tr("hot.tab.points"), tr("hot.tab.types"), tr("hot.tab.eval")])
@@ -46,14 +49,14 @@ with tab_area:
         with st.spinner(tr("hot.tab.area")):
             ind, res, table = c.area_hotspots_for(token, ds, *params)
     except ValueError as exc:
-        st.error(str(exc))
+        c.say_error(exc)
     else:
         m1, m2, m3 = st.columns(3)
         m1.metric(tr("hot.moran"), f"{res.moran_i:.3f}")
         m2.metric(tr("hot.moran_p"), f"{res.moran_p:.3f}")
         m3.metric(tr("hot.significant"), int((res.frame["bin"] != 0).sum()))
         if res.islands:
-            st.warning(tr("hot.islands", ids=", ".join(res.islands)))
+            st.warning(tr("hot.islands", ids=c.md(", ".join(map(str, res.islands)))))
         colors = HOT_COLORS if method == "gi_star" else LISA_COLORS
         colors = {label_text(k, lang()): v for k, v in colors.items() if k in set(res.frame["label"]) or k in
                   ("Hot spot 99%", "High-High", "Not significant")}
@@ -104,11 +107,13 @@ with tab_points:
                 heat = (c.heat_for(token, ds, layer, tuple(chosen_cats), tuple(chosen_years), float(bw), float(cell))
                         if show_heat else None)
         except ValueError as exc:
-            st.error(str(exc))
+            c.say_error(exc)
         else:
             st.caption(tr("hot.clusters_summary", k=pc.n_clusters, noise=pc.n_noise, n=n_used))
+            if pc.n_withheld:  # clusters under the disclosure threshold: counted, never shown
+                st.caption(pc.withheld_note(lang()))
             for note in pc.notes:
-                st.caption(note)
+                c.say("caption", note)
             blank = pd.Series("", index=ds.units.index)
             build = partial(categorical_map, ds.units, blank, {}, legend_title=tr("map.hulls"),
                             layer_name=tr("map.units"), hulls=pc.hulls,
@@ -138,7 +143,7 @@ with tab_types:
         try:
             typ = c.typology_for(token, ds, tuple(cols), int(k), tmethod, 0)
         except ValueError as exc:
-            st.error(str(exc))
+            c.say_error(exc)
         else:
             names = {i: f"{tr('hot.types_legend')} {i + 1}" for i in range(k)}
             labels = typ.labels.map(lambda v: names.get(v, "No data"))
@@ -169,7 +174,7 @@ with tab_eval:
                     st.session_state["hot_eval"] = c.evaluation_for(token, ds, layer, period1, period2, 120.0, 40,
                                                                     "queen", 0.05, 0)
                 except ValueError as exc:
-                    st.error(str(exc))
+                    c.say_error(exc)
         if "hot_eval" in st.session_state:
             st.dataframe(c.shown(st.session_state["hot_eval"].round(3)), hide_index=True, width="stretch",
                          key="hot_eval_table")

@@ -54,7 +54,7 @@ try:
                            None if reference == "complement" else reference, other_crime, int(bootstrap), seed,
                            tuple(band), lang(), area_group)
 except ValueError as exc:
-    st.error(str(exc))
+    c.say_error(exc)
     st.stop()
 
 st.subheader(tr("eq.findings"))
@@ -107,7 +107,7 @@ exp = res["exposure"]
 st.subheader(tr("eq.exposure"))
 st.dataframe(c.shown(exp.table), hide_index=True, width="stretch", key="eq_exposure_table")
 st.subheader(tr("eq.model"))
-st.caption(res["model"].model)
+c.say("caption", res["model"].model)
 st.dataframe(c.shown(res["model"].params), width="stretch", key="eq_model_table")
 st.subheader(tr("eq.robustness"))
 st.dataframe(c.shown(res["robustness"]), hide_index=True, width="stretch", key="eq_robust_table")

@@ -16,7 +16,7 @@ try:
     with st.spinner(tr("present.building")):
         slides, report, report_pdf = presentation_for(token, ds, recipe.to_toml())
 except ValueError as exc:
-    st.error(str(exc))
+    c.say_error(exc)
     st.stop()
 
 st.caption(tr("present.help"))

@@ -155,18 +155,21 @@ def test_hotspots_cli_gi_star_labels(tmp_path, capsys):
 
 def test_clusters_cli_one_row_per_input_point(tmp_path, capsys):
     pts = tmp_path / "p.csv"
-    pd.DataFrame({"id": ["a", "b", "c", "d", "e", "f"],
-                  "x": [700000, 700010, 700020, 700015, None, 705000],
-                  "y": [7050000, 7050010, 7050005, 7050020, 7050000, 7055000]}).to_csv(pts, index=False)
+    # 12 incidents within 50 m of each other (a cluster at the smallest allowed size, 11), one row without
+    # coordinates, one isolated incident
+    ids = [f"p{i}" for i in range(12)] + ["e", "f"]
+    pd.DataFrame({"id": ids,
+                  "x": [700000 + 3 * i for i in range(12)] + [None, 705000],
+                  "y": [7050000 + 2 * i for i in range(12)] + [7050000, 7055000]}).to_csv(pts, index=False)
     out = tmp_path / "c.csv"
     rc = main(["clusters", "--points", str(pts), "--crs", "EPSG:2154", "--algorithm", "dbscan", "--eps-m", "50",
-               "--min-samples", "3", "--out", str(out)])
+               "--min-samples", "11", "--out", str(out)])
     assert rc == 0
     s = _last_json(capsys.readouterr().out)
-    assert (s["algorithm"], s["n_points"], s["n_clusters"], s["n_noise"], s["rejected"]) == ("dbscan", 5, 1, 1, 1)
+    assert (s["algorithm"], s["n_points"], s["n_clusters"], s["n_noise"], s["rejected"]) == ("dbscan", 13, 1, 1, 1)
     csv = pd.read_csv(out, dtype={"point_id": str})
-    assert csv["point_id"].tolist() == ["a", "b", "c", "d", "e", "f"]
-    assert csv["label"].tolist()[:4] == [0, 0, 0, 0] and np.isnan(csv["label"][4]) and csv["label"][5] == -1
+    assert csv["point_id"].tolist() == ids
+    assert csv["label"].tolist()[:12] == [0] * 12 and np.isnan(csv["label"][12]) and csv["label"][13] == -1
 
 
 def test_clusters_cli_demo(tmp_path, capsys):

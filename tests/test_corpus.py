@@ -59,7 +59,7 @@ def cli_args(case, f, out_dir) -> list[str]:
         return ["join", "--units", str(f), "--table", str(DEMO_DIR / "census.csv"), "--out", str(out_dir / "o.csv")]
     if case.kind == "table":
         return ["join", "--units", str(DEMO_DIR / "units.geojson"), "--table", str(f), "--out", str(out_dir / "o.csv")]
-    return ["clusters", "--points", str(f), "--min-samples", "2", "--out", str(out_dir / "o.csv")]
+    return ["clusters", "--points", str(f), "--min-samples", "11", "--out", str(out_dir / "o.csv")]
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if not c.expect.startswith("ok:") and "limit" not in c.name],

@@ -152,9 +152,15 @@ def test_area_methods_recover_planted_hotspots(demo, truth, method):
 
 def test_heat_surface_integrates_to_the_points(demo):
     pts = demo.points["incidents"]
-    hs = heat_surface(pts, bandwidth_m=300, cell_m=200)
+    # threshold=1: no cell withheld. With the default disclosure threshold (11) the cells with fewer
+    # than 11 incidents within a bandwidth are set to 0 (intended change; 4.4 % of the mass here,
+    # the tails over sparse areas), see tests/test_cluster_disclosure.py.
+    hs = heat_surface(pts, bandwidth_m=300, cell_m=200, threshold=1)
     total = hs.density.sum() * (hs.cell_m / 1000) ** 2  # density per km² x cell area in km²
     assert total == pytest.approx(len(pts), rel=0.02)
+    safe = heat_surface(pts, bandwidth_m=300, cell_m=200)
+    assert safe.withheld.any() and (safe.density[safe.withheld] == 0).all()
+    assert safe.density.sum() * (safe.cell_m / 1000) ** 2 > 0.9 * len(pts)
     with pytest.raises(ValueError, match="use larger cells"):
         heat_surface(pts, cell_m=5)
 
@@ -165,11 +171,15 @@ def test_hit_rate_pai_rri_by_hand():
     area = box(0, 0, 10, 10)  # 100 of a 1,000 m² study area
     p1 = gpd.GeoDataFrame(geometry=gpd.points_from_xy([1, 2, 3, 50, 60], [1, 2, 3, 50, 60]), crs=2154)
     p2 = gpd.GeoDataFrame(geometry=gpd.points_from_xy([1, 70, 80, 90], [1, 70, 80, 90]), crs=2154)
-    t = evaluate_methods({"m": area}, p1, p2, 1000.0).iloc[0]
+    # threshold=1: these hand-sized counts (3 of 5, 1 of 4) are under the disclosure threshold (11) and
+    # would be withheld by default (intended; checked below)
+    t = evaluate_methods({"m": area}, p1, p2, 1000.0, threshold=1).iloc[0]
     # period 1: n1/N1 = 3/5 = 0.6, PAI1 = 0.6 / 0.1 = 6; period 2: 1/4 = 0.25, PAI2 = 2.5
     # RRI = PAI2 / PAI1 = 2.5 / 6 = (n2/n1)/(N2/N1) = (1/3)/(4/5)
     assert [t["hit_rate_1"], t["pai_1"], t["hit_rate_2"], t["pai_2"]] == pytest.approx([0.6, 6.0, 0.25, 2.5])
     assert t["rri"] == pytest.approx((1 / 3) / (4 / 5))
+    safe = evaluate_methods({"m": area}, p1, p2, 1000.0).iloc[0]
+    assert np.isnan([safe["n1"], safe["hit_rate_1"], safe["pai_1"], safe["n2"], safe["pai_2"], safe["rri"]]).all()
 
 
 def test_compare_methods_on_demo(demo):

@@ -142,3 +142,17 @@ def test_pipeline_functions_apply_the_guard():
             exposure_ratio(df, "b", "g", "r", bootstrap=999)
     finally:
         P.COST_BUDGET.update(old)
+
+
+def test_cache_token_includes_every_reader_choice():
+    # the cache key was the file's SHA-256 only: correcting the unit-code column kept the wrong result
+    from lillegeo.cached import token_of
+
+    data = b"same bytes"
+    a = token_of(data, {"units": {"sha256": "x", "mapping": {"unit_id": "id_zone"}}})
+    b = token_of(data, {"units": {"sha256": "x", "mapping": {"unit_id": "code"}}})
+    c = token_of(data, {"units": {"sha256": "x", "mapping": {"unit_id": "code"}, "crs": "EPSG:2154"}})
+    d = token_of(data, {"table": {"key": "IRIS"}, "units": {"sha256": "x"}})
+    e = token_of(data, {"table": {"key": "CODGEO"}, "units": {"sha256": "x"}})
+    assert len({a, b, c, d, e}) == 5
+    assert token_of(data, {"units": {"mapping": {"unit_id": "code"}, "sha256": "x"}}) == b  # order does not matter

@@ -221,3 +221,115 @@ def cases() -> list[Case]:
         Case("x/y without a CRS", "p.csv", lambda: b"x;y\n704000;7059000\n", "points", "need a CRS"),
         Case("polygons given as points", "p.geojson", lambda: _geojson(_units(1)), "points", "points are expected"),
     ]
+
+
+# ---------------------------------------------------------------------------- untrusted files (appended)
+# GDAL picks a driver from a file's content: files that are not what their extension says (a GDAL VRT
+# or GDALG pipeline named .geojson, a GeoPackage whose layer is an endless SQL view), over the size
+# limits, or hostile XML. Every one is refused with a message naming the file and what it looks like.
+
+def _vrt(src="CSV:/etc/passwd") -> bytes:
+    return (f'<OGRVRTDataSource><OGRVRTLayer name="units"><SrcDataSource>{src}</SrcDataSource>'
+            "</OGRVRTLayer></OGRVRTDataSource>").encode()
+
+
+def _gdalg() -> bytes:
+    return json.dumps({"type": "gdal_streamed_alg",
+                       "command_line": "gdal vector pipeline ! read /etc/passwd ! write --of stream x"}).encode()
+
+
+def _gpkg_endless_view() -> bytes:
+    """A real GeoPackage whose registered layer 'v' is a recursive CTE view that never ends."""
+    import sqlite3
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as d:
+        p = Path(d) / "x.gpkg"
+        _units(2).to_file(p, layer="iris")
+        con = sqlite3.connect(p)
+        con.execute("CREATE VIEW v AS WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) "
+                    "SELECT x AS fid, '593500001' AS code_iris, (SELECT geom FROM iris LIMIT 1) AS geom FROM c")
+        con.execute("INSERT INTO gpkg_contents (table_name, data_type, identifier, srs_id) "
+                    "VALUES ('v', 'features', 'v', 2154)")
+        con.execute("INSERT INTO gpkg_geometry_columns VALUES ('v', 'geom', 'POLYGON', 2154, 0, 0)")
+        con.commit()
+        con.close()
+        return p.read_bytes()
+
+
+def _xlsx_doctype() -> bytes:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.append(["IRIS", "P"])
+    wb.active.append(["593500001", 1])
+    buf = io.BytesIO()
+    wb.save(buf)
+    src, out = zipfile.ZipFile(io.BytesIO(buf.getvalue())), io.BytesIO()
+    laughs = b'<!DOCTYPE z [<!ENTITY a "aaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        for info in src.infolist():
+            data = src.read(info)
+            zf.writestr(info, laughs + data if info.filename == "xl/worksheets/sheet1.xml" else data)
+    return out.getvalue()
+
+
+def _parquet_corrupt() -> bytes:
+    buf = io.BytesIO()
+    _units(2).to_parquet(buf)
+    good = buf.getvalue()
+    return good[:60] + b"\xff" * 400 + good[460:]
+
+
+def _wide_csv(ncol: int) -> bytes:
+    return ("IRIS;" + ";".join(f"C{i}" for i in range(ncol)) + "\n593500001;" + ";".join("1" * ncol) + "\n").encode()
+
+
+def _untrusted_cases() -> list[Case]:
+    no_tmp = r"^(?!.*/tmp)(?!.*lillegeo-)"
+    return [
+        Case("GDAL VRT reading /etc/passwd named .geojson", "units.geojson", _vrt, "units",
+             r"'units.geojson' is not GeoJSON \(it looks like a GDAL VRT XML file\); refused"),
+        Case("GDAL VRT fetching an internal URL named .gpkg", "units.gpkg",
+             lambda: _vrt("/vsicurl/http://127.0.0.1:9/x"), "units",
+             r"'units.gpkg' is not a GeoPackage \(it looks like a GDAL VRT XML file\); refused"),
+        Case("GDALG pipeline named .geojson", "units.geojson", _gdalg, "units",
+             r"is not GeoJSON \(it looks like a GDAL GDALG pipeline"),
+        Case("GDAL VRT as units.shp in a zip", "u.zip",
+             lambda: _zip({"units.shp": _vrt(), "units.shx": _vrt(), "units.dbf": _vrt()}), "units",
+             r"'units.shp' in 'u.zip' is not an ESRI shapefile \(it looks like a GDAL VRT XML file\)"),
+        Case("GDALG pipeline as units.geojson in a zip", "u.zip", lambda: _zip({"units.geojson": _gdalg()}),
+             "units", r"'units.geojson' in 'u.zip' is not GeoJSON \(it looks like a GDAL GDALG pipeline"),
+        Case("GeoPackage whose layer is an endless SQL view", "units.gpkg", _gpkg_endless_view, "units",
+             r"layer 'v' of 'units.gpkg' is a SQL view, not a table"),
+        Case("GeoPackage named .geojson", "units.geojson", lambda: _gpkg(_units()), "units",
+             r"'units.geojson' is not GeoJSON \(it looks like a GeoPackage\)"),
+        Case("TopoJSON named .geojson", "u.geojson", lambda: json.dumps({"type": "Topology", "objects": {}}).encode(),
+             "units", r"is not GeoJSON \(it looks like TopoJSON\)"),
+        Case("GeoJSON nested 10,000 levels deep", "u.geojson",
+             lambda: ('{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"x": '
+                      + "[" * 10_000 + "]" * 10_000 + '}, "geometry": null}]}').encode(), "units",
+             r"nests JSON arrays and objects more than \d+ levels deep"),
+        Case("shapefile whose .dbf is not a dBase table", "u.zip",
+             lambda: _shp_zip(_units(), drop=(".dbf",), extra={"IRIS.dbf": b"<html>not a table</html>"}),
+             "units", r"its \.dbf is not a dBase table"),
+        Case("corrupt GeoParquet", "u.parquet", _parquet_corrupt, "units",
+             no_tmp + r".*could not read 'u.parquet' as GeoParquet"),
+        Case("XLSX with a DOCTYPE entity declaration", "t.xlsx", _xlsx_doctype, "table",
+             r"could not open 't.xlsx' as an XLSX workbook \(it contains a DOCTYPE / XML entity declaration, "
+             r"refused\)"),
+        Case("CSV with 50,000 columns", "t.csv", lambda: _wide_csv(50_000), "table",
+             r"'t.csv' has 50,001 columns, over the limit of 2,000"),
+        Case("points: GDAL VRT named .geojson", "p.geojson", _vrt, "points",
+             r"'p.geojson' is not GeoJSON \(it looks like a GDAL VRT XML file\); refused"),
+        Case("points: GeoPackage whose layer is an endless SQL view", "p.gpkg", _gpkg_endless_view, "points",
+             r"layer 'v' of 'p.gpkg' is a SQL view"),
+    ]
+
+
+_cases_before_untrusted = cases
+
+
+def cases() -> list[Case]:  # noqa: F811 - the corpus above, then the untrusted-file cases
+    return _cases_before_untrusted() + _untrusted_cases()
