@@ -7,7 +7,7 @@ deployment is seen at the first read rather than silently ignored.
 
 >>> lim = Limits()
 >>> lim.read_seconds, lim.worker_mb, lim.max_columns
-(60.0, 1536, 2000)
+(120.0, 3072, 2000)
 >>> Limits.from_env({"LILLEGEO_LIMIT_READ_SECONDS": "5"}).read_seconds
 5.0
 >>> Limits.from_env({"LILLEGEO_LIMIT_WORKER_MB": "lots"})
@@ -36,9 +36,9 @@ class Limits:
     ----------
     read_seconds : float
         Wall-clock time one file may take to read in the worker process before it is stopped
-        (default 60 s). ``LILLEGEO_LIMIT_READ_SECONDS``.
+        (default 120 s: a 200 MB CSV of 2.8 million points reads in about 50 s). ``LILLEGEO_LIMIT_READ_SECONDS``.
     worker_mb : int
-        Memory the worker process reading one file may use, in MB (default 1,536). Enforced by the
+        Memory the worker process reading one file may use, in MB (default 3,072; that CSV peaks at 2.4 GB). Enforced by the
         kernel (``RLIMIT_DATA``) and by the server watching the worker's resident memory.
         ``LILLEGEO_LIMIT_WORKER_MB``.
     upload_mb : int
@@ -60,10 +60,14 @@ class Limits:
     recipe_keys : int
         Most keys (``key = value`` pairs and table headers) in a recipe (default 2,000).
         ``LILLEGEO_LIMIT_RECIPE_KEYS``.
+    workers : int
+        Files read at the same time by one server (default 2, one a core): a read waits for a free
+        worker up to ``read_seconds``, then stops with a "server busy" message, so a burst of uploads
+        cannot take all the memory (``workers`` x ``worker_mb``). ``LILLEGEO_LIMIT_WORKERS``.
     """
 
-    read_seconds: float = 60.0
-    worker_mb: int = 1536
+    read_seconds: float = 120.0
+    worker_mb: int = 3072
     upload_mb: int = 200
     max_columns: int = 2000
     max_rows: int = 5_000_000
@@ -71,6 +75,7 @@ class Limits:
     max_nesting: int = 32
     recipe_kb: int = 256
     recipe_keys: int = 2000
+    workers: int = 2
 
     def __post_init__(self) -> None:
         for f in fields(self):

@@ -40,6 +40,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -156,8 +157,30 @@ def _limits_dict(lim: Limits) -> dict[str, float]:
     return {k: getattr(lim, k) for k in lim.__dataclass_fields__}
 
 
+_SLOTS_LOCK = threading.Lock()
+_SLOTS: dict[int, threading.BoundedSemaphore] = {}
+
+
+def _slots(n: int) -> threading.BoundedSemaphore:
+    """The server-wide semaphore of ``n`` worker slots (one per configured count)."""
+    with _SLOTS_LOCK:
+        return _SLOTS.setdefault(int(n), threading.BoundedSemaphore(int(n)))
+
+
 def _run_job(job: dict, data: bytes | None, shown: str, lim: Limits):
-    """Run one job in a worker and turn its answer (or its breach) into the reader's result or exception."""
+    """Run one job in a worker (at most ``lim.workers`` at once in this server) and turn its answer (or
+    its breach) into the reader's result or exception."""
+    slots = _slots(lim.workers)
+    if not slots.acquire(timeout=lim.read_seconds):
+        raise ReadLimitError(f"the server is busy reading other files ({lim.workers} at a time, limit "
+                             f"{Limits.env_name('workers')}); '{shown}' was not read, try again in a minute")
+    try:
+        return _run_job_in_slot(job, data, shown, lim)
+    finally:
+        slots.release()
+
+
+def _run_job_in_slot(job: dict, data: bytes | None, shown: str, lim: Limits):
     _sweep_orphans()
     # mode 0700: private to the server's user; named after the server's pid (see _sweep_orphans)
     tmp = Path(tempfile.mkdtemp(prefix=f"lillegeo-worker-{os.getpid()}-"))

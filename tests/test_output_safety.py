@@ -15,7 +15,6 @@ import io
 import random
 import re
 import threading
-import zipfile
 from pathlib import Path
 
 import geopandas as gpd

@@ -85,7 +85,7 @@ def _same_report(ra, rb) -> None:
 def test_limits_defaults_and_environment(monkeypatch):
     lim = Limits()
     assert (lim.read_seconds, lim.worker_mb, lim.upload_mb, lim.max_columns, lim.max_rows, lim.max_vertices,
-            lim.max_nesting, lim.recipe_kb, lim.recipe_keys) == (60.0, 1536, 200, 2000, 5_000_000, 20_000_000,
+            lim.max_nesting, lim.recipe_kb, lim.recipe_keys) == (120.0, 3072, 200, 2000, 5_000_000, 20_000_000,
                                                                  32, 256, 2000)
     assert lim.upload_mb == sources.MAX_UPLOAD_MB
     monkeypatch.setenv("LILLEGEO_LIMIT_READ_SECONDS", "2.5")
@@ -471,3 +471,20 @@ def test_folders_of_a_stopped_server_are_removed(tmp_path, monkeypatch):
     read_table_bounded(DEMO_DIR / "census.csv")
     assert not left.exists() and mine.exists()
     assert [p.name for p in tmp_path.iterdir()] == [mine.name]
+
+
+def test_reads_wait_for_a_free_worker_then_say_the_server_is_busy():
+    # limits.workers caps the files read at once by one server: a burst of uploads cannot take
+    # workers x worker_mb of memory; a read that finds no free worker in time says so in one line
+    from lillegeo import worker as W
+    from lillegeo.limits import Limits
+
+    lim = Limits(workers=1, read_seconds=0.5)
+    slots = W._slots(1)
+    assert slots.acquire(timeout=1)
+    try:
+        with pytest.raises(ValueError, match=r"server is busy reading other files \(1 at a time, limit "
+                                             r"LILLEGEO_LIMIT_WORKERS\); 'u.geojson' was not read"):
+            W.read_units_bounded(b"{}", name="u.geojson", limits=lim)
+    finally:
+        slots.release()
