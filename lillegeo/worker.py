@@ -157,6 +157,15 @@ def _limits_dict(lim: Limits) -> dict[str, float]:
     return {k: getattr(lim, k) for k in lim.__dataclass_fields__}
 
 
+_STATS = threading.local()
+
+
+def last_read_stats() -> dict[str, float]:
+    """Wall time (s) and peak resident memory (MB, sampled) of this thread's last worker read; for the
+    reliability figures (``benchmarks/reliability.py``)."""
+    return {"seconds": getattr(_STATS, "seconds", float("nan")), "peak_mb": getattr(_STATS, "peak_mb", float("nan"))}
+
+
 _SLOTS_LOCK = threading.Lock()
 _SLOTS: dict[int, threading.BoundedSemaphore] = {}
 
@@ -224,6 +233,7 @@ def _run_job_in_slot(job: dict, data: bytes | None, shown: str, lim: Limits):
             delay = min(delay * 1.5, 0.1)
         log.debug("worker %s of %s: %.2f s, peak %.0f MB, exit %s", job["kind"], shown, time.monotonic() - t0,
                   peak_mb, proc.returncode)
+        _STATS.seconds, _STATS.peak_mb = time.monotonic() - t0, peak_mb
         if breach == "time":
             raise ReadLimitError(_time_message(shown, lim))
         if breach == "memory":

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import re
-from html.parser import HTMLParser
 
 import geopandas as gpd
 import numpy as np
@@ -27,6 +26,8 @@ import lillegeo as lg
 from lillegeo.generalise import (OUTLINE_CLEARANCE_M, OUTLINE_GRID_M, dominant_categories, generalised_outline,
                                  month_bounds)
 from lillegeo.hotspots import heat_surface, point_clusters
+
+from .app.test_disclosure import html_tables
 
 T = lg.DEFAULT_THRESHOLD
 BASE = np.array([700_000.0, 7_050_000.0])
@@ -329,32 +330,6 @@ def check_map(script: str, where: str, tree: cKDTree, base_layers: set[str]) -> 
     return bad, hulls
 
 
-class _Tables(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.tables, self.row, self.cell = [], None, None
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "table":
-            self.tables.append([])
-        elif tag == "tr" and self.tables:
-            self.row = []
-        elif tag in ("td", "th") and self.row is not None:
-            self.cell = []
-
-    def handle_endtag(self, tag):
-        if tag in ("td", "th") and self.cell is not None:
-            self.row.append("".join(self.cell).strip())
-            self.cell = None
-        elif tag == "tr" and self.row is not None:
-            self.tables[-1].append(self.row)
-            self.row = None
-
-    def handle_data(self, data):
-        if self.cell is not None:
-            self.cell.append(data)
-
-
 @pytest.fixture(scope="module")
 def rerun(tmp_path_factory, monkeypatch_module):
     """The demo recipe re-run headless with small clusters allowed (min 3 incidents, radius 60 m)."""
@@ -414,14 +389,11 @@ def test_rerun_tables_and_report(rerun, incidents):
     assert len(clusters) > 50
     problems += check_table(clusters, "clusters.csv")
     # the same table in the report, as printed
-    p = _Tables()
-    p.feed((out / "report.html").read_text(encoding="utf-8"))
     found = False
-    for rows in p.tables:
-        if rows and "incidents" in rows[0] and "dominant_categories" in rows[0]:
+    for df in html_tables((out / "report.html").read_text(encoding="utf-8")):
+        if "incidents" in df.columns and "dominant_categories" in df.columns:
             found = True
-            df = pd.DataFrame(rows[1:], columns=rows[0])
-            df["incidents"] = pd.to_numeric(df["incidents"].str.replace(r"[^\d]", "", regex=True))
+            df["incidents"] = pd.to_numeric(df["incidents"].astype(str).str.replace(r"[^\d]", "", regex=True))
             problems += check_table(df, "report.html")
     assert found and not problems, problems[:10]
     report = (out / "report.html").read_text(encoding="utf-8")

@@ -233,6 +233,14 @@ def _vrt(src="CSV:/etc/passwd") -> bytes:
             "</OGRVRTLayer></OGRVRTDataSource>").encode()
 
 
+def _vrt_cte() -> bytes:
+    """A VRT whose layer is a recursive SQLite CTE: memory grows ~60 MB/s when GDAL runs it."""
+    sql = ("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) "
+           "SELECT x, 'POLYGON((0 0,1 0,1 1,0 0))' AS WKT, group_concat(x) FROM c")
+    return (f'<OGRVRTDataSource><OGRVRTLayer name="units"><SrcDataSource>:memory:</SrcDataSource>'
+            f'<SrcSQL dialect="SQLITE">{sql}</SrcSQL></OGRVRTLayer></OGRVRTDataSource>').encode()
+
+
 def _gdalg() -> bytes:
     return json.dumps({"type": "gdal_streamed_alg",
                        "command_line": "gdal vector pipeline ! read /etc/passwd ! write --of stream x"}).encode()
@@ -321,6 +329,12 @@ def _untrusted_cases() -> list[Case]:
              r"refused\)"),
         Case("CSV with 50,000 columns", "t.csv", lambda: _wide_csv(50_000), "table",
              r"'t.csv' has 50,001 columns, over the limit of 2,000"),
+        Case("GDAL VRT with a recursive SQLite CTE named .geojson", "units.geojson", _vrt_cte, "units",
+             r"'units.geojson' is not GeoJSON \(it looks like a GDAL VRT XML file\); refused"),
+        Case("GDAL VRT fetching an internal URL as units.geojson in a zip", "u.zip",
+             lambda: _zip({"units.geojson": _vrt("/vsicurl/http://127.0.0.1:9/x")}), "units",
+             r"'units.geojson' in 'u.zip' is not GeoJSON \(it looks like a GDAL VRT XML file\)"),
+        Case("CSV with 1,999 columns (just within the limit)", "t.csv", lambda: _wide_csv(1_998), "table", "ok:wide"),
         Case("points: GDAL VRT named .geojson", "p.geojson", _vrt, "points",
              r"'p.geojson' is not GeoJSON \(it looks like a GDAL VRT XML file\); refused"),
         Case("points: GeoPackage whose layer is an endless SQL view", "p.gpkg", _gpkg_endless_view, "points",
