@@ -169,7 +169,7 @@ def sensitivity_for(token: str, _ds: Dataset, column: str, per: str | None, excl
     from .hotspots import sensitivity
 
     ind = compute_indicator(_ds.units, column, per=per, exclude_types=exclude_types, threshold=threshold)
-    return sensitivity(_ds.units, ind.raw.where(~ind.excluded), method=method, weights=weights,
+    return sensitivity(_ds.units, ind.raw.where(~(ind.excluded | ind.withheld)), method=method, weights=weights,
                        permutations=permutations, alpha=alpha, correction=correction, seed=seed)
 
 

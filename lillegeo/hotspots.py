@@ -381,6 +381,14 @@ class PointClusters:
             return ""
         return t("hot.clusters_withheld", lang, n=self.n_withheld, threshold=self.threshold)
 
+    def summary_text(self, lang: str = "en") -> str:
+        """"k clusters; noise of n incidents are noise", each count of 1 to threshold-1 written as
+        "fewer than 11" (a narrow filter must not publish the few incidents left outside a cluster)."""
+        def count(v: int) -> str:
+            return t("count.fewer", lang, threshold=self.threshold) if 0 < v < self.threshold else f"{v:,}"
+
+        return t("hot.clusters_summary", lang, k=self.n_clusters, noise=count(self.n_noise), n=count(self.n_points))
+
     def summary(self) -> dict[str, Any]:
         return {"algorithm": self.algorithm, "n_points": self.n_points, "n_clusters": self.n_clusters,
                 "n_noise": self.n_noise, "n_withheld": self.n_withheld, "threshold": self.threshold,
@@ -905,9 +913,12 @@ def indicator_hotspots(units: gpd.GeoDataFrame, column: str, *, per: str | None 
                        **params) -> tuple[Any, AreaHotspots, pd.DataFrame]:
     """Compute an indicator and its hot/cold spots; return a table safe to show or export.
 
-    The statistics use the indicator's computed values (``Indicator.raw``, A/D
-    units left out when asked); the returned table blanks the value of withheld
-    units (small counts never leave the library).
+    The statistics use the indicator's values with withheld units left out (and A/D
+    units when asked): a withheld unit is "No data" here as on every map. Computing
+    Gi* or local Moran *with* a withheld count and publishing the statistics of its
+    neighbours would give the count back: from the G* values of a hot-spot CSV a
+    reviewer recovered all 271 withheld point counts of the MEL units exactly
+    (``tests/test_hotspots.py::test_withheld_counts_cannot_be_recovered_from_statistics``).
 
     Returns
     -------
@@ -918,7 +929,7 @@ def indicator_hotspots(units: gpd.GeoDataFrame, column: str, *, per: str | None 
 
     ind = compute_indicator(units, column, per=per, exclude_types=exclude_types, threshold=threshold,
                             smoothing=smoothing)
-    vals = ind.raw.where(~ind.excluded)
+    vals = ind.raw.where(~(ind.excluded | ind.withheld))
     res = area_hotspots(units, vals, **params)
     table = res.frame[["unit_id", "value", "statistic", "z", "p", "label"]].copy()
     table["value"] = table["value"].where(~ind.withheld.to_numpy())

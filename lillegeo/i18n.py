@@ -138,6 +138,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "hot.eps": {"en": "Search radius (metres)", "fr": "Rayon de recherche (mètres)"},
     "hot.min_samples": {"en": "Minimum incidents per cluster", "fr": "Nombre minimal d'incidents par agrégat"},
     "hot.optics_slow": {"en": "OPTICS takes about 10 s for 36,000 incidents.", "fr": "OPTICS prend environ 10 s pour 36 000 incidents."},
+    "count.fewer": {"en": "fewer than {threshold}", "fr": "moins de {threshold}"},
     "hot.clusters_summary": {"en": "{k} clusters; {noise} of {n} incidents are noise (in no cluster).",
                              "fr": "{k} agrégats ; {noise} incidents sur {n} sont du bruit (hors agrégat)."},
     "hot.clusters_withheld": {"en": "{n} clusters under {threshold} incidents withheld (their incidents count as noise).",

@@ -102,14 +102,14 @@ with tab_points:
         cell = c3.number_input(tr("hot.cell"), 25, 1000, 100, 25, key="hot_cell", disabled=not show_heat)
         try:
             with st.spinner(tr("hot.tab.points")):
-                pc, n_used = c.clusters_for(token, ds, layer, tuple(chosen_cats), tuple(chosen_years), algorithm,
+                pc, _n_used = c.clusters_for(token, ds, layer, tuple(chosen_cats), tuple(chosen_years), algorithm,
                                             float(eps), int(min_samples), 0)
                 heat = (c.heat_for(token, ds, layer, tuple(chosen_cats), tuple(chosen_years), float(bw), float(cell))
                         if show_heat else None)
         except ValueError as exc:
             c.say_error(exc)
         else:
-            st.caption(tr("hot.clusters_summary", k=pc.n_clusters, noise=pc.n_noise, n=n_used))
+            st.caption(pc.summary_text(lang()))
             if pc.n_withheld:  # clusters under the disclosure threshold: counted, never shown
                 st.caption(pc.withheld_note(lang()))
             for note in pc.notes:

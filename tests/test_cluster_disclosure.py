@@ -408,3 +408,16 @@ def test_rerun_static_maps_get_the_generalised_outlines(rerun, incidents, tree):
     assert _min_distance(tree, shapely.get_coordinates(hulls.geometry.values)) >= OUTLINE_CLEARANCE_M
     same = point_clusters(incidents, algorithm="dbscan", eps_m=60, min_samples=3)
     assert shapely.equals(np.asarray(hulls.geometry.values), np.asarray(same.hulls.geometry.values)).all()
+
+
+def test_summary_caption_withholds_small_noise_and_totals():
+    # 12 incidents in one 30 m spot and 3 isolated ones: 1 cluster of 12 shown; the 3 noise incidents and
+    # the total are fine to count only when they reach the threshold (a narrow filter leaves few)
+    xy = np.vstack([BASE + np.c_[np.arange(12) * 2.0, np.zeros(12)], BASE + [[5000, 0], [0, 5000], [5000, 5000]]])
+    pts = gpd.GeoDataFrame(geometry=gpd.points_from_xy(xy[:, 0], xy[:, 1]), crs=2154)
+    pc = point_clusters(pts, eps_m=50, min_samples=11)
+    assert (pc.n_clusters, pc.n_noise, pc.n_points) == (1, 3, 15)
+    assert pc.summary_text("en") == "1 clusters; fewer than 11 of 15 incidents are noise (in no cluster)."
+    assert pc.summary_text("fr").startswith("1 agrégats ; moins de 11 incidents sur 15")
+    few = point_clusters(pts.iloc[12:], eps_m=50, min_samples=11)
+    assert few.summary_text("en") == "0 clusters; fewer than 11 of fewer than 11 incidents are noise (in no cluster)."

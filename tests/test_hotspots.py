@@ -273,3 +273,21 @@ def test_large_inputs_use_documented_approximations_close_to_exact(demo, monkeyp
     assert binned.density.shape == exact.density.shape
     assert np.abs(binned.density - exact.density).max() < 0.01 * exact.density.max()  # measured 0.07 %
     assert abs(binned.density.sum() - exact.density.sum()) / exact.density.sum() < 0.001
+
+
+def test_withheld_counts_cannot_be_recovered_from_statistics(demo):
+    # A reviewer solved all 271 withheld point counts of the MEL units from the G* values of a hot-spot
+    # CSV (each G* is a neighbourhood sum). Withheld units are now left out of the statistics, so what is
+    # published cannot depend on them: changing a withheld count changes nothing in the table.
+    from lillegeo.hotspots import indicator_hotspots
+
+    u = demo.units.copy()
+    small = u.index[::9]
+    u.loc[small, "incidents"] = 3.0
+    _, _, a = indicator_hotspots(u, "incidents", permutations=99, seed=1)
+    u.loc[small, "incidents"] = 8.0
+    ind, _, b = indicator_hotspots(u, "incidents", permutations=99, seed=1)
+    assert ind.withheld[small].all() and len(small) > 30
+    pd.testing.assert_frame_equal(a, b)
+    assert a.loc[small, ["value", "statistic", "z", "p"]].isna().all().all()
+    assert (a.loc[small, "label"] == "No data").all()
