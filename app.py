@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from lillegeo.cached import apply_recipe, current_dataset, current_recipe, ensure_assets, guarded, md, say_error, tr
+from lillegeo.cached import (current_dataset, current_recipe, ensure_assets, guarded, load_recipe_upload, md, say_error,
+                             tr)
 from lillegeo.i18n import LANGS
 
 st.set_page_config(page_title="lillegeo", page_icon="static/icon.png", layout="wide")
@@ -19,20 +20,17 @@ with st.sidebar, guarded("sidebar"):
     with st.expander(tr("recipe.title")):
         st.download_button(tr("recipe.save"), lambda: current_recipe().to_toml(), file_name="recipe.toml",
                            mime="application/toml", key="recipe_save", on_click="ignore")
-        up = st.file_uploader(tr("recipe.load"), type=["toml"], key="recipe_upload")
-        if up is not None and st.session_state.get("recipe_applied") != up.file_id:
-            try:
-                title = apply_recipe(up.getvalue().decode("utf-8"))
-                st.session_state["recipe_applied"] = up.file_id
-                st.session_state["recipe_flash"] = title
-                st.rerun()
-            except (ValueError, UnicodeDecodeError) as exc:
-                say_error(exc)
-        flash = st.session_state.pop("recipe_flash", None)
-        if flash:
-            st.success(tr("recipe.loaded", title=md(flash.lstrip("!"))))
-            if flash.startswith("!"):
-                st.info(tr("recipe.needs_files"))
+        # applied in the uploader's callback, before any widget of the run exists: setting the language
+        # and the pages' widget keys from the script body raised StreamlitWidgetAlreadyInstantiatedError
+        st.file_uploader(tr("recipe.load"), type=["toml"], key="recipe_upload", on_change=load_recipe_upload)
+        if st.session_state.get("recipe_error"):
+            say_error(st.session_state["recipe_error"])
+    # outside the expander: its label changes with the recipe's language, so it opens again collapsed
+    flash = st.session_state.pop("recipe_flash", None)
+    if flash:
+        st.success(tr("recipe.loaded", title=md(flash.lstrip("!"))))
+        if flash.startswith("!"):
+            st.info(tr("recipe.needs_files"))
 
 pages = [
     st.Page("pages/1_Data.py", title=tr("nav.data"), icon=":material/database:", url_path="data"),

@@ -336,6 +336,22 @@ def current_recipe():
     return recipe_from_state(ds.sources, params, demo=ds.demo, language=lang(), title=title)
 
 
+def load_recipe_upload() -> None:
+    """Callback of the sidebar's recipe uploader: apply the recipe once per file, keep its title for the
+    success line or its error for one line (shown until another file is chosen)."""
+    up = st.session_state.get("recipe_upload")
+    st.session_state.pop("recipe_error", None)
+    if up is None or st.session_state.get("recipe_applied") == up.file_id:
+        return
+    try:
+        title = apply_recipe(up.getvalue().decode("utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        st.session_state["recipe_error"] = str(exc)
+        return
+    st.session_state["recipe_applied"] = up.file_id
+    st.session_state["recipe_flash"] = title
+
+
 def apply_recipe(text: str) -> str:
     """Set the app's state from a recipe; returns its title. Raises ValueError for a bad recipe."""
     from .recipe import Recipe
