@@ -331,6 +331,10 @@ GDAL_SAFE_CONFIG = {
     "OGR_SQLITE_ALLOW_EXTERNAL_ACCESS": "NO",
     "OGR_SQLITE_LOAD_EXTENSIONS": None,
     "GDAL_PAM_ENABLED": "NO",  # never read or write .aux.xml side-cars
+    # every other HTTP fetch GDAL could make (a CRS given as a URL: GeoJSON "crs" links, OSR user
+    # input) goes to a proxy on the discard port where nothing listens: refused at once
+    "GDAL_HTTP_PROXY": "127.0.0.1:9",
+    "GDAL_HTTPS_PROXY": "127.0.0.1:9",
 }
 _GDAL_HARDENED = False
 
@@ -515,6 +519,46 @@ def _json_scan(path: Path, max_depth: int, chunk: int = 1 << 22) -> tuple[int, l
 _JSON_MEMBER = re.compile(rb'"((?:[^"\\]|\\.){0,200})"\s*:\s*(?:"((?:[^"\\]|\\.){0,200})")?', re.DOTALL)
 
 
+_CRS_MEMBER = re.compile(rb'"(crs|\\u0063rs|c\\u0072s|cr\\u0073)"\s*:\s*\{|\\u00(63|72|73)', re.IGNORECASE)
+
+
+def _check_geojson_crs(path: Path, dq: str) -> None:
+    """Refuse a GeoJSON ``crs`` given as a link or a URL: GDAL would fetch it (a request from the server
+    to any address, seen in the attack round). A named CRS (``EPSG:2154``, an OGC URN) is fine. The crs
+    object is decoded with the json module, so escaped characters (``\\/``, ``\\u0068ref``) are seen."""
+    import json
+    import mmap
+
+    def strings(v):
+        if isinstance(v, dict):
+            for k, x in v.items():
+                yield k
+                yield from strings(x)
+        elif isinstance(v, list):
+            for x in v:
+                yield from strings(x)
+        elif isinstance(v, str):
+            yield v
+
+    refuse = ValueError(f"{dq} gives its coordinate reference system as a link or a URL, which would make the "
+                        "server fetch it; refused. Give the CRS by name (\"EPSG:2154\") or leave it out and "
+                        "choose it under 'CRS of the file'")
+    with open(path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+        for m in _CRS_MEMBER.finditer(mm):
+            if not m.group(0).endswith(b"{"):  # an escaped letter of "crs" outside a member: look closer
+                if re.search(rb'"[^"]{0,40}"\s*:\s*\{', mm[m.start():m.start() + 64]) is None:
+                    continue
+            start = mm.find(b"{", m.start())
+            try:
+                obj, _ = json.JSONDecoder().raw_decode(mm[start:start + 65536].decode("utf-8", "replace"))
+            except ValueError:
+                raise refuse from None
+            for text in strings(obj):
+                low = text.lower()
+                if low in ("link", "href") or "://" in low or low.startswith(("/vsi", "http", "ftp", "file:")):
+                    raise refuse
+
+
 def _check_geojson(path: Path, dq: str) -> None:
     """Refuse anything but JSON whose top-level ``type`` is a GeoJSON type, or nested too deep."""
     import json
@@ -543,6 +587,7 @@ def _check_geojson(path: Path, dq: str) -> None:
             except ValueError:
                 continue
     if len(types) == 1 and next(iter(types)) in _GEOJSON_TYPES:
+        _check_geojson_crs(path, dq)
         return
     hint = ""
     if "gdal_streamed_alg" in types:

@@ -234,6 +234,26 @@ def test_gdal_runs_with_network_and_vrt_tricks_off(tmp_path):
         for target in (str(f), "/vsicurl/" + url):
             with pytest.raises(Exception):
                 pyogrio.read_dataframe(target)
+        # a GeoJSON "crs" given as a link or URL made GDAL fetch it (attack round): refused by the readers,
+        # and GDAL itself, reached directly, sends it to a dead proxy
+        base = f"http://127.0.0.1:{srv.server_address[1]}"
+        feats = json.loads(units_frame().to_crs(4326).to_json())["features"]
+        for crs in ({"type": "link", "properties": {"href": base + "/link", "type": "ogcwkt"}},
+                    {"type": "name", "properties": {"name": base + "/name"}},
+                    {"type": "name", "properties": {"name": "http:\\u002f\\u002f127.0.0.1/escaped"}}):
+            doc = json.dumps({"type": "FeatureCollection", "crs": crs, "features": feats})
+            for reader in (lg.read_units, lg.read_points):
+                with pytest.raises(ValueError, match=r"gives its coordinate reference system as a link or a URL"):
+                    reader(doc.encode(), name="u.geojson")
+            g = tmp_path / "crs.geojson"
+            g.write_text(doc)
+            try:
+                pyogrio.read_dataframe(g)
+            except Exception:  # noqa: BLE001 - failing is fine; fetching is not
+                pass
+        named = {"type": "name", "properties": {"name": "urn:ogc:def:crs:OGC:1.3:CRS84"}}
+        lg.read_units(json.dumps({"type": "FeatureCollection", "crs": named, "features": feats}).encode(),
+                      name="u.geojson")
         assert hits == []
     finally:
         srv.shutdown()
