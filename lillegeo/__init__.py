@@ -16,7 +16,7 @@ from .join import JoinReport, join_table
 from .maps import choropleth_map, classify, esc, install_static_assets, to_offline_html
 from .sources import LoadReport, SchemaError, detect_key, read_points, read_table, read_units
 
-__version__ = "0.1.0"
+from .versions import __version__
 
 __all__ = [
     "Dataset", "build_dataset", "load_demo", "DEFAULT_THRESHOLD", "Indicator", "aggregate_points",

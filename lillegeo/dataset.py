@@ -10,11 +10,14 @@ import geopandas as gpd
 import pandas as pd
 
 from .demo import DEMO_DIR
-from .indicators import DEFAULT_THRESHOLD, aggregate_points, count_columns, suppress_frame
+from .indicators import aggregate_points, count_columns, suppress_frame
 from .join import JoinReport, join_table
+from .params import DEFAULT_THRESHOLD
+from .recipe import Recipe, iter_sources, sha256_file
 from .sources import LoadReport, read_points, read_table, read_units
+from .worker import read_points_bounded, read_table_bounded, read_units_bounded
 
-__all__ = ["Dataset", "load_demo", "build_dataset"]
+__all__ = ["Dataset", "load_demo", "build_dataset", "load_sources"]
 
 
 @dataclass
@@ -116,3 +119,46 @@ def load_demo(directory: str | Path = DEMO_DIR) -> Dataset:
     qpv, r5 = read_units(d / "qpv.geojson", mapping={"unit_id": "code_qp", "unit_name": "nom_qp"})
     return build_dataset(units, name="demo", table=table, points={"incidents": inc, "checks": chk},
                          overlay=qpv, reports=[r1, r2, r3, r4, r5], demo=True)
+
+
+def load_sources(recipe: Recipe, *, allow_changed: bool = False) -> Dataset:
+    """Check every source's hash and size, then read them with the usual readers into a Dataset.
+
+    The shipped demo files are read in this process; any other file in the bounded worker.
+    """
+    def read(kind: str, src: dict):
+        shipped = recipe.resolve(src["path"]).resolve().parent == DEMO_DIR.resolve()
+        return {"units": read_units, "table": read_table, "points": read_points}[kind] if shipped else \
+            {"units": read_units_bounded, "table": read_table_bounded, "points": read_points_bounded}[kind]
+
+    for name, src in iter_sources(recipe.sources):
+        path = recipe.resolve(src["path"])
+        if not path.exists():
+            raise ValueError(f"source '{name}' not found at '{path}'; put the file there or edit the recipe's path")
+        h, n = sha256_file(path)
+        if (h, n) != (src["sha256"], int(src["size"])) and not allow_changed:
+            raise ValueError(f"source '{name}' ({path.name}) has changed since the recipe was saved "
+                             f"(sha256 {h[:12]}…, {n} bytes; recipe: {src['sha256'][:12]}…, {src['size']} bytes). "
+                             "Use the original file, or --allow-changed-sources to run on the new one")
+    s = recipe.sources
+    u = s["units"]
+    units, r1 = read("units", u)(recipe.resolve(u["path"]), mapping=u.get("mapping"), crs=u.get("crs"),
+                                 planar=bool(u.get("planar", False)))
+    reports = [r1]
+    table = None
+    if "table" in s:
+        table, r2 = read("table", s["table"])(recipe.resolve(s["table"]["path"]), key=s["table"].get("key"))
+        reports.append(r2)
+    points = {}
+    for name, p in s.get("points", {}).items():
+        pts, rp = read("points", p)(recipe.resolve(p["path"]), x=p.get("x"), y=p.get("y"), crs=p.get("crs"),
+                                    planar=bool(u.get("planar", False)))
+        points[name] = pts
+        reports.append(rp)
+    overlay = None
+    if "overlay" in s:
+        o = s["overlay"]
+        overlay, ro = read("units", o)(recipe.resolve(o["path"]), mapping=o.get("mapping"), crs=o.get("crs"))
+        reports.append(ro)
+    return build_dataset(units, name=recipe.title, table=table, points=points, overlay=overlay, reports=reports,
+                         demo=recipe.demo, sources=recipe.sources)

@@ -292,8 +292,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "recipe.save": {"en": "Save the recipe (TOML)", "fr": "Enregistrer la recette (TOML)"},
     "recipe.load": {"en": "Load a recipe", "fr": "Charger une recette"},
     "recipe.loaded": {"en": "Recipe loaded: {title}", "fr": "Recette chargée : {title}"},
-    "recipe.needs_files": {"en": "This recipe uses your own files: load them on the Data page (names and hashes are in the recipe), or run it with python -m lillegeo run.",
-                           "fr": "Cette recette utilise vos propres fichiers : chargez-les sur la page Données (noms et empreintes dans la recette), ou lancez-la avec python -m lillegeo run."},
+    "recipe.needs_files": {"en": "This recipe needs files this session has not loaded: {files}. Load them on the Data page and its choices apply then (or run it with python -m lillegeo run).",
+                           "fr": "Cette recette a besoin de fichiers que cette session n'a pas chargés : {files}. Chargez-les sur la page Données et ses choix s'appliqueront alors (ou lancez-la avec python -m lillegeo run)."},
     "explore.download_csv": {"en": "Download (CSV)", "fr": "Télécharger (CSV)"},
     "explore.download_png": {"en": "Static map (PNG)", "fr": "Carte statique (PNG)"},
     "explore.download_pdf": {"en": "Static map (PDF)", "fr": "Carte statique (PDF)"},
@@ -371,6 +371,15 @@ STRINGS: dict[str, dict[str, str]] = {
     "legend.nodata": {"en": "No data", "fr": "Pas de données"},
     "legend.count_note": {"en": "Right: number of units", "fr": "À droite : nombre d'unités"},
     "legend.scheme": {"en": "Classes", "fr": "Classes"},
+    "widget.choose": {"en": "Choose options", "fr": "Choisir"},
+    "hot.note": {"en": "{label}; {weights}; {perm} permutations; seed {seed}; alpha {alpha}; correction {correction}",
+                 "fr": "{label} ; {weights} ; {perm} permutations ; graine {seed} ; alpha {alpha} ; correction {correction}"},
+    "hot.clusters_note": {"en": "{algorithm}: radius {eps} m, at least {min} incidents",
+                          "fr": "{algorithm} : rayon {eps} m, au moins {min} incidents"},
+    "hot.eval_params": {"en": "Hotspots of period 1 are chosen with these parameters (the same defaults as the other tabs).",
+                        "fr": "Les points chauds de la période 1 sont choisis avec ces paramètres (mêmes valeurs par défaut que les autres onglets)."},
+    "hot.eval_stale": {"en": "The parameters changed since the last comparison: run it again.",
+                       "fr": "Les paramètres ont changé depuis la dernière comparaison : relancez-la."},
 }
 
 

@@ -1,48 +1,51 @@
-"""Recipes: one human-readable TOML file that describes an analysis (sources with their SHA-256
-and size, column mappings, parameters, seeds, map settings, language, slides), and the headless
-runner that turns it into tables, maps, static maps, a report and a lock file.
+"""The recipe: one human-readable TOML file that describes an analysis.
+
+A recipe is the sources (path, SHA-256 and size, reader options) plus one parameter object per
+analysis (:mod:`lillegeo.params`), the language, the title and the slides. The app keeps the
+current recipe in the session and every widget reads and writes it, so what is saved is what is
+on screen; ``python -m lillegeo run`` re-runs it headless (:func:`lillegeo.outputs.run_recipe`).
 
 Source paths are relative to the recipe file, absolute, or ``demo/<file>`` for the shipped demo.
-A source whose hash no longer matches is refused (``allow_changed=True`` overrides).
+
+Examples
+--------
+>>> r = Recipe.for_demo()
+>>> r2 = r.with_params("hotspots", alpha=0.01)
+>>> r2.hotspots.alpha, r.hotspots.alpha
+(0.01, 0.05)
+>>> Recipe.from_toml(r2.to_toml()) == r2.with_base_dir(None)
+True
 """
 
 from __future__ import annotations
 
-import copy
+import dataclasses
 import hashlib
-import json
-import platform
 import re
-import sys
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import tomli_w
 
 from .demo import DEMO_DIR
 from .i18n import t
 from .limits import check_toml, limits
-from .params import DEFAULTS as PARAM_DEFAULTS
-from .params import MAX_TEXT, check_slides, validate
+from .params import (MAX_TEXT, SECTIONS, ClusterParams, DisclosureParams, EquityParams, EvaluationParams,
+                     ExploreParams, HotspotParams, SlideParams, TypologyParams, check_slides)
 
-__all__ = ["Recipe", "DEFAULTS", "sha256_file", "load_sources", "run_recipe", "lock_info", "default_slides"]
+__all__ = ["Recipe", "RECIPE_VERSION", "sha256_file", "default_slides", "iter_sources", "params_frame"]
 
-RECIPE_VERSION = 1
-
-#: Defaults of the recipe's sections, declared with their ranges in :mod:`lillegeo.params`.
-DEFAULTS: dict[str, dict[str, Any]] = {sec: PARAM_DEFAULTS[sec] for sec in ("explore", "hotspots", "equity")}
+RECIPE_VERSION = 2
+LANGUAGES = ("en", "fr")
 
 
-def default_slides(lang: str = "en") -> list[dict[str, str]]:
+def default_slides(lang: str = "en") -> tuple[SlideParams, ...]:
     """The built-in sequence of council slides (no raw incident points, small cells withheld)."""
-    return [
-        {"layer": "explore", "title": t("slide.explore.title", lang), "caption": t("slide.explore.caption", lang)},
-        {"layer": "hotspots", "title": t("slide.hotspots.title", lang), "caption": t("slide.hotspots.caption", lang)},
-        {"layer": "clusters", "title": t("slide.clusters.title", lang), "caption": t("slide.clusters.caption", lang)},
-        {"layer": "equity", "title": t("slide.equity.title", lang), "caption": t("slide.equity.caption", lang)},
-    ]
+    return tuple(SlideParams(layer=layer, title=t(f"slide.{layer}.title", lang), caption=t(f"slide.{layer}.caption", lang))
+                 for layer in ("explore", "hotspots", "clusters", "equity"))
 
 
 def sha256_file(path: str | Path) -> tuple[str, int]:
@@ -55,41 +58,76 @@ def sha256_file(path: str | Path) -> tuple[str, int]:
     return h.hexdigest(), p.stat().st_size
 
 
-@dataclass
+@dataclass(frozen=True)
 class Recipe:
-    """An analysis, fully described.
+    """An analysis, fully described: sources and one parameter object per analysis.
 
     Attributes
     ----------
+    title, language : str
+    demo : bool
+        The shipped synthetic demo (every output carries the mark).
     sources : dict
         ``units``, ``table`` (optional), ``points`` (name -> source), ``overlay`` (optional); each a
         dict with ``path``, ``sha256``, ``size`` and reader options (``mapping``, ``crs``, ``planar``,
         ``key``, ``x``, ``y``).
-    explore, hotspots, equity : dict
-        Parameters (see :data:`DEFAULTS`).
-    slides : list of dict
-        Presentation views: ``layer`` (explore, hotspots, clusters, equity), ``title``, ``caption``.
+    disclosure, explore, hotspots, clusters, typology, evaluation, equity : Params
+        The parameter objects of :mod:`lillegeo.params`.
+    slides : tuple of SlideParams
+        Council slides; empty means the built-in sequence in the recipe's language.
     """
 
     title: str = "lillegeo analysis"
     language: str = "en"
     demo: bool = False
-    sources: dict[str, Any] = field(default_factory=dict)
-    explore: dict[str, Any] = field(default_factory=lambda: dict(DEFAULTS["explore"]))
-    hotspots: dict[str, Any] = field(default_factory=lambda: dict(DEFAULTS["hotspots"]))
-    equity: dict[str, Any] = field(default_factory=lambda: dict(DEFAULTS["equity"]))
-    slides: list[dict[str, str]] = field(default_factory=list)
-    base_dir: Path | None = None
+    sources: dict[str, Any] = field(default_factory=dict, compare=True)
+    disclosure: DisclosureParams = field(default_factory=DisclosureParams)
+    explore: ExploreParams = field(default_factory=ExploreParams)
+    hotspots: HotspotParams = field(default_factory=HotspotParams)
+    clusters: ClusterParams = field(default_factory=ClusterParams)
+    typology: TypologyParams = field(default_factory=TypologyParams)
+    evaluation: EvaluationParams = field(default_factory=EvaluationParams)
+    equity: EquityParams = field(default_factory=EquityParams)
+    slides: tuple[SlideParams, ...] = ()
+    base_dir: Path | None = field(default=None, compare=False)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.title, str) or len(self.title) > MAX_TEXT:
+            raise ValueError(f"the recipe's title must be text of at most {MAX_TEXT} characters")
+        if self.language not in LANGUAGES:
+            raise ValueError(f"language must be 'en' or 'fr'; got {str(self.language)[:20]!r}")
+        for sec, cls in SECTIONS.items():
+            if not isinstance(getattr(self, sec), cls):
+                raise TypeError(f"Recipe.{sec} must be a {cls.__name__}, not {type(getattr(self, sec)).__name__}")
+        object.__setattr__(self, "slides", check_slides(self.slides))
+
+    # -------------------------------------------------------------- changes
+    def replace(self, **changes) -> "Recipe":
+        """A copy with ``changes`` (validated)."""
+        return dataclasses.replace(self, **changes)
+
+    def with_params(self, section: str, **changes) -> "Recipe":
+        """A copy whose ``section`` parameters get ``changes`` (validated; errors name the field)."""
+        if section not in SECTIONS:
+            raise ValueError(f"unknown parameter section {section!r}; sections are: {', '.join(SECTIONS)}")
+        return dataclasses.replace(self, **{section: getattr(self, section).replace(**changes)})
+
+    def with_base_dir(self, base_dir: str | Path | None) -> "Recipe":
+        return dataclasses.replace(self, base_dir=Path(base_dir) if base_dir is not None else None)
+
+    def slides_or_default(self) -> tuple[SlideParams, ...]:
+        """The recipe's slides, or the built-in sequence in its language."""
+        return self.slides or default_slides(self.language)
 
     # -------------------------------------------------------------- (de)serialisation
     def to_toml(self) -> str:
         """The recipe as TOML text (keys sorted within sections, so that saving twice gives the same file)."""
-        import tomli_w
-
-        doc = {"recipe": {"version": RECIPE_VERSION, "title": self.title, "language": self.language,
-                          "demo": self.demo},
-               "sources": _clean(self.sources), "explore": _clean(self.explore), "hotspots": _clean(self.hotspots),
-               "equity": _clean(self.equity), "slides": [_clean(s) for s in self.slides]}
+        doc: dict[str, Any] = {"recipe": {"version": RECIPE_VERSION, "title": self.title, "language": self.language,
+                                          "demo": self.demo},
+                               "sources": _clean(self.sources)}
+        for sec in SECTIONS:
+            doc[sec] = _clean(getattr(self, sec).to_dict())
+        doc["slides"] = [_clean(s.to_dict()) for s in self.slides]
         return tomli_w.dumps(doc)
 
     @classmethod
@@ -98,6 +136,7 @@ class Recipe:
 
         The text is screened first (size, nesting, key count: :func:`lillegeo.limits.check_toml`) so
         that a hostile recipe is refused at once instead of holding the server in ``tomllib``.
+        Version 1 recipes (threshold in ``[explore]``, clusters in ``[hotspots]``) are read too.
         """
         if not isinstance(text, str):
             raise TypeError(f"a recipe is TOML text (str); got {type(text).__name__}")
@@ -111,61 +150,89 @@ class Recipe:
         head = doc.get("recipe")
         if not isinstance(head, dict):
             raise ValueError("the recipe has no [recipe] section; is this a lillegeo recipe?")
-        if head.get("version") != RECIPE_VERSION:
-            raise ValueError(f"recipe version {head.get('version')!r} is not supported (expected {RECIPE_VERSION})")
+        version = head.get("version")
+        if version == 1:
+            doc = _from_version_1(doc)
+        elif version != RECIPE_VERSION:
+            raise ValueError(f"recipe version {str(version)[:20]!r} is not supported (expected {RECIPE_VERSION})")
         srcs = doc.get("sources", {})
         if not isinstance(srcs, dict) or "units" not in srcs:
             raise ValueError("the recipe has no [sources.units]: the contour file is required")
         if not isinstance(srcs.get("points", {}), dict):
             raise ValueError("[sources.points] must be a table of named point layers")
-        for name, src in _iter_sources(srcs):
+        for name, src in iter_sources(srcs):
             _check_source(name, src)
-        title = head.get("title", "lillegeo analysis")
-        if not isinstance(title, str) or len(title) > MAX_TEXT:
-            raise ValueError(f"the recipe's title must be text of at most {MAX_TEXT} characters")
-        r = cls(title=title, language=str(head.get("language", "en")),
-                demo=bool(head.get("demo", False)), sources=srcs,
-                base_dir=Path(base_dir) if base_dir is not None else None)
-        for sec in ("explore", "hotspots", "equity"):
-            setattr(r, sec, validate(sec, doc.get(sec, {})))
-        r.slides = check_slides(doc.get("slides", []))
-        if r.language not in ("en", "fr"):
-            raise ValueError(f"language must be 'en' or 'fr'; got {r.language!r}")
-        return r
+        unknown = sorted(set(map(str, doc)) - {"recipe", "sources", "slides", *SECTIONS})
+        if unknown:
+            raise ValueError(f"unknown section(s) [{', '.join(unknown)[:200]}]; allowed: recipe, sources, slides, "
+                             f"{', '.join(SECTIONS)}")
+        params = {sec: c.from_dict(doc.get(sec, {})) for sec, c in SECTIONS.items()}
+        demo = head.get("demo", False)
+        if not isinstance(demo, bool):
+            raise ValueError("[recipe] demo must be true or false")
+        return cls(title=head.get("title", "lillegeo analysis"), language=head.get("language", "en"), demo=demo,
+                   sources=srcs, slides=check_slides(doc.get("slides", [])),
+                   base_dir=Path(base_dir) if base_dir is not None else None, **params)
 
     @classmethod
     def read(cls, path: str | Path) -> "Recipe":
+        """Read a recipe file (refused before reading when over the size limit)."""
         p = Path(path)
         if not p.exists():
             raise ValueError(f"recipe file not found: '{p}'")
         lim = limits()
-        if p.stat().st_size > lim.recipe_kb * 1024:  # refused before reading it
+        if p.stat().st_size > lim.recipe_kb * 1024:
             raise ValueError(f"the recipe is {p.stat().st_size / 1024:,.0f} KB, over the {lim.recipe_kb:,} KB limit "
                              f"({lim.env_name('recipe_kb')})")
         return cls.from_toml(p.read_text(encoding="utf-8"), base_dir=p.resolve().parent)
 
     @classmethod
-    def for_demo(cls, **params) -> "Recipe":
-        """A recipe on the shipped demo files, with their hashes."""
+    def for_demo(cls, **changes) -> "Recipe":
+        """A recipe on the shipped demo files, with their hashes (``changes`` as in :meth:`replace`)."""
         def src(name: str, **opts):
             h, n = sha256_file(DEMO_DIR / name)
             return {"path": f"demo/{name}", "sha256": h, "size": n, **opts}
 
-        r = cls(title=params.pop("title", "Demo metropolis (synthetic)"), demo=True, sources={
+        r = cls(title="Demo metropolis (synthetic)", demo=True, sources={
             "units": src("units.geojson"), "table": src("census.csv"),
             "points": {"incidents": src("incidents.csv"), "checks": src("checks.csv")},
             "overlay": src("qpv.geojson", mapping={"unit_id": "code_qp", "unit_name": "nom_qp"})})
-        for k, v in params.items():
-            setattr(r, k, v)
-        return r
+        return r.replace(**changes) if changes else r
 
     def resolve(self, path: str) -> Path:
+        """Where a source's ``path`` points on this machine."""
         if path.startswith("demo/"):
             return DEMO_DIR / path[len("demo/"):]
         p = Path(path)
         if not p.is_absolute() and self.base_dir is not None:
             p = self.base_dir / p
         return p
+
+    def missing_sources(self, have: dict[str, Any] | None) -> list[str]:
+        """Sources this recipe needs that ``have`` (a dataset's sources) does not hold, as 'role: file (sha…)'.
+
+        >>> Recipe.for_demo().missing_sources(Recipe.for_demo().sources)
+        []
+        """
+        held = {s.get("sha256") for _, s in iter_sources(have or {})}
+        return [f"{name}: {Path(s['path']).name} (sha256 {s['sha256'][:12]}…, {s['size']:,} bytes)"
+                for name, s in iter_sources(self.sources) if s.get("sha256") not in held]
+
+
+def _from_version_1(doc: dict) -> dict:
+    """A version 1 recipe in the version 2 layout (threshold and clusters had other homes)."""
+    out = dict(doc)
+    ex = dict(out.get("explore", {})) if isinstance(out.get("explore"), dict) else out.get("explore", {})
+    hs = dict(out.get("hotspots", {})) if isinstance(out.get("hotspots"), dict) else out.get("hotspots", {})
+    if isinstance(ex, dict) and "threshold" in ex:
+        out["disclosure"] = {"threshold": ex.pop("threshold")}
+    if isinstance(hs, dict):
+        moved = {"points": "layer", "algorithm": "algorithm", "eps_m": "eps_m", "min_samples": "min_samples"}
+        cl = {new: hs.pop(old) for old, new in moved.items() if old in hs}
+        if cl:
+            out["clusters"] = cl
+    out["explore"], out["hotspots"] = ex, hs
+    return out
 
 
 def _clean(d: Any) -> Any:
@@ -207,126 +274,17 @@ def _check_source(name: str, src: Any) -> None:
                              "unit_type, each the name of a column")
 
 
-def _iter_sources(srcs: dict):
+def iter_sources(srcs: dict):
+    """(role, source) pairs of a sources table: units, table, overlay, then ``points.NAME``."""
     for role in ("units", "table", "overlay"):
         if role in srcs:
             yield role, srcs[role]
-    for name, s in srcs.get("points", {}).items():
+    for name, s in (srcs.get("points") or {}).items():
         yield f"points.{name}", s
-
-
-# ------------------------------------------------------------------ running
-
-def load_sources(recipe: Recipe, *, allow_changed: bool = False):
-    """Check every source's hash and size, then read them with the usual readers into a Dataset."""
-    from . import sources as plain, worker
-    from .dataset import build_dataset
-
-    def read(kind: str, src: dict):
-        """The shipped demo files are read in this process; any other file in the bounded worker."""
-        shipped = recipe.resolve(src["path"]).resolve().parent == DEMO_DIR.resolve()
-        return getattr(plain, f"read_{kind}") if shipped else getattr(worker, f"read_{kind}_bounded")
-
-    for name, src in _iter_sources(recipe.sources):
-        path = recipe.resolve(src["path"])
-        if not path.exists():
-            raise ValueError(f"source '{name}' not found at '{path}'; put the file there or edit the recipe's path")
-        h, n = sha256_file(path)
-        if (h, n) != (src["sha256"], int(src["size"])) and not allow_changed:
-            raise ValueError(f"source '{name}' ({path.name}) has changed since the recipe was saved "
-                             f"(sha256 {h[:12]}…, {n} bytes; recipe: {src['sha256'][:12]}…, {src['size']} bytes). "
-                             "Use the original file, or --allow-changed-sources to run on the new one")
-    s = recipe.sources
-    u = s["units"]
-    units, r1 = read("units", u)(recipe.resolve(u["path"]), mapping=u.get("mapping"), crs=u.get("crs"),
-                                 planar=bool(u.get("planar", False)))
-    reports = [r1]
-    table = None
-    if "table" in s:
-        table, r2 = read("table", s["table"])(recipe.resolve(s["table"]["path"]), key=s["table"].get("key"))
-        reports.append(r2)
-    points = {}
-    for name, p in s.get("points", {}).items():
-        pts, rp = read("points", p)(recipe.resolve(p["path"]), x=p.get("x"), y=p.get("y"), crs=p.get("crs"),
-                                    planar=bool(u.get("planar", False)))
-        points[name] = pts
-        reports.append(rp)
-    overlay = None
-    if "overlay" in s:
-        o = s["overlay"]
-        overlay, ro = read("units", o)(recipe.resolve(o["path"]), mapping=o.get("mapping"), crs=o.get("crs"))
-        reports.append(ro)
-    return build_dataset(units, name=recipe.title, table=table, points=points, overlay=overlay, reports=reports,
-                         demo=recipe.demo)
-
-
-def lock_info(recipe: Recipe | None = None) -> dict[str, Any]:
-    """Versions of lillegeo, Python and the key libraries (and the sources' hashes)."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    from . import __version__
-
-    libs = {}
-    for lib in ("numpy", "pandas", "geopandas", "shapely", "pyproj", "pyogrio", "scikit-learn", "libpysal", "esda",
-                "mapclassify", "statsmodels", "folium", "branca", "streamlit", "streamlit-folium", "matplotlib",
-                "django-js-lib-leaflet"):
-        try:
-            libs[lib] = version(lib)
-        except PackageNotFoundError:
-            libs[lib] = None
-    out = {"lillegeo": __version__, "python": sys.version.split()[0], "platform": platform.platform(),
-           "libraries": libs}
-    if recipe is not None:
-        out["sources"] = {name: {"path": s["path"], "sha256": s["sha256"], "size": s["size"]}
-                          for name, s in _iter_sources(recipe.sources)}
-    return out
-
-
-def run_recipe(recipe: Recipe, out: str | Path, *, allow_changed: bool = False) -> dict[str, Any]:
-    """Re-run an analysis headless and write everything an auditor needs into ``out``.
-
-    Writes ``tables/*.csv`` (deterministic bytes), ``maps/*.html`` (self-contained, offline),
-    ``maps/*.png`` and ``maps/*.pdf`` (static maps), ``report.html``, ``report.pdf``,
-    ``presentation.html``, ``recipe.toml`` and ``lillegeo.lock.json``.
-
-    Returns
-    -------
-    dict
-        Paths written and the key numbers (the same as the pages show).
-    """
-    from .analysis import analysis_outputs
-
-    out = Path(out)
-    (out / "tables").mkdir(parents=True, exist_ok=True)
-    (out / "maps").mkdir(parents=True, exist_ok=True)
-    ds = load_sources(recipe, allow_changed=allow_changed)
-    res = analysis_outputs(ds, recipe, out)
-    (out / "recipe.toml").write_text(recipe.to_toml(), encoding="utf-8")
-    lock = lock_info(recipe)
-    (out / "lillegeo.lock.json").write_text(json.dumps(lock, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    res["files"] = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
-    return res
-
-
-def recipe_from_state(dataset_sources: dict | None, params: dict[str, dict], *, demo: bool, language: str,
-                      title: str, slides: list[dict] | None = None) -> Recipe:
-    """Build a recipe from the app's choices (the pages' parameters and the loaded sources)."""
-    if demo:
-        r = Recipe.for_demo(title=title)
-    else:
-        if not dataset_sources or "units" not in dataset_sources:
-            raise ValueError("no sources recorded for the loaded data; load the files on the Data page first")
-        r = Recipe(title=title, sources=copy.deepcopy(dataset_sources))
-    r.language = language
-    for sec in ("explore", "hotspots", "equity"):
-        given = {k: v for k, v in params.get(sec, {}).items() if k in DEFAULTS[sec] and v is not None}
-        setattr(r, sec, validate(sec, given))
-    r.slides = check_slides(list(slides or default_slides(language)))
-    return r
 
 
 def params_frame(recipe: Recipe) -> pd.DataFrame:
     """Every parameter of the recipe as rows (section, key, value), for the report."""
-    rows = [{"section": sec, "key": k, "value": json.dumps(v, ensure_ascii=False)}
-            for sec in ("explore", "hotspots", "equity") for k, v in getattr(recipe, sec).items()]
+    rows = [{"section": sec, "key": k, "value": ", ".join(map(str, v)) if isinstance(v, list) else str(v)}
+            for sec in SECTIONS for k, v in getattr(recipe, sec).to_dict().items()]
     return pd.DataFrame(rows)

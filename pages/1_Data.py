@@ -1,5 +1,6 @@
 """Data: choose the demo or upload contours, a table and points; map columns; see the join report."""
 
+import hashlib
 import io
 import json
 import zipfile
@@ -8,8 +9,11 @@ import pandas as pd
 import streamlit as st
 
 import lillegeo as lg
-from lillegeo import cached as c
-from lillegeo.cached import current_dataset, demo_dataset, lang, set_dataset, tr
+from lillegeo.app import text as c
+from lillegeo.app.cache import demo_dataset
+from lillegeo.app.state import current_dataset, current_recipe, set_dataset
+from lillegeo.app.text import lang, tr
+from lillegeo.app.uploads import read_upload
 from lillegeo.report import table_bytes
 from lillegeo.sources import STD, SchemaError, csv_columns, suggest_unit_mapping
 
@@ -39,8 +43,6 @@ def _as_single_upload(files):
 
 def _src(data: bytes, name: str) -> dict:
     """How a recipe records an uploaded file: its name (the path next to the recipe), SHA-256 and size."""
-    import hashlib
-
     return {"path": name, "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
 
 
@@ -49,7 +51,6 @@ CRS_CHOICES = ["auto", "EPSG:2154", "EPSG:4326", "EPSG:3857", "EPSG:27572"]
 if source == "demo":
     if st.button(tr("data.use_demo"), key="data_use_demo", type="primary"):
         set_dataset(demo_dataset(), b"demo")
-        st.session_state["dataset_token"] = "demo"
         st.session_state["data_flash"] = tr("data.loaded", name=tr("demo.name"))
         st.rerun()
 else:
@@ -71,7 +72,7 @@ else:
     mapping = None
     if udata is not None:
         try:
-            c.read_upload("units", udata, uname, crs=crs, planar=planar)  # read once per change
+            read_upload("units", udata, uname, crs=crs, planar=planar)  # read once per change
         except SchemaError as exc:
             st.info(tr("data.map_columns_help"))
             guess = suggest_unit_mapping(exc.columns)
@@ -89,7 +90,7 @@ else:
     key = None
     if table_file is not None:
         try:
-            c.read_upload("table", table_file.getvalue(), table_file.name)
+            read_upload("table", table_file.getvalue(), table_file.name)
         except SchemaError as exc:
             key = st.selectbox(tr("data.key"), exc.columns, key="data_key")
         except ValueError:
@@ -111,15 +112,15 @@ else:
         else:
             try:
                 with st.status(tr("data.load"), expanded=False) as status:
-                    units, urep = c.read_upload("units", udata, uname, crs=crs, planar=planar, mapping=mapping)
+                    units, urep = read_upload("units", udata, uname, crs=crs, planar=planar, mapping=mapping)
                     reports = [urep]
                     table = None
                     if table_file is not None:
-                        table, trep = c.read_upload("table", table_file.getvalue(), table_file.name, key=key)
+                        table, trep = read_upload("table", table_file.getvalue(), table_file.name, key=key)
                         reports.append(trep)
                     points = {}
                     if points_file is not None:
-                        pts, prep = c.read_upload("points", points_file.getvalue(), points_file.name, x=px, y=py,
+                        pts, prep = read_upload("points", points_file.getvalue(), points_file.name, x=px, y=py,
                                                      crs=pcrs, planar=planar)
                         reports.append(prep)
                         points["points"] = pts
@@ -174,7 +175,8 @@ for name, rep in ds.point_reports.items():
     st.text(f"{name}: " + tr("data.points_report", inside=rep["inside"], n=rep["points"], outside=rep["outside"]))
 
 st.subheader(tr("data.preview"))
-safe, n_withheld = ds.safe_table()
+threshold = current_recipe().disclosure.threshold
+safe, n_withheld = ds.safe_table(threshold)
 st.dataframe(c.shown(safe.head(50)), hide_index=True, width="stretch", key="data_preview")
-st.caption(tr("data.withheld_cells", n=n_withheld, threshold=lg.DEFAULT_THRESHOLD))
+st.caption(tr("data.withheld_cells", n=n_withheld, threshold=threshold))
 st.page_link("pages/2_Explore.py", label=tr("data.next"), icon=":material/arrow_forward:")

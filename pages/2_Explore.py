@@ -4,110 +4,83 @@ from functools import partial
 
 import streamlit as st
 
-import lillegeo as lg
-from lillegeo import cached as c
-from lillegeo.cached import indicator_for, lang, remember, table_downloads, tr, unescape
-from lillegeo.maps import PALETTES, SCHEMES
-from lillegeo.params import bounds
+from lillegeo.app import state
+from lillegeo.app.cache import cached
+from lillegeo.app.text import lang, say, say_error, shown, tr, unescape
+from lillegeo.app.widgets import bound, page_header, show_map, static_downloads, table_downloads
+from lillegeo.choices import options_for
+from lillegeo.maps import PALETTES, SCHEMES, choropleth_map, to_offline_html
+from lillegeo.params import bounds, options
+from lillegeo.pipeline import run_explore, unit_record
 from lillegeo.report import indicator_static_map
 
-ds, token = c.page_header("explore.title", "explore.question")
-
-numeric = lg.numeric_columns(ds.units)
-if not numeric:
+ds, token = page_header("explore.title", "explore.question")
+o = options_for(ds)
+if not o.numeric:
     st.error(tr("explore.no_numeric"))
     st.stop()
 
-counts = set(ds.count_columns)
-default_col = "incidents" if "incidents" in numeric else next((x for x in numeric if x in counts), numeric[0])
+r = state.current_recipe()
 with st.sidebar:
-    column = st.selectbox(tr("explore.column"), numeric, index=numeric.index(default_col), key="explore_column")
-    per_opts = [""] + [x for x in numeric if x != column]
-    default_per = ds.population if (ds.population in per_opts and column in counts and column != ds.population) else ""
-    per = st.selectbox(tr("explore.per"), per_opts, index=per_opts.index(default_per), key="explore_per",
-                       format_func=lambda v: v or tr("explore.raw")) or None
-    exclude_ad = st.checkbox(tr("explore.exclude_ad"), value=True, key="explore_exclude_ad", disabled=per is None)
-    smoothing = st.radio(tr("explore.smoothing"), ["none", "global_eb", "spatial_eb"], key="explore_smoothing",
-                         format_func=lambda v: tr(f"smoothing.{v}"), disabled=per is None)
-    scheme = st.selectbox(tr("explore.scheme"), list(SCHEMES), key="explore_scheme",
-                          format_func=lambda v: tr(f"scheme.{v}"))
-    breaks = None
+    column = bound(st.selectbox, tr("explore.column"), "explore", "column", options=o.numeric)
+    per = bound(st.selectbox, tr("explore.per"), "explore", "per", options=o.per_for(column),
+                format_func=lambda v: v or tr("explore.raw"))
+    bound(st.checkbox, tr("explore.exclude_ad"), "explore", "exclude_ad", disabled=not per)
+    bound(st.radio, tr("explore.smoothing"), "explore", "smoothing", options=options("explore", "smoothing"),
+          format_func=lambda v: tr(f"smoothing.{v}"), disabled=not per)
+    scheme = bound(st.selectbox, tr("explore.scheme"), "explore", "scheme", options=list(SCHEMES),
+                   format_func=lambda v: tr(f"scheme.{v}"))
     if scheme == "user":
-        txt = st.text_input(tr("explore.breaks"), key="explore_breaks", value="")
-        try:
-            breaks = [float(x) for x in txt.replace(";", ",").split(",") if x.strip()] or None
-        except ValueError:
-            st.error(tr("explore.breaks"))
-    k = st.slider(tr("explore.k"), 2, 9, 5, key="explore_k")
-    palette = st.selectbox(tr("explore.palette"), list(PALETTES), key="explore_palette", index=1)
-    threshold = st.number_input(tr("explore.threshold"), *bounds("explore", "threshold"), value=lg.DEFAULT_THRESHOLD,
-                                step=1, key="explore_threshold")
-    communes = sorted(ds.units["commune_name"].astype(str).unique())
-    chosen = st.multiselect(tr("explore.communes"), communes, key="explore_communes")
-    show_overlay = st.checkbox(tr("explore.overlay"), value=ds.overlay is not None, key="explore_overlay",
-                               disabled=ds.overlay is None)
+        bound(st.text_input, tr("explore.breaks"), "explore", "breaks",
+              show=lambda b: ", ".join(f"{x:g}" for x in b),
+              read=lambda s: tuple(float(x) for x in str(s).replace(";", ",").split(",") if x.strip()))
+    bound(st.slider, tr("explore.k"), "explore", "k", min_value=bounds("explore", "k")[0],
+          max_value=bounds("explore", "k")[1])
+    bound(st.selectbox, tr("explore.palette"), "explore", "palette", options=list(PALETTES))
+    bound(st.number_input, tr("explore.threshold"), "disclosure", "threshold", min_value=bounds("disclosure", "threshold")[0],
+          max_value=bounds("disclosure", "threshold")[1], step=1)
+    bound(st.multiselect, tr("explore.communes"), "explore", "communes", options=o.communes,
+          placeholder=tr("widget.choose"))
+    bound(st.checkbox, tr("explore.overlay"), "explore", "overlay", disabled=not o.has_overlay)
 
-remember("explore")
+r = state.current_recipe()
+e, threshold = r.explore, r.disclosure.threshold
 try:
-    ind = indicator_for(token, ds, column, per, smoothing if per else "none", int(threshold),
-                        ("A", "D") if (per and exclude_ad) else (), lang())
-    units = ds.units
-    if chosen:
-        keep = units["commune_name"].astype(str).isin(chosen)
-        units = units[keep]
-        ind = ind.subset(keep)
-    build = partial(lg.choropleth_map, units, ind, scheme=scheme, k=k, breaks=breaks, palette=palette,
-                    overlay=ds.overlay if show_overlay else None, overlay_name_col="unit_name", demo=ds.demo,
-                    lang=lang())
+    res = cached(run_explore, token, ds, e, threshold=threshold, lang=lang())
+    build = partial(choropleth_map, res.units, res.indicator, scheme=e.scheme, k=e.k, breaks=list(e.breaks) or None,
+                    palette=e.palette, overlay=ds.overlay if e.overlay else None, overlay_name_col="unit_name",
+                    demo=ds.demo, lang=lang())
     m = build(assets="app")
 except ValueError as exc:
-    c.say_error(exc)
+    say_error(exc)
     st.stop()
 
-out = c.show_map(m, height=620, key="explore_map", returned_objects=["last_active_drawing"])
-st.caption(tr("explore.summary", shown=int(ind.values.notna().sum()), withheld=ind.n_withheld,
-              threshold=ind.threshold, nodata=ind.n_missing))
+out = show_map(m, height=620, key="explore_map", returned_objects=["last_active_drawing"])
+ind = res.indicator
+st.caption(tr("explore.summary", shown=res.n_shown, withheld=ind.n_withheld, threshold=ind.threshold,
+              nodata=ind.n_missing))
 for note in ind.notes:
-    c.say("caption", note)
+    say("caption", note)
 
 left, right = st.columns([1, 1])
 with left:
     st.subheader(tr("explore.record"))
     feature = (out or {}).get("last_active_drawing") or {}
     uid = unescape((feature.get("properties") or {}).get("uid", ""))
-    if uid and (units["unit_id"] == uid).any():
-        safe, _ = lg.suppress_frame(units[units["unit_id"] == uid], threshold=int(threshold),
-                                    columns=ds.count_columns)
-        record = safe.iloc[0].astype("string").rename("value").to_frame()
-        st.dataframe(record, width="stretch", key="explore_record")
+    record = unit_record(ds, uid, threshold=threshold) if uid and uid in set(res.units["unit_id"]) else None
+    if record is not None:
+        st.dataframe(shown(record), width="stretch", key="explore_record")
     else:
         st.info(tr("explore.click"))
 with right:
     st.subheader(tr("explore.table"))
-    table = ind.frame(units["unit_id"])
-    table.insert(1, "unit_name", units["unit_name"].to_numpy())
-    st.dataframe(c.shown(table), hide_index=True, width="stretch", key="explore_table", height=300)
-    export = table.assign(data=tr("demo.badge")) if ds.demo else table
+    st.dataframe(shown(res.table), hide_index=True, width="stretch", key="explore_table", height=300)
+    export = res.table.assign(data=tr("demo.badge")) if ds.demo else res.table
     table_downloads(export, "synthetic_demo_indicator" if ds.demo else "indicator", "explore_dl_table")
-
-    st.download_button(tr("explore.download_map"), lambda: lg.to_offline_html(build(assets="inline", title=ind.label)),
+    st.download_button(tr("explore.download_map"), lambda: to_offline_html(build(assets="inline", title=ind.label)),
                        file_name="synthetic_demo_map.html" if ds.demo else "map.html", mime="text/html",
                        key="explore_dl_map", on_click="ignore")
-
-    def _static(fmt: str):
-        def make() -> bytes:
-            import io
-
-            buf = io.BytesIO()
-            caption = ", ".join(r.source for r in ds.reports)
-            kw = {"png": buf} if fmt == "png" else {"pdf": buf}
-            indicator_static_map(units, ind, scheme=scheme, k=k, palette=palette, caption=caption, demo=ds.demo,
-                                 lang=lang(), overlay=ds.overlay if show_overlay else None, **kw)
-            return buf.getvalue()
-        return make
-
-    s1, s2 = st.columns(2)
-    s1.download_button(tr("explore.download_png"), _static("png"), file_name="map.png", mime="image/png",
-                       key="explore_dl_png", on_click="ignore")
-    s2.download_button(tr("explore.download_pdf"), _static("pdf"), file_name="map.pdf", mime="application/pdf",
-                       key="explore_dl_pdf", on_click="ignore")
+    caption = ", ".join(rep.source for rep in ds.reports)
+    static_downloads(partial(indicator_static_map, res.units, ind, scheme=e.scheme, k=e.k, palette=e.palette,
+                             caption=caption, demo=ds.demo, lang=lang(), overlay=ds.overlay if e.overlay else None),
+                     key="explore_dl", name="map")

@@ -1,69 +1,33 @@
-"""One analysis, end to end, from a dataset and a recipe: numbers, maps (interactive and static),
-presentation slides and the report.  Used by ``python -m lillegeo run`` and by the Present page,
-so that the command line and the app give the same numbers."""
+"""Everything a recipe's analysis writes: maps (interactive and static), council slides, the report and
+the tables. ``python -m lillegeo run`` (:func:`run_recipe`) and the Present page call the same
+functions on the same :class:`lillegeo.pipeline.Analysis`, so the command line and the app give the
+same numbers."""
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from .dataset import Dataset
+from .dataset import Dataset, load_sources
+from .equity import BIVARIATE
+from .hotspots import HOT_COLORS, LISA_COLORS
 from .i18n import label_text, t
+from .maps import bivariate_legend_html, categorical_map, choropleth_map, esc, to_offline_html
+from .pipeline import Analysis, run_analysis
+from .recipe import Recipe, params_frame
 from .report import fmt_number, indicator_static_map, report_html, report_pdf, static_map, table_bytes
+from .versions import lock_info
 
-__all__ = ["compute", "build_maps", "presentation_html", "analysis_outputs"]
-
-
-def _opt(v):
-    return v or None
+__all__ = ["build_maps", "static_maps", "presentation_html", "report_sections", "write_tables", "Presentation",
+           "presentation", "run_recipe", "summary"]
 
 
-def compute(ds: Dataset, recipe) -> dict[str, Any]:
-    """Every number of the analysis described by ``recipe`` on ``ds``."""
-    from .equity import run_equity
-    from .hotspots import indicator_hotspots, point_clusters
-    from .indicators import compute_indicator
-
-    e, h, q = recipe.explore, recipe.hotspots, recipe.equity
-    lang = recipe.language
-    res: dict[str, Any] = {"notes": []}
-    per = _opt(e.get("per"))
-    res["indicator"] = compute_indicator(ds.units, e["column"], per=per, smoothing=e["smoothing"] if per else "none",
-                                         threshold=int(e["threshold"]),
-                                         exclude_types=("A", "D") if (per and e.get("exclude_ad")) else (),
-                                         lang=lang)
-    hper = _opt(h.get("per"))
-    res["hot_indicator"], res["hotspots"], res["hot_table"] = indicator_hotspots(
-        ds.units, h["column"], per=hper, exclude_types=("A", "D") if hper else (), threshold=int(e["threshold"]),
-        method=h["method"], weights=h["weights"], permutations=int(h["permutations"]), alpha=float(h["alpha"]),
-        correction=h["correction"], seed=int(h["seed"]))
-    layer = h.get("points")
-    if layer and layer in ds.points:
-        res["clusters"] = point_clusters(ds.points[layer], algorithm=h["algorithm"], eps_m=float(h["eps_m"]),
-                                         min_samples=int(h["min_samples"]), seed=int(h["seed"]),
-                                         threshold=int(e["threshold"]))
-    needed = [q["enforcement"], q["crime"], q["population"], q["group"]]
-    if all(c in ds.units.columns for c in needed):
-        res["equity"] = run_equity(ds.units, enforcement=q["enforcement"], crime=q["crime"],
-                                   population=q["population"], group=q["group"],
-                                   reference=None if q["reference"] in ("", "complement") else q["reference"],
-                                   other_crime=_opt(q.get("other_crime")), bootstrap=int(q["bootstrap"]),
-                                   seed=int(q["seed"]), band=tuple(q["band"]), lang=lang,
-                                   points=ds.points.get(q["crime"]), area_group=q.get("groups", "people"),
-                                   overlay=ds.overlay)
-    else:
-        missing = [c for c in needed if c not in ds.units.columns]
-        res["notes"].append(t("run.no_equity", lang, cols=", ".join(missing)))
-    return res
-
-
-def _hot_layer(ds: Dataset, res, lang):
-    from .hotspots import HOT_COLORS, LISA_COLORS
-
-    hs = res["hotspots"]
+def _hot_layer(a: Analysis, lang: str):
+    hs = a.hotspots.hotspots
     base = HOT_COLORS if hs.method == "gi_star" else LISA_COLORS
     present = set(hs.frame["label"])
     colors = {label_text(k, lang): v for k, v in base.items() if k in present or k in ("Hot spot 99%", "High-High")}
@@ -71,32 +35,31 @@ def _hot_layer(ds: Dataset, res, lang):
     return labels, colors
 
 
-def build_maps(ds: Dataset, recipe, res: dict[str, Any], *, assets: str = "inline") -> dict[str, Any]:
+def build_maps(ds: Dataset, a: Analysis, *, assets: str = "inline") -> dict[str, Any]:
     """The analysis maps as folium objects: explore, hotspots, clusters (hulls, never raw points), equity."""
-    from .equity import BIVARIATE
-    from .maps import bivariate_legend_html, categorical_map, choropleth_map
-
-    lang, e = recipe.language, recipe.explore
-    maps = {"explore": choropleth_map(ds.units, res["indicator"], scheme=e["scheme"], k=int(e["k"]),
-                                      palette=e["palette"], overlay=ds.overlay, demo=ds.demo, lang=lang,
-                                      assets=assets, title=res["indicator"].label)}
-    labels, colors = _hot_layer(ds, res, lang)
-    hs = res["hotspots"]
+    r = a.recipe
+    lang, e = r.language, r.explore
+    ex = a.explore
+    maps = {"explore": choropleth_map(ex.units, ex.indicator, scheme=e.scheme, k=e.k, breaks=list(e.breaks) or None,
+                                      palette=e.palette, overlay=ds.overlay if e.overlay else None, demo=ds.demo,
+                                      lang=lang, assets=assets, title=ex.indicator.label)}
+    labels, colors = _hot_layer(a, lang)
+    hs = a.hotspots.hotspots
     maps["hotspots"] = categorical_map(ds.units, labels, colors, legend_title=t("hot.legend", lang),
-                                       legend_note=f"{res['hot_indicator'].label}; {hs.weights}; "
+                                       legend_note=f"{a.hotspots.indicator.label}; {hs.weights}; "
                                                    f"{hs.permutations} perm.; seed {hs.seed}",
                                        overlay=ds.overlay, demo=ds.demo, lang=lang, assets=assets,
                                        title=t("hot.legend", lang))
-    if "clusters" in res:
-        pc = res["clusters"]
+    if a.clusters is not None:
+        pc = a.clusters.clusters
         maps["clusters"] = categorical_map(ds.units, pd.Series("", index=ds.units.index), {},
                                            legend_title=t("map.hulls", lang), layer_name=t("map.units", lang),
                                            hulls=pc.hulls, overlay=ds.overlay,
                                            demo=ds.demo, lang=lang, assets=assets, title=t("map.hulls", lang),
                                            legend_note=f"{pc.algorithm.upper()}: r = {pc.eps_m:g} m, "
                                                        f"min = {pc.min_samples}. {pc.withheld_note(lang)}".strip())
-    if "equity" in res:
-        labs, cols = res["equity"]["bivariate"]
+    if a.equity is not None:
+        labs, cols = a.equity.bivariate
         legend = bivariate_legend_html(t("eq.layer.bivariate", lang), BIVARIATE, labs.value_counts().to_dict(),
                                        t("eq.biv.note", lang), t("eq.crime", lang), t("eq.enforcement", lang))
         maps["equity"] = categorical_map(ds.units, labs, cols, legend_title=t("eq.biv.legend", lang),
@@ -105,31 +68,31 @@ def build_maps(ds: Dataset, recipe, res: dict[str, Any], *, assets: str = "inlin
     return maps
 
 
-def _static_maps(ds: Dataset, recipe, res: dict[str, Any], out_dir: Path | None) -> dict[str, bytes]:
+def static_maps(ds: Dataset, a: Analysis, out_dir: Path | None = None) -> dict[str, bytes]:
     """PNG (and PDF when ``out_dir``) static maps with legend, scale bar, north arrow and caption."""
-    from .equity import BIVARIATE
-
-    lang, e = recipe.language, recipe.explore
-    src = ", ".join(r.source for r in ds.reports) or ds.name
+    r = a.recipe
+    lang, e = r.language, r.explore
+    src = ", ".join(rep.source for rep in ds.reports) or ds.name
     caption = t("static.caption", lang, sources=src, date=pd.Timestamp.today().date().isoformat())
     images = {}
-    ind = res["indicator"]
-    images["explore"] = indicator_static_map(ds.units, ind, scheme=e["scheme"], k=int(e["k"]), palette=e["palette"],
-                                             caption=caption, demo=ds.demo, lang=lang, overlay=ds.overlay,
+    ex = a.explore
+    images["explore"] = indicator_static_map(ex.units, ex.indicator, scheme=e.scheme, k=e.k, palette=e.palette,
+                                             caption=caption, demo=ds.demo, lang=lang,
+                                             overlay=ds.overlay if e.overlay else None,
                                              png=out_dir / "explore.png" if out_dir else None,
                                              pdf=out_dir / "explore.pdf" if out_dir else None)
     jobs = []
-    labels, hcols = _hot_layer(ds, res, lang)
+    labels, hcols = _hot_layer(a, lang)
     jobs.append(("hotspots", labels.map(hcols).fillna(""), list(zip(hcols.values(), hcols.keys())),
                  t("hot.legend", lang), None))
-    if "clusters" in res:
+    if a.clusters is not None:
         jobs.append(("clusters", pd.Series("", index=ds.units.index), [("#e66101", t("map.hulls", lang))],
-                     t("map.hulls", lang), res["clusters"].hulls))
-    if "equity" in res:
-        labs, cols = res["equity"]["bivariate"]
+                     t("map.hulls", lang), a.clusters.clusters.hulls))
+    if a.equity is not None:
+        labs, cols = a.equity.bivariate
         corners = [(BIVARIATE[0][0], t("static.biv.low", lang)), (BIVARIATE[2][0], t("static.biv.checks", lang)),
                    (BIVARIATE[0][2], t("static.biv.crime", lang)), (BIVARIATE[2][2], t("static.biv.both", lang)),
-                   ("", t("static.withheld", lang, threshold=res["indicator"].threshold))]
+                   ("", t("static.withheld", lang, threshold=r.disclosure.threshold))]
         jobs.append(("equity", labs.map(cols).fillna(""), corners, t("eq.layer.bivariate", lang), None))
     for name, col, leg, title, hulls in jobs:
         png = out_dir / f"{name}.png" if out_dir else None
@@ -139,21 +102,19 @@ def _static_maps(ds: Dataset, recipe, res: dict[str, Any], out_dir: Path | None)
     return images
 
 
-def presentation_html(ds: Dataset, recipe, res: dict[str, Any], maps: dict[str, Any] | None = None) -> str:
+def presentation_html(ds: Dataset, a: Analysis, maps: dict[str, Any] | None = None) -> str:
     """Council slides in one self-contained HTML file: a full-screen map per slide, large type,
     stepped with the keyboard (→ / ← / space / Page Down / Page Up / Home / End), no network needed."""
-    from .maps import esc, to_offline_html
-    from .recipe import default_slides
-
+    recipe = a.recipe
     lang = recipe.language
-    maps = maps if maps is not None else build_maps(ds, recipe, res, assets="inline")
-    slides = [s for s in (recipe.slides or default_slides(lang)) if s.get("layer") in maps]
+    maps = maps if maps is not None else build_maps(ds, a, assets="inline")
+    slides = [s for s in recipe.slides_or_default() if s.layer in maps]
     big = ("<style>.lillegeo-legend{font:17px/1.4 system-ui,sans-serif;max-width:380px}"
            ".lillegeo-legend h4{font-size:18px}.lillegeo-title{display:none}.leaflet-control-layers{display:none}"
            "</style></head>")
-    docs = [to_offline_html(maps[s["layer"]]).replace("</head>", big, 1) for s in slides]
+    docs = [to_offline_html(maps[s.layer]).replace("</head>", big, 1) for s in slides]
     payload = json.dumps(docs).replace("<", "\\u003c")
-    meta = json.dumps([{"title": esc(s.get("title", "")), "caption": esc(s.get("caption", ""))} for s in slides])
+    meta = json.dumps([{"title": esc(s.title), "caption": esc(s.caption)} for s in slides])
     meta = meta.replace("<", "\\u003c")
     demo = f"<div id='demo'>{esc(t('demo.badge', lang))}</div>" if ds.demo else ""
     return f"""<!DOCTYPE html><html lang="{esc(lang)}"><head><meta charset="utf-8">
@@ -202,9 +163,9 @@ html,body{{margin:0;height:100%;background:#111;font-family:system-ui,-apple-sys
 </script></body></html>"""
 
 
-def _report_sections(ds: Dataset, recipe, res: dict[str, Any], images: dict[str, bytes]) -> list[dict[str, Any]]:
-    from .recipe import params_frame
-
+def report_sections(ds: Dataset, a: Analysis, images: dict[str, bytes]) -> list[dict[str, Any]]:
+    """The report's sections (heading, text, image, table, findings) in the recipe's language."""
+    recipe = a.recipe
     lang = recipe.language
     loaded = pd.DataFrame([{"file": r.source, "kind": r.kind, "rows": r.rows,
                             "notes": " | ".join(r.messages_in(lang))} for r in ds.reports])
@@ -214,68 +175,110 @@ def _report_sections(ds: Dataset, recipe, res: dict[str, Any], images: dict[str,
         secs.append({"heading": t("data.join_report", lang), "text": [
             t("report.join", lang, matched=jr.matched, n=jr.n_units, without=len(jr.units_without_data),
               unmatched=len(jr.unmatched_rows))] + jr.hints})
-    ind = res["indicator"]
+    ind = a.explore.indicator
     secs.append({"heading": ind.label, "image": images.get("explore"),
-                 "text": [t("explore.summary", lang, shown=int(ind.values.notna().sum()), withheld=ind.n_withheld,
+                 "text": [t("explore.summary", lang, shown=a.explore.n_shown, withheld=ind.n_withheld,
                             threshold=ind.threshold, nodata=ind.n_missing)] + ind.notes})
-    hs = res["hotspots"]
+    hs = a.hotspots.hotspots
+    table = a.hotspots.table
     secs.append({"heading": t("hot.legend", lang), "image": images.get("hotspots"),
                  "text": [t("report.moran", lang, i=fmt_number(hs.moran_i, lang, 3), p=fmt_number(hs.moran_p, lang, 3),
                             perm=hs.permutations, seed=hs.seed, weights=hs.weights)],
-                 "table": res["hot_table"][res["hot_table"]["label"] != "Not significant"].assign(
+                 "table": table[table["label"] != "Not significant"].assign(
                      label=lambda d: d["label"].map(lambda v: label_text(v, lang)))})
-    if "clusters" in res:
-        pc = res["clusters"]
+    if a.clusters is not None:
+        pc = a.clusters.clusters
         secs.append({"heading": t("map.hulls", lang), "image": images.get("clusters"),
                      "text": [t("hot.clusters_summary", lang, k=pc.n_clusters, noise=pc.n_noise, n=pc.n_points)]
                      + [x for x in [pc.withheld_note(lang)] if x] + pc.notes,
                      "table": pc.table.drop(columns=["x", "y"])})
-    if "equity" in res:
-        q = res["equity"]
-        secs.append({"heading": t("eq.findings", lang), "findings": q["findings"], "image": images.get("equity")})
-        secs.append({"heading": t("eq.model", lang), "text": [q["model"].model], "table": q["robustness"]})
-        secs.append({"heading": t("eq.representation", lang), "table": q["representation"]})
+    if a.equity is not None:
+        q = a.equity
+        secs.append({"heading": t("eq.findings", lang), "findings": q.findings, "image": images.get("equity")})
+        secs.append({"heading": t("eq.model", lang), "text": [q.model.model], "table": q.robustness})
+        secs.append({"heading": t("eq.representation", lang), "table": q.representation})
     secs.append({"heading": t("report.methods", lang), "text": [t("report.methods_text", lang)]
-                 + res["notes"], "table": params_frame(recipe)})
+                 + list(a.notes), "table": params_frame(recipe)})
     return secs
 
 
-def _write_tables(res: dict[str, Any], tables: Path) -> None:
-    ind = res["indicator"]
-    (tables / "indicator.csv").write_bytes(table_bytes(ind.frame(res["unit_ids"])))
-    (tables / "hotspots.csv").write_bytes(table_bytes(res["hot_table"]))
-    if "clusters" in res:
-        (tables / "clusters.csv").write_bytes(table_bytes(res["clusters"].table.drop(columns=["x", "y"])))
-    if "equity" in res:
-        q = res["equity"]
-        (tables / "equity_exposure.csv").write_bytes(table_bytes(q["exposure"].table))
-        (tables / "equity_model.csv").write_bytes(table_bytes(q["model"].params.reset_index(names="term")))
-        (tables / "equity_robustness.csv").write_bytes(table_bytes(q["robustness"]))
-        (tables / "equity_representation.csv").write_bytes(table_bytes(q["representation"]))
-        (tables / "equity_units.csv").write_bytes(table_bytes(q["units_table"]))
+def write_tables(ds: Dataset, a: Analysis, tables: Path) -> None:
+    """The analysis tables as CSV (small counts withheld, formulas neutralised, deterministic bytes)."""
+    (tables / "indicator.csv").write_bytes(table_bytes(a.explore.indicator.frame(a.explore.units["unit_id"])))
+    (tables / "hotspots.csv").write_bytes(table_bytes(a.hotspots.table))
+    if a.clusters is not None:
+        (tables / "clusters.csv").write_bytes(table_bytes(a.clusters.clusters.table.drop(columns=["x", "y"])))
+    if a.equity is not None:
+        q = a.equity
+        (tables / "equity_exposure.csv").write_bytes(table_bytes(q.exposure.table))
+        (tables / "equity_model.csv").write_bytes(table_bytes(q.model.params.reset_index(names="term")))
+        (tables / "equity_robustness.csv").write_bytes(table_bytes(q.robustness))
+        (tables / "equity_representation.csv").write_bytes(table_bytes(q.representation))
+        (tables / "equity_units.csv").write_bytes(table_bytes(q.units_table))
 
 
-def analysis_outputs(ds: Dataset, recipe, out: Path) -> dict[str, Any]:
-    """Compute and write tables, maps, static maps, presentation and report into ``out``."""
-    from .maps import to_offline_html
+class Presentation:
+    """The slides (HTML), the report (HTML) and the report (PDF bytes) of an analysis."""
 
-    res = compute(ds, recipe)
-    res["unit_ids"] = ds.units["unit_id"]
-    _write_tables(res, out / "tables")
-    maps = build_maps(ds, recipe, res, assets="inline")
+    def __init__(self, slides: str, report: str, report_pdf: bytes):
+        self.slides, self.report, self.report_pdf = slides, report, report_pdf
+
+
+def presentation(ds: Dataset, recipe: Recipe) -> Presentation:
+    """Slides and report of ``recipe`` on ``ds``: what the Present page shows and ``run`` writes."""
+    a = run_analysis(ds, recipe)
+    maps = build_maps(ds, a, assets="inline")
+    slides = presentation_html(ds, a, maps)
+    sections = report_sections(ds, a, static_maps(ds, a, None))
+    report = report_html(sections, title=recipe.title, lang=recipe.language, demo=ds.demo,
+                         recipe_text=recipe.to_toml())
+    pdf = io.BytesIO()
+    report_pdf(sections, pdf, title=recipe.title, lang=recipe.language, demo=ds.demo)
+    return Presentation(slides, report, pdf.getvalue())
+
+
+def summary(a: Analysis) -> dict[str, Any]:
+    """The key numbers of an analysis (the command line prints them as JSON)."""
+    out: dict[str, Any] = {"indicator": a.explore.indicator.label, "withheld": a.explore.indicator.n_withheld,
+                           "hotspots": a.hotspots.hotspots.summary()}
+    if a.equity is not None:
+        out["exposure_ratio"] = a.equity.exposure.ratio
+        out["rate_ratio"] = a.equity.model.rate_ratio
+        out["rate_ratio_ci"] = [a.equity.model.ci_low, a.equity.model.ci_high]
+    out["notes"] = list(a.notes)
+    return out
+
+
+def run_recipe(recipe: Recipe, out: str | Path, *, allow_changed: bool = False) -> dict[str, Any]:
+    """Re-run an analysis headless and write everything an auditor needs into ``out``.
+
+    Writes ``tables/*.csv`` (deterministic bytes), ``maps/*.html`` (self-contained, offline),
+    ``maps/*.png`` and ``maps/*.pdf`` (static maps), ``report.html``, ``report.pdf``,
+    ``presentation.html``, ``recipe.toml`` and ``lillegeo.lock.json``.
+
+    Returns
+    -------
+    dict
+        Paths written and the key numbers (the same as the pages show).
+    """
+    out = Path(out)
+    (out / "tables").mkdir(parents=True, exist_ok=True)
+    (out / "maps").mkdir(parents=True, exist_ok=True)
+    ds = load_sources(recipe, allow_changed=allow_changed)
+    a = run_analysis(ds, recipe)
+    write_tables(ds, a, out / "tables")
+    maps = build_maps(ds, a, assets="inline")
     for name, m in maps.items():
         to_offline_html(m, out / "maps" / f"{name}.html")
-    images = _static_maps(ds, recipe, res, out / "maps")
-    (out / "presentation.html").write_text(presentation_html(ds, recipe, res, maps), encoding="utf-8")
-    sections = _report_sections(ds, recipe, res, images)
+    images = static_maps(ds, a, out / "maps")
+    (out / "presentation.html").write_text(presentation_html(ds, a, maps), encoding="utf-8")
+    sections = report_sections(ds, a, images)
     (out / "report.html").write_text(report_html(sections, title=recipe.title, lang=recipe.language, demo=ds.demo,
                                                  recipe_text=recipe.to_toml()), encoding="utf-8")
     report_pdf(sections, out / "report.pdf", title=recipe.title, lang=recipe.language, demo=ds.demo)
-    summary = {"indicator": res["indicator"].label, "withheld": res["indicator"].n_withheld,
-               "hotspots": res["hotspots"].summary()}
-    if "equity" in res:
-        summary["exposure_ratio"] = res["equity"]["exposure"].ratio
-        summary["rate_ratio"] = res["equity"]["model"].rate_ratio
-        summary["rate_ratio_ci"] = [res["equity"]["model"].ci_low, res["equity"]["model"].ci_high]
-    summary["notes"] = res["notes"]
-    return summary
+    (out / "recipe.toml").write_text(recipe.to_toml(), encoding="utf-8")
+    lock = lock_info(recipe)
+    (out / "lillegeo.lock.json").write_text(json.dumps(lock, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    res = summary(a)
+    res["files"] = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
+    return res

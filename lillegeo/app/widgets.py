@@ -1,0 +1,203 @@
+"""Widgets bound to the session's recipe, the page header, maps and downloads.
+
+A bound widget (:func:`bound`) takes its value from the recipe on every run and writes a change
+back in its callback, before the script runs: the recipe is the only state, so a page left and
+visited again, a language switch or a loaded recipe shows exactly the recipe's values.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any, Callable
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from ..dataset import Dataset
+from ..maps import split_map, to_offline_html
+from ..report import categorical_static_map, table_bytes
+from . import state
+from .text import md, say_error, shown, tr
+
+PARAM_ERROR = "param_error"
+
+
+def _key(section: str, name: str) -> str:
+    return f"p.{section}.{name}"
+
+
+def _write_back(section: str, name: str, key: str, convert: Callable | None) -> None:
+    value = st.session_state.get(key)
+    try:
+        value = convert(value) if convert else value
+        if isinstance(value, list):
+            value = tuple(value)
+        state.update(section, **{name: value})
+    except ValueError as exc:  # the widget's bounds stop most; a bad typed value is named, the recipe kept
+        st.session_state[PARAM_ERROR] = str(exc)
+
+
+def bound(widget: Callable, label: str, section: str, name: str, *, show: Callable | None = None,
+          read: Callable | None = None, **kw) -> Any:
+    """``widget(label, …)`` whose value is the recipe's ``section.name``.
+
+    ``show`` turns the recipe's value into the widget's (default: tuples become lists, except for a
+    slider's range) and ``read`` the widget's into the recipe's.
+    """
+    value = getattr(getattr(state.current_recipe(), section), name)
+    if show is not None:
+        value = show(value)
+    elif isinstance(value, tuple) and widget is not st.slider:
+        value = list(value)
+    key = _key(section, name)
+    st.session_state[key] = value
+    out = widget(label, key=key, on_change=_write_back, args=(section, name, key, read), **kw)
+    return read(out) if read else out
+
+
+def with_current(choices: tuple | list, current: Any) -> list:
+    """A widget's choices with the current value added (a recipe may hold any valid value)."""
+    out = list(choices)
+    if current not in out:
+        out = sorted(out + [current])
+    return out
+
+
+def param_error() -> None:
+    """The last refused widget value, named (shown once)."""
+    msg = st.session_state.pop(PARAM_ERROR, None)
+    if msg:
+        say_error(msg)
+
+
+def page_header(title_key: str, question_key: str) -> tuple[Dataset, str]:
+    """Title, the one-sentence question the page answers, the demo mark; returns the dataset and its token."""
+    st.title(tr(title_key))
+    st.markdown(tr(question_key))
+    ds = state.current_dataset()
+    state.fit_to(ds)
+    if ds.demo:
+        st.caption(f":material/science: {tr('demo.badge')}")
+    param_error()
+    return ds, state.dataset_token()
+
+
+def show_map(m, *, key: str, height: int, returned_objects: list[str] | None = None):
+    """Show a map built by :mod:`lillegeo.maps`: the base map keys the browser component and the data
+    groups are sent apart (:func:`lillegeo.maps.split_map`), so a widget that only recolours the map
+    swaps its layers in place instead of reloading the map frame. The map is consumed: build a new
+    one for a download."""
+    base, groups, control = split_map(m)
+    return st_folium(base, height=height, use_container_width=True, key=key,
+                     returned_objects=returned_objects or [], feature_group_to_add=groups or None,
+                     layer_control=control, render=False)
+
+
+def table_downloads(df: pd.DataFrame, name: str, key: str) -> None:
+    """CSV and XLSX download buttons for a table already safe to show (formulas neutralised here)."""
+    c1, c2 = st.columns(2)
+    c1.download_button(tr("explore.download_csv"), lambda: table_bytes(df, "csv"), file_name=f"{name}.csv",
+                       mime="text/csv", key=f"{key}_csv", on_click="ignore")
+    c2.download_button(tr("export.xlsx"), lambda: table_bytes(df, "xlsx"), file_name=f"{name}.xlsx",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}_xlsx",
+                       on_click="ignore")
+
+
+def on_demand_table(params: Any, compute: Callable[[], pd.DataFrame], *, state_key: str, button_key: str,
+                    note_key: str) -> None:
+    """A button that computes a slow table for these parameters; the table stays while they do not change."""
+    if st.button(tr("hot.sensitivity_run"), key=button_key):
+        with st.spinner(tr("hot.sensitivity_run")):
+            st.session_state[state_key] = (params, compute())
+    kept = st.session_state.get(state_key)
+    if kept and kept[0] == params:
+        st.dataframe(shown(kept[1]), hide_index=True, width="stretch", key=f"{state_key}_table")
+        st.caption(tr(note_key))
+
+
+def static_downloads(draw: Callable[..., Any], *, key: str, name: str) -> None:
+    """PNG and PDF download buttons; ``draw(png=buffer)`` / ``draw(pdf=buffer)`` runs only when clicked."""
+    def make(fmt: str):
+        def build() -> bytes:
+            buf = io.BytesIO()
+            draw(**{fmt: buf})
+            return buf.getvalue()
+        return build
+
+    c1, c2 = st.columns(2)
+    c1.download_button(tr("explore.download_png"), make("png"), file_name=f"{name}.png", mime="image/png",
+                       key=f"{key}_png", on_click="ignore")
+    c2.download_button(tr("explore.download_pdf"), make("pdf"), file_name=f"{name}.pdf", mime="application/pdf",
+                       key=f"{key}_pdf", on_click="ignore")
+
+
+def map_downloads(make_map, units, labels, colors: dict, *, title: str, key: str, hulls=None) -> None:
+    """The current map as offline HTML and as a static PNG and PDF (legend, scale bar, north arrow,
+    title, sources and date, demo mark), built only when clicked. ``make_map`` builds a fresh map
+    (a map already shown is consumed by :func:`show_map`)."""
+    ds = state.current_dataset()
+    caption = tr("static.caption", sources=", ".join(r.source for r in ds.reports) or ds.name,
+                 date=pd.Timestamp.today().date().isoformat())
+
+    def static(fmt: str):
+        def make() -> bytes:
+            buf = io.BytesIO()
+            categorical_static_map(units, labels, colors, title=title, caption=caption, demo=ds.demo,
+                                   lang=state.lang(), overlay=ds.overlay, hulls=hulls, **{fmt: buf})
+            return buf.getvalue()
+        return make
+
+    c1, c2, c3 = st.columns(3)
+    c1.download_button(tr("explore.download_map"), lambda: to_offline_html(make_map(assets="inline")),
+                       file_name=f"{key}.html", mime="text/html", key=f"{key}_html", on_click="ignore")
+    c2.download_button(tr("explore.download_png"), static("png"), file_name=f"{key}.png", mime="image/png",
+                       key=f"{key}_png", on_click="ignore")
+    c3.download_button(tr("explore.download_pdf"), static("pdf"), file_name=f"{key}.pdf", mime="application/pdf",
+                       key=f"{key}_pdf", on_click="ignore")
+
+
+# ------------------------------------------------------------------ the sidebar's language and recipe box
+
+def _language_changed() -> None:
+    state.set_language(st.session_state["lang_choice"])
+
+
+def language_picker(langs: dict[str, str]) -> None:
+    """The language, a choice of the recipe."""
+    st.session_state["lang_choice"] = state.lang()
+    st.selectbox(tr("app.language"), list(langs), format_func=langs.get, key="lang_choice",
+                 on_change=_language_changed)
+
+
+def _recipe_uploaded() -> None:
+    """Callback of the recipe uploader: apply the recipe once per file, before any widget of the run
+    exists; keep its title for the success line, or its error for one line."""
+    up = st.session_state.get("recipe_upload")
+    st.session_state.pop("recipe_error", None)
+    if up is None or st.session_state.get("recipe_applied") == up.file_id:
+        return
+    try:
+        title, missing = state.apply_recipe_text(up.getvalue().decode("utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        st.session_state["recipe_error"] = str(exc)
+        return
+    st.session_state["recipe_applied"] = up.file_id
+    st.session_state["recipe_flash"] = (title, missing)
+
+
+def recipe_box() -> None:
+    """Save the current recipe (exactly what the pages show) or load one."""
+    with st.expander(tr("recipe.title")):
+        st.download_button(tr("recipe.save"), lambda: state.current_recipe().to_toml(), file_name="recipe.toml",
+                           mime="application/toml", key="recipe_save", on_click="ignore")
+        st.file_uploader(tr("recipe.load"), type=["toml"], key="recipe_upload", on_change=_recipe_uploaded)
+        if st.session_state.get("recipe_error"):
+            say_error(st.session_state["recipe_error"])
+    # outside the expander: its label changes with the recipe's language, so it opens again collapsed
+    flash = st.session_state.pop("recipe_flash", None)
+    if flash:
+        title, missing = flash
+        st.success(tr("recipe.loaded", title=md(title)))
+        if missing:
+            st.info(tr("recipe.needs_files", files=md("; ".join(missing))))

@@ -1,0 +1,266 @@
+"""One function per analysis: ``dataset + parameters -> typed result``.
+
+The pages call these through a thin cache (:mod:`lillegeo.app.cache`), the command line calls them
+directly, and ``run`` and the Present page call :func:`run_analysis`, which calls them all. Every
+number a page shows is therefore one hop from its page: the page calls one function here, and that
+function calls the statistics of :mod:`lillegeo.hotspots`, :mod:`lillegeo.equity` and
+:mod:`lillegeo.indicators`.
+
+Examples
+--------
+>>> from lillegeo import load_demo
+>>> from lillegeo.params import ExploreParams
+>>> res = run_explore(load_demo(), ExploreParams(column="incidents", per="P21_POP"))
+>>> res.indicator.unit, len(res.table) == len(res.units)
+('per 1,000', True)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import pandas as pd
+
+from .choices import years_of
+from .dataset import Dataset
+from .equity import EquityResult, outcome_test, run_equity as equity_analysis
+from .hotspots import (AreaHotspots, HeatSurface, PointClusters, Typology, cluster_sensitivity, compare_methods,
+                       filter_points, heat_surface, indicator_hotspots, point_clusters, sensitivity, typology)
+from .i18n import t
+from .indicators import Indicator, compute_indicator, suppress_frame
+from .params import (DEFAULT_THRESHOLD, ClusterParams, EquityParams, EvaluationParams, ExploreParams, HotspotParams,
+                     TypologyParams)
+from .recipe import Recipe
+
+__all__ = ["ExploreResult", "AreaResult", "ClusterResult", "EvaluationResult", "Analysis", "run_explore",
+           "run_area_hotspots", "run_hotspot_sensitivity", "run_clusters", "run_cluster_sensitivity", "run_typology",
+           "run_evaluation", "run_equity", "run_analysis", "equity_columns", "unit_record", "run_outcome_test"]
+
+AD_TYPES = ("A", "D")
+
+
+def _column(ds: Dataset, name: str, what: str) -> str:
+    if name not in ds.units.columns:
+        cols = ", ".join(map(str, [c for c in ds.units.columns if c != "geometry"][:40]))
+        raise ValueError(f"{what} column '{name}' not found; columns are: {cols}")
+    return name
+
+
+# ------------------------------------------------------------------ explore
+
+@dataclass(frozen=True)
+class ExploreResult:
+    """The Explore choropleth's numbers: the indicator on the units shown and its table."""
+
+    indicator: Indicator
+    units: gpd.GeoDataFrame
+    table: pd.DataFrame
+
+    @property
+    def n_shown(self) -> int:
+        return int(self.indicator.values.notna().sum())
+
+
+def run_explore(ds: Dataset, p: ExploreParams, *, threshold: int = DEFAULT_THRESHOLD,
+                lang: str = "en") -> ExploreResult:
+    """The indicator of ``p`` (raw or per 1,000 of ``p.per``, smoothed, A/D left out), filtered to ``p.communes``."""
+    per = _column(ds, p.per, "denominator") if p.per else None
+    ind = compute_indicator(ds.units, _column(ds, p.column, "indicator"), per=per,
+                            smoothing=p.smoothing if per else "none", threshold=threshold,
+                            exclude_types=AD_TYPES if (per and p.exclude_ad) else (), lang=lang)
+    units = ds.units
+    if p.communes:
+        keep = units["commune_name"].astype(str).isin(p.communes)
+        units, ind = units[keep], ind.subset(keep)
+    table = ind.frame(units["unit_id"])
+    table.insert(1, "unit_name", units["unit_name"].to_numpy())
+    return ExploreResult(ind, units, table)
+
+
+def unit_record(ds: Dataset, unit_id: str, *, threshold: int = DEFAULT_THRESHOLD) -> pd.DataFrame | None:
+    """Every attribute of one unit as text, small counts withheld (None when the unit is unknown)."""
+    rows = ds.units[ds.units["unit_id"] == unit_id]
+    if rows.empty:
+        return None
+    safe, _ = suppress_frame(rows, threshold=threshold, columns=ds.count_columns)
+    return safe.iloc[0].astype("string").rename("value").to_frame()
+
+
+# ------------------------------------------------------------------ area hot spots
+
+@dataclass(frozen=True)
+class AreaResult:
+    """Area hot and cold spots: the indicator tested, the statistics and a table safe to export."""
+
+    indicator: Indicator
+    hotspots: AreaHotspots
+    table: pd.DataFrame
+
+    @property
+    def n_significant(self) -> int:
+        """Units in a significant class at the chosen alpha."""
+        return int((self.hotspots.frame["bin"] != 0).sum())
+
+    def significant_table(self) -> pd.DataFrame:
+        """The rows of significant units (labels in English; the page translates them)."""
+        return self.table[self.table["label"].to_numpy() != "Not significant"]
+
+
+def _area_args(ds: Dataset, p: HotspotParams, threshold: int) -> dict:
+    per = _column(ds, p.per, "denominator") if p.per else None
+    return dict(per=per, exclude_types=AD_TYPES if per else (), threshold=threshold)
+
+
+def run_area_hotspots(ds: Dataset, p: HotspotParams, *, threshold: int = DEFAULT_THRESHOLD) -> AreaResult:
+    """Gi* or local Moran of the indicator of ``p`` (withheld and A/D units left out)."""
+    ind, res, table = indicator_hotspots(ds.units, _column(ds, p.column, "indicator"), **_area_args(ds, p, threshold),
+                                         method=p.method, weights=p.weights, permutations=p.permutations,
+                                         alpha=p.alpha, correction=p.correction, seed=p.seed)
+    return AreaResult(ind, res, table)
+
+
+def run_hotspot_sensitivity(ds: Dataset, p: HotspotParams, *, threshold: int = DEFAULT_THRESHOLD) -> pd.DataFrame:
+    """The hot spots of ``p`` rerun with neighbouring parameters (Jaccard overlap with the baseline)."""
+    kw = _area_args(ds, p, threshold)
+    ind = compute_indicator(ds.units, _column(ds, p.column, "indicator"), per=kw["per"],
+                            exclude_types=kw["exclude_types"], threshold=threshold)
+    return sensitivity(ds.units, ind.raw.where(~(ind.excluded | ind.withheld)), method=p.method, weights=p.weights,
+                       permutations=p.permutations, alpha=p.alpha, correction=p.correction, seed=p.seed)
+
+
+# ------------------------------------------------------------------ clusters and heat
+
+@dataclass(frozen=True)
+class ClusterResult:
+    """Incident clusters (generalised outlines only) and the optional heat surface."""
+
+    clusters: PointClusters
+    heat: HeatSurface | None
+    n_used: int
+
+
+def _points(ds: Dataset, layer: str, categories: tuple = (), years: tuple = ()) -> gpd.GeoDataFrame:
+    if layer not in ds.points:
+        raise ValueError(f"point layer '{layer}' not loaded; layers are: {', '.join(ds.points) or 'none'}")
+    pts = filter_points(ds.points[layer], categories=list(categories) or None)
+    if years and "date" in pts.columns:
+        pts = pts[pts["date"].dt.year.isin(years)]
+    return pts
+
+
+def run_clusters(ds: Dataset, p: ClusterParams, *, threshold: int = DEFAULT_THRESHOLD) -> ClusterResult:
+    """Clusters of the filtered points of ``p.layer``; outlines keep clear of every incident of the layer."""
+    pts = _points(ds, p.layer, p.categories, p.years)
+    full = ds.points[p.layer]
+    pc = point_clusters(pts, algorithm=p.algorithm, eps_m=p.eps_m, min_samples=p.min_samples, seed=p.seed,
+                        threshold=threshold, keep_clear_of=full if len(pts) < len(full) else None)
+    heat = (heat_surface(pts, bandwidth_m=p.bandwidth_m, cell_m=p.cell_m, bounds=tuple(ds.units.total_bounds),
+                         threshold=threshold) if p.heat else None)
+    return ClusterResult(pc, heat, len(pts))
+
+
+def run_cluster_sensitivity(ds: Dataset, p: ClusterParams) -> pd.DataFrame:
+    """The clusters of ``p`` with the radius and the minimum size scaled by 0.75 and 1.25."""
+    return cluster_sensitivity(_points(ds, p.layer, p.categories, p.years), algorithm=p.algorithm, eps_m=p.eps_m,
+                               min_samples=p.min_samples)
+
+
+# ------------------------------------------------------------------ typologies
+
+def run_typology(ds: Dataset, p: TypologyParams) -> Typology:
+    """Types of units on the standardised columns of ``p``."""
+    cols = [c for c in p.columns if c in ds.units.columns]
+    if len(cols) < 2:
+        raise ValueError(f"a typology needs at least two numeric columns; chosen: {', '.join(p.columns) or 'none'}")
+    return typology(ds.units, cols, k=p.k, method=p.method, seed=p.seed, population=ds.population)
+
+
+# ------------------------------------------------------------------ evaluation
+
+@dataclass(frozen=True)
+class EvaluationResult:
+    """Hotspots of period 1 scored on period 2, for every method."""
+
+    table: pd.DataFrame
+    layer: str
+    period1: tuple[int, ...]
+    period2: int
+
+
+def run_evaluation(ds: Dataset, p: EvaluationParams, *, threshold: int = DEFAULT_THRESHOLD) -> EvaluationResult:
+    """Hit rate, PAI and RRI of every method's period-1 hotspots on period 2 (see ``EVALUATION_FORMULAS``)."""
+    years = years_of(ds, p.layer)
+    if len(years) < 2:
+        raise ValueError(f"point layer '{p.layer}' needs dates in at least two years for an evaluation")
+    p2 = p.period2 or years[-1]
+    p1 = p.period1 or tuple(y for y in years if y < p2)
+    if not p1:
+        raise ValueError(f"period 1 is empty: choose years before {p2}")
+    table = compare_methods(ds.units, ds.points[p.layer], period1=(f"{min(p1)}-01-01", f"{max(p1) + 1}-01-01"),
+                            period2=(f"{p2}-01-01", f"{p2 + 1}-01-01"), eps_m=p.eps_m, min_samples=p.min_samples,
+                            weights=p.weights, alpha=p.alpha, seed=p.seed, threshold=threshold)
+    return EvaluationResult(table, p.layer, tuple(p1), p2)
+
+
+# ------------------------------------------------------------------ equity
+
+def equity_columns(ds: Dataset, p: EquityParams) -> list[str]:
+    """The columns ``p`` needs that the dataset lacks."""
+    return [c for c in (p.enforcement, p.crime, p.population, p.group) if c not in ds.units.columns]
+
+
+def run_equity(ds: Dataset, p: EquityParams, *, hotspots: HotspotParams | None = None,
+               clusters: ClusterParams | None = None, threshold: int = DEFAULT_THRESHOLD,
+               lang: str = "en") -> EquityResult:
+    """Exposure, benchmark model, robustness, representation in hotspots, layers and findings.
+
+    Representation in hotspots uses the area hot-spot permutations of ``hotspots`` and the DBSCAN
+    radius and size of ``clusters`` (the same parameters as the Hotspots page).
+    """
+    h, c = hotspots or HotspotParams(), clusters or ClusterParams()
+    return equity_analysis(ds.units, enforcement=p.enforcement, crime=p.crime, population=p.population,
+                           group=p.group, reference=None if p.reference in ("", "complement") else p.reference,
+                           other_crime=p.other_crime or None, bootstrap=p.bootstrap, seed=p.seed, band=p.band,
+                           lang=lang, points=ds.points.get(p.crime), threshold=threshold, area_group=p.groups,
+                           overlay=ds.overlay, permutations=h.permutations, eps_m=c.eps_m,
+                           min_samples=c.min_samples)
+
+
+def run_outcome_test(ds: Dataset) -> pd.DataFrame | None:
+    """Hit rate by group of the first point layer with ``outcome`` and ``group`` columns (None without one)."""
+    stops = next((v for v in ds.points.values() if {"outcome", "group"} <= set(v.columns)), None)
+    return None if stops is None else outcome_test(stops, group="group", outcome="outcome")
+
+
+# ------------------------------------------------------------------ the whole analysis
+
+@dataclass(frozen=True)
+class Analysis:
+    """Every number of a recipe's analysis (what ``run`` writes and the Present page shows)."""
+
+    recipe: Recipe
+    explore: ExploreResult
+    hotspots: AreaResult
+    clusters: ClusterResult | None
+    equity: EquityResult | None
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+
+def run_analysis(ds: Dataset, recipe: Recipe) -> Analysis:
+    """Run the recipe's Explore, area hot spots, clusters and equity analyses on ``ds``."""
+    lang, thr = recipe.language, recipe.disclosure.threshold
+    notes: list[str] = []
+    explore = run_explore(ds, recipe.explore, threshold=thr, lang=lang)
+    hot = run_area_hotspots(ds, recipe.hotspots, threshold=thr)
+    clusters = None
+    if recipe.clusters.layer in ds.points:
+        clusters = run_clusters(ds, recipe.clusters.replace(heat=False), threshold=thr)
+    missing = equity_columns(ds, recipe.equity)
+    equity = None
+    if missing:
+        notes.append(t("run.no_equity", lang, cols=", ".join(missing)))
+    else:
+        equity = run_equity(ds, recipe.equity, hotspots=recipe.hotspots, clusters=recipe.clusters, threshold=thr,
+                            lang=lang)
+    return Analysis(recipe, explore, hot, clusters, equity, tuple(notes))
