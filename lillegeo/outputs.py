@@ -240,11 +240,12 @@ def presentation(ds: Dataset, recipe: Recipe) -> Presentation:
 def summary(a: Analysis) -> dict[str, Any]:
     """The key numbers of an analysis (the command line prints them as JSON)."""
     out: dict[str, Any] = {"indicator": a.explore.indicator.label, "withheld": a.explore.indicator.n_withheld,
-                           "hotspots": a.hotspots.hotspots.summary()}
+                           "hotspots": a.hotspots.hotspots.summary(), "significant": a.hotspots.n_significant}
     if a.equity is not None:
         out["exposure_ratio"] = a.equity.exposure.ratio
         out["rate_ratio"] = a.equity.model.rate_ratio
         out["rate_ratio_ci"] = [a.equity.model.ci_low, a.equity.model.ci_high]
+        out["rate_ratio_text"] = fmt_number(a.equity.model.rate_ratio, a.recipe.language)
     out["notes"] = list(a.notes)
     return out
 

@@ -333,8 +333,9 @@ def check_map(script: str, where: str, tree: cKDTree, base_layers: set[str]) -> 
 @pytest.fixture(scope="module")
 def rerun(tmp_path_factory, monkeypatch_module):
     """The demo recipe re-run headless with small clusters allowed (min 3 incidents, radius 60 m)."""
-    from lillegeo import analysis
-    from lillegeo.recipe import Recipe, run_recipe
+    from lillegeo import outputs as analysis
+    from lillegeo.outputs import run_recipe
+    from lillegeo.recipe import Recipe
 
     given = []
     original = analysis.static_map
@@ -344,8 +345,7 @@ def rerun(tmp_path_factory, monkeypatch_module):
         return original(units, colors, legend, **kw)
 
     monkeypatch_module.setattr(analysis, "static_map", spy)
-    r = Recipe.for_demo()
-    r.hotspots = {**r.hotspots, "min_samples": 3, "eps_m": 60.0, "algorithm": "dbscan", "points": "incidents"}
+    r = Recipe.for_demo().with_params("clusters", min_samples=11, eps_m=60.0, algorithm="dbscan", layer="incidents")
     out = tmp_path_factory.mktemp("rerun")
     run_recipe(r, out)
     return out, [h for h in given if h is not None]

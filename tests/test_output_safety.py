@@ -189,9 +189,10 @@ def test_every_cli_table_is_formula_free(hostile, tmp_path, capsys, monkeypatch)
         "table": {"path": "census.csv", **_h(hostile / "census.csv")},
         "points": {"incidents": {"path": "incidents.csv", **_h(hostile / "incidents.csv")},
                    "checks": {"path": "checks.csv", **_h(hostile / "checks.csv")}}})
-    recipe.explore.update(column=DEEP_SHORT, per="P21_POP")
-    recipe.hotspots.update(column=DEEP_SHORT, permutations=99, points="incidents", min_samples=40)
-    recipe.equity.update(group=LINK, bootstrap=199)
+    recipe = recipe.with_params("explore", column=DEEP_SHORT, per="P21_POP")
+    recipe = recipe.with_params("hotspots", column=DEEP_SHORT, permutations=99)
+    recipe = recipe.with_params("clusters", layer="incidents", min_samples=40)
+    recipe = recipe.with_params("equity", group=LINK, bootstrap=199)
     (hostile / "recipe.toml").write_text(recipe.to_toml(), encoding="utf-8")
     _run(["run", str(hostile / "recipe.toml"), "--out", str(o / "run")], capsys)
 
@@ -270,10 +271,8 @@ def test_every_page_download_is_formula_free_and_pages_render(hostile, downloads
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
     at.session_state["dataset"] = ds
     at.session_state["dataset_token"] = "hostile-output-safety"
-    at.session_state["explore_column"] = DEEP
-    at.session_state["hot_column"] = LINK
-    at.session_state["eq_group"] = LINK
-    at.session_state["hot_cats"] = [MATH]
+    recipe = Recipe.for_demo().with_params("explore", column=DEEP).with_params("hotspots", column=LINK)
+    at.session_state["recipe"] = recipe.with_params("equity", group=LINK).with_params("clusters", categories=(MATH,))
     shown = []
     walk = [("pages/1_Data.py", None), ("pages/2_Explore.py", None), ("pages/3_Hotspots.py", None),
             ("pages/4_Equity.py", None),
@@ -281,15 +280,16 @@ def test_every_page_download_is_formula_free_and_pages_render(hostile, downloads
             ("pages/2_Explore.py", DEEP_SHORT), ("pages/5_Present.py", None)]
     for page, column in walk:
         if column is not None:
-            at.session_state["explore_column"] = column
+            at.session_state["recipe"] = at.session_state["recipe"].with_params("explore", column=column)
         at.switch_page(page).run()
         assert not at.exception, (page, [e.value for e in at.exception])
         errors = [e.value for e in at.error]
         assert not errors, (page, errors)
         if "Explore" in page:  # the hostile names were really analysed
-            assert at.selectbox(key="explore_column").value == (column or DEEP)
+            assert at.selectbox(key="p.explore.column").value == (column or DEEP)
         if "Hotspots" in page:
-            assert at.selectbox(key="hot_column").value == LINK and at.multiselect(key="hot_cats").value == [MATH]
+            assert at.selectbox(key="p.hotspots.column").value == LINK
+            assert at.multiselect(key="p.clusters.categories").value == [MATH]
         for kind in ("markdown", "caption", "info", "warning", "error", "success"):
             shown += [str(e.value) for e in getattr(at, kind)]
     names = [n for n, _ in downloads]
@@ -388,7 +388,7 @@ def test_map_memo_caches_survive_eight_threads():
 
 
 def test_messages_escape_markdown_and_hide_server_paths():
-    from lillegeo.cached import md, scrub
+    from lillegeo.app.text import md, scrub
 
     for s in (IMG, MATH, "{{7*7}}", CMD, "*b* `c` <b>x</b> ~~s~~ _e_ &amp; http://x.org 1. a\n# h\n- l"):
         e = md(s)
@@ -417,16 +417,17 @@ def test_page_errors_show_one_line_and_no_traceback(monkeypatch):
     line; a page on contours without a numeric column says so."""
     from streamlit.testing.v1 import AppTest
 
-    from lillegeo import cached
+    from lillegeo import pipeline
+    from lillegeo.i18n import t
 
     def boom(*a, **k):
         raise RecursionError("maximum recursion depth exceeded in /tmp/lillegeo-x/secret/path.py")
 
-    monkeypatch.setattr(cached, "indicator_for", boom)
+    monkeypatch.setattr(pipeline, "compute_indicator", boom)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
     at.run()  # app.py and its navigation: the default page (Explore) runs inside the page guard
     assert not at.exception
-    assert [e.value for e in at.error] == [cached.t("error.unexpected", "en")]
+    assert [e.value for e in at.error] == [t("error.unexpected", "en")]
     monkeypatch.undo()
 
     units = lg.load_demo().units[["unit_id", "unit_name", "commune_id", "commune_name", "unit_type", "geometry"]]

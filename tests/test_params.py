@@ -30,15 +30,15 @@ def _demo_toml(**sections) -> str:
     ("equity", "bootstrap", 150_000, r"bootstrap = 150000 is above the largest allowed value 9999"),
     ("hotspots", "permutations", 3_000_000, r"permutations = 3000000 is above the largest allowed value 9999"),
     ("hotspots", "permutations", 5, r"below the smallest allowed value 19"),
-    ("hotspots", "eps_m", 2000.0, r"eps_m = 2000.0 is above the largest allowed value 1000"),
-    ("hotspots", "min_samples", 3, r"below the smallest allowed value 11"),
+    ("clusters", "eps_m", 2000.0, r"eps_m = 2000.0 is above the largest allowed value 1000"),
+    ("clusters", "min_samples", 3, r"below the smallest allowed value 11"),
     ("hotspots", "alpha", "0.05", r"must be a number, not str"),
     ("hotspots", "weights", "knn:99", r"k outside 1 to 50"),
     ("hotspots", "weights", "wkt:POINT", r"not a weights spec"),
     ("hotspots", "method", "gi", r"allowed: gi_star, local_moran"),
     ("explore", "k", True, r"must be a number, not bool"),
     ("explore", "k", 2.5, r"must be a whole number"),
-    ("explore", "threshold", 1, r"below the smallest allowed value 11"),
+    ("disclosure", "threshold", 1, r"below the smallest allowed value 11"),
     ("explore", "exclude_ad", "yes", r"must be true or false"),
     ("explore", "column", "x" * 600, r"longer than 500 characters"),
 ])
@@ -50,8 +50,8 @@ def test_bad_values_are_refused_with_the_field_named(section, key, value, messag
 def test_defaults_are_valid_and_filled_in():
     for sec in SPEC:
         assert validate(sec, {}) == DEFAULTS[sec]
-    assert validate("hotspots", {"eps_m": 150})["eps_m"] == 150.0  # ints accepted where floats are expected
-    assert bounds("hotspots", "eps_m") == (10.0, 1000.0)
+    assert validate("clusters", {"eps_m": 150})["eps_m"] == 150.0  # ints accepted where floats are expected
+    assert bounds("clusters", "eps_m") == (10.0, 1000.0)
     with pytest.raises(ValueError, match=r"unknown key\(s\) in \[hotspots\]: bogus"):
         validate("hotspots", {"bogus": 1})
 
@@ -94,10 +94,10 @@ def test_command_line_checks_the_same_ranges_before_reading_files(argv, message,
 
 
 def test_command_line_defaults_are_the_recipe_defaults():
-    from lillegeo.__main__ import build_parser
+    from lillegeo.cli import build_parser
 
     args = build_parser().parse_args(["clusters", "--points", "p.csv", "--out", "o.csv"])
-    assert (args.eps_m, args.min_samples) == (DEFAULTS["hotspots"]["eps_m"], DEFAULTS["hotspots"]["min_samples"])
+    assert (args.eps_m, args.min_samples) == (DEFAULTS["clusters"]["eps_m"], DEFAULTS["clusters"]["min_samples"])
 
 
 def test_cost_guard():
@@ -112,7 +112,7 @@ def test_cost_guard():
     with pytest.raises(ValueError, match=r"search radius of 1000 m gives about [\d,]+ neighbour pairs"):
         check_cost("dbscan", xy=xy, eps_m=1000)
     assert time.perf_counter() - t0 < 5
-    check_cost("dbscan", xy=xy, eps_m=DEFAULTS["hotspots"]["eps_m"])
+    check_cost("dbscan", xy=xy, eps_m=DEFAULTS["clusters"]["eps_m"])
     # hand check of the estimate: 100 points on one spot all neighbour each other -> 100 x 100 pairs
     same = np.zeros((100, 2))
     with pytest.raises(ValueError, match="about 10,000 neighbour pairs"):
@@ -146,7 +146,7 @@ def test_pipeline_functions_apply_the_guard():
 
 def test_cache_token_includes_every_reader_choice():
     # the cache key was the file's SHA-256 only: correcting the unit-code column kept the wrong result
-    from lillegeo.cached import token_of
+    from lillegeo.app.state import token_of
 
     data = b"same bytes"
     a = token_of(data, {"units": {"sha256": "x", "mapping": {"unit_id": "id_zone"}}})

@@ -10,26 +10,26 @@ import pytest
 
 from lillegeo.__main__ import main
 from lillegeo.demo import DEMO_DIR
-from lillegeo.recipe import Recipe, default_slides, load_sources, lock_info, run_recipe
+from lillegeo.dataset import load_sources
+from lillegeo.outputs import run_recipe
+from lillegeo.recipe import Recipe, default_slides
+from lillegeo.versions import lock_info
 from lillegeo.report import fmt_number, neutralise_formulas, table_bytes
 
 
 @pytest.fixture(scope="module")
 def two_runs(tmp_path_factory):
-    r = Recipe.for_demo()
-    r.hotspots["permutations"] = 199
-    r.equity["bootstrap"] = 199
-    r.slides = default_slides("en")
+    r = Recipe.for_demo(slides=default_slides("en")).with_params("hotspots", permutations=199)
+    r = r.with_params("equity", bootstrap=199)
     a, b = tmp_path_factory.mktemp("run_a"), tmp_path_factory.mktemp("run_b")
     return r, run_recipe(r, a), a, run_recipe(r, b), b
 
 
 def test_roundtrip_and_validation():
-    r = Recipe.for_demo()
-    r.explore["k"] = 7
+    r = Recipe.for_demo().with_params("explore", k=7, communes=("Lille",), breaks=(1.5, 3.0))
     text = r.to_toml()
     back = Recipe.from_toml(text)
-    assert back.explore["k"] == 7 and back.sources == r.sources and back.demo
+    assert back.explore.k == 7 and back.sources == r.sources and back.demo and back == r
     assert back.to_toml() == text  # saving twice gives the same file
     with pytest.raises(ValueError, match="not valid TOML"):
         Recipe.from_toml("[recipe\nversion = 1")
@@ -55,12 +55,12 @@ def test_report_numbers_equal_the_library(two_runs, demo):
 
     r, summary, a, _, _ = two_runs
     q = run_equity(demo.units, enforcement="checks", crime="incidents", population="P21_POP", group="P21_POP_IMM",
-                   bootstrap=199, seed=0, points=demo.points["incidents"])
-    assert summary["rate_ratio"] == pytest.approx(q["model"].rate_ratio)
+                   bootstrap=199, seed=0, points=demo.points["incidents"], permutations=199)
+    assert summary["rate_ratio"] == pytest.approx(q.model.rate_ratio)
     exp = pd.read_csv(a / "tables" / "equity_exposure.csv")
-    assert exp.loc[0, "ratio"] == pytest.approx(q["exposure"].ratio, rel=1e-9)
+    assert exp.loc[0, "ratio"] == pytest.approx(q.exposure.ratio, rel=1e-9)
     html = (a / "report.html").read_text(encoding="utf-8")
-    assert fmt_number(q["model"].rate_ratio, "en") in html and "Synthetic demo data" in html
+    assert fmt_number(q.model.rate_ratio, "en") in html and "Synthetic demo data" in html
     assert "<script" not in html.lower()  # the report is a document, not an app
 
 
@@ -68,10 +68,10 @@ def test_changed_source_is_refused(tmp_path):
     for f in ("units.geojson", "census.csv", "incidents.csv", "checks.csv"):
         shutil.copy(DEMO_DIR / f, tmp_path / f)
     r = Recipe.for_demo()
-    r.demo = False
-    r.sources.pop("overlay")
-    for _, src in [("u", r.sources["units"]), ("t", r.sources["table"])] + list(r.sources["points"].items()):
+    sources = {k: v for k, v in r.sources.items() if k != "overlay"}
+    for _, src in [("u", sources["units"]), ("t", sources["table"])] + list(sources["points"].items()):
         src["path"] = src["path"].replace("demo/", "")
+    r = r.replace(demo=False, sources=sources)
     (tmp_path / "recipe.toml").write_text(r.to_toml(), encoding="utf-8")
     ds = load_sources(Recipe.read(tmp_path / "recipe.toml"))
     assert len(ds.units) == 374
@@ -93,7 +93,7 @@ def test_lock_file_lists_versions():
 def test_cli_recipe_and_run(tmp_path, capsys):
     assert main(["recipe", "--lang", "fr", "--out", str(tmp_path / "r.toml")]) == 0
     r = Recipe.read(tmp_path / "r.toml")
-    assert r.language == "fr" and r.slides[0]["title"] == "Incidents pour 1 000 habitants"
+    assert r.language == "fr" and r.slides[0].title == "Incidents pour 1 000 habitants"
 
 
 def test_exports_neutralise_formulas_and_write_xlsx():

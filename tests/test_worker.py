@@ -19,7 +19,8 @@ from shapely.geometry import box
 from lillegeo import sources, worker
 from lillegeo.demo import DEMO_DIR
 from lillegeo.limits import Limits, check_toml, limits
-from lillegeo.recipe import Recipe, load_sources
+from lillegeo.dataset import load_sources
+from lillegeo.recipe import Recipe
 from lillegeo.sources import SchemaError
 from lillegeo.worker import ReadLimitError, read_points_bounded, read_table_bounded, read_units_bounded
 
@@ -342,9 +343,7 @@ def test_recipe_sources_read_through_the_worker_demo_in_process(monkeypatch, tmp
     assert len(ds.units) == 374
     (tmp_path / "units.geojson").write_bytes((DEMO_DIR / "units.geojson").read_bytes())
     r = Recipe.for_demo()
-    r.demo = False
-    r.base_dir = tmp_path
-    r.sources = {"units": {**r.sources["units"], "path": "units.geojson"}}
+    r = r.replace(demo=False, base_dir=tmp_path, sources={"units": {**r.sources["units"], "path": "units.geojson"}})
     with pytest.raises(ReadLimitError, match="reading 'units.geojson' took longer than 1 s"):
         load_sources(r)
 

@@ -154,7 +154,7 @@ def test_no_small_count_on_any_page_or_export(page, downloads):
     assert not at.exception, at.exception
     hot = page.endswith("raw counts")  # hot and cold spots of raw incident counts: the value is a count
     if hot:
-        at.selectbox(key="hot_per").set_value("").run()
+        at.selectbox(key="p.hotspots.per").set_value("").run()
         downloads.clear()
         at.run()
         assert not at.exception, at.exception

@@ -9,6 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from lillegeo.i18n import COLUMN_LABELS_FR, STRINGS
+from lillegeo.recipe import Recipe
 
 from ..conftest import ROOT
 
@@ -50,7 +51,7 @@ def _visible_texts(at: AppTest) -> list[str]:
                                   "pages/5_Present.py"])
 def test_no_english_left_in_french(page):
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
-    at.session_state["lang"] = "fr"
+    at.session_state["recipe"] = Recipe.for_demo(language="fr")
     if page:
         at.switch_page(page)
     at.run()

@@ -19,19 +19,19 @@ def test_app_opens_on_explore_with_the_demo():
     assert not at.exception, at.exception
     assert at.title[0].value == "Explore"
     assert any("Synthetic demo data" in w.value for w in at.warning)
-    assert at.selectbox(key="explore_column").value == "incidents"
-    assert at.selectbox(key="explore_per").value == "P21_POP"
+    assert at.selectbox(key="p.explore.column").value == "incidents"
+    assert at.selectbox(key="p.explore.per").value == "P21_POP"
     assert any("withheld" in c.value for c in at.caption)
 
 
 def test_explore_widgets():
     at = _app().run()
-    at.selectbox(key="explore_column").set_value("P21_POP_IMM").run()
-    at.selectbox(key="explore_scheme").set_value("fisher_jenks").run()
-    at.slider(key="explore_k").set_value(7).run()
-    at.selectbox(key="explore_palette").set_value("viridis").run()
-    at.radio(key="explore_smoothing").set_value("spatial_eb").run()
-    at.multiselect(key="explore_communes").set_value(["Lisle-Centre"]).run()
+    at.selectbox(key="p.explore.column").set_value("P21_POP_IMM").run()
+    at.selectbox(key="p.explore.scheme").set_value("fisher_jenks").run()
+    at.slider(key="p.explore.k").set_value(7).run()
+    at.selectbox(key="p.explore.palette").set_value("viridis").run()
+    at.radio(key="p.explore.smoothing").set_value("spatial_eb").run()
+    at.multiselect(key="p.explore.communes").set_value(["Lisle-Centre"]).run()
     assert not at.exception, at.exception
     table = at.dataframe[-1].value
     assert len(table) == 81 and table["unit_id"].str.startswith("59901").all()
@@ -39,19 +39,19 @@ def test_explore_widgets():
 
 def test_explore_user_breaks_and_bad_input():
     at = _app().run()
-    at.selectbox(key="explore_scheme").set_value("user").run()
-    at.text_input(key="explore_breaks").set_value("10, 20, 50").run()
+    at.selectbox(key="p.explore.scheme").set_value("user").run()
+    at.text_input(key="p.explore.breaks").set_value("10, 20, 50").run()
     assert not at.exception
-    at.text_input(key="explore_breaks").set_value("ten").run()
+    at.text_input(key="p.explore.breaks").set_value("ten").run()
     assert not at.exception and at.error
 
 
 def test_french_labels():
     at = _app().run()
-    at.selectbox(key="lang").set_value("fr").run()
+    at.selectbox(key="lang_choice").set_value("fr").run()
     assert not at.exception
     assert at.title[0].value == "Explorer"
-    assert at.selectbox(key="explore_column").label == "Indicateur (effectif ou valeur)"
+    assert at.selectbox(key="p.explore.column").label == "Indicateur (effectif ou valeur)"
 
 
 def test_data_page_demo_reports():
@@ -78,19 +78,19 @@ def test_hotspots_page_all_tabs():
     assert at.title[0].value == "Hotspots"
     labels = [m.label for m in at.metric]
     assert labels == ["Global Moran's I", "Pseudo p-value", "Significant units"]
-    at.radio(key="hot_method").set_value("local_moran").run()
-    at.selectbox(key="hot_weights").set_value("knn:6").run()
-    at.radio(key="hot_correction").set_value("fdr").run()
+    at.radio(key="p.hotspots.method").set_value("local_moran").run()
+    at.selectbox(key="p.hotspots.weights").set_value("knn:6").run()
+    at.radio(key="p.hotspots.correction").set_value("fdr").run()
     assert not at.exception, at.exception
-    at.radio(key="hot_algorithm").set_value("hdbscan").run()
-    at.checkbox(key="hot_heat").check().run()
+    at.radio(key="p.clusters.algorithm").set_value("hdbscan").run()
+    at.checkbox(key="p.clusters.heat").check().run()
     assert not at.exception, at.exception
     assert any("clusters;" in c.value for c in at.caption)
-    at.radio(key="hot_algorithm").set_value("dbscan").run()
+    at.radio(key="p.clusters.algorithm").set_value("dbscan").run()
     at.button(key="hot_csens_run").click().run()
     assert not at.exception, at.exception
     assert any("jaccard" in d.value.columns and len(d.value) == 5 for d in at.dataframe)
-    at.radio(key="hot_types_method").set_value("constrained").run()
+    at.radio(key="p.typology.method").set_value("constrained").run()
     assert not at.exception, at.exception
     at.button(key="hot_eval_run").click().run()
     assert not at.exception, at.exception
@@ -106,13 +106,14 @@ def test_equity_page():
     flags = [w.value for w in at.warning if w.value.startswith("FLAG")]
     assert len(flags) >= 2  # exposure and the benchmark model, on the biased demo
     assert any("1.34 times the checks" in w for w in flags)
-    at.radio(key="eq_group_kind").set_value("overlay").run()
+    at.radio(key="p.equity.groups").set_value("overlay").run()
     assert not at.exception, at.exception
     assert any("priority" in w.value and "QPV" in w.value for w in list(at.warning) + list(at.info))
     for layer in ("residual", "residual_gi", "share"):
-        at.radio(key="eq_layer").set_value(layer).run()
+        at.radio(key="p.equity.layer").set_value(layer).run()
         assert not at.exception, at.exception
-    at.session_state["lang"] = "fr"  # switch_page runs the page alone: set the sidebar's choice directly
+    # switch_page runs the page alone: set the recipe's language (the sidebar's choice) directly
+    at.session_state["recipe"] = at.session_state["recipe"].replace(language="fr")
     at.run()
     assert not at.exception
     assert at.title[0].value == "Équité"
@@ -129,21 +130,19 @@ def test_present_page_and_recipe_roundtrip():
     assert [b.label for b in at.get("download_button")] == ["Download the slides (offline HTML)",
                                                             "Download the report (HTML)",
                                                             "Download the report (PDF)"]
-    # a recipe applied to the app sets the pages' parameters
-    from lillegeo import cached
-
-    r = Recipe.for_demo()
-    r.explore["column"] = "P21_POP_IMM"
-    r.explore["scheme"] = "fisher_jenks"
+    # the session's recipe sets the pages' parameters, and every Explore parameter has its widget
+    r = Recipe.for_demo().with_params("explore", column="P21_POP_IMM", scheme="fisher_jenks", k=7)
     at2 = _app()
-    at2.session_state["params_explore"] = dict(r.explore)
-    at2.session_state["explore_column"] = "P21_POP_IMM"
-    at2.session_state["explore_scheme"] = "fisher_jenks"
+    at2.session_state["recipe"] = r
     at2.run()
     assert not at2.exception
-    assert at2.selectbox(key="explore_column").value == "P21_POP_IMM"
-    assert at2.selectbox(key="explore_scheme").value == "fisher_jenks"
-    assert set(cached.WIDGETS["explore"]) == set(r.explore)  # every recipe parameter has its widget
+    assert at2.selectbox(key="p.explore.column").value == "P21_POP_IMM"
+    assert at2.selectbox(key="p.explore.scheme").value == "fisher_jenks"
+    assert at2.slider(key="p.explore.k").value == 7
+    keys = {w.key for kind in ("selectbox", "slider", "radio", "checkbox", "multiselect", "number_input")
+            for w in getattr(at2, kind)}
+    shown = {k.split(".")[2] for k in keys if k and k.startswith("p.explore.")}
+    assert shown == set(r.explore.to_dict()) - {"breaks"}  # breaks: a text field when the scheme is 'user'
 
 
 def test_map_exports_on_hotspots_and_equity_pages():

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from lillegeo.recipe import Recipe, default_slides, run_recipe
+from lillegeo.outputs import run_recipe
+from lillegeo.recipe import Recipe, default_slides
 
 from .conftest import ARTIFACTS
 
@@ -15,9 +16,8 @@ pytestmark = pytest.mark.browser
 def run_dir(tmp_path_factory):
     out = tmp_path_factory.mktemp("council")
     r = Recipe.for_demo()
-    r.hotspots["permutations"] = 199
-    r.equity["bootstrap"] = 199
-    r.slides = default_slides("en")
+    r = r.with_params("hotspots", permutations=199).with_params("equity", bootstrap=199)
+    r = r.replace(slides=default_slides("en"))
     run_recipe(r, out)
     return out
 

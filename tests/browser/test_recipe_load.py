@@ -13,8 +13,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_recipe_loads_in_a_fresh_session_and_switches_the_language(app_url, page, tmp_path):
-    r = Recipe.for_demo(title="Conseil du 12 mars")
-    r.language = "fr"
+    r = Recipe.for_demo(title="Conseil du 12 mars", language="fr")
     f = tmp_path / "recipe.toml"
     f.write_text(r.to_toml(), encoding="utf-8")
     page.goto(app_url)

@@ -7,7 +7,8 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 
-from lillegeo.recipe import Recipe, run_recipe, sha256_file
+from lillegeo.outputs import run_recipe
+from lillegeo.recipe import Recipe, sha256_file
 
 from .conftest import ARTIFACTS, load_files
 from .test_explore import FOLIUM
@@ -30,11 +31,10 @@ def hostile_run(tmp_path_factory, grid_units):
     t.to_csv(d / "census.csv", sep=";", index=False)
     r = Recipe(title=XSS, sources={"units": {"path": "units.geojson", **_h(d / "units.geojson")},
                                    "table": {"path": "census.csv", **_h(d / "census.csv")}})
-    r.base_dir = d
-    r.explore.update(column=SCRIPT, per="P20_POP", exclude_ad=False)
-    r.hotspots.update(column=SCRIPT, permutations=99, weights="knn:2")
-    r.slides = [{"layer": "explore", "title": XSS, "caption": SCRIPT}, {"layer": "hotspots", "title": SCRIPT,
-                                                                          "caption": XSS}]
+    r = r.replace(base_dir=d, slides=[{"layer": "explore", "title": XSS, "caption": SCRIPT},
+                                      {"layer": "hotspots", "title": SCRIPT, "caption": XSS}])
+    r = r.with_params("explore", column=SCRIPT, per="P20_POP", exclude_ad=False)
+    r = r.with_params("hotspots", column=SCRIPT, permutations=99, weights="knn:2")
     out = d / "out"
     run_recipe(r, out)
     return out

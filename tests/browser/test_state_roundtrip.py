@@ -1,0 +1,156 @@
+"""What is on screen is what is kept, saved, re-run and presented (issue 13).
+
+A planner sets non-default values on Explore, Hotspots and Equity, visits the other pages and comes
+back, switches to French, saves the recipe; a fresh browser session (English) loads it and finds every
+value and the same numbers on every page; ``python -m lillegeo run`` of the saved file gives the same
+numbers."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from lillegeo.cli import main
+from lillegeo.recipe import Recipe
+
+from .conftest import ARTIFACTS, wait_idle
+
+pytestmark = pytest.mark.browser
+
+SETTLE = 120_000
+
+
+def goto(page, link: str, marker: str) -> None:
+    page.get_by_role("link", name=link).click()
+    page.get_by_text(marker, exact=True).first.wait_for(timeout=SETTLE)
+    wait_idle(page, SETTLE)
+
+
+def choose(page, label: str, option: str) -> None:
+    """Pick ``option`` in the selectbox labelled ``label`` (Streamlit's searchable select)."""
+    box = page.locator('[data-testid="stSelectbox"]').filter(has=page.get_by_text(label, exact=True)).first
+    box.locator("input").click()
+    page.locator('[role="option"]').filter(has_text=re.compile(rf"^\s*{re.escape(option)}\s*$")).first.click()
+    wait_idle(page, SETTLE)
+
+
+def selected(page, label: str) -> str:
+    box = page.locator('[data-testid="stSelectbox"]').filter(has=page.get_by_text(label, exact=True)).first
+    return box.inner_text().split("\n")[-1].strip()
+
+
+def click_radio(page, label: str, option: str) -> None:
+    group = page.locator('[data-testid="stRadio"]').filter(has=page.get_by_text(label, exact=True)).first
+    group.get_by_text(option, exact=True).click()
+    wait_idle(page, SETTLE)
+
+
+def radio_value(page, label: str) -> str:
+    group = page.locator('[data-testid="stRadio"]').filter(has=page.get_by_text(label, exact=True)).first
+    return group.locator('label:has(input:checked)').inner_text().strip()
+
+
+def metric(page, label: str) -> str:
+    m = page.locator('[data-testid="stMetric"]').filter(has=page.get_by_text(label, exact=True)).first
+    return m.locator('[data-testid="stMetricValue"]').inner_text().strip()
+
+
+def summary_caption(page) -> str:
+    return page.get_by_text(re.compile(r"(units shown|unités affichées)")).first.inner_text()
+
+
+def findings(page) -> str:
+    return "\n".join(page.locator('[data-testid="stMain"] [data-testid="stAlert"]').all_inner_texts())
+
+
+EN = {"column": "Indicator (count or value)", "scheme": "Classification", "alpha": "Significance level (alpha)",
+      "method": "Method", "group": "Group residents (e.g. immigrants)", "significant": "Significant units"}
+FR = {"column": "Indicateur (effectif ou valeur)", "scheme": "Classification",
+      "alpha": "Seuil de significativité (alpha)", "method": "Méthode", "group": "Résidents du groupe (ex. immigrés)",
+      "significant": "Unités significatives"}
+
+
+def read_screen(page, L: dict, nav: dict) -> dict:
+    """Every value set and the numbers each page shows."""
+    out = {}
+    goto(page, nav["explore"], L["column"])
+    out["column"], out["scheme"] = selected(page, L["column"]), selected(page, L["scheme"])
+    out["explore_summary"] = summary_caption(page)
+    goto(page, nav["hotspots"], L["alpha"])
+    out["alpha"], out["method"] = selected(page, L["alpha"]), radio_value(page, L["method"])
+    out["significant"] = metric(page, L["significant"])
+    goto(page, nav["equity"], L["group"])
+    out["group"], out["findings"] = selected(page, L["group"]), findings(page)
+    return out
+
+
+NAV_EN = {"explore": "2 · Explore", "hotspots": "3 · Hotspots", "equity": "4 · Equity", "data": "1 · Data",
+          "present": "5 · Present"}
+NAV_FR = {"explore": "2 · Explorer", "hotspots": "3 · Points chauds", "equity": "4 · Équité", "data": "1 · Données",
+          "present": "5 · Présenter"}
+
+
+def test_choices_survive_pages_language_save_load_and_run(app_url, browser, page, tmp_path, capsys):
+    page.goto(app_url)
+    page.get_by_text(EN["column"], exact=True).wait_for(timeout=SETTLE)
+    wait_idle(page, SETTLE)
+    # non-default values on every analysis page
+    choose(page, EN["column"], "P21_CHOM1564")
+    choose(page, EN["scheme"], "Fisher-Jenks")
+    goto(page, NAV_EN["hotspots"], EN["alpha"])
+    choose(page, EN["alpha"], "0.01")
+    click_radio(page, EN["method"], "Local Moran (LISA)")
+    goto(page, NAV_EN["equity"], EN["group"])
+    choose(page, EN["group"], "P21_POP_ETR")
+    # leave for Data and come back: everything is kept
+    goto(page, NAV_EN["data"], "Units matched")
+    seen_en = read_screen(page, EN, NAV_EN)
+    assert (seen_en["column"], seen_en["scheme"], seen_en["alpha"], seen_en["group"]) == \
+        ("P21_CHOM1564", "Fisher-Jenks", "0.01", "P21_POP_ETR")
+    assert seen_en["method"] == "Local Moran (LISA)"
+    # switch language: every choice is kept
+    choose(page, "Language", "Français")
+    page.get_by_text("Langue", exact=True).wait_for(timeout=SETTLE)
+    seen = read_screen(page, FR, NAV_FR)
+    assert (seen["column"], seen["scheme"], seen["alpha"], seen["group"]) == \
+        ("P21_CHOM1564", "Fisher-Jenks", "0.01", "P21_POP_ETR")
+    assert seen["method"] == "Moran local (LISA)" and seen["significant"] == seen_en["significant"]
+    page.screenshot(path=str(ARTIFACTS / "roundtrip-session-a.png"))
+    # save: the file holds exactly what is on screen
+    page.get_by_text("Recette", exact=True).click()
+    with page.expect_download() as dl:
+        page.get_by_text("Enregistrer la recette (TOML)").click()
+    saved = tmp_path / "recipe.toml"
+    dl.value.save_as(saved)
+    r = Recipe.read(saved)
+    assert (r.language, r.explore.column, r.explore.scheme, r.hotspots.alpha, r.hotspots.method, r.equity.group) == \
+        ("fr", "P21_CHOM1564", "fisher_jenks", 0.01, "local_moran", "P21_POP_ETR")
+
+    # a fresh session, in English, loads it: French, every value, the same numbers
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+    fresh = ctx.new_page()
+    try:
+        fresh.goto(app_url)
+        fresh.get_by_text("Recipe", exact=True).wait_for(timeout=SETTLE)
+        wait_idle(fresh, SETTLE)
+        fresh.get_by_text("Recipe", exact=True).click()
+        fresh.locator('[data-testid="stSidebar"] input[type="file"]').set_input_files(str(saved))
+        fresh.get_by_text("Langue", exact=True).wait_for(timeout=SETTLE)
+        wait_idle(fresh, SETTLE)
+        again = read_screen(fresh, FR, NAV_FR)
+        assert again == seen
+        goto(fresh, NAV_FR["present"], "Présenter")
+        assert fresh.locator('[data-testid="stException"]').count() == 0
+        fresh.screenshot(path=str(ARTIFACTS / "roundtrip-session-b.png"))
+    finally:
+        ctx.close()
+
+    # the command line re-runs the same recipe and gets the same numbers
+    capsys.readouterr()
+    assert main(["run", str(saved), "--out", str(tmp_path / "run")]) == 0
+    summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert str(summary["significant"]) == re.sub(r"\D", "", seen["significant"])
+    assert summary["hotspots"]["alpha"] == 0.01 and summary["hotspots"]["method"] == "local_moran"
+    assert summary["rate_ratio_text"] in seen["findings"]
