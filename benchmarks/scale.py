@@ -124,7 +124,7 @@ class Rows(list):
 
 def run(data: Path, browser: bool) -> list[Row]:
     from lillegeo import hotspots as hs
-    from lillegeo.maps import _DISPLAY_CACHE
+    from lillegeo.maps.geometry import _DISPLAY_CACHE
 
     rows: list[Row] = Rows()
     print("reading contours…", flush=True, file=sys.stderr)

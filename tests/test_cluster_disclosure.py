@@ -284,7 +284,7 @@ LL_TO_L93 = Transformer.from_crs(4326, 2154, always_xy=True)
 
 def _layers(script: str) -> list[tuple[object, dict]]:
     """Every polygon layer of a lillegeo map (geometry as sent, payload), as lillegeo.maps.layer_properties."""
-    from lillegeo.maps import _UNITS_JS
+    from lillegeo.maps.layers import _UNITS_JS
 
     dec = json.JSONDecoder()
     out = []

@@ -181,7 +181,7 @@ def test_popup_record_withholds_small_counts(grid_units):
 def test_display_geometry_quantised_memoised_and_still_a_coverage(demo):
     import shapely
 
-    from lillegeo.maps import _DISPLAY_CACHE, display_geometry, display_resolution
+    from lillegeo.maps.geometry import _DISPLAY_CACHE, display_geometry, display_resolution
 
     _DISPLAY_CACHE.clear()
     tol, dec = display_resolution(demo.units)
@@ -201,7 +201,7 @@ def test_display_geometry_quantised_memoised_and_still_a_coverage(demo):
 def test_polygon_encoding_round_trips_with_holes_multipolygons_and_gaps():
     """The compact geometry the browser decodes (lillegeo.maps._UNITS_JS) gives back every vertex at
     the display precision; decoded here in Python the way the JavaScript does (running sums)."""
-    from lillegeo.maps import _encode_polygons
+    from lillegeo.maps.geometry import _encode_polygons
 
     holed = shapely.Polygon([(0, 0), (4, 0), (4, 4), (0, 4)], [[(1, 1), (2, 1), (2, 2), (1, 1)]])
     multi = shapely.MultiPolygon([shapely.box(10, 10, 11, 11), shapely.box(12.123456, 12, 13, 13.5)])
@@ -217,7 +217,7 @@ def test_polygon_encoding_round_trips_with_holes_multipolygons_and_gaps():
 def test_repainted_styles_reset_every_option(demo):
     """A paint restyles polygons in place (Leaflet merges styles): every style in it names the same
     options, so a unit going from withheld (dashed) to a class colour loses its dashes."""
-    from lillegeo.maps import _PAINT_JS
+    from lillegeo.maps.layers import _PAINT_JS
 
     ind = lg.compute_indicator(demo.units, "incidents", per="P21_POP")
     html = lg.to_offline_html(lg.choropleth_map(demo.units, ind))

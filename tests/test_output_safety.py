@@ -342,7 +342,7 @@ def test_map_memo_caches_survive_eight_threads():
     than they hold (an eviction at nearly every miss), threads switched as often as possible."""
     import sys
 
-    from lillegeo import maps
+    from lillegeo.maps import geometry as maps
 
     frames = [gpd.GeoDataFrame(geometry=[box(700_000 + i * 10, 7_050_000, 701_000 + i * 10, 7_051_000),
                                          box(701_000 + i * 10, 7_050_000, 702_000 + i * 10, 7_051_000)], crs=2154)
