@@ -120,7 +120,7 @@ def read_upload(kind: str, data: bytes, name: str, **options):
     """
     import json
 
-    from . import worker
+    from .io import worker
 
     reader = {"units": worker.read_units_bounded, "table": worker.read_table_bounded,
               "points": worker.read_points_bounded}[kind]

@@ -12,7 +12,7 @@ import pandas as pd
 from .demo import DEMO_DIR
 from .indicators import DEFAULT_THRESHOLD, aggregate_points, count_columns, suppress_frame
 from .join import JoinReport, join_table
-from .sources import LoadReport, read_points, read_table, read_units
+from .io import LoadReport, read_points, read_table, read_units
 
 __all__ = ["Dataset", "load_demo", "build_dataset"]
 

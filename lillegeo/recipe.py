@@ -219,7 +219,8 @@ def _iter_sources(srcs: dict):
 
 def load_sources(recipe: Recipe, *, allow_changed: bool = False):
     """Check every source's hash and size, then read them with the usual readers into a Dataset."""
-    from . import sources as plain, worker
+    from . import io as plain
+    from .io import worker
     from .dataset import build_dataset
 
     def read(kind: str, src: dict):

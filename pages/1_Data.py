@@ -11,7 +11,7 @@ import lillegeo as lg
 from lillegeo import cached as c
 from lillegeo.cached import current_dataset, demo_dataset, lang, set_dataset, tr
 from lillegeo.report import table_bytes
-from lillegeo.sources import STD, SchemaError, csv_columns, suggest_unit_mapping
+from lillegeo.io import STD, SchemaError, csv_columns, suggest_unit_mapping
 
 st.title(tr("data.title"))
 st.markdown(tr("data.question"))
