@@ -121,7 +121,7 @@ def _recipe_attacks() -> list[tuple[str, str]]:
 def hostile(large: bool = False) -> list[dict]:
     """Every untrusted-file case through the bounded readers (time to the answer, worker peak memory),
     and hostile recipes through the recipe parser."""
-    from lillegeo import worker
+    from lillegeo.io import worker
     from lillegeo.recipe import Recipe
     from tests.corpus.cases import _untrusted_cases
 

@@ -14,7 +14,7 @@ from .indicators import DEFAULT_THRESHOLD, Indicator, aggregate_points, compute_
 from .indicators import count_columns, suppress_frame
 from .join import JoinReport, join_table
 from .maps import choropleth_map, classify, esc, install_static_assets, to_offline_html
-from .sources import LoadReport, SchemaError, detect_key, read_points, read_table, read_units
+from .io import LoadReport, SchemaError, detect_key, read_points, read_table, read_units
 
 from .versions import __version__
 

@@ -125,7 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
     fa.add_argument("--epci", help="EPCI SIREN, e.g. 200093201 (Métropole Européenne de Lille)")
     f.add_argument("--year", type=int, help="millésime, e.g. 2024")
     f.add_argument("--out", help="output folder")
-    f.add_argument("--sources", help="TOML file overriding the URL table (lillegeo.fetch.OFFICIAL_SOURCES)")
+    f.add_argument("--sources", help="TOML file overriding the URL table (lillegeo.io.fetch.OFFICIAL_SOURCES)")
     f.add_argument("--timeout", type=float, default=60.0)
     f.add_argument("--list", action="store_true", help="print the URL table and exit")
     f.set_defaults(func=cmd_fetch)

@@ -32,7 +32,7 @@ def _add_optional_table(p: argparse.ArgumentParser, points: bool = False) -> Non
 
 
 def _load_units(args):
-    from .worker import read_units_bounded as read_units
+    from .io.worker import read_units_bounded as read_units
 
     mapping = None
     if args.units_id:
@@ -49,7 +49,7 @@ def cmd_join(args) -> int:
     import geopandas as gpd
 
     from .join import join_table
-    from .worker import read_table_bounded as read_table
+    from .io.worker import read_table_bounded as read_table
 
     units, urep = _load_units(args)
     table, trep = read_table(args.table, key=args.key)
@@ -90,7 +90,7 @@ def cmd_map(args) -> int:
     from .indicators import compute_indicator
     from .join import join_table
     from .maps import choropleth_map, to_offline_html
-    from .worker import read_table_bounded as read_table
+    from .io.worker import read_table_bounded as read_table
 
     units, urep = _load_units(args)
     _print_report(urep)
@@ -113,7 +113,7 @@ def cmd_map(args) -> int:
 
 def _units_with_table(args):
     from .join import join_table
-    from .worker import read_table_bounded as read_table
+    from .io.worker import read_table_bounded as read_table
 
     units, urep = _load_units(args)
     _print_report(urep)
@@ -157,7 +157,7 @@ def cmd_aggregate(args) -> int:
     from distributed import Client, LocalCluster
 
     from .scale import aggregate_points_distributed
-    from .worker import read_units_bounded as read_units
+    from .io.worker import read_units_bounded as read_units
 
     units, _ = read_units(args.units)
     if args.scheduler:
@@ -186,7 +186,7 @@ def cmd_clusters(args) -> int:
     import pandas as pd
 
     from .hotspots import point_clusters
-    from .worker import read_points_bounded as read_points
+    from .io.worker import read_points_bounded as read_points
 
     pts, rep = read_points(args.points, x=args.x, y=args.y, crs=args.crs, planar=args.planar)
     _print_report(rep)
@@ -213,7 +213,7 @@ def cmd_clusters(args) -> int:
 def _load_with_points(args):
     """Units (+ table) for the equity commands; point layers are counted into columns named after the file."""
     from .dataset import build_dataset
-    from .worker import read_points_bounded as read_points
+    from .io.worker import read_points_bounded as read_points
 
     data = _units_with_table(args)
     points = {}
@@ -313,7 +313,7 @@ def cmd_recipe(args) -> int:
 
 
 def cmd_fetch(args) -> int:
-    from .fetch import fetch_area, load_source_table
+    from .io.fetch import fetch_area, load_source_table
 
     if args.list:
         for key, src in load_source_table(args.sources).items():

@@ -12,10 +12,10 @@ import pandas as pd
 from .demo import DEMO_DIR
 from .indicators import aggregate_points, count_columns, suppress_frame
 from .join import JoinReport, join_table
+from .io import LoadReport, read_points, read_table, read_units
+from .io.worker import read_points_bounded, read_table_bounded, read_units_bounded
 from .params import DEFAULT_THRESHOLD
 from .recipe import Recipe, iter_sources, sha256_file
-from .sources import LoadReport, read_points, read_table, read_units
-from .worker import read_points_bounded, read_table_bounded, read_units_bounded
 
 __all__ = ["Dataset", "load_demo", "build_dataset", "load_sources"]
 

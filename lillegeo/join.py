@@ -84,7 +84,7 @@ def join_table(
     Examples
     --------
     >>> from lillegeo.demo import DEMO_DIR
-    >>> from lillegeo.sources import read_units, read_table
+    >>> from lillegeo.io import read_units, read_table
     >>> u, _ = read_units(DEMO_DIR / "units.geojson")
     >>> t, _ = read_table(DEMO_DIR / "census.csv")
     >>> joined, rep = join_table(u, t)

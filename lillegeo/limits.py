@@ -42,7 +42,7 @@ class Limits:
         kernel (``RLIMIT_DATA``) and by the server watching the worker's resident memory.
         ``LILLEGEO_LIMIT_WORKER_MB``.
     upload_mb : int
-        Largest file accepted, in MB (default 200, as ``lillegeo.sources.MAX_UPLOAD_MB`` and
+        Largest file accepted, in MB (default 200, as ``lillegeo.io.MAX_UPLOAD_MB`` and
         Streamlit's ``server.maxUploadSize``). ``LILLEGEO_LIMIT_UPLOAD_MB``.
     max_columns : int
         Most columns a table, contour or point file may have (default 2,000).

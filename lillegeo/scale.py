@@ -29,7 +29,7 @@ import geopandas as gpd
 import pandas as pd
 
 from .indicators import aggregate_points
-from .sources import WORK_CRS
+from .io import WORK_CRS
 
 __all__ = ["aggregate_points_distributed", "read_points_lazily"]
 

@@ -15,7 +15,7 @@ from lillegeo.app.state import current_dataset, current_recipe, set_dataset
 from lillegeo.app.text import lang, tr
 from lillegeo.app.uploads import read_upload
 from lillegeo.report import table_bytes
-from lillegeo.sources import STD, SchemaError, csv_columns, suggest_unit_mapping
+from lillegeo.io import STD, SchemaError, csv_columns, suggest_unit_mapping
 
 st.title(tr("data.title"))
 st.markdown(tr("data.question"))

@@ -219,7 +219,7 @@ def _h(p: Path) -> dict:
 
 
 def test_fetch_writes_its_census_through_the_safe_writer():
-    src = (ROOT / "lillegeo" / "fetch.py").read_text()
+    src = (ROOT / "lillegeo" / "io" / "fetch.py").read_text()
     assert "write_table(census" in src and "to_csv" not in src
 
 

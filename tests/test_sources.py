@@ -11,7 +11,7 @@ import pytest
 from shapely.geometry import Polygon
 
 import lillegeo as lg
-from lillegeo.sources import SchemaError
+from lillegeo.io import SchemaError
 
 from .conftest import MEL, needs_realdata
 

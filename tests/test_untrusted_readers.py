@@ -22,7 +22,7 @@ import pytest
 from shapely.geometry import box
 
 import lillegeo as lg
-import lillegeo.sources as S
+from lillegeo.io import geojson, guard, points, xlsx
 
 from .conftest import MEL, needs_realdata
 
@@ -188,8 +188,8 @@ def test_json_scan_is_exact_across_chunk_boundaries(tmp_path, chunk):
     assert json.loads(text)["type"] == "T"
     p = tmp_path / "j.json"
     p.write_text(text)
-    deepest, top, balanced = S._json_scan(p, 100, chunk=chunk)
-    keys = [m.group(1) for off in top if (m := S._JSON_MEMBER.match(text.encode()[off:]))]
+    deepest, top, balanced = geojson._json_scan(p, 100, chunk=chunk)
+    keys = [m.group(1) for off in top if (m := geojson._JSON_MEMBER.match(text.encode()[off:]))]
     assert deepest == 5 and balanced and keys == [b"a", b"b", b"c", b"e", b"type"]
 
 
@@ -225,7 +225,7 @@ def test_gdal_runs_with_network_and_vrt_tricks_off(tmp_path):
     threading.Thread(target=srv.serve_forever, daemon=True).start()
     try:
         lg.read_units(units_frame().to_crs(4326).to_json().encode(), name="u.geojson")  # sets the options
-        for k, v in S.GDAL_SAFE_CONFIG.items():
+        for k, v in guard.GDAL_SAFE_CONFIG.items():
             got = pyogrio.get_gdal_config_option(k)
             assert (got is None if v is None else str(got) == v), (k, got)
         url = f"http://127.0.0.1:{srv.server_address[1]}/x.csv"
@@ -380,7 +380,7 @@ def test_csv_with_50000_columns_is_refused_fast():
     for reader, name in ((lg.read_table, "t.csv"), (lg.read_points, "p.csv")):
         took, msg = timed(reader, data, name=name)
         assert took < 5 and re.search(rf"'{name}' has 50,001 columns, over the limit of 2,000", msg)
-    assert S.csv_columns(data) == []
+    assert points.csv_columns(data) == []
 
 
 def test_csv_with_4000_columns_is_refused_or_read_fast(monkeypatch):
@@ -447,7 +447,7 @@ def test_xlsx_with_a_doctype_is_refused_in_one_line(prolog, member):
 def test_xlsx_doctype_is_refused_by_the_parser_too(monkeypatch):
     """Behind the pre-check, openpyxl parses with defusedxml: still one line, never a ParseError."""
     pytest.importorskip("defusedxml")
-    monkeypatch.setattr(S, "_xlsx_precheck", lambda data, name: None)
+    monkeypatch.setattr(xlsx, "_xlsx_precheck", lambda data, name: None)
     with pytest.raises(ValueError, match=r"^could not open 't.xlsx' as an XLSX workbook \(it contains a DOCTYPE"):
         lg.read_table(xlsx_with(LAUGHS), name="t.xlsx")
 
@@ -511,6 +511,6 @@ def test_json_scan_matches_the_json_module_on_random_documents(tmp_path):
         raw = json.dumps(doc, ensure_ascii=rng.random() < 0.5).encode()
         p.write_bytes(raw)
         for chunk in (3, 1 << 20):
-            deepest, top, balanced = S._json_scan(p, 1000, chunk=chunk)
-            keys = [json.loads(b'"' + m.group(1) + b'"') for off in top if (m := S._JSON_MEMBER.match(raw[off:]))]
+            deepest, top, balanced = geojson._json_scan(p, 1000, chunk=chunk)
+            keys = [json.loads(b'"' + m.group(1) + b'"') for off in top if (m := geojson._JSON_MEMBER.match(raw[off:]))]
             assert (deepest, balanced, keys) == (nesting(doc), True, list(doc)), raw

@@ -16,13 +16,14 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
-from lillegeo import sources, worker
+from lillegeo import io as sources
+from lillegeo.io import worker
 from lillegeo.demo import DEMO_DIR
 from lillegeo.limits import Limits, check_toml, limits
 from lillegeo.dataset import load_sources
+from lillegeo.io import SchemaError
+from lillegeo.io.worker import ReadLimitError, read_points_bounded, read_table_bounded, read_units_bounded
 from lillegeo.recipe import Recipe
-from lillegeo.sources import SchemaError
-from lillegeo.worker import ReadLimitError, read_points_bounded, read_table_bounded, read_units_bounded
 
 from .conftest import MEL, REALDATA, needs_realdata
 
@@ -475,7 +476,7 @@ def test_folders_of_a_stopped_server_are_removed(tmp_path, monkeypatch):
 def test_reads_wait_for_a_free_worker_then_say_the_server_is_busy():
     # limits.workers caps the files read at once by one server: a burst of uploads cannot take
     # workers x worker_mb of memory; a read that finds no free worker in time says so in one line
-    from lillegeo import worker as W
+    from lillegeo.io import worker as W
     from lillegeo.limits import Limits
 
     lim = Limits(workers=1, read_seconds=0.5)

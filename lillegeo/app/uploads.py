@@ -1,4 +1,4 @@
-"""Uploaded files read in the bounded worker (:mod:`lillegeo.worker`), once per change."""
+"""Uploaded files read in the bounded worker (:mod:`lillegeo.io.worker`), once per change."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import json
 
 import streamlit as st
 
-from .. import worker
+from ..io import worker
 from .text import md, tr
 
 #: Uploads read per session, newest last (each holds a frame: a few are enough for one Data page).

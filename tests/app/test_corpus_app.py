@@ -44,7 +44,7 @@ def data_page():
 
 def _schema_error(case) -> bool:
     import lillegeo as lg
-    from lillegeo.sources import SchemaError
+    from lillegeo.io import SchemaError
 
     reader = lg.read_units if case.kind == "units" else lg.read_table if case.kind == "table" else None
     try:

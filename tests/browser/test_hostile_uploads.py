@@ -25,7 +25,7 @@ def slow_app_url():
     ``LILLEGEO_TEST_WORKER_SLEEP``), so that any upload runs into the limit, as an endless file would."""
     from benchmarks.sessions import serve_app
 
-    from lillegeo.worker import TEST_SLEEP_ENV
+    from lillegeo.io.worker import TEST_SLEEP_ENV
 
     ARTIFACTS.mkdir(exist_ok=True)
     server = serve_app(ARTIFACTS / "streamlit_hostile.log",

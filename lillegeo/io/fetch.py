@@ -24,6 +24,13 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
+from ..report import write_table
+from .archives import MAX_DOWNLOAD_MB, _unpack_7z
+from .tables import read_table
+from .vector import read_units
+
 __all__ = ["OFFICIAL_SOURCES", "fetch_area", "load_source_table"]
 
 #: Where the official files are published (templates; ``{year}`` is the millésime).  Checked
@@ -47,9 +54,6 @@ OFFICIAL_SOURCES: dict[str, dict[str, str]] = {
     },
 }
 
-MAX_DOWNLOAD_MB = 2048
-
-
 def load_source_table(path: str | Path | None = None) -> dict[str, dict[str, str]]:
     """The URL table, with the entries of a TOML override file merged in."""
     table = {k: dict(v) for k, v in OFFICIAL_SOURCES.items()}
@@ -72,7 +76,7 @@ def _download(url: str, timeout: float) -> bytes:
             data = r.read(MAX_DOWNLOAD_MB * 2**20 + 1)
     except urllib.error.HTTPError as exc:
         raise ValueError(f"{url} answered HTTP {exc.code}: the file may have moved; set its URL with --sources "
-                         "(see lillegeo.fetch.OFFICIAL_SOURCES)") from None
+                         "(see lillegeo.io.fetch.OFFICIAL_SOURCES)") from None
     except (urllib.error.URLError, TimeoutError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
         raise ValueError(f"could not download {url} ({reason}). This machine seems to be offline: download the "
@@ -83,28 +87,8 @@ def _download(url: str, timeout: float) -> bytes:
     return data
 
 
-def _unpack_7z(data: bytes, dest: Path) -> list[Path]:
-    import py7zr
-
-    with py7zr.SevenZipFile(io.BytesIO(data), mode="r") as z:
-        names = z.getnames()
-        for n in names:
-            parts = n.replace("\\", "/").split("/")
-            if n.startswith("/") or ".." in parts:
-                raise ValueError(f"7z entry '{n}' points outside the archive; refused")
-        total = sum(i.uncompressed for i in z.list() if not i.is_directory)
-        if total > 8 * MAX_DOWNLOAD_MB * 2**20:
-            raise ValueError("the 7z archive expands to more than allowed; refused")
-        z.extractall(path=dest)
-    return [p for p in dest.rglob("*") if p.is_file()]
-
-
 def _communes_of_epci(data: bytes, siren: str) -> list[str]:
     """Commune codes of an EPCI from INSEE's composition table (zip of XLSX/CSV, header lines skipped)."""
-    import pandas as pd
-
-    from .sources import read_table
-
     frames = []
     with tempfile.TemporaryDirectory(prefix="lillegeo-") as tmp:
         if data[:4] == b"PK\x03\x04" and b"[Content_Types].xml" not in data[:2000]:
@@ -136,9 +120,6 @@ def fetch_area(*, commune: str | None = None, epci: str | None = None, year: int
     Writes ``iris_<area>_<year>.gpkg`` (contours, EPSG:2154), ``census_<area>_<year>.csv`` (INSEE
     table rows of the area) and ``manifest.json`` (URLs, UTC dates, SHA-256 and sizes).
     """
-    from .sources import read_table, read_units
-    from .report import write_table
-
     if bool(commune) == bool(epci):
         raise ValueError("give exactly one of --commune CODE (5 characters) or --epci SIREN (9 digits)")
     table = load_source_table(sources)
