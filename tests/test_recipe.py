@@ -56,11 +56,11 @@ def test_report_numbers_equal_the_library(two_runs, demo):
     r, summary, a, _, _ = two_runs
     q = run_equity(demo.units, enforcement="checks", crime="incidents", population="P21_POP", group="P21_POP_IMM",
                    bootstrap=199, seed=0, points=demo.points["incidents"])
-    assert summary["rate_ratio"] == pytest.approx(q["model"].rate_ratio)
+    assert summary["rate_ratio"] == pytest.approx(q.model.rate_ratio)
     exp = pd.read_csv(a / "tables" / "equity_exposure.csv")
-    assert exp.loc[0, "ratio"] == pytest.approx(q["exposure"].ratio, rel=1e-9)
+    assert exp.loc[0, "ratio"] == pytest.approx(q.exposure.ratio, rel=1e-9)
     html = (a / "report.html").read_text(encoding="utf-8")
-    assert fmt_number(q["model"].rate_ratio, "en") in html and "Synthetic demo data" in html
+    assert fmt_number(q.model.rate_ratio, "en") in html and "Synthetic demo data" in html
     assert "<script" not in html.lower()  # the report is a document, not an app
 
 
