@@ -9,6 +9,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from .weights import build_weights  # queen contiguity, vectorised and cached per geometry
+
 __all__ = ["Indicator", "compute_indicator", "aggregate_points", "suppress", "DEFAULT_THRESHOLD",
            "numeric_columns", "count_columns", "suppress_frame"]
 
@@ -218,8 +220,6 @@ def compute_indicator(
         else:
             if not isinstance(units, gpd.GeoDataFrame):
                 raise TypeError("spatial_eb needs a GeoDataFrame (to build neighbours) or weights=")
-            from .hotspots import build_weights  # queen contiguity, vectorised and cached per geometry
-
             w = weights or build_weights(units[ok.to_numpy()], "queen")
             sm = Spatial_Empirical_Bayes(e, b, w).r.ravel()
             if w.islands:

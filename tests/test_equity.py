@@ -115,14 +115,14 @@ def test_outcome_test_wilson_and_withholding():
 def test_run_equity_and_findings_have_numbers(demo):
     r = run_equity(demo.units, enforcement="checks", crime="incidents", population="P21_POP", group="P21_POP_IMM",
                    points=demo.points["incidents"], bootstrap=199)
-    texts = [f["text"] for f in r["findings"]]
+    texts = [f["text"] for f in r.findings]
     assert any("95% interval" in x and "units" in x for x in texts)
-    assert sum(f["kind"] == "caveat" for f in r["findings"]) == 3
-    safe = r["units_table"]
+    assert sum(f["kind"] == "caveat" for f in r.findings) == 3
+    safe = r.units_table
     for c in ("enforcement", "crime"):
         v = safe[c].to_numpy(float)
         assert not ((v > 0) & (v < 11)).any()  # no small count anywhere in the displayed table
-    fr = findings(model=r["model"], lang="fr")
+    fr = findings(model=r.model, lang="fr")
     assert fr[0]["text"].startswith("SIGNALÉ")
 
 
@@ -156,7 +156,7 @@ def test_area_based_groups(demo):
     for kind in ("overlay", "top_share"):
         r = run_equity(demo.units, enforcement="checks", crime="incidents", population="P21_POP",
                        group="P21_POP_IMM", bootstrap=199, area_group=kind, overlay=demo.overlay)
-        e = r["exposure"]
+        e = r.exposure
         kept = demo.units.loc[~demo.units["unit_type"].isin(["A", "D"]), "P21_POP"].sum()  # A/D: no rate
         assert e.ratio > 1 and e.table["people"].sum() == pytest.approx(kept)
     with pytest.raises(ValueError, match="needs an overlay"):

@@ -1,0 +1,147 @@
+"""Everything the Equity page shows, in one call: :func:`run_equity` and its :class:`EquityResult`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from ..hotspots import AreaHotspots, area_hotspots, point_clusters
+from ..i18n import t
+from ..indicators import suppress
+from .exposure import (DEFAULT_BAND, ExposureResult, _col, area_groups, exposure_ratio, overlay_share,
+                       representation, top_quantile)
+from .findings import findings
+from .layers import bivariate_classes
+from .model import BenchmarkResult, benchmark_model, robustness_table
+
+__all__ = ["EquityResult", "run_equity"]
+
+
+@dataclass(frozen=True)
+class EquityResult:
+    """What :func:`run_equity` returns: every table, layer and finding of the Equity page.
+
+    Tables and layers are safe to display: enforcement and crime counts under the disclosure
+    threshold, and the rates, expected counts and ratios computed from them, are blank (NaN).
+
+    Attributes
+    ----------
+    exposure : ExposureResult
+        People-weighted exposure of the group (or of the residents of the chosen area) to
+        enforcement per 1,000 residents, relative to its reference, with a bootstrap interval.
+    model : BenchmarkResult
+        The benchmark model: enforcement given recorded crime, rate ratio per 10 points of the
+        group's share.
+    robustness : DataFrame
+        The benchmark model and its variants, one row each (:func:`robustness_table`).
+    representation : DataFrame
+        Representation of the group in the hotspots of each method (Gi*, local Moran and, with
+        points, DBSCAN): ``method, ratio, ci_low, ci_high, hotspot_units, units, flag``.
+    units_table : DataFrame
+        One row per unit: ``unit_id, enforcement, crime, enforcement_per_1000, crime_per_1000,
+        share, expected, observed_over_expected, residual_hotspot``, small counts blank.
+    residual_ratio : Series
+        Observed / expected enforcement per unit (NaN where withheld or not modelled).
+    residual_hotspots : AreaHotspots
+        Gi* hot and cold spots of the log residual ratio.
+    bivariate : tuple of (Series, dict)
+        Bivariate class per unit (``'x{i}y{j}'``, crime and enforcement terciles, ``''`` where
+        missing) and the colour of each class (:func:`bivariate_classes`).
+    share : Series
+        The group's share of the residents per unit (0 to 1, NaN without residents).
+    findings : list of dict
+        Findings in plain words (``kind, flag, text``), caveats last (:func:`findings`).
+    """
+
+    exposure: ExposureResult
+    model: BenchmarkResult
+    robustness: pd.DataFrame
+    representation: pd.DataFrame
+    units_table: pd.DataFrame
+    residual_ratio: pd.Series
+    residual_hotspots: AreaHotspots
+    bivariate: tuple[pd.Series, dict[str, str]]
+    share: pd.Series
+    findings: list[dict[str, Any]]
+
+
+def run_equity(units: gpd.GeoDataFrame, *, enforcement: str, crime: str, population: str, group: str,
+               reference: str | None = None, other_crime: str | None = None, bootstrap: int = 999,
+               seed: int | None = 0, band: tuple[float, float] = DEFAULT_BAND, lang: str = "en",
+               points: gpd.GeoDataFrame | None = None, threshold: int = 11,
+               area_group: Literal["people", "overlay", "top_share"] = "people",
+               overlay: gpd.GeoDataFrame | None = None) -> EquityResult:
+    """Everything the Equity page shows: exposure, benchmark model, robustness, representation in
+    hotspots, residual layer with its Gi* hot spots, bivariate classes and findings.
+
+    Rates per 1,000 leave out A/D units (few residents).  Returned tables are safe to display:
+    enforcement and crime counts under ``threshold`` are blank.
+
+    Returns
+    -------
+    EquityResult
+    """
+    pop = _col(units, population, "population")
+    enf = _col(units, enforcement, "enforcement")
+    cri = _col(units, crime, "crime")
+    g = _col(units, group, "group")
+    ad = units["unit_type"].astype("string").isin(["A", "D"]).fillna(False).to_numpy() if "unit_type" in units else \
+        np.zeros(len(units), bool)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        enf_rate = pd.Series(np.where((pop > 0) & ~ad, enf / pop * 1000, np.nan), index=units.index)
+        crime_rate = pd.Series(np.where((pop > 0) & ~ad, cri / pop * 1000, np.nan), index=units.index)
+        share = pd.Series(np.where(pop > 0, g / pop, np.nan), index=units.index).clip(upper=1.0)
+    if area_group == "people":
+        exp = exposure_ratio(units.assign(_burden=enf_rate), "_burden", group, reference, population=population,
+                             bootstrap=bootstrap, seed=seed, band=band)
+    else:
+        if area_group == "overlay":
+            if overlay is None:
+                raise ValueError("area_group='overlay' needs an overlay (priority neighbourhoods)")
+            mask, label = overlay_share(units, overlay) > 0.5, t("eq.area.overlay", lang)
+        elif area_group == "top_share":
+            mask, label = top_quantile(share, 0.8), t("eq.area.top_share", lang, group=group)
+        else:
+            raise ValueError(f"area_group must be 'people', 'overlay' or 'top_share'; got {area_group!r}")
+        framed, gcol, rcol = area_groups(units.assign(_burden=enf_rate), mask, population=population, name=label)
+        exp = exposure_ratio(framed, "_burden", gcol, rcol, bootstrap=bootstrap, seed=seed, band=band)
+    exp.burden = t("eq.burden_checks", lang)
+    model = benchmark_model(units, enforcement=enforcement, crime=crime, population=population, share=share)
+    robust = robustness_table(units, enforcement=enforcement, crime=crime, population=population, share=share,
+                              other_crime=other_crime, lang=lang)
+    # representation in hotspots, for each method
+    rep_rows = []
+    hot_res = area_hotspots(units, cri, method="gi_star", permutations=999, seed=seed)
+    methods = {t("rep.gi", lang): hot_res.hot()}
+    lm = area_hotspots(units, cri, method="local_moran", permutations=999, seed=seed)
+    methods[t("rep.lm", lang)] = lm.hot()
+    if points is not None and len(points):
+        pc = point_clusters(points, algorithm="dbscan", eps_m=120, min_samples=60, seed=seed)
+        if len(pc.hulls):
+            hull = pc.hulls.union_all()
+            methods[t("rep.dbscan", lang)] = pd.Series(units.geometry.intersects(hull).to_numpy(),
+                                                                    index=units.index)
+    for name, mask in methods.items():
+        r = representation(units, mask, group, population=population, bootstrap=bootstrap, seed=seed)
+        r["method"] = name
+        r["flag"] = bool((r["ratio"] < band[0] or r["ratio"] > band[1]) and (r["ci_low"] > 1 or r["ci_high"] < 1))
+        rep_rows.append(r)
+    rep = pd.DataFrame(rep_rows)[["method", "ratio", "ci_low", "ci_high", "hotspot_units", "units", "flag"]]
+    # residual layer and its hot spots (log ratio; units with no expected count left out)
+    resid = model.residual_ratio
+    small = suppress(enf, threshold=threshold) | suppress(cri, threshold=threshold)
+    res_gi = area_hotspots(units, np.log(resid.where(resid > 0)), method="gi_star", permutations=999, seed=seed)
+    biv_labels, biv_colors = bivariate_classes(crime_rate.where(~small), enf_rate.where(~small))
+    safe = pd.DataFrame({"unit_id": units["unit_id"], "enforcement": enf.where(~suppress(enf, threshold=threshold)),
+                         "crime": cri.where(~suppress(cri, threshold=threshold)),
+                         "enforcement_per_1000": enf_rate.where(~small), "crime_per_1000": crime_rate.where(~small),
+                         "share": share, "expected": model.expected.where(~small),
+                         "observed_over_expected": resid.where(~small), "residual_hotspot": res_gi.frame["label"]})
+    return EquityResult(exposure=exp, model=model, robustness=robust, representation=rep, units_table=safe,
+                        residual_ratio=resid.where(~small), residual_hotspots=res_gi,
+                        bivariate=(biv_labels, biv_colors), share=share,
+                        findings=findings(exposure=exp, model=model, representation_rows=rep_rows, lang=lang))
