@@ -9,6 +9,7 @@ import sys
 
 from .commands import (_add_optional_table, _add_units_args, cmd_aggregate, cmd_clusters, cmd_demo, cmd_equity,
                        cmd_fetch, cmd_hotspots, cmd_join, cmd_map, cmd_profiling, cmd_recipe, cmd_run)
+from .io.fetch import FETCH_TIMEOUT_S
 from .maps import PALETTES, SCHEMES
 from .params import (DEFAULT_THRESHOLD, ClusterParams, EquityParams, ExploreParams, HotspotParams,
                      SPEC, validate)
@@ -126,7 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("--year", type=int, help="millésime, e.g. 2024")
     f.add_argument("--out", help="output folder")
     f.add_argument("--sources", help="TOML file overriding the URL table (lillegeo.io.fetch.OFFICIAL_SOURCES)")
-    f.add_argument("--timeout", type=float, default=60.0)
+    f.add_argument("--timeout", type=float, default=FETCH_TIMEOUT_S, help="seconds per download")
     f.add_argument("--list", action="store_true", help="print the URL table and exit")
     f.set_defaults(func=cmd_fetch)
 

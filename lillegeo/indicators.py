@@ -10,12 +10,12 @@ import numpy as np
 import pandas as pd
 
 from .weights import build_weights  # queen contiguity, vectorised and cached per geometry
+from .params import DEFAULT_THRESHOLD
 
 __all__ = ["Indicator", "compute_indicator", "aggregate_points", "suppress", "DEFAULT_THRESHOLD",
            "numeric_columns", "count_columns", "suppress_frame"]
 
 #: Default disclosure threshold: no count or rate computed from fewer persons or events is shown.
-DEFAULT_THRESHOLD = 11
 
 Smoothing = Literal["none", "global_eb", "spatial_eb"]
 

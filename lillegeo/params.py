@@ -39,7 +39,7 @@ __all__ = ["Param", "Params", "ExploreParams", "DisclosureParams", "HotspotParam
            "TypologyParams", "EvaluationParams", "EquityParams", "SlideParams", "SECTIONS", "SPEC", "DEFAULTS",
            "DEFAULT_THRESHOLD", "validate", "check_weights", "check_cost", "check_slides", "COST_BUDGET", "bounds",
            "options", "MAX_SLIDES", "MAX_TEXT", "MAX_LIST", "SLIDE_LAYERS", "WEIGHT_CHOICES", "PERMUTATION_CHOICES",
-           "ALPHA_CHOICES", "BOOTSTRAP_CHOICES"]
+           "ALPHA_CHOICES", "BOOTSTRAP_CHOICES", "BAND_SLIDER"]
 
 #: Longest text accepted in a parameter (column names, titles, captions).
 MAX_TEXT = 500
@@ -60,6 +60,8 @@ PERMUTATION_CHOICES = (99, 499, 999, 9999)
 ALPHA_CHOICES = (0.01, 0.05, 0.1)
 BOOTSTRAP_CHOICES = (0, 199, 999, 1999)
 SLIDE_LAYERS = ("explore", "hotspots", "clusters", "equity")
+#: The Equity page's band slider: (lowest, highest, step); a recipe's band outside it widens it.
+BAND_SLIDER = (0.5, 2.0, 0.05)
 
 
 @dataclass(frozen=True)

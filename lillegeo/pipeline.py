@@ -42,7 +42,7 @@ AD_TYPES = ("A", "D")
 
 def _column(ds: Dataset, name: str, what: str) -> str:
     if name not in ds.units.columns:
-        cols = ", ".join(map(str, [c for c in ds.units.columns if c != "geometry"][:40]))
+        cols = ", ".join(map(str, [c for c in ds.units.columns if c != "geometry"][:25]))
         raise ValueError(f"{what} column '{name}' not found; columns are: {cols}")
     return name
 

@@ -133,8 +133,7 @@ else:
                     ds = lg.build_dataset(units, name=uname, table=table, points=points, reports=reports,
                                           sources=sources)
                     status.update(state="complete")
-                token = udata + (table_file.getvalue() if table_file else b"") + (
-                    points_file.getvalue() if points_file else b"")
+                token = b"".join([udata] + [f.getvalue() for f in (table_file, points_file) if f is not None])
                 set_dataset(ds, token)
                 # rerun so that the shared sidebar shows the new data; the message survives the rerun
                 st.session_state["data_flash"] = tr("data.loaded", name=c.md(uname))

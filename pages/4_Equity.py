@@ -11,7 +11,7 @@ from lillegeo.app.widgets import bound, map_downloads, page_header, show_map, ta
 from lillegeo.choices import options_for
 from lillegeo.layers import equity_layer
 from lillegeo.maps import categorical_map
-from lillegeo.params import BOOTSTRAP_CHOICES, bounds, options
+from lillegeo.params import BAND_SLIDER, BOOTSTRAP_CHOICES, bounds, options
 from lillegeo.pipeline import run_equity, run_outcome_test
 
 ds, token = page_header("eq.title", "eq.question")
@@ -36,8 +36,8 @@ with c3:
     bound(st.selectbox, tr("eq.bootstrap"), "equity", "bootstrap", options=with_current(BOOTSTRAP_CHOICES, q.bootstrap))
     lo, hi = bounds("equity", "seed")
     bound(st.number_input, tr("eq.seed"), "equity", "seed", min_value=lo, max_value=hi, step=1)
-    bound(st.slider, tr("eq.band"), "equity", "band", min_value=min(0.5, q.band[0]), max_value=max(2.0, q.band[1]),
-          step=0.05)
+    bound(st.slider, tr("eq.band"), "equity", "band", min_value=min(BAND_SLIDER[0], q.band[0]),
+          max_value=max(BAND_SLIDER[1], q.band[1]), step=BAND_SLIDER[2])
 kinds = [k for k in options("equity", "groups") if k != "overlay" or o.has_overlay]
 bound(st.radio, tr("eq.group_kind"), "equity", "groups", options=kinds, horizontal=True,
       format_func=lambda v: tr(f"eq.group_kind.{v}"))

@@ -11,6 +11,7 @@ import pandas as pd
 
 from ..hotspots import AreaHotspots, area_hotspots, point_clusters
 from ..i18n import t
+from ..params import DEFAULT_THRESHOLD, ClusterParams, EquityParams, HotspotParams
 from ..indicators import suppress
 from .exposure import (DEFAULT_BAND, ExposureResult, _col, area_groups, exposure_ratio, overlay_share,
                        representation, top_quantile)
@@ -70,11 +71,13 @@ class EquityResult:
 
 
 def run_equity(units: gpd.GeoDataFrame, *, enforcement: str, crime: str, population: str, group: str,
-               reference: str | None = None, other_crime: str | None = None, bootstrap: int = 999,
-               seed: int | None = 0, band: tuple[float, float] = DEFAULT_BAND, lang: str = "en",
-               points: gpd.GeoDataFrame | None = None, threshold: int = 11,
+               reference: str | None = None, other_crime: str | None = None,
+               bootstrap: int = EquityParams.bootstrap, seed: int | None = 0,
+               band: tuple[float, float] = DEFAULT_BAND, lang: str = "en",
+               points: gpd.GeoDataFrame | None = None, threshold: int = DEFAULT_THRESHOLD,
                area_group: Literal["people", "overlay", "top_share"] = "people",
-               overlay: gpd.GeoDataFrame | None = None) -> EquityResult:
+               overlay: gpd.GeoDataFrame | None = None, permutations: int = HotspotParams.permutations,
+               eps_m: float = ClusterParams.eps_m, min_samples: int = ClusterParams.min_samples) -> EquityResult:
     """Everything the Equity page shows: exposure, benchmark model, robustness, representation in
     hotspots, residual layer with its Gi* hot spots, bivariate classes and findings.
 
@@ -115,12 +118,13 @@ def run_equity(units: gpd.GeoDataFrame, *, enforcement: str, crime: str, populat
                               other_crime=other_crime, lang=lang)
     # representation in hotspots, for each method
     rep_rows = []
-    hot_res = area_hotspots(units, cri, method="gi_star", permutations=999, seed=seed)
+    hot_res = area_hotspots(units, cri, method="gi_star", permutations=permutations, seed=seed)
     methods = {t("rep.gi", lang): hot_res.hot()}
-    lm = area_hotspots(units, cri, method="local_moran", permutations=999, seed=seed)
+    lm = area_hotspots(units, cri, method="local_moran", permutations=permutations, seed=seed)
     methods[t("rep.lm", lang)] = lm.hot()
     if points is not None and len(points):
-        pc = point_clusters(points, algorithm="dbscan", eps_m=120, min_samples=60, seed=seed)
+        pc = point_clusters(points, algorithm="dbscan", eps_m=eps_m, min_samples=min_samples, seed=seed,
+                            threshold=threshold)
         if len(pc.hulls):
             hull = pc.hulls.union_all()
             methods[t("rep.dbscan", lang)] = pd.Series(units.geometry.intersects(hull).to_numpy(),
@@ -134,7 +138,8 @@ def run_equity(units: gpd.GeoDataFrame, *, enforcement: str, crime: str, populat
     # residual layer and its hot spots (log ratio; units with no expected count left out)
     resid = model.residual_ratio
     small = suppress(enf, threshold=threshold) | suppress(cri, threshold=threshold)
-    res_gi = area_hotspots(units, np.log(resid.where(resid > 0)), method="gi_star", permutations=999, seed=seed)
+    res_gi = area_hotspots(units, np.log(resid.where(resid > 0)), method="gi_star", permutations=permutations,
+                          seed=seed)
     biv_labels, biv_colors = bivariate_classes(crime_rate.where(~small), enf_rate.where(~small))
     safe = pd.DataFrame({"unit_id": units["unit_id"], "enforcement": enf.where(~suppress(enf, threshold=threshold)),
                          "crime": cri.where(~suppress(cri, threshold=threshold)),

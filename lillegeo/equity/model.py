@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from ..i18n import t
+from ..params import DEFAULT_THRESHOLD
 from .exposure import _col
 
 __all__ = ["BenchmarkResult", "benchmark_model", "robustness_table", "outcome_test"]
@@ -152,7 +153,7 @@ def _row(name, units, enforcement, crime, population, share, kw) -> dict[str, An
 
 
 def outcome_test(stops: pd.DataFrame, *, group: str, outcome: str, reference: str | None = None,
-                 ci: float = 0.95, threshold: int = 11) -> pd.DataFrame:
+                 ci: float = 0.95, threshold: int = DEFAULT_THRESHOLD) -> pd.DataFrame:
     """Hit-rate (outcome) test: share of stops that found something, by group, with Wilson intervals.
 
     A lower hit rate for a group suggests a lower bar for stopping its members (Becker's outcome

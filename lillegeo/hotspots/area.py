@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ..indicators import compute_indicator
-from ..params import check_cost
+from ..params import DEFAULT_THRESHOLD, check_cost
 from ..weights import _subset_weights, build_weights
 
 __all__ = ["AreaHotspots", "area_hotspots", "indicator_hotspots", "GI_LABELS", "LISA_LABELS", "HOT_COLORS",
@@ -241,7 +241,7 @@ def _bins_for_alpha(alpha: float) -> list[int]:
 
 
 def indicator_hotspots(units: gpd.GeoDataFrame, column: str, *, per: str | None = None,
-                       exclude_types: tuple[str, ...] = (), threshold: int = 11, smoothing: str = "none",
+                       exclude_types: tuple[str, ...] = (), threshold: int = DEFAULT_THRESHOLD, smoothing: str = "none",
                        **params) -> tuple[Any, AreaHotspots, pd.DataFrame]:
     """Compute an indicator and its hot/cold spots; return a table safe to show or export.
 

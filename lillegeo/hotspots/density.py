@@ -11,7 +11,7 @@ import numpy as np
 import shapely
 
 from ..generalise import heat_mask
-from ..indicators import DEFAULT_THRESHOLD
+from ..params import DEFAULT_THRESHOLD
 
 __all__ = ["HeatSurface", "heat_surface", "EXACT_KDE_WORK", "HEAT_MIN_M", "HEAT_EXTENT_ROUND_M"]
 

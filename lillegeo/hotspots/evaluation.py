@@ -11,7 +11,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from ..indicators import DEFAULT_THRESHOLD, aggregate_points
+from ..indicators import aggregate_points
+from ..params import DEFAULT_THRESHOLD, ClusterParams
 from .area import Correction, Method, area_hotspots
 from .density import heat_surface
 from .points import Algorithm, filter_points, point_clusters
@@ -129,7 +130,8 @@ def study_area(units: gpd.GeoDataFrame) -> float:
 
 
 def compare_methods(units: gpd.GeoDataFrame, points: gpd.GeoDataFrame, *, period1: tuple[Any, Any],
-                    period2: tuple[Any, Any], eps_m: float = 120.0, min_samples: int = 40,
+                    period2: tuple[Any, Any], eps_m: float = ClusterParams.eps_m,
+                    min_samples: int = ClusterParams.min_samples,
                     weights: str = "queen", permutations: int = 499, alpha: float = 0.05,
                     kde_bandwidth_m: float = 250.0, kde_share: float = 0.05, seed: int | None = 0,
                     methods: tuple[str, ...] = ("dbscan", "hdbscan", "gi_star", "local_moran", "kde"),
@@ -170,8 +172,8 @@ def compare_methods(units: gpd.GeoDataFrame, points: gpd.GeoDataFrame, *, period
 
 
 
-def cluster_sensitivity(points: gpd.GeoDataFrame, *, algorithm: Algorithm = "dbscan", eps_m: float = 120.0,
-                        min_samples: int = 60, factors: tuple[float, ...] = (0.75, 1.25)) -> pd.DataFrame:
+def cluster_sensitivity(points: gpd.GeoDataFrame, *, algorithm: Algorithm = "dbscan",
+                        eps_m: float = ClusterParams.eps_m, min_samples: int = ClusterParams.min_samples, factors: tuple[float, ...] = (0.75, 1.25)) -> pd.DataFrame:
     """How stable are point clusters when the radius and the minimum size change?
 
     Each variant scales ``eps_m`` or ``min_samples`` by a factor; the table gives

@@ -14,7 +14,7 @@ import shapely
 from ..generalise import (OUTLINE_CLEARANCE_M, OUTLINE_GRID_M, OUTLINE_MIN_BUFFER_M, dominant_categories,
                           generalised_outline, month_bounds, outline_buffer, safe_point)
 from ..i18n import t
-from ..indicators import DEFAULT_THRESHOLD
+from ..params import DEFAULT_THRESHOLD, ClusterParams
 from ..params import check_cost
 
 __all__ = ["PointClusters", "filter_points", "dbscan_labels", "point_clusters", "DBSCAN_EXACT_LIMIT"]
@@ -132,8 +132,8 @@ def point_clusters(
     points: gpd.GeoDataFrame,
     *,
     algorithm: Algorithm = "dbscan",
-    eps_m: float = 150.0,
-    min_samples: int = 30,
+    eps_m: float = ClusterParams.eps_m,
+    min_samples: int = ClusterParams.min_samples,
     seed: int | None = 0,
     threshold: int = DEFAULT_THRESHOLD,
     keep_clear_of: gpd.GeoDataFrame | None = None,

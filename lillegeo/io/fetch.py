@@ -70,6 +70,10 @@ def load_source_table(path: str | Path | None = None) -> dict[str, dict[str, str
     return table
 
 
+#: Seconds a download may take before it is abandoned.
+FETCH_TIMEOUT_S = 60.0
+
+
 def _download(url: str, timeout: float) -> bytes:
     try:
         with urllib.request.urlopen(url, timeout=timeout) as r:  # noqa: S310 - URLs from the documented table
@@ -114,7 +118,7 @@ def _communes_of_epci(data: bytes, siren: str) -> list[str]:
 
 
 def fetch_area(*, commune: str | None = None, epci: str | None = None, year: int, out: str | Path,
-               sources: str | Path | None = None, timeout: float = 60.0) -> dict[str, Any]:
+               sources: str | Path | None = None, timeout: float = FETCH_TIMEOUT_S) -> dict[str, Any]:
     """Download, unpack and filter the official IRIS files for a commune or an EPCI.
 
     Writes ``iris_<area>_<year>.gpkg`` (contours, EPSG:2154), ``census_<area>_<year>.csv`` (INSEE
