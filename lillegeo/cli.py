@@ -54,7 +54,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_optional_table(h)
     h.add_argument("--value", required=True, help="count or value column")
     h.add_argument("--per", help="denominator column: the value becomes a rate per 1,000")
-    h.add_argument("--exclude-types", help="IRIS types left out of rates, e.g. A,D")
+    h.add_argument("--exclude-types", default="A,D" if _H.exclude_ad else "",
+                   help="IRIS types left out of rates: A,D (the default, as on the page) or '' to keep all")
     h.add_argument("--method", default=_H.method, choices=list(SPEC["hotspots"]["method"].options))
     h.add_argument("--weights", default=_H.weights, help="queen, rook, knn:K or distance:METRES")
     h.add_argument("--permutations", type=int, default=_H.permutations, help="19-9999")

@@ -128,7 +128,11 @@ def _units_with_table(args):
 
 def hotspot_params(args) -> HotspotParams:
     """The page's parameter object from the command line's options (validated there)."""
-    return HotspotParams(column=args.value, per=args.per or "", method=args.method, weights=args.weights,
+    types = {x.strip().upper() for x in (args.exclude_types or "").split(",") if x.strip()}
+    if types not in (set(), {"A", "D"}):
+        raise ValueError(f"--exclude-types: {args.exclude_types!r} is not allowed (allowed: A,D or '' to keep all)")
+    return HotspotParams(column=args.value, per=args.per or "", exclude_ad=bool(types), method=args.method,
+                         weights=args.weights,
                          permutations=args.permutations, alpha=args.alpha,
                          correction="fdr" if args.fdr else ("bonferroni" if args.bonferroni else "none"),
                          seed=args.seed)

@@ -109,7 +109,7 @@ class AreaResult:
 
 def _area_args(ds: Dataset, p: HotspotParams, threshold: int) -> dict:
     per = _column(ds, p.per, "denominator") if p.per else None
-    return dict(per=per, exclude_types=AD_TYPES if per else (), threshold=threshold)
+    return dict(per=per, exclude_types=AD_TYPES if (per and p.exclude_ad) else (), threshold=threshold)
 
 
 def run_area_hotspots(ds: Dataset, p: HotspotParams, *, threshold: int = DEFAULT_THRESHOLD) -> AreaResult:

@@ -40,8 +40,9 @@ with tab_area:
     c1, c2, c3, c4 = st.columns(4)
     with c1:
         column = bound(st.selectbox, tr("explore.column"), "hotspots", "column", options=o.numeric)
-        bound(st.selectbox, tr("explore.per"), "hotspots", "per", options=o.per_for(column),
-              format_func=lambda v: v or tr("explore.raw"))
+        per = bound(st.selectbox, tr("explore.per"), "hotspots", "per", options=o.per_for(column),
+                    format_func=lambda v: v or tr("explore.raw"))
+        bound(st.checkbox, tr("explore.exclude_ad"), "hotspots", "exclude_ad", disabled=not per)
     with c2:
         bound(st.radio, tr("hot.method"), "hotspots", "method", options=options("hotspots", "method"),
               format_func=lambda v: tr(f"hot.method.{v}"))

@@ -133,7 +133,8 @@ def test_hotspots_cli_matches_the_library(tmp_path, capsys, demo):
     csv = pd.read_csv(out, dtype={"unit_id": str})
     assert list(csv.columns[:6]) == ["unit_id", "value", "statistic", "z", "p", "label"]
     # the page calls the same function with the same parameters: same numbers
-    _, res, table = indicator_hotspots(demo.units, "P21_CHOM1564", per="P21_ACT1564", method="local_moran",
+    _, res, table = indicator_hotspots(demo.units, "P21_CHOM1564", per="P21_ACT1564", exclude_types=("A", "D"),
+                                       method="local_moran",
                                        weights="knn:6", permutations=499, alpha=0.05, correction="fdr", seed=4)
     assert csv["label"].tolist() == table["label"].tolist()
     np.testing.assert_allclose(csv["statistic"], table["statistic"], rtol=1e-8)
