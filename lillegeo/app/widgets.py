@@ -136,7 +136,7 @@ def map_downloads(make_map, units, labels, colors: dict, *, title: str, key: str
     """The current map as offline HTML and as a static PNG and PDF (legend, scale bar, north arrow,
     title, sources and date, demo mark), built only when clicked. ``make_map`` builds a fresh map
     (a map already shown is consumed by :func:`show_map`)."""
-    ds = state.current_dataset()
+    ds, lang = state.current_dataset(), state.lang()  # read now: the downloads run outside the session
     caption = tr("static.caption", sources=", ".join(r.source for r in ds.reports) or ds.name,
                  date=pd.Timestamp.today().date().isoformat())
 
@@ -144,7 +144,7 @@ def map_downloads(make_map, units, labels, colors: dict, *, title: str, key: str
         def make() -> bytes:
             buf = io.BytesIO()
             categorical_static_map(units, labels, colors, title=title, caption=caption, demo=ds.demo,
-                                   lang=state.lang(), overlay=ds.overlay, hulls=hulls, **{fmt: buf})
+                                   lang=lang, overlay=ds.overlay, hulls=hulls, **{fmt: buf})
             return buf.getvalue()
         return make
 
@@ -189,7 +189,9 @@ def _recipe_uploaded() -> None:
 def recipe_box() -> None:
     """Save the current recipe (exactly what the pages show) or load one."""
     with st.expander(tr("recipe.title")):
-        st.download_button(tr("recipe.save"), lambda: state.current_recipe().to_toml(), file_name="recipe.toml",
+        # built now, in the session: a deferred callable runs outside the session's script and would see
+        # no session state (the saved file held the defaults instead of what is on screen)
+        st.download_button(tr("recipe.save"), state.current_recipe().to_toml(), file_name="recipe.toml",
                            mime="application/toml", key="recipe_save", on_click="ignore")
         st.file_uploader(tr("recipe.load"), type=["toml"], key="recipe_upload", on_change=_recipe_uploaded)
         if st.session_state.get("recipe_error"):

@@ -29,16 +29,28 @@ def goto(page, link: str, marker: str) -> None:
 
 
 def choose(page, label: str, option: str) -> None:
-    """Pick ``option`` in the selectbox labelled ``label`` (Streamlit's searchable select)."""
+    """Pick ``option`` in the selectbox labelled ``label`` (Streamlit's searchable select); the value
+    shown afterwards is checked, and a pick that raced a rerun is made again."""
     box = page.locator('[data-testid="stSelectbox"]').filter(has=page.get_by_text(label, exact=True)).first
-    box.locator("input").click()
-    page.locator('[role="option"]').filter(has_text=re.compile(rf"^\s*{re.escape(option)}\s*$")).first.click()
-    wait_idle(page, SETTLE)
+    for _ in range(4):
+        wait_idle(page, SETTLE)
+        field = box.locator("input")
+        field.click()
+        field.fill(option)
+        try:
+            page.get_by_role("option", name=option, exact=True).first.click(timeout=10_000)
+        except Exception:  # noqa: BLE001 - the menu closed in a rerun: open it again
+            page.keyboard.press("Escape")
+            continue
+        wait_idle(page, SETTLE)
+        if field.input_value().strip() == option:
+            return
+    raise AssertionError(f"could not choose {option!r} in {label!r}")
 
 
 def selected(page, label: str) -> str:
     box = page.locator('[data-testid="stSelectbox"]').filter(has=page.get_by_text(label, exact=True)).first
-    return box.inner_text().split("\n")[-1].strip()
+    return box.locator("input").input_value().strip()
 
 
 def click_radio(page, label: str, option: str) -> None:
@@ -62,7 +74,10 @@ def summary_caption(page) -> str:
 
 
 def findings(page) -> str:
-    return "\n".join(page.locator('[data-testid="stMain"] [data-testid="stAlert"]').all_inner_texts())
+    alerts = page.locator('[data-testid="stMain"] [data-testid="stAlert"]')
+    alerts.first.wait_for(timeout=SETTLE)
+    wait_idle(page, SETTLE)
+    return "\n".join(alerts.all_inner_texts())
 
 
 EN = {"column": "Indicator (count or value)", "scheme": "Classification", "alpha": "Significance level (alpha)",
@@ -111,7 +126,9 @@ def test_choices_survive_pages_language_save_load_and_run(app_url, browser, page
         ("P21_CHOM1564", "Fisher-Jenks", "0.01", "P21_POP_ETR")
     assert seen_en["method"] == "Local Moran (LISA)"
     # switch language: every choice is kept
-    choose(page, "Language", "Français")
+    lang_box = page.locator('[data-testid="stSelectbox"]').filter(has=page.get_by_text("Language", exact=True))
+    lang_box.locator("input").click()
+    page.get_by_role("option", name="Français", exact=True).click()
     page.get_by_text("Langue", exact=True).wait_for(timeout=SETTLE)
     seen = read_screen(page, FR, NAV_FR)
     assert (seen["column"], seen["scheme"], seen["alpha"], seen["group"]) == \
