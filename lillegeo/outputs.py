@@ -18,12 +18,13 @@ from .hotspots import HOT_COLORS, LISA_COLORS
 from .i18n import label_text, t
 from .maps import bivariate_legend_html, categorical_map, choropleth_map, esc, to_offline_html
 from .pipeline import Analysis, run_analysis
+from .params import SlideParams
 from .recipe import Recipe, params_frame
 from .report import fmt_number, indicator_static_map, report_html, report_pdf, static_map, table_bytes
 from .versions import lock_info
 
 __all__ = ["build_maps", "static_maps", "presentation_html", "report_sections", "write_tables", "Presentation",
-           "presentation", "run_recipe", "summary"]
+           "presentation", "run_recipe", "summary", "slides_of"]
 
 
 def _hot_layer(a: Analysis, lang: str):
@@ -102,13 +103,23 @@ def static_maps(ds: Dataset, a: Analysis, out_dir: Path | None = None) -> dict[s
     return images
 
 
+def slides_of(a: Analysis) -> tuple[SlideParams, ...]:
+    """The recipe's slides; without any, the built-in sequence with the Explore slide titled after the
+    indicator actually mapped (a fixed "Incidents per 1,000 residents" over another indicator misleads)."""
+    r = a.recipe
+    if r.slides:
+        return r.slides
+    return tuple(s.replace(title=a.explore.indicator.label) if s.layer == "explore" else s
+                 for s in r.slides_or_default())
+
+
 def presentation_html(ds: Dataset, a: Analysis, maps: dict[str, Any] | None = None) -> str:
     """Council slides in one self-contained HTML file: a full-screen map per slide, large type,
     stepped with the keyboard (→ / ← / space / Page Down / Page Up / Home / End), no network needed."""
     recipe = a.recipe
     lang = recipe.language
     maps = maps if maps is not None else build_maps(ds, a, assets="inline")
-    slides = [s for s in recipe.slides_or_default() if s.layer in maps]
+    slides = [s for s in slides_of(a) if s.layer in maps]
     big = ("<style>.lillegeo-legend{font:17px/1.4 system-ui,sans-serif;max-width:380px}"
            ".lillegeo-legend h4{font-size:18px}.lillegeo-title{display:none}.leaflet-control-layers{display:none}"
            "</style></head>")
@@ -220,8 +231,9 @@ def write_tables(ds: Dataset, a: Analysis, tables: Path) -> None:
 class Presentation:
     """The slides (HTML), the report (HTML) and the report (PDF bytes) of an analysis."""
 
-    def __init__(self, slides: str, report: str, report_pdf: bytes):
+    def __init__(self, slides: str, report: str, report_pdf: bytes, slide_list: tuple = ()):
         self.slides, self.report, self.report_pdf = slides, report, report_pdf
+        self.slide_list = slide_list
 
 
 def presentation(ds: Dataset, recipe: Recipe) -> Presentation:
@@ -234,7 +246,7 @@ def presentation(ds: Dataset, recipe: Recipe) -> Presentation:
                          recipe_text=recipe.to_toml())
     pdf = io.BytesIO()
     report_pdf(sections, pdf, title=recipe.title, lang=recipe.language, demo=ds.demo)
-    return Presentation(slides, report, pdf.getvalue())
+    return Presentation(slides, report, pdf.getvalue(), slides_of(a))
 
 
 def summary(a: Analysis) -> dict[str, Any]:

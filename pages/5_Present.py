@@ -30,5 +30,5 @@ c2.download_button(tr("present.report"), pres.report, file_name="report.html", m
 c3.download_button(tr("present.report_pdf"), pres.report_pdf, file_name="report.pdf", mime="application/pdf",
                    key="present_dl_report_pdf")
 with st.expander(tr("present.slides")):
-    st.dataframe(shown(pd.DataFrame([s.to_dict() for s in recipe.slides_or_default()])), width="stretch",
+    st.dataframe(shown(pd.DataFrame([s.to_dict() for s in pres.slide_list])), width="stretch",
                  key="present_slides")

@@ -159,6 +159,13 @@ def test_choices_survive_pages_language_save_load_and_run(app_url, browser, page
         again = read_screen(fresh, FR, NAV_FR)
         assert again == seen
         goto(fresh, NAV_FR["present"], "Présenter")
+        # the slides and the report are those of the loaded choices, with the same numbers
+        fresh.frame_locator("iframe").first.locator("#frame").wait_for(timeout=SETTLE)
+        assert "P21_CHOM1564" in fresh.frame_locator("iframe").first.locator("#title").inner_text()
+        with fresh.expect_download() as rep:
+            fresh.get_by_text("Télécharger le rapport (HTML)").click()
+        report = open(rep.value.path(), encoding="utf-8").read()
+        assert "P21_CHOM1564" in report and "P21_POP_ETR" in report and "local_moran" in report
         assert fresh.locator('[data-testid="stException"]').count() == 0
         fresh.screenshot(path=str(ARTIFACTS / "roundtrip-session-b.png"))
     finally:
@@ -170,4 +177,4 @@ def test_choices_survive_pages_language_save_load_and_run(app_url, browser, page
     summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert str(summary["significant"]) == re.sub(r"\D", "", seen["significant"])
     assert summary["hotspots"]["alpha"] == 0.01 and summary["hotspots"]["method"] == "local_moran"
-    assert summary["rate_ratio_text"] in seen["findings"]
+    assert summary["rate_ratio_text"] in seen["findings"] and summary["rate_ratio_text"] in report
