@@ -31,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 CHROMIUM = os.environ.get("LILLEGEO_CHROMIUM", "/usr/bin/chromium")
 FOLIUM = 'iframe[title="streamlit_folium.st_folium"]'
+TIMEOUT_MS = 120_000  # each session's page load, map and rerun (tests on a loaded machine pass more)
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run"]
 
@@ -55,8 +56,10 @@ class Server:
 
 
 @contextmanager
-def serve_app(log_path: Path | None = None, script: str = "app.py", env: dict | None = None):
-    """Run the app (or ``script``) on a free localhost port; yields a :class:`Server`; stops it afterwards."""
+def serve_app(log_path: Path | None = None, script: str = "app.py", env: dict | None = None,
+              start_timeout: float = 90):
+    """Run the app (or ``script``) on a free localhost port; yields a :class:`Server` once its health
+    endpoint answers (within ``start_timeout`` seconds); stops it afterwards."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -68,15 +71,16 @@ def serve_app(log_path: Path | None = None, script: str = "app.py", env: dict | 
         cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ, PYTHONUNBUFFERED="1", **(env or {})))
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.time() + 90
-        while True:
+        deadline = time.monotonic() + start_timeout
+        while True:  # poll the health endpoint until the server answers, it exits, or the deadline passes
             try:
-                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).status == 200:
+                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=5).status == 200:
                     break
             except OSError:
-                if time.time() > deadline or proc.poll() is not None:
-                    raise RuntimeError(f"the app did not start; see {log_path}") from None
-                time.sleep(0.5)
+                pass
+            if time.monotonic() > deadline or proc.poll() is not None:
+                raise RuntimeError(f"the app did not start within {start_timeout:.0f} s; see {log_path}")
+            time.sleep(0.25)
         yield Server(url, proc.pid, log_path)
     finally:
         proc.terminate()
@@ -133,9 +137,11 @@ class SessionsReport:
         ]
 
 
-async def _explore_session(browser, url: str, i: int) -> SessionResult:
+async def _explore_session(browser, url: str, i: int, timeout_ms: float = TIMEOUT_MS) -> SessionResult:
     res = SessionResult(i)
     ctx = await browser.new_context(viewport={"width": 1200, "height": 900})
+    ctx.set_default_timeout(timeout_ms)  # every wait ends on its condition; this only bounds a stuck session
+    ctx.set_default_navigation_timeout(timeout_ms)
     page = await ctx.new_page()
     page.on("pageerror", lambda e: res.errors.append(str(e)))
 
@@ -151,7 +157,7 @@ async def _explore_session(browser, url: str, i: int) -> SessionResult:
     try:
         t0 = time.perf_counter()
         await page.goto(url)
-        await page.frame_locator(FOLIUM).last.locator('[data-lillegeo="legend"]').wait_for(timeout=120_000)
+        await page.frame_locator(FOLIUM).last.locator('[data-lillegeo="legend"]').wait_for()
         res.first_map_s = time.perf_counter() - t0
         frame = next(f for f in page.frames if "streamlit_folium" in f.url)
         res.units_drawn = await frame.evaluate("""() => { const ids = new Set(); window.map.eachLayer(l => {
@@ -170,29 +176,27 @@ async def _change_widget(page, res: SessionResult) -> None:
     try:
         t0 = time.perf_counter()
         await page.get_by_text("Empirical Bayes (global)").click()
-        # the rerun is over when Streamlit's running indicator is gone and the map is back
-        await page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
-                                     timeout=120_000, polling=50)
-        await page.frame_locator(FOLIUM).last.locator('[data-lillegeo="legend"]', has_text="Empirical Bayes").wait_for(
-            timeout=120_000)
+        # the rerun is over when the map shows the new smoothing and Streamlit's script has stopped running
+        await page.frame_locator(FOLIUM).last.locator('[data-lillegeo="legend"]', has_text="Empirical Bayes").wait_for()
+        await page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', state="attached")
         res.rerun_s = time.perf_counter() - t0
     except Exception as exc:  # noqa: BLE001
         res.ok = False
         res.errors.append(f"rerun: {type(exc).__name__}: {exc}"[:200])
 
 
-async def _run(server: Server, n: int) -> SessionsReport:
+async def _run(server: Server, n: int, timeout_ms: float = TIMEOUT_MS) -> SessionsReport:
     from playwright.async_api import async_playwright
 
     t_start = time.perf_counter()
     rss_idle = rss_mib(server.pid)
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        warm, wpage = await _explore_session(browser, server.url, -1)  # loads the demo into the server's cache
+        warm, wpage = await _explore_session(browser, server.url, -1, timeout_ms)  # loads the demo into the server's cache
         await wpage.context.close()
         await asyncio.sleep(1)
         rss_warm = rss_mib(server.pid)
-        pairs = await asyncio.gather(*[_explore_session(browser, server.url, i) for i in range(n)])
+        pairs = await asyncio.gather(*[_explore_session(browser, server.url, i, timeout_ms) for i in range(n)])
         results = [r for r, _ in pairs]
         await asyncio.gather(*[_change_widget(pg, r) for r, pg in pairs])
         rss_peak = rss_mib(server.pid)
@@ -213,8 +217,9 @@ def audit_log(log: Path) -> list[str]:
     return sorted(n for n in needles if n in text)[:10]
 
 
-def measure_sessions(n: int = 10, server: Server | None = None) -> SessionsReport:
-    """Open ``n`` sessions at once against ``server`` (or a fresh server) and measure them.
+def measure_sessions(n: int = 10, server: Server | None = None, timeout_ms: float = TIMEOUT_MS) -> SessionsReport:
+    """Open ``n`` sessions at once against ``server`` (or a fresh server) and measure them; ``timeout_ms``
+    bounds each session's waits (and the fresh server's start-up).
 
     Runs its own event loop in a worker thread, so it also works where a loop is already running
     (pytest with Playwright's sync API in the same process)."""
@@ -222,9 +227,9 @@ def measure_sessions(n: int = 10, server: Server | None = None) -> SessionsRepor
 
     def go() -> SessionsReport:
         if server is not None:
-            return asyncio.run(_run(server, n))
-        with serve_app() as srv:
-            return asyncio.run(_run(srv, n))
+            return asyncio.run(_run(server, n, timeout_ms))
+        with serve_app(start_timeout=timeout_ms / 1000) as srv:
+            return asyncio.run(_run(srv, n, timeout_ms))
 
     with ThreadPoolExecutor(1) as ex:
         return ex.submit(go).result()

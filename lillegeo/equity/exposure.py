@@ -10,7 +10,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from ..params import check_cost
+from ..params import EquityParams, check_cost
 
 __all__ = ["group_columns", "ExposureResult", "exposure_ratio", "representation", "area_groups", "overlay_share",
            "top_quantile", "DEFAULT_BAND"]
@@ -75,7 +75,7 @@ def _weighted_means(b: np.ndarray, wg: np.ndarray, wr: np.ndarray) -> tuple[floa
 
 
 def exposure_ratio(units: pd.DataFrame, burden: pd.Series | str, group: str, reference: str | None = None, *,
-                   population: str | None = None, bootstrap: int = 999, seed: int | None = 0,
+                   population: str | None = None, bootstrap: int = EquityParams.bootstrap, seed: int | None = 0,
                    band: tuple[float, float] = DEFAULT_BAND, ci: float = 0.95) -> ExposureResult:
     """Average burden experienced by a group's residents, relative to a reference group.
 
@@ -146,7 +146,7 @@ def exposure_ratio(units: pd.DataFrame, burden: pd.Series | str, group: str, ref
 
 
 def representation(units: pd.DataFrame, in_hotspot: pd.Series, group: str, *, population: str,
-                   bootstrap: int = 999, seed: int | None = 0, ci: float = 0.95) -> dict[str, Any]:
+                   bootstrap: int = EquityParams.bootstrap, seed: int | None = 0, ci: float = 0.95) -> dict[str, Any]:
     """Share of a group living in hotspot units over the share of all residents living there.
 
     R = (sum_hot g / sum g) / (sum_hot pop / sum pop), with a percentile bootstrap interval

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ..indicators import compute_indicator
-from ..params import DEFAULT_THRESHOLD, check_cost
+from ..params import DEFAULT_THRESHOLD, HotspotParams, check_cost
 from ..weights import _subset_weights, build_weights
 
 __all__ = ["AreaHotspots", "area_hotspots", "indicator_hotspots", "GI_LABELS", "LISA_LABELS", "HOT_COLORS",
@@ -114,8 +114,8 @@ def area_hotspots(
     *,
     method: Method = "gi_star",
     weights: str = "queen",
-    permutations: int = 999,
-    alpha: float = 0.05,
+    permutations: int = HotspotParams.permutations,
+    alpha: float = HotspotParams.alpha,
     correction: Correction = "none",
     seed: int | None = 0,
 ) -> AreaHotspots:

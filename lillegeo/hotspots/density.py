@@ -11,7 +11,7 @@ import numpy as np
 import shapely
 
 from ..generalise import heat_mask
-from ..params import DEFAULT_THRESHOLD
+from ..params import DEFAULT_THRESHOLD, ClusterParams
 
 __all__ = ["HeatSurface", "heat_surface", "EXACT_KDE_WORK", "HEAT_MIN_M", "HEAT_EXTENT_ROUND_M"]
 
@@ -78,7 +78,8 @@ HEAT_MIN_M = 25.0
 HEAT_EXTENT_ROUND_M = 1000.0
 
 
-def heat_surface(points: gpd.GeoDataFrame, *, bandwidth_m: float = 250.0, cell_m: float = 100.0,
+def heat_surface(points: gpd.GeoDataFrame, *, bandwidth_m: float = ClusterParams.bandwidth_m,
+                 cell_m: float = ClusterParams.cell_m,
                  bounds: tuple[float, float, float, float] | None = None, max_cells: int = 250_000,
                  threshold: int = DEFAULT_THRESHOLD) -> HeatSurface:
     """Gaussian kernel density of points on a grid (scikit-learn ``KernelDensity``, kd-tree; large

@@ -12,7 +12,7 @@ import pandas as pd
 import shapely
 
 from ..indicators import aggregate_points
-from ..params import DEFAULT_THRESHOLD, ClusterParams
+from ..params import DEFAULT_THRESHOLD, ClusterParams, EvaluationParams, HotspotParams
 from .area import Correction, Method, area_hotspots
 from .density import heat_surface
 from .points import Algorithm, filter_points, point_clusters
@@ -91,7 +91,8 @@ def jaccard(a: set, b: set) -> float:
 
 
 def sensitivity(units: gpd.GeoDataFrame, values: pd.Series | str, *, method: Method = "gi_star",
-                weights: str = "queen", permutations: int = 999, alpha: float = 0.05,
+                weights: str = "queen", permutations: int = HotspotParams.permutations,
+                alpha: float = HotspotParams.alpha,
                 correction: Correction = "none", seed: int | None = 0,
                 variants: list[dict] | None = None) -> pd.DataFrame:
     """How stable are the hot spots under neighbouring parameters?
@@ -132,8 +133,8 @@ def study_area(units: gpd.GeoDataFrame) -> float:
 def compare_methods(units: gpd.GeoDataFrame, points: gpd.GeoDataFrame, *, period1: tuple[Any, Any],
                     period2: tuple[Any, Any], eps_m: float = ClusterParams.eps_m,
                     min_samples: int = ClusterParams.min_samples,
-                    weights: str = "queen", permutations: int = 499, alpha: float = 0.05,
-                    kde_bandwidth_m: float = 250.0, kde_share: float = 0.05, seed: int | None = 0,
+                    weights: str = "queen", permutations: int = 499, alpha: float = EvaluationParams.alpha,
+                    kde_bandwidth_m: float = ClusterParams.bandwidth_m, kde_share: float = 0.05, seed: int | None = 0,
                     methods: tuple[str, ...] = ("dbscan", "hdbscan", "gi_star", "local_moran", "kde"),
                     threshold: int = DEFAULT_THRESHOLD) -> pd.DataFrame:
     """Choose hotspots on period 1 with each method and score them on period 2 (hit rate, PAI, RRI).

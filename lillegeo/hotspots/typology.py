@@ -10,6 +10,7 @@ import geopandas as gpd
 import pandas as pd
 
 from ..weights import build_weights
+from ..params import TypologyParams
 
 __all__ = ["Typology", "typology", "TYPE_COLORS"]
 
@@ -29,7 +30,7 @@ class Typology:
     seed: int | None
 
 
-def typology(units: gpd.GeoDataFrame, columns: list[str], *, k: int = 5,
+def typology(units: gpd.GeoDataFrame, columns: list[str], *, k: int = TypologyParams.k,
              method: Literal["kmeans", "constrained"] = "kmeans", weights: str = "queen",
              seed: int | None = 0, population: str | None = None) -> Typology:
     """Group units into ``k`` types on standardised indicators.

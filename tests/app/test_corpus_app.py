@@ -12,6 +12,7 @@ from lillegeo.demo import DEMO_DIR
 
 from ..conftest import ROOT
 from ..corpus.cases import cases
+from .conftest import APP_TIMEOUT
 
 CASES = [c for c in cases() if "limit" not in c.name]  # over-limit: refused by the server before the page
 UPLOADER = {"units": "data_contours", "table": "data_table", "points": "data_points"}
@@ -19,7 +20,7 @@ UPLOADER = {"units": "data_contours", "table": "data_table", "points": "data_poi
 
 def open_data_page() -> AppTest:
     """The Data page in upload mode (shared with benchmarks/reliability.py)."""
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=APP_TIMEOUT)
     at.switch_page("pages/1_Data.py").run()
     at.radio(key="data_source").set_value("upload").run()
     return at

@@ -18,6 +18,7 @@ import lillegeo as lg
 from lillegeo.maps import layer_properties
 
 from ..conftest import ROOT
+from .conftest import APP_TIMEOUT
 
 T = lg.DEFAULT_THRESHOLD
 COUNT_RE = re.compile(r"^([PC]\d{2}_|incidents|checks|numerator$|denominator$|people$|population$|stops$|crime$|"
@@ -149,7 +150,7 @@ def _export_problems(name: str, data, units: pd.DataFrame, value_is_count: bool)
 @pytest.mark.parametrize("page", PAGES + ["pages/3_Hotspots.py raw counts"])
 def test_no_small_count_on_any_page_or_export(page, downloads):
     units = lg.load_demo().units.set_index("unit_id")
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=APP_TIMEOUT)
     at.switch_page(page.split()[0]).run()
     assert not at.exception, at.exception
     hot = page.endswith("raw counts")  # hot and cold spots of raw incident counts: the value is a count

@@ -12,6 +12,7 @@ from lillegeo.i18n import COLUMN_LABELS_FR, STRINGS
 from lillegeo.recipe import Recipe
 
 from ..conftest import ROOT
+from .conftest import APP_TIMEOUT
 
 
 def _english_fragments() -> set[str]:
@@ -50,7 +51,7 @@ def _visible_texts(at: AppTest) -> list[str]:
 @pytest.mark.parametrize("page", [None, "pages/1_Data.py", "pages/3_Hotspots.py", "pages/4_Equity.py",
                                   "pages/5_Present.py"])
 def test_no_english_left_in_french(page):
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=APP_TIMEOUT)
     at.session_state["recipe"] = Recipe.for_demo(language="fr")
     if page:
         at.switch_page(page)

@@ -5,12 +5,11 @@ from __future__ import annotations
 from streamlit.testing.v1 import AppTest
 
 from ..conftest import ROOT
-
-TIMEOUT = 120
+from .conftest import APP_TIMEOUT
 
 
 def _app() -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=APP_TIMEOUT)
     return at
 
 

@@ -8,10 +8,36 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from playwright.sync_api import expect
 
 CHROMIUM = os.environ.get("LILLEGEO_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1", ""}
+
+# Timeouts are for a loaded machine (2 cores, one kept busy by another process): waits end on a condition,
+# never after a fixed time, so a generous bound costs nothing when the machine is idle.
+SETTLE_MS = 120_000  # a page, a rerun, a map or a file load to settle; the default for every Playwright wait
+SLOW_MS = 3 * SETTLE_MS  # a first run of the heavier pages (permutations, bootstrap, the PDF report)
+START_S = SLOW_MS / 1000  # the server to answer on /_stcore/health after it is started
+QUIET_MS = 750  # Streamlit is idle once its script state has stayed 'notRunning' this long
+expect.set_options(timeout=SETTLE_MS)
+
+# Counts Streamlit's finished script runs (the app root's data-test-script-state turning 'notRunning') and
+# the time of the last change of that state, so that tests wait for a rerun to end instead of sleeping.
+RUN_WATCH = """
+(() => {
+  window.__lgRuns = 0; window.__lgChanged = performance.now();
+  new MutationObserver((records) => {
+    for (const r of records) {
+      const now = r.target.getAttribute('data-test-script-state');
+      if (now === r.oldValue) continue;
+      window.__lgChanged = performance.now();
+      if (now === 'notRunning') window.__lgRuns++;
+    }
+  }).observe(document, {subtree: true, attributes: true, attributeOldValue: true,
+                        attributeFilter: ['data-test-script-state']});
+})();
+"""
 
 
 @pytest.fixture(scope="session")
@@ -29,7 +55,7 @@ def app_url():
 
     ARTIFACTS.mkdir(exist_ok=True)
     try:
-        server = serve_app(ARTIFACTS / "streamlit.log")
+        server = serve_app(ARTIFACTS / "streamlit.log", start_timeout=START_S)
         srv = server.__enter__()
     except RuntimeError as exc:
         pytest.fail(f"{exc} (tests/browser/artifacts/streamlit.log)")
@@ -71,9 +97,18 @@ class Watch:
         page.route("**/*", route)
 
 
+def new_context(browser, **kwargs):
+    """A browser context whose pages wait up to SETTLE_MS and report Streamlit's script runs (see RUN_WATCH)."""
+    ctx = browser.new_context(**kwargs)
+    ctx.set_default_timeout(SETTLE_MS)
+    ctx.set_default_navigation_timeout(SETTLE_MS)
+    ctx.add_init_script(RUN_WATCH)
+    return ctx
+
+
 @pytest.fixture()
 def page(browser, request):
-    ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+    ctx = new_context(browser, viewport={"width": 1400, "height": 1000})
     pg = ctx.new_page()
     pg.watch = Watch(pg)
     yield pg
@@ -94,20 +129,43 @@ def pytest_runtest_makereport(item, call):
         item.rep_call = rep
 
 
-def wait_idle(page, timeout: float = 60_000) -> None:
-    """Wait until Streamlit has finished its current run (its status widget is gone)."""
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout)
-    page.wait_for_timeout(300)
+def runs(page) -> int:
+    """How many script runs of this page have finished so far (counted by RUN_WATCH)."""
+    return page.evaluate("() => window.__lgRuns || 0")
+
+
+def wait_idle(page, timeout: float = SETTLE_MS, after: int | None = None) -> None:
+    """Wait until Streamlit is connected and has finished its runs: the app's script state is
+    ``notRunning`` and has not changed for QUIET_MS (a rerun a component asks for right after drawing,
+    as st_folium does, starts within that window). With ``after`` (a :func:`runs` count taken before an
+    action), also wait until a run started after that count has finished."""
+    page.wait_for_function(
+        """([after, quiet]) => {
+            const app = document.querySelector('[data-testid="stApp"]');
+            return !!app && app.dataset.testConnectionState === 'CONNECTED'
+                && app.dataset.testScriptState === 'notRunning' && (window.__lgRuns || 0) > after
+                && performance.now() - (window.__lgChanged || 0) >= quiet;
+        }""", arg=[-1 if after is None else after, QUIET_MS], timeout=timeout, polling=100)
+
+
+def rerun(page, action, timeout: float = SETTLE_MS) -> None:
+    """Do ``action`` (a widget change, a click) and wait for the rerun it causes to finish."""
+    before = runs(page)
+    action()
+    wait_idle(page, timeout=timeout, after=before)
 
 
 def load_files(page, expect_text: str, attempts: int = 3) -> None:
-    """Click 'Load these files' once Streamlit is idle; click again if the click fell into a rerun."""
+    """Click 'Load these files' once Streamlit is idle and wait for ``expect_text``; click again only if the
+    run the click caused finished without it (the click fell into a rerun of the uploaders)."""
     for _ in range(attempts):
         wait_idle(page)
-        page.get_by_role("button", name="Load these files").click()
+        button = page.get_by_role("button", name="Load these files")
+        expect(button).to_be_enabled()
+        rerun(page, button.click, timeout=SLOW_MS)
         try:
-            page.get_by_text(expect_text).wait_for(timeout=45_000)
+            expect(page.get_by_text(expect_text).first).to_be_visible(timeout=5_000)
             return
-        except Exception:  # noqa: BLE001 - the click raced a rerun; try again
+        except AssertionError:
             continue
     raise AssertionError(f"'{expect_text}' never appeared after loading")

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
-from .conftest import ARTIFACTS
+from .conftest import ARTIFACTS, SLOW_MS, rerun, wait_idle
 from .test_explore import FOLIUM
 
 pytestmark = pytest.mark.browser
@@ -15,8 +16,8 @@ pytestmark = pytest.mark.browser
 def test_equity_page_offline(app_url, page):
     page.goto(app_url)
     page.get_by_role("link", name="4 · Equity").click()
-    page.frame_locator(FOLIUM).locator('[data-lillegeo="legend"]').wait_for(timeout=120_000)
-    page.wait_for_timeout(1500)
+    page.frame_locator(FOLIUM).locator('[data-lillegeo="legend"]').wait_for(timeout=SLOW_MS)
+    wait_idle(page)  # every finding of the run is on the page
     alerts = page.locator('[data-testid="stAlert"]').all_inner_texts()
     flagged = [a for a in alerts if "FLAG" in a]
     assert len(flagged) >= 2, alerts
@@ -26,9 +27,9 @@ def test_equity_page_offline(app_url, page):
     legend = page.frame_locator(FOLIUM).locator('[data-lillegeo="legend"]').inner_text()
     assert "Crime" in legend and "Top-left: many checks, little recorded crime" in legend
     page.screenshot(path=str(ARTIFACTS / "equity.png"), full_page=True)
-    page.get_by_text("Checks observed / expected given crime").click()
-    page.wait_for_timeout(3000)
-    legend = page.frame_locator(FOLIUM).locator('[data-lillegeo="legend"]').inner_text()
-    assert "more than expected" in legend and "fewer than expected" in legend
+    rerun(page, page.get_by_text("Checks observed / expected given crime").click)
+    legend = page.frame_locator(FOLIUM).locator('[data-lillegeo="legend"]')
+    expect(legend).to_contain_text("more than expected")
+    expect(legend).to_contain_text("fewer than expected")
     assert page.watch.remote == [], page.watch.remote
     assert page.watch.errors == [], page.watch.errors

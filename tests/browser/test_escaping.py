@@ -10,11 +10,12 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
+from playwright.sync_api import expect
 from shapely.geometry import box
 
 from lillegeo.i18n import t
 
-from .conftest import ARTIFACTS, load_files, wait_idle
+from .conftest import ARTIFACTS, SLOW_MS, load_files, rerun, wait_idle
 from .test_explore import FOLIUM
 
 pytestmark = pytest.mark.browser
@@ -66,8 +67,7 @@ def _probe_requests(page) -> list[str]:
 
 
 def _check_page(page, where: str, probes: list[str]) -> str:
-    wait_idle(page)
-    page.wait_for_timeout(1500)
+    wait_idle(page)  # the run is over: everything the page shows is drawn
     text = page.locator("body").inner_text()
     assert page.locator('[data-testid="stException"]').count() == 0, (where, text[:2000])
     leaked = [s for s in SERVER_TEXT if s in text]
@@ -107,34 +107,34 @@ def test_hostile_names_are_literal_on_every_page(app_url, page, tmp_path):
 
     page.get_by_role("link", name="2 · Explore").click()
     box = page.locator('[data-testid="stSelectbox"]').filter(has_text="Indicator (count or value)")
-    box.wait_for(timeout=60_000)
+    box.wait_for()
     wait_idle(page)
     box.locator("input").click()
     box.locator("input").fill(n["img"])
-    page.get_by_role("option", name=n["img"], exact=True).click()
+    rerun(page, page.get_by_role("option", name=n["img"], exact=True).click)
     text = _check_page(page, "explore", probes)
-    legend = page.frame_locator(FOLIUM).locator('[data-lillegeo="legend"]').inner_text(timeout=60_000)
-    assert n["img"] in legend, legend  # the chosen column's name, literally, in the map's legend
+    # the chosen column's name, literally, in the map's legend
+    expect(page.frame_locator(FOLIUM).locator('[data-lillegeo="legend"]')).to_contain_text(n["img"])  # the chosen column's name, literally, in the map's legend
 
     page.get_by_role("link", name="3 · Hotspots").click()
-    page.get_by_role("tab", name="Incident clusters & heat").wait_for(timeout=90_000)
+    page.get_by_role("tab", name="Incident clusters & heat").wait_for(timeout=SLOW_MS)
     text = _check_page(page, "hotspots", probes)
-    legend = page.frame_locator(FOLIUM).first.locator('[data-lillegeo="legend"]').inner_text(timeout=60_000)
-    assert n["img"] in legend, legend
+    expect(page.frame_locator(FOLIUM).first.locator('[data-lillegeo="legend"]')).to_contain_text(n["img"])
     page.get_by_role("tab", name="Incident clusters & heat").click()
-    page.wait_for_timeout(1000)
+    expect(page.get_by_role("tab", name="Incident clusters & heat")).to_have_attribute("aria-selected", "true")
+    expect(page.get_by_text("Show the heat surface")).to_be_visible()  # the tab's content is shown
     text = _check_page(page, "hotspots_points", probes)
 
     page.get_by_role("link", name="5 · Present").click()
     page.get_by_role("button", name="Download the report (PDF)").or_(
-        page.locator('[data-testid="stAlertContentError"]')).first.wait_for(timeout=180_000)
+        page.locator('[data-testid="stAlertContentError"]')).first.wait_for(timeout=SLOW_MS)
     text = _check_page(page, "present", probes)
-    title = ""
-    for _ in range(40):  # the slides' frame (components.html) is titled after the recipe: the file name
-        title = next((f.evaluate("document.title") for f in page.frames if f.locator("#title").count()), "")
-        if title:
-            break
-        page.wait_for_timeout(500)
+    # the slides' frame (components.html) is titled after the recipe: the file name
+    expect(page.locator('iframe[data-testid="stIFrame"]')).to_have_count(1)  # the page's one components.html
+    expect(page.frame_locator('iframe[data-testid="stIFrame"]').locator("#title")).to_be_attached()
+    slides = page.locator('iframe[data-testid="stIFrame"]').element_handle().content_frame()
+    slides.wait_for_function("() => document.title !== ''")
+    title = slides.evaluate("document.title")
     assert title == n["file"], title  # literally: no maths, no template, no image
     assert page.watch.remote == [], page.watch.remote
     assert page.watch.dialogs == []

@@ -5,30 +5,40 @@ from __future__ import annotations
 import zipfile
 
 import pytest
+from playwright.sync_api import expect
 
 from ..conftest import MEL, needs_realdata
-from .conftest import ARTIFACTS, load_files, wait_idle
+from .conftest import ARTIFACTS, SETTLE_MS, load_files, rerun, wait_idle
 
 pytestmark = pytest.mark.browser
 FOLIUM = 'iframe[title="streamlit_folium.st_folium"]'
 XSS = "<img src=x onerror=alert(1)>"
 
 
-def _map_frame(page, timeout=60_000):
-    page.frame_locator(FOLIUM).locator('[data-lillegeo="legend"]').wait_for(timeout=timeout)
-    return next(f for f in page.frames if "streamlit_folium" in f.url)
-
-
-def _drawn(frame) -> dict:
-    return frame.evaluate("""() => {
+DRAWN = """() => {
         const ids = new Set(); let canvas = 0;
+        if (!window.map) return {units: 0, painted: 0, canvases: 0};
         window.map.eachLayer(l => { if (l.feature && l.feature.properties && l.feature.properties.uid !== undefined)
                                           ids.add(l.feature.properties.uid); });
         const c = document.querySelector('.leaflet-overlay-pane canvas');
         if (c) { const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
                  for (let i = 3; i < d.length; i += 4 * 97) if (d[i] > 0) canvas++; }
         return {units: ids.size, painted: canvas, canvases: document.querySelectorAll('.leaflet-overlay-pane canvas').length};
-    }""")
+    }"""
+
+
+def _map_frame(page, timeout=SETTLE_MS):
+    """The map's frame once it is settled: legend shown, Streamlit idle, the units drawn and painted."""
+    page.frame_locator(FOLIUM).locator('[data-lillegeo="legend"]').wait_for(timeout=timeout)
+    wait_idle(page, timeout=timeout)
+    frame = next(f for f in page.frames if "streamlit_folium" in f.url)
+    frame.wait_for_function(f"() => {{ const d = ({DRAWN})(); return d.units > 0 && d.painted > 0; }}",
+                            timeout=timeout)
+    return frame
+
+
+def _drawn(frame) -> dict:
+    return frame.evaluate(DRAWN)
 
 
 def test_recolouring_restyles_in_place_and_keeps_the_view(app_url, page):
@@ -36,16 +46,14 @@ def test_recolouring_restyles_in_place_and_keeps_the_view(app_url, page):
     map frame stays, with the user's zoom, and no polygon is rebuilt (lillegeo.cached.show_map)."""
     page.goto(f"{app_url}/")
     frame = _map_frame(page)
-    page.wait_for_timeout(1000)
     units = """() => { const out = []; window.map.eachLayer(l => {
         if (l.feature && l.feature.properties && l.feature.properties.uid !== undefined) out.push(l); }); return out; }"""
     before = frame.evaluate(f"""() => {{ window.map.setZoom(window.map.getZoom() + 1, {{animate: false}});
         const ls = ({units})(); ls.forEach(l => {{ l._testMark = 1; }});
         return {{zoom: window.map.getZoom(), n: ls.length,
                  values: Object.fromEntries(ls.map(l => [l.feature.properties.uid, l.feature.properties.value]))}}; }}""")
-    page.get_by_text("Empirical Bayes (global)", exact=True).click()
-    frame.locator('[data-lillegeo="legend"]', has_text="Empirical Bayes").wait_for(timeout=60_000)
-    page.wait_for_timeout(500)
+    rerun(page, page.get_by_text("Empirical Bayes (global)", exact=True).click)
+    frame.locator('[data-lillegeo="legend"]', has_text="Empirical Bayes").wait_for()
     after = frame.evaluate(f"""() => {{ const ls = ({units})();
         return {{zoom: window.map.getZoom(), n: ls.length, marked: ls.filter(l => l._testMark).length,
                  values: Object.fromEntries(ls.map(l => [l.feature.properties.uid, l.feature.properties.value]))}}; }}""")
@@ -61,7 +69,8 @@ def _open_data_page(page, app_url) -> None:
     # (a deep link makes Streamlit probe /data/_stcore/* first, which logs 404s that are not ours)
     page.goto(app_url)
     page.get_by_role("link", name="1 · Data").click()
-    page.get_by_text("My own files").wait_for(timeout=30_000)
+    page.get_by_text("My own files").wait_for()
+    wait_idle(page)
 
 
 def _hover_unit(page, frame, uid: str, click=False) -> None:
@@ -76,16 +85,14 @@ def _hover_unit(page, frame, uid: str, click=False) -> None:
     x, y = box["x"] + pt[0], box["y"] + pt[1]
     page.mouse.move(x, y)
     page.mouse.move(x + 2, y + 2)
-    frame.locator(".leaflet-tooltip", has_text=uid).wait_for(timeout=10_000)
-    if click:
-        page.mouse.click(x, y)
-        page.wait_for_timeout(600)
+    frame.locator(".leaflet-tooltip", has_text=uid).wait_for()
+    if click:  # the click reruns the page (the unit's record is shown)
+        rerun(page, lambda: page.mouse.click(x, y))
 
 
 def test_explore_demo_offline(app_url, page):
     page.goto(f"{app_url}/")
     frame = _map_frame(page)
-    page.wait_for_timeout(1500)
     drawn = _drawn(frame)
     assert drawn["units"] == 374 and drawn["canvases"] == 1 and drawn["painted"] > 100, drawn
     legend = frame.locator('[data-lillegeo="legend"]').inner_text()
@@ -108,13 +115,11 @@ def test_hostile_names_shown_literally(app_url, page, tmp_path, grid_units):
     load_files(page, "Loaded: hostile.geojson")
     page.get_by_role("link", name="2 · Explore").click()
     frame = _map_frame(page)
-    page.wait_for_timeout(1000)
     _hover_unit(page, frame, "593500000")
     tip = frame.locator(".leaflet-tooltip").inner_text()
     assert XSS in tip
     _hover_unit(page, frame, "593500000", click=True)
-    wait_idle(page)  # the click reruns the page (the unit's record is shown): take the map as drawn now
-    frame = _map_frame(page)
+    frame = _map_frame(page)  # take the map as drawn after the click's rerun
     assert frame.locator(".leaflet-tooltip img, .leaflet-popup img, .lillegeo-legend img").count() == 0
     page.screenshot(path=str(ARTIFACTS / "hostile.png"), full_page=True)
     assert page.watch.dialogs == []
@@ -132,10 +137,11 @@ def test_offline_html_export_opens_with_no_network(page, tmp_path, grid_units):
     out = tmp_path / "map.html"
     assert main(["map", "--units", str(src), "--column", "P", "--out", str(out)]) == 0
     page.goto(out.as_uri())
-    page.locator('[data-lillegeo="legend"]').wait_for(timeout=20_000)
-    page.wait_for_timeout(1000)
-    n = page.evaluate("""() => { let n = 0; for (const k of Object.keys(window)) if (k.startsWith('map_'))
-                        window[k].eachLayer(l => { if (l.feature) n++; }); return n; }""")
+    page.locator('[data-lillegeo="legend"]').wait_for()
+    features = """() => { let n = 0; for (const k of Object.keys(window)) if (k.startsWith('map_'))
+                        window[k].eachLayer(l => { if (l.feature) n++; }); return n; }"""
+    page.wait_for_function(f"() => ({features})() > 0")
+    n = page.evaluate(features)
     assert n == 6
     # hover the hostile unit in the exported file too
     pt = page.evaluate("""() => { let p = null; for (const k of Object.keys(window)) if (k.startsWith('map_'))
@@ -145,10 +151,10 @@ def test_offline_html_export_opens_with_no_network(page, tmp_path, grid_units):
             return p; }""")
     page.mouse.move(pt[0], pt[1])
     page.mouse.move(pt[0] + 2, pt[1] + 2)
-    page.locator(".leaflet-tooltip", has_text="593500000").wait_for(timeout=10_000)
+    page.locator(".leaflet-tooltip", has_text="593500000").wait_for()
     assert XSS in page.locator(".leaflet-tooltip").inner_text()
     page.mouse.click(pt[0] + 2, pt[1] + 2)
-    page.locator(".leaflet-popup-content").wait_for(timeout=10_000)
+    page.locator(".leaflet-popup-content").wait_for()
     assert XSS in page.locator(".leaflet-popup-content").inner_text()  # the full record, escaped
     assert page.locator(".leaflet-popup img, .leaflet-tooltip img").count() == 0
     assert page.watch.remote == [] and page.watch.errors == [] and page.watch.dialogs == []
@@ -166,20 +172,21 @@ def test_real_lille_upload_and_map(app_url, page, tmp_path):
     inputs.nth(0).set_input_files(str(z))
     inputs.nth(1).set_input_files(str(MEL / "Lille_IRIS_pop_16.csv"))
     load_files(page, "Loaded: MEL_IRIS.zip")
-    page.get_by_text("110 / 509").wait_for(timeout=60_000)  # the rerun after loading has finished
+    page.get_by_text("110 / 509").wait_for()  # the rerun after loading has finished
+    wait_idle(page)
     metrics = page.locator('[data-testid="stMetricValue"]').all_inner_texts()
     assert metrics == ["110 / 509", "399", "0"], metrics
     page.get_by_role("link", name="2 · Explore").click()
-    page.frame_locator(FOLIUM).locator('[data-lillegeo="legend"]').wait_for(timeout=60_000)
+    _map_frame(page)
     # choose P16_POP_IMM per P16_POP in the sidebar
     for label, value in (("Indicator (count or value)", "P16_POP_IMM"), ("Per (denominator)", "P16_POP")):
         box = page.locator('[data-testid="stSelectbox"]').filter(has_text=label)
         box.locator("input").click()
         box.locator("input").fill(value)
-        page.get_by_role("option", name=value, exact=True).click()
-        page.wait_for_timeout(1500)
+        rerun(page, page.get_by_role("option", name=value, exact=True).click)
+    expect(page.frame_locator(FOLIUM).locator('[data-lillegeo="legend"]')).to_contain_text(
+        "P16_POP_IMM per 1,000 P16_POP")
     frame = _map_frame(page)
-    page.wait_for_timeout(1500)
     legend = frame.locator('[data-lillegeo="legend"]').inner_text()
     assert "P16_POP_IMM per 1,000 P16_POP" in legend and "No data" in legend
     assert _drawn(frame)["units"] == 509
@@ -193,11 +200,12 @@ def test_unknown_schema_mapped_by_hand(app_url, page):
     _open_data_page(page, app_url)
     page.get_by_text("My own files").click()
     page.locator('[data-testid="stMain"] [data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(zonecore))
-    page.get_by_text("The columns match no known IRIS schema").wait_for(timeout=30_000)
+    page.get_by_text("The columns match no known IRIS schema").wait_for()
+    wait_idle(page)
     # the suggested mapping is pre-filled; check it, then load
     boxes = page.locator('[data-testid="stExpander"] [data-testid="stSelectbox"]')
     vals = [boxes.nth(i).locator("input").input_value() or boxes.nth(i).inner_text() for i in range(3)]
     assert "iris_code" in vals[0] and "code_insee" in vals[2], vals
     load_files(page, "Loaded: iris_lille.geojson")
-    page.get_by_text("281 units in 16 commune(s)").wait_for(timeout=60_000)  # the sidebar shows the new data
+    page.get_by_text("281 units in 16 commune(s)").wait_for()  # the sidebar shows the new data
     assert page.watch.errors == [] and page.watch.remote == []

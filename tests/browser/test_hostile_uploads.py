@@ -11,7 +11,7 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import box
 
-from .conftest import ARTIFACTS, Watch, wait_idle
+from .conftest import ARTIFACTS, SLOW_MS, START_S, Watch, new_context, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -24,12 +24,12 @@ def slow_app_url():
     """The real app with a low read limit; its worker sleeps before reading (the test hook
     ``LILLEGEO_TEST_WORKER_SLEEP``), so that any upload runs into the limit, as an endless file would."""
     from benchmarks.sessions import serve_app
-
     from lillegeo.io.worker import TEST_SLEEP_ENV
 
     ARTIFACTS.mkdir(exist_ok=True)
     server = serve_app(ARTIFACTS / "streamlit_hostile.log",
-                       env={"LILLEGEO_LIMIT_READ_SECONDS": str(READ_SECONDS), TEST_SLEEP_ENV: "600"})
+                       env={"LILLEGEO_LIMIT_READ_SECONDS": str(READ_SECONDS), TEST_SLEEP_ENV: "600"},
+                       start_timeout=START_S)
     try:
         srv = server.__enter__()
     except RuntimeError as exc:
@@ -58,7 +58,7 @@ def _endless_gpkg(path) -> None:
 def test_hostile_upload_does_not_hold_other_sessions(slow_app_url, browser, tmp_path):
     path = tmp_path / "endless.gpkg"
     _endless_gpkg(path)
-    a, b = browser.new_context(viewport={"width": 1400, "height": 1000}), browser.new_context()
+    a, b = new_context(browser, viewport={"width": 1400, "height": 1000}), new_context(browser)
     pa, pb = a.new_page(), b.new_page()
     pa.watch, pb.watch = Watch(pa), Watch(pb)
     try:
@@ -66,31 +66,32 @@ def test_hostile_upload_does_not_hold_other_sessions(slow_app_url, browser, tmp_
         for p in (pb, pa):
             p.goto(slow_app_url)
             p.get_by_role("link", name="1 · Data").click()
-            p.get_by_text("What the readers did").wait_for(timeout=120_000)
+            p.get_by_text("What the readers did").wait_for(timeout=SLOW_MS)
+            wait_idle(p)
         pa.get_by_text("My own files").click()
-        pa.get_by_role("button", name="Load these files").wait_for(timeout=30_000)
+        pa.get_by_role("button", name="Load these files").wait_for()
         wait_idle(pa)
 
         t0 = time.monotonic()
         pa.locator(UPLOADER).first.set_input_files(str(path))  # A's worker now runs until the limit
-        pa.get_by_text("Reading endless.gpkg").wait_for(timeout=10_000)
+        pa.get_by_text("Reading endless.gpkg").wait_for()
 
         # B keeps getting answers while A's read is running: a page change and a widget change
         pb.get_by_role("link", name="2 · Explore").click()
-        pb.get_by_role("heading", name="Explore", exact=True).wait_for(timeout=20_000)
+        pb.get_by_role("heading", name="Explore", exact=True).wait_for()
         pb.get_by_role("link", name="1 · Data").click()
-        pb.get_by_text("What the readers did").wait_for(timeout=20_000)
+        pb.get_by_text("What the readers did").wait_for()
         pb.get_by_text("My own files").click()
-        pb.get_by_role("button", name="Load these files").wait_for(timeout=20_000)
+        pb.get_by_role("button", name="Load these files").wait_for()
         b_done = time.monotonic() - t0
         assert pa.get_by_text("Reading endless.gpkg").count() == 1, "A's read should still be running"
         assert b_done < READ_SECONDS, f"B waited {b_done:.1f} s"
 
         # A: the read stops at the limit; loading shows one line naming the file and the limit
-        wait_idle(pa, timeout=40_000)
+        wait_idle(pa)
         pa.get_by_role("button", name="Load these files").click()
         alert = pa.locator('[data-testid="stAlert"]').filter(has_text="took longer than")
-        alert.first.wait_for(timeout=30_000)
+        alert.first.wait_for()
         took = time.monotonic() - t0
         text = alert.first.inner_text().strip()
         pa.screenshot(path=str(ARTIFACTS / "hostile_upload.png"), full_page=True)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
-from .conftest import ARTIFACTS
+from .conftest import ARTIFACTS, SLOW_MS, rerun, wait_idle
 from .test_explore import FOLIUM
 
 pytestmark = pytest.mark.browser
@@ -14,8 +15,8 @@ def test_hotspots_page_offline(app_url, page):
     page.goto(app_url)
     page.get_by_role("link", name="3 · Hotspots").click()
     maps = page.frame_locator(FOLIUM)
-    maps.first.locator('[data-lillegeo="legend"]').wait_for(timeout=90_000)
-    page.wait_for_timeout(1500)
+    maps.first.locator('[data-lillegeo="legend"]').wait_for(timeout=SLOW_MS)
+    wait_idle(page)
     legend = maps.first.locator('[data-lillegeo="legend"]').inner_text()
     assert "Hot and cold spots" in legend and "Hot spot 99%" in legend and "Cold spot 99%" in legend
     frame = next(f for f in page.frames if "streamlit_folium" in f.url)
@@ -26,21 +27,14 @@ def test_hotspots_page_offline(app_url, page):
     page.screenshot(path=str(ARTIFACTS / "hotspots_area.png"), full_page=True)
 
     page.get_by_role("tab", name="Incident clusters & heat").click()
-    page.get_by_text("Show the heat surface").click()
-    hf = None
-    for _ in range(120):
-        frames = [f for f in page.frames if "streamlit_folium" in f.url]
-        for f in frames:
-            try:
-                if f.locator('[data-lillegeo="heat-legend"]').count():
-                    hf = f
-            except Exception:  # noqa: BLE001 - frames come and go while Streamlit reruns
-                pass
-        if hf:
-            break
-        page.wait_for_timeout(500)
-    assert hf is not None, "no heat legend drawn"
-    page.wait_for_timeout(1000)
+    rerun(page, page.get_by_text("Show the heat surface").click, timeout=SLOW_MS)
+    # the map frames are served from the app's origin: find the one that draws the heat legend
+    heat = page.wait_for_function("""(sel) => { const fs = [...document.querySelectorAll(sel)];
+        const i = fs.findIndex(f => f.contentDocument && f.contentDocument.querySelector('[data-lillegeo="heat-legend"]')
+                                    && f.contentWindow.map);
+        return i >= 0 ? i + 1 : 0; }""", arg=FOLIUM, timeout=SLOW_MS).json_value() - 1
+    hf = page.locator(FOLIUM).nth(heat).element_handle().content_frame()
+    expect(page.frame_locator(FOLIUM).nth(heat).locator('[data-lillegeo="heat-legend"]')).to_be_visible()
     info = hf.evaluate("""() => { let hulls = 0, img = 0; window.map.eachLayer(l => {
         if (l.feature && l.feature.properties && l.feature.properties.c !== undefined) hulls++;
         if (l._url && l._url.startsWith('data:image/png')) img++; }); return {hulls, img}; }""")

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from lillegeo.outputs import run_recipe
 from lillegeo.recipe import Recipe, default_slides
 
-from .conftest import ARTIFACTS
+from .conftest import ARTIFACTS, SLOW_MS, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -24,34 +25,30 @@ def run_dir(tmp_path_factory):
 
 def test_slides_step_with_the_keyboard(run_dir, page):
     page.goto((run_dir / "presentation.html").as_uri())
-    page.frame_locator("#frame").locator('[data-lillegeo="legend"]').wait_for(timeout=30_000)
-    page.wait_for_timeout(800)
-    assert page.locator("body").get_attribute("data-slide") == "1"
-    assert page.locator("#title").inner_text() == "Incidents per 1,000 residents"
-    assert page.locator("#count").inner_text() == "1 / 4"
+    legend = page.frame_locator("#frame").locator('[data-lillegeo="legend"]')
+    legend.wait_for()
+    expect(page.locator("body")).to_have_attribute("data-slide", "1")
+    expect(page.locator("#title")).to_have_text("Incidents per 1,000 residents")
+    expect(page.locator("#count")).to_have_text("1 / 4")
     page.screenshot(path=str(ARTIFACTS / "slide1.png"))
     page.keyboard.press("ArrowRight")
-    page.frame_locator("#frame").locator('[data-lillegeo="legend"]').wait_for(timeout=30_000)
-    page.wait_for_timeout(800)
-    assert page.locator("body").get_attribute("data-slide") == "2"
-    assert "Hot spot 99%" in page.frame_locator("#frame").locator('[data-lillegeo="legend"]').inner_text()
+    expect(page.locator("body")).to_have_attribute("data-slide", "2")
+    expect(legend).to_contain_text("Hot spot 99%")
     page.screenshot(path=str(ARTIFACTS / "slide2.png"))
     page.keyboard.press("End")
-    page.wait_for_timeout(500)
-    assert page.locator("#count").inner_text() == "4 / 4"
+    expect(page.locator("#count")).to_have_text("4 / 4")
     page.keyboard.press("ArrowLeft")
-    page.wait_for_timeout(300)
-    assert page.locator("body").get_attribute("data-slide") == "3"
+    expect(page.locator("body")).to_have_attribute("data-slide", "3")
+    expect(page.locator("#count")).to_have_text("3 / 4")
     # slide 3 draws cluster hulls, never the raw incident points
-    frame = page.frame_locator("#frame")
-    frame.locator('[data-lillegeo="legend"]').wait_for(timeout=30_000)
+    legend.wait_for()
     assert page.watch.remote == [] and page.watch.errors == [], (page.watch.remote, page.watch.errors)
 
 
 @pytest.mark.parametrize("name", ["explore", "hotspots", "clusters", "equity"])
 def test_run_maps_open_offline(run_dir, page, name):
     page.goto((run_dir / "maps" / f"{name}.html").as_uri())
-    page.locator('[data-lillegeo="legend"]').wait_for(timeout=20_000)
+    page.locator('[data-lillegeo="legend"]').wait_for()
     assert page.locator('[data-lillegeo="demo"]').inner_text() == "Synthetic demo data"
     assert page.watch.remote == [] and page.watch.errors == [], (page.watch.remote, page.watch.errors)
 
@@ -61,10 +58,11 @@ def test_recipe_saved_in_the_app_reruns_headless(app_url, page, tmp_path):
 
     page.goto(app_url)
     page.get_by_role("link", name="4 · Equity").click()
-    page.get_by_text("FLAG: given recorded crime").wait_for(timeout=120_000)
+    page.get_by_text("FLAG: given recorded crime").wait_for(timeout=SLOW_MS)
+    wait_idle(page)
     shown = page.get_by_text("FLAG: given recorded crime").inner_text()
     page.get_by_text("Recipe", exact=True).click()
-    with page.expect_download(timeout=120_000) as dl:
+    with page.expect_download() as dl:
         page.get_by_role("button", name="Save the recipe (TOML)").click()
     recipe = tmp_path / "recipe.toml"
     dl.value.save_as(recipe)
@@ -83,5 +81,5 @@ def test_recipe_saved_in_the_app_reruns_headless(app_url, page, tmp_path):
     assert rr, shown
     assert f"go with {rr.group(1)} times the checks (95% interval {rr.group(2)} to {rr.group(3)}" in _h.unescape(report)
     page.goto((a / "maps" / "equity.html").as_uri())
-    page.locator('[data-lillegeo="legend"]').wait_for(timeout=20_000)
+    page.locator('[data-lillegeo="legend"]').wait_for()
     assert page.watch.remote == [] and page.watch.errors == [], (page.watch.remote, page.watch.errors)

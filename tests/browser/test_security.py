@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-
 import geopandas as gpd
 import pandas as pd
 import pytest
+from playwright.sync_api import expect
 
 from lillegeo.outputs import run_recipe
 from lillegeo.recipe import Recipe, sha256_file
 
-from .conftest import ARTIFACTS, load_files
+from .conftest import ARTIFACTS, SLOW_MS, load_files, new_context, wait_idle
 from .test_explore import FOLIUM
 
 pytestmark = pytest.mark.browser
@@ -61,7 +61,10 @@ def grid_units():
 @pytest.mark.parametrize("doc", ["report.html", "presentation.html", "maps/explore.html", "maps/hotspots.html"])
 def test_no_script_runs_from_hostile_names(hostile_run, page, doc):
     page.goto((hostile_run / doc).as_uri())
-    page.wait_for_timeout(1500)
+    if doc != "report.html":  # the map (in the slides' frame) is drawn: its scripts have run
+        drawn_in = page.frame_locator("#frame") if doc == "presentation.html" else page
+        drawn_in.locator('[data-lillegeo="legend"]').wait_for()
+    page.wait_for_load_state("networkidle")  # and whatever a name could have fetched was asked for
     title = page.title()
     assert title != "pwned"  # the title may show the hostile text, literally: that is the point
     text = page.locator("body").inner_text()
@@ -72,8 +75,9 @@ def test_no_script_runs_from_hostile_names(hostile_run, page, doc):
     if doc == "presentation.html":
         assert page.locator("#title").inner_text() == XSS
         page.keyboard.press("ArrowRight")
-        page.wait_for_timeout(800)
-        assert page.locator("#title").inner_text() == SCRIPT
+        expect(page.locator("#title")).to_have_text(SCRIPT)
+        page.frame_locator("#frame").locator('[data-lillegeo="legend"]').wait_for()
+        page.wait_for_load_state("networkidle")
     for f in page.frames:
         assert f.evaluate("document.title") != "pwned"
         assert f.locator("img[src='x'], .leaflet-tooltip img").count() == 0
@@ -87,7 +91,7 @@ def test_two_sessions_see_only_their_own_data(app_url, browser, tmp_path, grid_u
     g = grid_units.copy()
     g["nom_iris"] = [f"Mine {i}" for i in range(6)]
     g.to_crs(4326).to_file(path)
-    a, b = browser.new_context(), browser.new_context()
+    a, b = new_context(browser), new_context(browser)
     pa, pb = a.new_page(), b.new_page()
     pa.watch, pb.watch = Watch(pa), Watch(pb)
     try:
@@ -96,13 +100,15 @@ def test_two_sessions_see_only_their_own_data(app_url, browser, tmp_path, grid_u
         pa.get_by_text("My own files").click()
         pa.locator('[data-testid="stMain"] [data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(path))
         load_files(pa, "Loaded: mine.geojson")
-        pa.get_by_text("6 units in 1 commune(s)").wait_for(timeout=120_000)
+        pa.get_by_text("6 units in 1 commune(s)").wait_for()
         pb.goto(app_url)
-        pb.frame_locator(FOLIUM).locator('[data-lillegeo="legend"]').wait_for(timeout=120_000)
+        pb.frame_locator(FOLIUM).locator('[data-lillegeo="legend"]').wait_for(timeout=SLOW_MS)
+        wait_idle(pb)
         assert pb.get_by_text("374 units in 14 commune(s)").count() == 1  # B still on the demo
         assert pb.get_by_text("mine.geojson").count() == 0
         pb.get_by_role("link", name="1 · Data").click()
-        pb.get_by_text("What the readers did").wait_for(timeout=30_000)
+        pb.get_by_text("What the readers did").wait_for()
+        wait_idle(pb)
         assert pb.get_by_text("mine.geojson").count() == 0
         pa.screenshot(path=str(ARTIFACTS / "session_a.png"))
     finally:
