@@ -15,11 +15,11 @@ import pytest
 from lillegeo.cli import main
 from lillegeo.recipe import Recipe
 
-from .conftest import ARTIFACTS, wait_idle
+from .conftest import ARTIFACTS, SETTLE_MS, Watch, new_context, wait_idle
 
 pytestmark = pytest.mark.browser
 
-SETTLE = 120_000
+SETTLE = SETTLE_MS
 
 
 def goto(page, link: str, marker: str) -> None:
@@ -146,8 +146,9 @@ def test_choices_survive_pages_language_save_load_and_run(app_url, browser, page
         ("fr", "P21_CHOM1564", "fisher_jenks", 0.01, "local_moran", "P21_POP_ETR")
 
     # a fresh session, in English, loads it: French, every value, the same numbers
-    ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+    ctx = new_context(browser, viewport={"width": 1400, "height": 1000})
     fresh = ctx.new_page()
+    fresh.watch = Watch(fresh)
     try:
         fresh.goto(app_url)
         fresh.get_by_text("Recipe", exact=True).wait_for(timeout=SETTLE)
@@ -167,6 +168,7 @@ def test_choices_survive_pages_language_save_load_and_run(app_url, browser, page
         report = open(rep.value.path(), encoding="utf-8").read()
         assert "P21_CHOM1564" in report and "P21_POP_ETR" in report and "local_moran" in report
         assert fresh.locator('[data-testid="stException"]').count() == 0
+        assert fresh.watch.remote == [] and page.watch.remote == []
         fresh.screenshot(path=str(ARTIFACTS / "roundtrip-session-b.png"))
     finally:
         ctx.close()
