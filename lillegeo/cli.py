@@ -5,6 +5,8 @@ objects of :mod:`lillegeo.params` (the same as the pages and recipes); the comma
 from __future__ import annotations
 
 import argparse
+import functools
+import os
 import sys
 
 from .commands import (_add_optional_table, _add_units_args, cmd_aggregate, cmd_clusters, cmd_demo, cmd_equity,
@@ -24,6 +26,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m lillegeo", description="IRIS-level analysis for city governance.")
     p.add_argument("--version", action="version", version=f"lillegeo {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
+    # every option's default shown in --help: the defaults of lillegeo.params, the same as the pages'
+    sub.add_parser = functools.partial(sub.add_parser, formatter_class=argparse.ArgumentDefaultsHelpFormatter)
 
     j = sub.add_parser("join", help="join an indicator table onto contours and print the join report")
     _add_units_args(j)
@@ -186,5 +190,14 @@ def main(argv: list[str] | None = None) -> int:
     except (ValueError, TypeError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:  # a path that is a folder, a device, unreadable…
+        print(f"error: cannot read {exc.filename or ''}: {exc.strerror or exc}".replace(" : ", ": "), file=sys.stderr)
+        return 2
+    except Exception as exc:  # noqa: BLE001 - one line, never a traceback; LILLEGEO_DEBUG=1 shows it
+        if os.environ.get("LILLEGEO_DEBUG"):
+            raise
+        print(f"error: the analysis failed ({type(exc).__name__}) with these data or settings; "
+              "try other settings, or set LILLEGEO_DEBUG=1 for the details", file=sys.stderr)
+        return 1
 
 

@@ -12,6 +12,7 @@ import pandas as pd
 from .demo import DEMO_DIR
 from .indicators import aggregate_points, count_columns, suppress_frame
 from .join import JoinReport, join_table
+from .limits import limits
 from .io import LoadReport, read_points, read_table, read_units
 from .io.worker import read_points_bounded, read_table_bounded, read_units_bounded
 from .params import DEFAULT_THRESHOLD
@@ -135,6 +136,10 @@ def load_sources(recipe: Recipe, *, allow_changed: bool = False) -> Dataset:
         path = recipe.resolve(src["path"])
         if not path.exists():
             raise ValueError(f"source '{name}' not found at '{path}'; put the file there or edit the recipe's path")
+        if not path.is_file():  # a folder or a device (/dev/zero would be hashed for ever)
+            raise ValueError(f"source '{name}' at '{path}' is not a regular file")
+        if path.stat().st_size > limits().upload_mb * 1024 * 1024:
+            raise ValueError(f"source '{name}' ({path.name}) is over the {limits().upload_mb:,} MB limit")
         h, n = sha256_file(path)
         if (h, n) != (src["sha256"], int(src["size"])) and not allow_changed:
             raise ValueError(f"source '{name}' ({path.name}) has changed since the recipe was saved "

@@ -41,8 +41,9 @@ __all__ = ["Param", "Params", "ExploreParams", "DisclosureParams", "HotspotParam
            "options", "MAX_SLIDES", "MAX_TEXT", "MAX_LIST", "SLIDE_LAYERS", "WEIGHT_CHOICES", "PERMUTATION_CHOICES",
            "ALPHA_CHOICES", "BOOTSTRAP_CHOICES", "BAND_SLIDER"]
 
-#: Longest text accepted in a parameter (column names, titles, captions).
-MAX_TEXT = 500
+#: Longest text accepted in a parameter (column names, titles, captions): a column name the readers accept
+#: (a hostile file's) must fit, since the recipe holds what the page shows.
+MAX_TEXT = 4096
 #: Most items in a list parameter (columns of a typology, communes of a filter, years, breaks).
 MAX_LIST = 2_000
 #: Most slides in a presentation.

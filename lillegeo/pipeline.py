@@ -256,6 +256,8 @@ def run_analysis(ds: Dataset, recipe: Recipe) -> Analysis:
     clusters = None
     if recipe.clusters.layer in ds.points:
         clusters = run_clusters(ds, recipe.clusters.replace(heat=False), threshold=thr)
+    else:
+        notes.append(t("run.no_clusters", lang, layer=recipe.clusters.layer, layers=", ".join(ds.points) or "–"))
     missing = equity_columns(ds, recipe.equity)
     equity = None
     if missing:

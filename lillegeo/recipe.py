@@ -151,6 +151,8 @@ class Recipe:
         if not isinstance(head, dict):
             raise ValueError("the recipe has no [recipe] section; is this a lillegeo recipe?")
         version = head.get("version")
+        if type(version) is not int:  # true == 1 and 2.0 == 2 in Python; neither is a version
+            raise ValueError(f"[recipe] version must be a whole number; got {str(version)[:20]!r}")
         if version == 1:
             doc = _from_version_1(doc)
         elif version != RECIPE_VERSION:
@@ -158,6 +160,9 @@ class Recipe:
         srcs = doc.get("sources", {})
         if not isinstance(srcs, dict) or "units" not in srcs:
             raise ValueError("the recipe has no [sources.units]: the contour file is required")
+        roles = sorted(set(map(str, srcs)) - {"units", "table", "points", "overlay"})
+        if roles:
+            raise ValueError(f"unknown source(s) {', '.join(roles)[:200]}; allowed: units, table, points, overlay")
         if not isinstance(srcs.get("points", {}), dict):
             raise ValueError("[sources.points] must be a table of named point layers")
         for name, src in iter_sources(srcs):
@@ -184,7 +189,11 @@ class Recipe:
         if p.stat().st_size > lim.recipe_kb * 1024:
             raise ValueError(f"the recipe is {p.stat().st_size / 1024:,.0f} KB, over the {lim.recipe_kb:,} KB limit "
                              f"({lim.env_name('recipe_kb')})")
-        return cls.from_toml(p.read_text(encoding="utf-8"), base_dir=p.resolve().parent)
+        try:
+            text = p.read_text(encoding="utf-8-sig")  # a BOM (Windows Notepad) is not an error
+        except UnicodeDecodeError:
+            raise ValueError(f"the recipe '{p.name}' is not UTF-8 text") from None
+        return cls.from_toml(text, base_dir=p.resolve().parent)
 
     @classmethod
     def for_demo(cls, **changes) -> "Recipe":

@@ -37,7 +37,7 @@ LINK = '=HYPERLINK("http://127.0.0.1:9/x","y")'
 IMG = "![a](http://127.0.0.1:9/x.png)"
 MATH = "$\\foo$"
 DEEP = "$" + "{" * 3000 + "$"  # mathtext: RecursionError
-DEEP_SHORT = "$" + "{" * 200 + "$"  # also a RecursionError, within the 500 characters a recipe accepts
+DEEP_SHORT = "$" + "{" * 200 + "$"  # also a RecursionError, a shorter name
 HOSTILE_CELLS = [CMD, "@SUM(1+1)", "+1+1", "-2+3+cmd|' /C calc'!A0", "  =1+1", "\t=1+1", "\r=1+1", "\tplain",
                  "ok;=1+1"]
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -276,7 +276,7 @@ def test_every_page_download_is_formula_free_and_pages_render(hostile, downloads
     shown = []
     walk = [("pages/1_Data.py", None), ("pages/2_Explore.py", None), ("pages/3_Hotspots.py", None),
             ("pages/4_Equity.py", None),
-            # a recipe keeps names up to 500 characters: Present gets the shorter deep name
+            # Present gets the shorter deep name (its mathtext recursion is slow to render)
             ("pages/2_Explore.py", DEEP_SHORT), ("pages/5_Present.py", None)]
     for page, column in walk:
         if column is not None:
@@ -423,7 +423,7 @@ def test_page_errors_show_one_line_and_no_traceback(monkeypatch):
     def boom(*a, **k):
         raise RecursionError("maximum recursion depth exceeded in /tmp/lillegeo-x/secret/path.py")
 
-    monkeypatch.setattr(pipeline, "compute_indicator", boom)
+    monkeypatch.setattr(pipeline, "run_explore", boom)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
     at.run()  # app.py and its navigation: the default page (Explore) runs inside the page guard
     assert not at.exception

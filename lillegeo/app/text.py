@@ -55,6 +55,7 @@ def md(text) -> str:
     s = re.sub(r"(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])", r"\\_", s)  # emphasis; code_iris stays as is
     s = re.sub(r"&(?=#?\w+;)", r"\\&", s)  # an entity
     s = re.sub(r"(?<=\w):(?=//)", r"\\:", s)  # an autolink (http://…)
+    s = re.sub(r"(?i)\b(www)\.", r"\1\\.", s)  # an extended autolink (www.example.org)
     s = re.sub(r"^(\s*)([#>+=|-])", r"\1\\\2", s)  # a heading, quote, list or table at the start
     return re.sub(r"^(\s*\d+)([.)])", r"\1\\\2", s)  # a numbered list at the start
 

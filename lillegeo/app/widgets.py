@@ -178,8 +178,13 @@ def _recipe_uploaded() -> None:
     if up is None or st.session_state.get("recipe_applied") == up.file_id:
         return
     try:
-        title, missing = state.apply_recipe_text(up.getvalue().decode("utf-8"))
-    except (ValueError, UnicodeDecodeError) as exc:
+        text = up.getvalue().decode("utf-8-sig")  # a BOM (Windows Notepad) is not an error
+    except UnicodeDecodeError:
+        st.session_state["recipe_error"] = tr("recipe.not_utf8")
+        return
+    try:
+        title, missing = state.apply_recipe_text(text)
+    except ValueError as exc:
         st.session_state["recipe_error"] = str(exc)
         return
     st.session_state["recipe_applied"] = up.file_id

@@ -181,7 +181,7 @@ def area_hotspots(
     w = _subset_weights(w_all, keep) if len(keep) < len(y_all) else w_all
     islands_local = set(w.islands)
     if islands_local:
-        keep2 = np.array([i for i in range(len(keep)) if i not in islands_local])
+        keep2 = np.array([i for i in range(len(keep)) if i not in islands_local], dtype=int)
         island_pos = keep[sorted(islands_local)]
         w = _subset_weights(w, keep2)
         keep = keep[keep2]
@@ -207,7 +207,7 @@ def area_hotspots(
         th = _thresholds(g.p_sim, (0.01, 0.05, 0.10), correction)
         b = np.zeros(len(keep), dtype=int)
         for level, k in ((0.10, 1), (0.05, 2), (0.01, 3)):  # ArcGIS-style bins, all three shown
-            sig = g.p_sim <= th[level]
+            sig = (g.p_sim <= th[level]) & np.isfinite(g.Zs)  # no z (every unit neighbours all): no direction
             b[sig] = k * np.sign(g.Zs[sig]).astype(int)
         bins[keep] = b
         labels[keep] = [GI_LABELS[int(v)] for v in b]
