@@ -255,7 +255,8 @@ def run_analysis(ds: Dataset, recipe: Recipe) -> Analysis:
     hot = run_area_hotspots(ds, recipe.hotspots, threshold=thr)
     clusters = None
     if recipe.clusters.layer in ds.points:
-        clusters = run_clusters(ds, recipe.clusters.replace(heat=False), threshold=thr)
+        c = recipe.clusters
+        clusters = run_clusters(ds, c.replace(heat=False) if c.heat else c, threshold=thr)
     else:
         notes.append(t("run.no_clusters", lang, layer=recipe.clusters.layer, layers=", ".join(ds.points) or "–"))
     missing = equity_columns(ds, recipe.equity)
