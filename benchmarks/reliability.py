@@ -201,7 +201,7 @@ def main_() -> None:
     lim = limits()
     hostile_lines = [
         "", "## Hostile files and recipes", "",
-        "Each untrusted-file case of the corpus read through the bounded reader (`lillegeo.worker`: a separate "
+        "Each untrusted-file case of the corpus read through the bounded reader (`lillegeo.io.worker`: a separate "
         f"process, stopped at {lim.read_seconds:g} s or {lim.worker_mb:,} MB, {lim.workers} at a time), and hostile "
         "recipes through `Recipe.from_toml`. Time is to the answer the user sees; memory is the worker's sampled "
         "peak." + (" The 200 MB points file is generated with `--large`." if "--large" in sys.argv else
