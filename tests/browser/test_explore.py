@@ -27,13 +27,21 @@ DRAWN = """() => {
     }"""
 
 
+# A Leaflet map whose view is final: loaded, not zooming or panning, and sized to its container (the maps refit
+# themselves when their container is resized, from a ResizeObserver: until that has run, Leaflet's cached size
+# differs from the container's and a point computed from the view would miss the unit it aims at).
+SETTLED = """(m) => { const c = m.getContainer(), s = m.getSize();
+    return !!m._loaded && !m._animatingZoom && !(m._panAnim && m._panAnim._inProgress)
+           && c.clientWidth > 0 && s.x === c.clientWidth && s.y === c.clientHeight; }"""
+
+
 def _map_frame(page, timeout=SETTLE_MS):
-    """The map's frame once it is settled: legend shown, Streamlit idle, the units drawn and painted."""
+    """The map's frame once it is settled: legend shown, Streamlit idle, the units drawn and painted, the view final."""
     page.frame_locator(FOLIUM).locator('[data-lillegeo="legend"]').wait_for(timeout=timeout)
     wait_idle(page, timeout=timeout)
     frame = next(f for f in page.frames if "streamlit_folium" in f.url)
-    frame.wait_for_function(f"() => {{ const d = ({DRAWN})(); return d.units > 0 && d.painted > 0; }}",
-                            timeout=timeout)
+    frame.wait_for_function(f"""() => {{ const d = ({DRAWN})();
+        return d.units > 0 && d.painted > 0 && ({SETTLED})(window.map); }}""", timeout=timeout)
     return frame
 
 
@@ -140,7 +148,8 @@ def test_offline_html_export_opens_with_no_network(page, tmp_path, grid_units):
     page.locator('[data-lillegeo="legend"]').wait_for()
     features = """() => { let n = 0; for (const k of Object.keys(window)) if (k.startsWith('map_'))
                         window[k].eachLayer(l => { if (l.feature) n++; }); return n; }"""
-    page.wait_for_function(f"() => ({features})() > 0")
+    page.wait_for_function(f"""() => ({features})() > 0 && Object.keys(window).filter(k => k.startsWith('map_'))
+                                                                    .every(k => ({SETTLED})(window[k]))""")
     n = page.evaluate(features)
     assert n == 6
     # hover the hostile unit in the exported file too
