@@ -109,9 +109,16 @@ def fit_recipe(recipe: Recipe, ds: Dataset) -> Recipe:
     if len(o.counts) >= 3:
         refs = ("complement",) + o.counts
         others = ("",) + o.counts
-        q = q.replace(enforcement=_pick(q.enforcement, o.counts, "checks"), crime=_pick(q.crime, o.counts, "incidents"),
-                      population=_pick(q.population, o.counts, o.population or ""),
-                      group=_pick(q.group, o.counts, "P21_POP_IMM"), reference=_pick(q.reference, refs, "complement"),
+        # four different columns: a value the data lacks falls back to the first column not yet taken
+        used: list[str] = []
+        picked = {}
+        for name, fallback in (("population", o.population or ""), ("enforcement", "checks"), ("crime", "incidents"),
+                               ("group", "P21_POP_IMM")):
+            free = tuple(x for x in o.counts if x not in used) or o.counts
+            picked[name] = _pick(getattr(q, name), free, fallback) if getattr(q, name) not in used else \
+                _pick(fallback, free, fallback)
+            used.append(picked[name])
+        q = q.replace(**picked, reference=_pick(q.reference, refs, "complement"),
                       other_crime=_pick(q.other_crime, others, ""),
                       groups=q.groups if (q.groups != "overlay" or o.has_overlay) else "people")
     fitted = recipe.replace(explore=e, hotspots=h, clusters=c, typology=ty, evaluation=ev, equity=q)

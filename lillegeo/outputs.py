@@ -109,8 +109,16 @@ def slides_of(a: Analysis) -> tuple[SlideParams, ...]:
     r = a.recipe
     if r.slides:
         return r.slides
-    return tuple(s.replace(title=a.explore.indicator.label) if s.layer == "explore" else s
-                 for s in r.slides_or_default())
+    h = r.hotspots
+    out = []
+    for s in r.slides_or_default():
+        if s.layer == "explore":
+            s = s.replace(title=a.explore.indicator.label)
+        elif s.layer == "hotspots" and h.method == "local_moran":
+            s = s.replace(title=t("slide.hotspots_lm.title", r.language),
+                          caption=t("slide.hotspots_lm.caption", r.language, alpha=f"{h.alpha:g}"))
+        out.append(s)
+    return tuple(out)
 
 
 def presentation_html(ds: Dataset, a: Analysis, maps: dict[str, Any] | None = None) -> str:

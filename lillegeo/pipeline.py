@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from .choices import years_of
@@ -219,12 +220,25 @@ def run_equity(ds: Dataset, p: EquityParams, *, hotspots: HotspotParams | None =
     radius and size of ``clusters`` (the same parameters as the Hotspots page).
     """
     h, c = hotspots or HotspotParams(), clusters or ClusterParams()
+    same = {p.population, p.group} & {p.enforcement, p.crime} or (p.population == p.group) or (p.enforcement == p.crime)
+    if same:
+        raise ValueError(f"enforcement ({p.enforcement}), crime ({p.crime}), population ({p.population}) and group "
+                         f"({p.group}) must be four different columns")
+    try:
+        return _equity(ds, p, h, c, threshold, lang)
+    except (ZeroDivisionError, FloatingPointError, np.linalg.LinAlgError) as exc:
+        raise ValueError(f"the equity models could not be fitted on these columns ({type(exc).__name__}); check "
+                         "that enforcement, crime, population and group are counts with enough non-zero units") from None
+
+
+def _equity(ds: Dataset, p: EquityParams, h: HotspotParams, c: ClusterParams, threshold: int,
+            lang: str) -> EquityResult:
     return equity_analysis(ds.units, enforcement=p.enforcement, crime=p.crime, population=p.population,
                            group=p.group, reference=None if p.reference in ("", "complement") else p.reference,
                            other_crime=p.other_crime or None, bootstrap=p.bootstrap, seed=p.seed, band=p.band,
                            lang=lang, points=ds.points.get(p.crime), threshold=threshold, area_group=p.groups,
                            overlay=ds.overlay, permutations=h.permutations, eps_m=c.eps_m,
-                           min_samples=c.min_samples)
+                           min_samples=c.min_samples, alpha=h.alpha)
 
 
 def run_outcome_test(ds: Dataset) -> pd.DataFrame | None:
@@ -256,7 +270,10 @@ def run_analysis(ds: Dataset, recipe: Recipe) -> Analysis:
     clusters = None
     if recipe.clusters.layer in ds.points:
         c = recipe.clusters
-        clusters = run_clusters(ds, c.replace(heat=False) if c.heat else c, threshold=thr)
+        try:
+            clusters = run_clusters(ds, c.replace(heat=False) if c.heat else c, threshold=thr)
+        except ValueError as exc:  # the other analyses are still presented; the report says why
+            notes.append(t("run.clusters_failed", lang, error=str(exc)))
     else:
         notes.append(t("run.no_clusters", lang, layer=recipe.clusters.layer, layers=", ".join(ds.points) or "–"))
     missing = equity_columns(ds, recipe.equity)
@@ -264,6 +281,9 @@ def run_analysis(ds: Dataset, recipe: Recipe) -> Analysis:
     if missing:
         notes.append(t("run.no_equity", lang, cols=", ".join(missing)))
     else:
-        equity = run_equity(ds, recipe.equity, hotspots=recipe.hotspots, clusters=recipe.clusters, threshold=thr,
-                            lang=lang)
+        try:
+            equity = run_equity(ds, recipe.equity, hotspots=recipe.hotspots, clusters=recipe.clusters,
+                                threshold=thr, lang=lang)
+        except ValueError as exc:  # the other analyses are still presented; the report says why
+            notes.append(t("run.equity_failed", lang, error=str(exc)))
     return Analysis(recipe, explore, hot, clusters, equity, tuple(notes))

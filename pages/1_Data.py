@@ -1,9 +1,6 @@
 """Data: choose the demo or upload contours, a table and points; map columns; see the join report."""
 
-import hashlib
-import io
 import json
-import zipfile
 
 import pandas as pd
 import streamlit as st
@@ -13,7 +10,7 @@ from lillegeo.app import text as c
 from lillegeo.app.cache import demo_dataset
 from lillegeo.app.state import current_dataset, current_recipe, set_dataset
 from lillegeo.app.text import lang, tr
-from lillegeo.app.uploads import read_upload
+from lillegeo.app.uploads import as_single_upload, read_upload, source_record
 from lillegeo.report import table_bytes
 from lillegeo.io import STD, SchemaError, csv_columns, suggest_unit_mapping
 
@@ -25,25 +22,6 @@ if "data_flash" in st.session_state:
 
 source = st.radio(tr("data.source"), ["demo", "upload"], horizontal=True, key="data_source",
                   format_func=lambda v: tr("data.use_demo") if v == "demo" else tr("data.use_upload"))
-
-
-def _as_single_upload(files):
-    """A shapefile set uploaded as separate files is zipped in memory; one file is returned as is."""
-    if not files:
-        return None, None
-    if len(files) == 1:
-        return files[0].getvalue(), files[0].name
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w") as zf:
-        for f in files:
-            zf.writestr(f.name.replace("/", "_"), f.getvalue())
-    stem = next((f.name.rsplit(".", 1)[0] for f in files if f.name.lower().endswith(".shp")), "shapefile")
-    return buf.getvalue(), f"{stem}.zip"
-
-
-def _src(data: bytes, name: str) -> dict:
-    """How a recipe records an uploaded file: its name (the path next to the recipe), SHA-256 and size."""
-    return {"path": name, "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
 
 
 CRS_CHOICES = ["auto", "EPSG:2154", "EPSG:4326", "EPSG:3857", "EPSG:27572"]
@@ -67,7 +45,7 @@ else:
         points_file = st.file_uploader(tr("data.points"), key="data_points",
                                        type=["csv", "txt", "geojson", "json", "gpkg", "zip"])
     crs = None if crs_choice == "auto" else crs_choice
-    udata, uname = _as_single_upload(contour_files)
+    udata, uname, urecord = as_single_upload(contour_files)
 
     mapping = None
     if udata is not None:
@@ -124,11 +102,11 @@ else:
                                                      crs=pcrs, planar=planar)
                         reports.append(prep)
                         points["points"] = pts
-                    sources = {"units": {**_src(udata, uname), "mapping": mapping, "crs": crs, "planar": planar}}
+                    sources = {"units": {**urecord, "mapping": mapping, "crs": crs, "planar": planar}}
                     if table_file is not None:
-                        sources["table"] = {**_src(table_file.getvalue(), table_file.name), "key": key}
+                        sources["table"] = {**source_record(table_file.getvalue(), table_file.name), "key": key}
                     if points_file is not None:
-                        sources["points"] = {"points": {**_src(points_file.getvalue(), points_file.name),
+                        sources["points"] = {"points": {**source_record(points_file.getvalue(), points_file.name),
                                                         "x": px, "y": py, "crs": pcrs}}
                     ds = lg.build_dataset(units, name=uname, table=table, points=points, reports=reports,
                                           sources=sources)

@@ -77,7 +77,8 @@ def run_equity(units: gpd.GeoDataFrame, *, enforcement: str, crime: str, populat
                points: gpd.GeoDataFrame | None = None, threshold: int = DEFAULT_THRESHOLD,
                area_group: Literal["people", "overlay", "top_share"] = "people",
                overlay: gpd.GeoDataFrame | None = None, permutations: int = HotspotParams.permutations,
-               eps_m: float = ClusterParams.eps_m, min_samples: int = ClusterParams.min_samples) -> EquityResult:
+               eps_m: float = ClusterParams.eps_m, min_samples: int = ClusterParams.min_samples,
+               alpha: float = HotspotParams.alpha) -> EquityResult:
     """Everything the Equity page shows: exposure, benchmark model, robustness, representation in
     hotspots, residual layer with its Gi* hot spots, bivariate classes and findings.
 
@@ -118,16 +119,16 @@ def run_equity(units: gpd.GeoDataFrame, *, enforcement: str, crime: str, populat
                               other_crime=other_crime, lang=lang)
     # representation in hotspots, for each method
     rep_rows = []
-    hot_res = area_hotspots(units, cri, method="gi_star", permutations=permutations, seed=seed)
-    methods = {t("rep.gi", lang): hot_res.hot()}
-    lm = area_hotspots(units, cri, method="local_moran", permutations=permutations, seed=seed)
-    methods[t("rep.lm", lang)] = lm.hot()
+    hot_res = area_hotspots(units, cri, method="gi_star", permutations=permutations, alpha=alpha, seed=seed)
+    methods = {t("rep.gi", lang, alpha=f"{alpha:g}"): hot_res.hot()}
+    lm = area_hotspots(units, cri, method="local_moran", permutations=permutations, alpha=alpha, seed=seed)
+    methods[t("rep.lm", lang, alpha=f"{alpha:g}")] = lm.hot()
     if points is not None and len(points):
         pc = point_clusters(points, algorithm="dbscan", eps_m=eps_m, min_samples=min_samples, seed=seed,
                             threshold=threshold)
         if len(pc.hulls):
             hull = pc.hulls.union_all()
-            methods[t("rep.dbscan", lang)] = pd.Series(units.geometry.intersects(hull).to_numpy(),
+            methods[t("rep.dbscan", lang, eps=f"{eps_m:g}", min=min_samples)] = pd.Series(units.geometry.intersects(hull).to_numpy(),
                                                                     index=units.index)
     for name, mask in methods.items():
         r = representation(units, mask, group, population=population, bootstrap=bootstrap, seed=seed)
