@@ -93,7 +93,7 @@ def fit_recipe(recipe: Recipe, ds: Dataset) -> Recipe:
     per_default = o.population if (col in o.counts and o.population != col) else ""
     e = e.replace(column=col, per=_pick(e.per, o.per_for(col), per_default or ""),
                   communes=tuple(x for x in e.communes if x in o.communes), overlay=e.overlay and o.has_overlay)
-    hcol = _pick(h.column, o.numeric, o.default_column())
+    hcol = _pick(h.column, o.numeric, "incidents")  # as a fresh Hotspots page: incidents, else the first column
     h = h.replace(column=hcol, per=_pick(h.per, o.per_for(hcol), ""))
     if o.layers:
         layer = _pick(c.layer, o.layers, "incidents")
