@@ -311,6 +311,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "slide.hotspots_lm.title": {"en": "Where incidents cluster (local Moran)", "fr": "Où les incidents se regroupent (Moran local)"},
     "slide.hotspots_lm.caption": {"en": "Clusters and outliers of incidents per unit (local Moran, permutation test, alpha {alpha}).",
                                   "fr": "Regroupements et valeurs atypiques des incidents par unité (Moran local, test par permutations, alpha {alpha})."},
+    "run.hotspots_failed": {"en": "Hot spots not computed: {error}", "fr": "Points chauds non calculés : {error}"},
     "run.equity_failed": {"en": "Equity not computed: {error}", "fr": "Équité non calculée : {error}"},
     "run.clusters_failed": {"en": "Clusters not computed: {error}", "fr": "Agrégats non calculés : {error}"},
     # reader notes

@@ -44,13 +44,14 @@ def build_maps(ds: Dataset, a: Analysis, *, assets: str = "inline") -> dict[str,
     maps = {"explore": choropleth_map(ex.units, ex.indicator, scheme=e.scheme, k=e.k, breaks=list(e.breaks) or None,
                                       palette=e.palette, overlay=ds.overlay if e.overlay else None, demo=ds.demo,
                                       lang=lang, assets=assets, title=ex.indicator.label)}
-    labels, colors = _hot_layer(a, lang)
-    hs = a.hotspots.hotspots
-    maps["hotspots"] = categorical_map(ds.units, labels, colors, legend_title=t("hot.legend", lang),
-                                       legend_note=f"{a.hotspots.indicator.label}; {hs.weights}; "
-                                                   f"{hs.permutations} perm.; seed {hs.seed}",
-                                       overlay=ds.overlay, demo=ds.demo, lang=lang, assets=assets,
-                                       title=t("hot.legend", lang))
+    if a.hotspots is not None:
+        labels, colors = _hot_layer(a, lang)
+        hs = a.hotspots.hotspots
+        maps["hotspots"] = categorical_map(ds.units, labels, colors, legend_title=t("hot.legend", lang),
+                                           legend_note=f"{a.hotspots.indicator.label}; {hs.weights}; "
+                                                       f"{hs.permutations} perm.; seed {hs.seed}",
+                                           overlay=ds.overlay, demo=ds.demo, lang=lang, assets=assets,
+                                           title=t("hot.legend", lang))
     if a.clusters is not None:
         pc = a.clusters.clusters
         maps["clusters"] = categorical_map(ds.units, pd.Series("", index=ds.units.index), {},
@@ -83,9 +84,10 @@ def static_maps(ds: Dataset, a: Analysis, out_dir: Path | None = None) -> dict[s
                                              png=out_dir / "explore.png" if out_dir else None,
                                              pdf=out_dir / "explore.pdf" if out_dir else None)
     jobs = []
-    labels, hcols = _hot_layer(a, lang)
-    jobs.append(("hotspots", labels.map(hcols).fillna(""), list(zip(hcols.values(), hcols.keys())),
-                 t("hot.legend", lang), None))
+    if a.hotspots is not None:
+        labels, hcols = _hot_layer(a, lang)
+        jobs.append(("hotspots", labels.map(hcols).fillna(""), list(zip(hcols.values(), hcols.keys())),
+                     t("hot.legend", lang), None))
     if a.clusters is not None:
         jobs.append(("clusters", pd.Series("", index=ds.units.index), [("#e66101", t("map.hulls", lang))],
                      t("map.hulls", lang), a.clusters.clusters.hulls))
@@ -198,13 +200,15 @@ def report_sections(ds: Dataset, a: Analysis, images: dict[str, bytes]) -> list[
     secs.append({"heading": ind.label, "image": images.get("explore"),
                  "text": [t("explore.summary", lang, shown=a.explore.n_shown, withheld=ind.n_withheld,
                             threshold=ind.threshold, nodata=ind.n_missing)] + ind.notes})
-    hs = a.hotspots.hotspots
-    table = a.hotspots.table
-    secs.append({"heading": t("hot.legend", lang), "image": images.get("hotspots"),
-                 "text": [t("report.moran", lang, i=fmt_number(hs.moran_i, lang, 3), p=fmt_number(hs.moran_p, lang, 3),
-                            perm=hs.permutations, seed=hs.seed, weights=hs.weights)],
-                 "table": table[table["label"] != "Not significant"].assign(
-                     label=lambda d: d["label"].map(lambda v: label_text(v, lang)))})
+    if a.hotspots is not None:
+        hs = a.hotspots.hotspots
+        table = a.hotspots.table
+        secs.append({"heading": t("hot.legend", lang), "image": images.get("hotspots"),
+                     "text": [t("report.moran", lang, i=fmt_number(hs.moran_i, lang, 3),
+                                p=fmt_number(hs.moran_p, lang, 3), perm=hs.permutations, seed=hs.seed,
+                                weights=hs.weights)],
+                     "table": table[table["label"] != "Not significant"].assign(
+                         label=lambda d: d["label"].map(lambda v: label_text(v, lang)))})
     if a.clusters is not None:
         pc = a.clusters.clusters
         secs.append({"heading": t("map.hulls", lang), "image": images.get("clusters"),
@@ -224,7 +228,8 @@ def report_sections(ds: Dataset, a: Analysis, images: dict[str, bytes]) -> list[
 def write_tables(ds: Dataset, a: Analysis, tables: Path) -> None:
     """The analysis tables as CSV (small counts withheld, formulas neutralised, deterministic bytes)."""
     (tables / "indicator.csv").write_bytes(table_bytes(a.explore.indicator.frame(a.explore.units["unit_id"])))
-    (tables / "hotspots.csv").write_bytes(table_bytes(a.hotspots.table))
+    if a.hotspots is not None:
+        (tables / "hotspots.csv").write_bytes(table_bytes(a.hotspots.table))
     if a.clusters is not None:
         (tables / "clusters.csv").write_bytes(table_bytes(a.clusters.clusters.table.drop(columns=["x", "y"])))
     if a.equity is not None:
@@ -259,8 +264,10 @@ def presentation(ds: Dataset, recipe: Recipe) -> Presentation:
 
 def summary(a: Analysis) -> dict[str, Any]:
     """The key numbers of an analysis (the command line prints them as JSON)."""
-    out: dict[str, Any] = {"indicator": a.explore.indicator.label, "withheld": a.explore.indicator.n_withheld,
-                           "hotspots": a.hotspots.hotspots.summary(), "significant": a.hotspots.n_significant}
+    out: dict[str, Any] = {"indicator": a.explore.indicator.label, "withheld": a.explore.indicator.n_withheld}
+    if a.hotspots is not None:
+        out["hotspots"] = a.hotspots.hotspots.summary()
+        out["significant"] = a.hotspots.n_significant
     if a.equity is not None:
         out["exposure_ratio"] = a.equity.exposure.ratio
         out["rate_ratio"] = a.equity.model.rate_ratio

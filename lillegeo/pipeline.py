@@ -255,7 +255,7 @@ class Analysis:
 
     recipe: Recipe
     explore: ExploreResult
-    hotspots: AreaResult
+    hotspots: AreaResult | None
     clusters: ClusterResult | None
     equity: EquityResult | None
     notes: tuple[str, ...] = field(default_factory=tuple)
@@ -266,7 +266,11 @@ def run_analysis(ds: Dataset, recipe: Recipe) -> Analysis:
     lang, thr = recipe.language, recipe.disclosure.threshold
     notes: list[str] = []
     explore = run_explore(ds, recipe.explore, threshold=thr, lang=lang)
-    hot = run_area_hotspots(ds, recipe.hotspots, threshold=thr)
+    try:
+        hot = run_area_hotspots(ds, recipe.hotspots, threshold=thr)
+    except ValueError as exc:  # the other analyses are still presented; the report says why
+        hot = None
+        notes.append(t("run.hotspots_failed", lang, error=str(exc)))
     clusters = None
     if recipe.clusters.layer in ds.points:
         c = recipe.clusters

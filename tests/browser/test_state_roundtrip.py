@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 
 from lillegeo.cli import main
 from lillegeo.recipe import Recipe
 
-from .conftest import ARTIFACTS, SETTLE_MS, Watch, new_context, wait_idle
+from ..conftest import MEL, needs_realdata
+from .conftest import ARTIFACTS, SETTLE_MS, Watch, load_files, new_context, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -180,3 +182,63 @@ def test_choices_survive_pages_language_save_load_and_run(app_url, browser, page
     assert str(summary["significant"]) == re.sub(r"\D", "", seen["significant"])
     assert summary["hotspots"]["alpha"] == 0.01 and summary["hotspots"]["method"] == "local_moran"
     assert summary["rate_ratio_text"] in seen["findings"] and summary["rate_ratio_text"] in report
+
+
+@needs_realdata
+def test_real_shapefile_recipe_waits_for_its_files_and_runs_headless(app_url, browser, page, tmp_path, capsys):
+    """A planner's recipe on the real Lille files, the shapefile uploaded as its separate parts: a fresh
+    session says which files it needs and applies the choices once they are loaded; ``run`` finds the
+    same files next to the recipe."""
+    parts = [str(MEL / f"Lille_IRIS.{ext}") for ext in ("shp", "shx", "dbf", "prj")]
+    table = str(MEL / "Lille_IRIS_pop_16.csv")
+
+    def upload(pg):
+        goto(pg, NAV_EN["data"], "My own files")
+        pg.get_by_text("My own files").click()
+        wait_idle(pg)
+        inputs = pg.locator('[data-testid="stMain"] [data-testid="stFileUploaderDropzoneInput"]')
+        inputs.nth(0).set_input_files(parts)
+        inputs.nth(1).set_input_files(table)
+        load_files(pg, "Loaded: Lille_IRIS.zip")
+        pg.get_by_text("110 / 110").first.wait_for()
+        wait_idle(pg)
+
+    page.goto(app_url)
+    page.get_by_text(EN["column"], exact=True).wait_for()
+    wait_idle(page)
+    upload(page)
+    goto(page, NAV_EN["explore"], EN["column"])
+    choose(page, EN["column"], "P16_POP_ETR")
+    choose(page, EN["scheme"], "Fisher-Jenks")
+    page.get_by_text("Recipe", exact=True).click()
+    with page.expect_download() as dl:
+        page.get_by_text("Save the recipe (TOML)").click()
+    folder = tmp_path / "audit"
+    folder.mkdir()
+    saved = folder / "recipe.toml"
+    dl.value.save_as(saved)
+    r = Recipe.read(saved)
+    assert r.sources["units"]["path"] == "Lille_IRIS.shp" and r.explore.column == "P16_POP_ETR"
+
+    ctx = new_context(browser, viewport={"width": 1400, "height": 1000})
+    fresh = ctx.new_page()
+    try:
+        fresh.goto(app_url)
+        fresh.get_by_text("Recipe", exact=True).wait_for()
+        wait_idle(fresh)
+        fresh.get_by_text("Recipe", exact=True).click()
+        fresh.locator('[data-testid="stSidebar"] input[type="file"]').set_input_files(str(saved))
+        fresh.get_by_text(re.compile(r"needs files this session has not loaded: units: Lille_IRIS\.shp")).wait_for()
+        upload(fresh)  # the same files, uploaded again: the waiting choices apply
+        goto(fresh, NAV_EN["explore"], EN["column"])
+        assert (selected(fresh, EN["column"]), selected(fresh, EN["scheme"])) == ("P16_POP_ETR", "Fisher-Jenks")
+        assert fresh.locator('[data-testid="stException"]').count() == 0
+    finally:
+        ctx.close()
+
+    for p in parts + [table]:  # the files next to the recipe, as a reviewer receives them
+        (folder / Path(p).name).write_bytes(Path(p).read_bytes())
+    capsys.readouterr()
+    assert main(["run", str(saved), "--out", str(tmp_path / "run")]) == 0, capsys.readouterr().err
+    summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert "P16_POP_ETR" in summary["indicator"]
