@@ -237,3 +237,19 @@ def test_a_map_of_nothing_says_so(demo):
     gone = demo.units.assign(geometry=None)
     with pytest.raises(ValueError, match="nothing to map"):
         categorical_map(gone, pd.Series("a", index=gone.index), {"a": "#ff0000"}, legend_title="t")
+
+
+def test_natural_breaks_leaves_the_callers_random_state_alone():
+    # classify seeded NumPy's global generator for mapclassify's NaturalBreaks and never gave it back
+    import numpy as np
+
+    from lillegeo.maps import classify
+
+    values = pd.Series(np.arange(200.0) ** 1.5)
+    np.random.seed(12345)
+    expected = np.random.random(3)
+    np.random.seed(12345)
+    a = classify(values, "natural_breaks", k=5)
+    assert np.array_equal(np.random.random(3), expected)
+    b = classify(values, "natural_breaks", k=5)
+    assert list(a.bins) == list(b.bins)  # still reproducible

@@ -88,10 +88,17 @@ def classify(values: pd.Series, scheme: Scheme = "quantiles", k: int = 5, breaks
     k_eff = int(max(1, min(k, len(np.unique(v)))))
     cls = getattr(mapclassify, SCHEMES[scheme])
     kwargs = {"k": k_eff}
-    if scheme == "natural_breaks":
-        kwargs["initial"] = 10
-        np.random.seed(0)  # mapclassify NaturalBreaks has no random_state; fixed for reproducible maps
-    return cls(v, **kwargs)
+    if scheme != "natural_breaks":
+        return cls(v, **kwargs)
+    # mapclassify's NaturalBreaks draws from NumPy's global generator and takes no random_state: seed it
+    # for a reproducible map, then give the caller's generator back as it was
+    kwargs["initial"] = 10
+    saved = np.random.get_state()
+    try:
+        np.random.seed(0)
+        return cls(v, **kwargs)
+    finally:
+        np.random.set_state(saved)
 
 
 def _outline(n_units: int) -> dict:
