@@ -42,6 +42,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_optional_table(m)
     m.add_argument("--column", required=True, help="count or value column to map")
     m.add_argument("--per", help="denominator column: the map shows a rate per 1,000")
+    m.add_argument("--exclude-types", default="A,D" if _E.exclude_ad else "",
+                   help="IRIS types left out of rates: A,D (the default, as on the page) or '' to keep all")
     m.add_argument("--smoothing", default=_E.smoothing, choices=list(SPEC["explore"]["smoothing"].options))
     m.add_argument("--scheme", default=_E.scheme, choices=list(SCHEMES))
     m.add_argument("--k", type=int, default=_E.k, help="number of classes (2-9)")

@@ -8,7 +8,7 @@ import json
 import sys
 from pathlib import Path
 
-from .params import DEFAULT_THRESHOLD, ClusterParams, HotspotParams
+from .params import DEFAULT_THRESHOLD, ClusterParams, ExploreParams, HotspotParams
 from .report import write_table
 
 
@@ -87,9 +87,10 @@ def cmd_join(args) -> int:
 
 
 def cmd_map(args) -> int:
-    from .indicators import compute_indicator
+    from .dataset import build_dataset
     from .join import join_table
     from .maps import choropleth_map, to_offline_html
+    from .pipeline import run_explore
     from .io.worker import read_table_bounded as read_table
 
     units, urep = _load_units(args)
@@ -100,14 +101,17 @@ def cmd_map(args) -> int:
         _print_report(trep)
         data, jrep = join_table(units, table)
         print(f"join: {jrep.matched} of {jrep.n_units} units matched", file=sys.stderr)
-    breaks = [float(x) for x in args.breaks.split(",")] if args.breaks else None
-    ind = compute_indicator(data, args.column, per=args.per, smoothing=args.smoothing, threshold=args.threshold)
-    m = choropleth_map(data, ind, scheme=args.scheme, k=args.k, breaks=breaks, palette=args.palette,
+    breaks = tuple(float(x) for x in args.breaks.split(",")) if args.breaks else ()
+    p = ExploreParams(column=args.column, per=args.per or "", smoothing=args.smoothing, scheme=args.scheme, k=args.k,
+                      breaks=breaks, palette=args.palette, exclude_ad=_exclude_ad(args))
+    ind = run_explore(build_dataset(data, name="cli"), p, threshold=args.threshold, lang=args.lang).indicator
+    m = choropleth_map(data, ind, scheme=p.scheme, k=p.k, breaks=list(p.breaks) or None, palette=p.palette,
                        title=args.title, lang=args.lang, assets="inline", demo=args.demo,
                        record_columns=[c for c in data.columns if c != "geometry"][:80])
     to_offline_html(m, args.out)
     print(json.dumps({"out": args.out, "units": len(data), "withheld": ind.n_withheld,
-                      "no_data": ind.n_missing, "indicator": ind.label}, ensure_ascii=False))
+                      "no_data": ind.n_missing,
+                      "excluded_ad": int(ind.excluded.sum()), "indicator": ind.label}, ensure_ascii=False))
     return 0
 
 
@@ -126,12 +130,17 @@ def _units_with_table(args):
     return joined
 
 
-def hotspot_params(args) -> HotspotParams:
-    """The page's parameter object from the command line's options (validated there)."""
+def _exclude_ad(args) -> bool:
+    """--exclude-types: A,D (as on the pages) or '' to keep every unit in rates."""
     types = {x.strip().upper() for x in (args.exclude_types or "").split(",") if x.strip()}
     if types not in (set(), {"A", "D"}):
         raise ValueError(f"--exclude-types: {args.exclude_types!r} is not allowed (allowed: A,D or '' to keep all)")
-    return HotspotParams(column=args.value, per=args.per or "", exclude_ad=bool(types), method=args.method,
+    return bool(types)
+
+
+def hotspot_params(args) -> HotspotParams:
+    """The page's parameter object from the command line's options (validated there)."""
+    return HotspotParams(column=args.value, per=args.per or "", exclude_ad=_exclude_ad(args), method=args.method,
                          weights=args.weights,
                          permutations=args.permutations, alpha=args.alpha,
                          correction="fdr" if args.fdr else ("bonferroni" if args.bonferroni else "none"),
