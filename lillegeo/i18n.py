@@ -18,6 +18,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "nav.explore": {"en": "2 · Explore", "fr": "2 · Explorer"},
     "demo.badge": {"en": "Synthetic demo data", "fr": "Données de démonstration synthétiques"},
     "demo.name": {"en": "Demo metropolis (synthetic)", "fr": "Métropole de démonstration (synthétique)"},
+    # --- strings added for: numbers (add this area's new strings right below this line)
     # data page
     "data.title": {"en": "Data", "fr": "Données"},
     "data.question": {"en": "Which units, indicators and records are we analysing, and did they join?",
@@ -66,6 +67,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "data.withheld_cells": {"en": "{n} count cell(s) under {threshold} are withheld (blank) in this table.",
                             "fr": "{n} cellule(s) d'effectif inférieures à {threshold} sont masquées (vides) dans cette table."},
     "data.next": {"en": "Next: explore the indicators on a map (page 2).", "fr": "Ensuite : explorer les indicateurs sur une carte (page 2)."},
+    # --- strings added for: evaluation-tables (add this area's new strings right below this line)
     # explore page
     "explore.title": {"en": "Explore", "fr": "Explorer"},
     "explore.question": {"en": "How does an indicator vary across the units of the city?",
@@ -92,6 +94,7 @@ STRINGS: dict[str, dict[str, str]] = {
                            "fr": "Les données chargées n'ont aucune colonne numérique à cartographier."},
     "explore.summary": {"en": "{shown} units shown, {withheld} withheld (count under {threshold}), {nodata} without data.",
                         "fr": "{shown} unités affichées, {withheld} masquées (effectif inférieur à {threshold}), {nodata} sans données."},
+    # --- strings added for: withheld (add this area's new strings right below this line)
     # hotspots page
     "nav.hotspots": {"en": "3 · Hotspots", "fr": "3 · Points chauds"},
     "hot.title": {"en": "Hotspots", "fr": "Points chauds"},
@@ -161,6 +164,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "hot.eval_need_years": {"en": "Evaluation needs dated incidents over at least two years.",
                             "fr": "L'évaluation nécessite des incidents datés sur au moins deux années."},
     "hot.formulas": {"en": "Formulas", "fr": "Formules"},
+    # --- strings added for: french (add this area's new strings right below this line)
     # equity page and findings
     "nav.equity": {"en": "4 · Equity", "fr": "4 · Équité"},
     "eq.title": {"en": "Equity", "fr": "Équité"},
@@ -229,6 +233,7 @@ STRINGS: dict[str, dict[str, str]] = {
                           "fr": "Limite : ce sont des résultats par zone, sur les lieux de résidence, pas sur les personnes contrôlées."},
     "caveat.withheld": {"en": "Caveat: counts under the disclosure threshold are withheld from every display; the statistics use them.",
                         "fr": "Limite : les effectifs sous le seuil de secret sont masqués dans tous les affichages ; les statistiques les utilisent."},
+    # --- strings added for: indicators (add this area's new strings right below this line)
     # labels produced by the statistics
     "label:Hot spot 99%": {"en": "Hot spot 99%", "fr": "Point chaud 99 %"},
     "label:Hot spot 95%": {"en": "Hot spot 95%", "fr": "Point chaud 95 %"},
@@ -243,6 +248,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "label:Low-High": {"en": "Low-High", "fr": "Bas-Haut"},
     "label:No data": {"en": "No data", "fr": "Pas de données"},
     "label:No neighbours (island)": {"en": "No neighbours (island)", "fr": "Sans voisin (île)"},
+    # --- strings added for: presenter (add this area's new strings right below this line)
     # runs, static maps, reports, presentation
     "run.no_equity": {"en": "Equity not computed: column(s) {cols} missing.", "fr": "Équité non calculée : colonne(s) {cols} absente(s)."},
     "static.caption": {"en": "Sources: {sources}. Map: lillegeo, {date}. Lambert-93 (EPSG:2154).",
@@ -314,6 +320,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "run.hotspots_failed": {"en": "Hot spots not computed: {error}", "fr": "Points chauds non calculés : {error}"},
     "run.equity_failed": {"en": "Equity not computed: {error}", "fr": "Équité non calculée : {error}"},
     "run.clusters_failed": {"en": "Clusters not computed: {error}", "fr": "Agrégats non calculés : {error}"},
+    # --- strings added for: profiling (add this area's new strings right below this line)
     # reader notes
     "rep.planar": {"en": "kept coordinates as they are (planar units, no reprojection): maps use a plain grid", "fr": "coordonnées gardées telles quelles (unités planes, sans reprojection) : les cartes utilisent une grille simple"},
     "rep.crs_override": {"en": "the file declares {declared}; using the CRS you stated ({stated}) instead", "fr": "le fichier déclare {declared} ; le système indiqué ({stated}) est utilisé à la place"},

@@ -291,3 +291,34 @@ def test_withheld_counts_cannot_be_recovered_from_statistics(demo):
     pd.testing.assert_frame_equal(a, b)
     assert a.loc[small, ["value", "statistic", "z", "p"]].isna().all().all()
     assert (a.loc[small, "label"] == "No data").all()
+
+
+def test_seeded_hotspots_do_not_depend_on_other_threads():
+    """The app runs each browser session in a thread of one process. Without numba, esda seeds and draws
+    from NumPy's global generator: a second session computing at the same time changed the permutations
+    (issue 13: the page showed 30 significant units, ``run`` of the same recipe 29). Two analyses with
+    different seeds run side by side give exactly the p-values each gives alone."""
+    import threading
+
+    from lillegeo import load_demo
+    from lillegeo.params import HotspotParams
+    from lillegeo.pipeline import run_area_hotspots
+
+    ds = load_demo()
+    params = [HotspotParams(method="local_moran", alpha=0.01, seed=0, permutations=199),
+              HotspotParams(method="gi_star", seed=7, permutations=199)]
+    alone = [run_area_hotspots(ds, p).table["p"].to_numpy() for p in params]
+    together: dict[int, list] = {0: [], 1: []}
+
+    def work(i):
+        for _ in range(3):
+            together[i].append(run_area_hotspots(ds, params[i]).table["p"].to_numpy())
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in (0, 1)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for i in (0, 1):
+        for got in together[i]:
+            np.testing.assert_array_equal(got, alone[i])

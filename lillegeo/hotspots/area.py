@@ -3,7 +3,6 @@ labels, colours and significance bins, and the one-call indicator hot spots for 
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -13,10 +12,20 @@ import pandas as pd
 
 from ..indicators import compute_indicator
 from ..params import DEFAULT_THRESHOLD, HotspotParams, check_cost
+from ..rng import global_seed
 from ..weights import _subset_weights, build_weights
 
-__all__ = ["AreaHotspots", "area_hotspots", "indicator_hotspots", "GI_LABELS", "LISA_LABELS", "HOT_COLORS",
-           "LISA_COLORS", "NO_DATA", "ISLAND"]
+__all__ = [
+    "GI_LABELS",
+    "HOT_COLORS",
+    "ISLAND",
+    "LISA_COLORS",
+    "LISA_LABELS",
+    "NO_DATA",
+    "AreaHotspots",
+    "area_hotspots",
+    "indicator_hotspots",
+]
 
 Method = Literal["gi_star", "local_moran"]
 Correction = Literal["none", "fdr", "bonferroni"]
@@ -27,18 +36,6 @@ GI_LABELS = {3: "Hot spot 99%", 2: "Hot spot 95%", 1: "Hot spot 90%", 0: "Not si
 LISA_LABELS = {1: "High-High", 2: "Low-High", 3: "Low-Low", 4: "High-Low", 0: "Not significant"}
 NO_DATA = "No data"
 ISLAND = "No neighbours (island)"
-
-
-@contextlib.contextmanager
-def _seeded(seed: int | None):
-    """Run code that uses NumPy's global generator (esda) with ``seed``, then restore the caller's state."""
-    state = np.random.get_state()
-    if seed is not None:
-        np.random.seed(seed)
-    try:
-        yield
-    finally:
-        np.random.set_state(state)
 
 
 HOT_COLORS = {"Hot spot 99%": "#b2182b", "Hot spot 95%": "#ef8a62", "Hot spot 90%": "#fddbc7",
@@ -88,7 +85,7 @@ class AreaHotspots:
         return self.frame["label"] == LISA_LABELS[1]
 
     def summary(self) -> dict[str, Any]:
-        return {"method": self.method, "n": int(len(self.frame)), "weights": self.weights,
+        return {"method": self.method, "n": len(self.frame), "weights": self.weights,
                 "permutations": self.permutations, "alpha": self.alpha, "correction": self.correction,
                 "seed": self.seed, "moran_i": float(self.moran_i), "moran_p": float(self.moran_p),
                 "islands": len(self.islands), "no_data": len(self.no_data), "labels": self.counts}
@@ -158,8 +155,6 @@ def area_hotspots(
     >>> res.summary()["moran_i"] > 0
     True
     """
-    from esda import G_Local, Moran, Moran_Local
-
     if method not in ("gi_star", "local_moran"):
         raise ValueError(f"method must be 'gi_star' or 'local_moran'; got {method!r}")
     if correction not in ("none", "fdr", "bonferroni"):
@@ -193,6 +188,16 @@ def area_hotspots(
     if np.allclose(y, y[0]):
         raise ValueError("the indicator is constant over the units: there is nothing to test")
 
+    with global_seed(seed):  # esda draws from NumPy's global generator: alone in the process
+        return _local_and_global(units, ids, y_all, y, w, keep, has_value, island_pos, method=method,
+                                 weights=weights, permutations=permutations, alpha=alpha,
+                                 correction=correction, seed=seed)
+
+
+def _local_and_global(units, ids, y_all, y, w, keep, has_value, island_pos, *, method, weights, permutations,
+                      alpha, correction, seed) -> AreaHotspots:
+    from esda import G_Local, Moran, Moran_Local
+
     n_all = len(y_all)
     stat = np.full(n_all, np.nan)
     z = np.full(n_all, np.nan)
@@ -221,8 +226,9 @@ def area_hotspots(
         bins[keep] = q
         labels[keep] = [LISA_LABELS[int(v)] for v in q]
     w.transform = "R"
-    with _seeded(seed):
-        gm = Moran(y, w, transformation="r", permutations=permutations)
+    if seed is not None:  # the global Moran's permutations: same seed as the local ones
+        np.random.seed(seed)
+    gm = Moran(y, w, transformation="r", permutations=permutations)
     labels[~has_value] = NO_DATA
     labels[island_pos] = ISLAND
     # pseudo p = (M+1)/(R+1) exactly; esda stores it in float32

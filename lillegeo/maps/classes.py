@@ -8,6 +8,8 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from ..rng import global_seed
+
 __all__ = ["NODATA_STYLE", "PALETTES", "SCHEMES", "WITHHELD_STYLE", "classify", "palette_colors"]
 
 Scheme = Literal["quantiles", "fisher_jenks", "equal_interval", "natural_breaks", "user"]
@@ -93,12 +95,8 @@ def classify(values: pd.Series, scheme: Scheme = "quantiles", k: int = 5, breaks
     # mapclassify's NaturalBreaks draws from NumPy's global generator and takes no random_state: seed it
     # for a reproducible map, then give the caller's generator back as it was
     kwargs["initial"] = 10
-    saved = np.random.get_state()
-    try:
-        np.random.seed(0)
+    with global_seed(0):  # alone in the process: another session's draws would change the breaks
         return cls(v, **kwargs)
-    finally:
-        np.random.set_state(saved)
 
 
 def _outline(n_units: int) -> dict:
