@@ -1,0 +1,83 @@
+"""Numbers as a reader sees them: English ``1,234.5``, French ``1 234,5``; p-values as ``p < 0.001``.
+
+Display only: exports keep exact values. French uses a narrow no-break space (U+202F) between
+thousands and a decimal comma, as the Imprimerie nationale's rules and INSEE's publications do.
+"""
+
+from __future__ import annotations
+
+import math
+from numbers import Real
+
+__all__ = ["NNBSP", "fmt_int", "fmt_number", "fmt_p", "fmt_interval"]
+
+#: narrow no-break space, the French thousands separator
+NNBSP = "\u202f"
+DASH = "—"
+
+
+def _finite(x) -> bool:
+    return isinstance(x, Real) and not isinstance(x, bool) and math.isfinite(float(x))
+
+
+def fmt_number(x, lang: str = "en", digits: int = 1) -> str:
+    """``x`` with ``digits`` decimals and thousands separators; ``—`` for missing or infinite values.
+
+    Examples
+    --------
+    >>> fmt_number(1234.5, "en"), fmt_number(1234.5, "fr") == "1\\u202f234,5"
+    ('1,234.5', True)
+    >>> fmt_number(float("nan")), fmt_number(None), fmt_number(-0.04, "fr", 1)
+    ('—', '—', '0,0')
+    """
+    if x is None or not _finite(x):
+        return DASH
+    text = f"{float(x):,.{max(0, int(digits))}f}"
+    if text.startswith("-") and float(text.replace(",", "")) == 0:
+        text = text[1:]
+    if lang == "fr":
+        text = text.replace(",", NNBSP).replace(".", ",")
+    return text
+
+
+def fmt_int(n, lang: str = "en") -> str:
+    """A count or a number of people, rounded to a whole number.
+
+    Examples
+    --------
+    >>> fmt_int(89373.637), fmt_int(89373.637, "fr") == "89\\u202f374"
+    ('89,374', True)
+    """
+    return fmt_number(n, lang, 0)
+
+
+def fmt_p(p, lang: str = "en", floor: float = 0.001) -> str:
+    """A p-value for reading: ``p < 0.001`` below ``floor``, else three decimals (two significant
+    digits when smaller than 0.01 are not needed: the reader compares with 0.05 or 0.01).
+
+    Examples
+    --------
+    >>> fmt_p(4e-25), fmt_p(0.01234), fmt_p(0.5), fmt_p(0.0123, "fr")
+    ('p < 0.001', 'p = 0.012', 'p = 0.500', 'p = 0,012')
+    >>> fmt_p(float("nan"))
+    'p = —'
+    """
+    if p is None or not _finite(p):
+        return f"p = {DASH}"
+    if float(p) < floor:
+        return f"p < {fmt_number(floor, lang, 3)}"
+    return f"p = {fmt_number(p, lang, 3)}"
+
+
+def fmt_interval(low, high, lang: str = "en", digits: int = 2) -> str:
+    """``[low; high]`` in French, ``[low, high]`` in English; ``—`` when a bound is missing.
+
+    Examples
+    --------
+    >>> fmt_interval(1.234, 2.5), fmt_interval(1.234, 2.5, "fr"), fmt_interval(None, 2)
+    ('[1.23, 2.50]', '[1,23 ; 2,50]', '—')
+    """
+    if low is None or high is None or not (_finite(low) and _finite(high)):
+        return DASH
+    sep = " ; " if lang == "fr" else ", "
+    return f"[{fmt_number(low, lang, digits)}{sep}{fmt_number(high, lang, digits)}]"
