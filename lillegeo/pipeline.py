@@ -100,12 +100,12 @@ class AreaResult:
 
     @property
     def n_significant(self) -> int:
-        """Units in a significant class at the chosen alpha."""
-        return int((self.hotspots.frame["bin"] != 0).sum())
+        """Units significant at the chosen alpha (corrected p at most the threshold): one count everywhere."""
+        return self.hotspots.n_significant
 
     def significant_table(self) -> pd.DataFrame:
         """The rows of significant units (labels in English; the page translates them)."""
-        return self.table[self.table["label"].to_numpy() != "Not significant"]
+        return self.table[self.hotspots.significant.to_numpy()]
 
 
 def _area_args(ds: Dataset, p: HotspotParams, threshold: int) -> dict:

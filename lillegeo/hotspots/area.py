@@ -9,6 +9,7 @@ from typing import Any, Literal
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+from scipy.stats import norm
 
 from ..indicators import compute_indicator
 from ..params import DEFAULT_THRESHOLD, HotspotParams, check_cost
@@ -24,6 +25,7 @@ __all__ = [
     "NO_DATA",
     "AreaHotspots",
     "area_hotspots",
+    "gi_bins",
     "indicator_hotspots",
 ]
 
@@ -73,22 +75,59 @@ class AreaHotspots:
     moran_p: float
     islands: list[str] = field(default_factory=list)
     no_data: list[str] = field(default_factory=list)
+    threshold: float = float("nan")
 
     @property
     def counts(self) -> dict[str, int]:
         return {str(k): int(v) for k, v in self.frame["label"].value_counts().items()}
 
+    @property
+    def significant(self) -> pd.Series:
+        """Boolean per unit: significant at ``alpha`` (``p`` at most the corrected threshold)."""
+        return self.frame["bin"] != 0
+
+    @property
+    def n_significant(self) -> int:
+        """Units significant at ``alpha``: the count of the page, the legend, the map and the CLI."""
+        return int(self.significant.sum())
+
+    @property
+    def n_tested(self) -> int:
+        """Units with a value and neighbours (the units the correction counts)."""
+        return int(self.frame["p"].notna().sum())
+
+    @property
+    def min_p(self) -> float:
+        """Smallest pseudo p-value the permutations can give: 1 / (R + 1)."""
+        return 1.0 / (self.permutations + 1)
+
+    @property
+    def best_threshold(self) -> float:
+        """Largest threshold the correction can reach: alpha (none, FDR) or alpha / n (Bonferroni)."""
+        return self.alpha / max(self.n_tested, 1) if self.correction == "bonferroni" else self.alpha
+
+    @property
+    def correction_impossible(self) -> bool:
+        """True when no unit can be significant: the smallest attainable p is above the threshold.
+
+        With 999 permutations the smallest pseudo p is 0.001; Bonferroni at 0.05 over 353 units
+        needs p <= 0.000142, which no unit can reach, whatever the data.
+        """
+        return self.min_p > self.best_threshold + 1e-15
+
     def hot(self) -> pd.Series:
-        """Boolean: units in a hot spot (Gi* hot bins at the chosen alpha, or local Moran High-High)."""
+        """Boolean: units in a hot spot at ``alpha`` (Gi* hot bins, or local Moran High-High)."""
         if self.method == "gi_star":
-            return self.frame["bin"].isin(_bins_for_alpha(self.alpha))
+            return self.frame["bin"] > 0
         return self.frame["label"] == LISA_LABELS[1]
 
     def summary(self) -> dict[str, Any]:
         return {"method": self.method, "n": len(self.frame), "weights": self.weights,
                 "permutations": self.permutations, "alpha": self.alpha, "correction": self.correction,
                 "seed": self.seed, "moran_i": float(self.moran_i), "moran_p": float(self.moran_p),
-                "islands": len(self.islands), "no_data": len(self.no_data), "labels": self.counts}
+                "islands": len(self.islands), "no_data": len(self.no_data), "labels": self.counts,
+                "significant": self.n_significant, "threshold": float(self.threshold),
+                "min_p": self.min_p, "correction_impossible": self.correction_impossible}
 
 
 def _thresholds(p: np.ndarray, levels: tuple[float, ...], correction: str) -> dict[float, float]:
@@ -135,9 +174,11 @@ def area_hotspots(
     permutations : int
         Conditional permutations (999 gives a smallest pseudo p of 0.001).
     alpha : float
-        Significance for local Moran.  Gi* units are binned at 0.01/0.05/0.10
-        (ArcGIS style, all shown); :meth:`AreaHotspots.hot` counts the bins at
-        or below ``alpha``.
+        Significance level, one rule for both methods: a unit is significant
+        when its (corrected) ``p`` is at most ``alpha``.  Gi* significant units
+        are binned 99/95/90 % by the strictest level their p reaches, so the
+        bins go down to ``alpha`` only (0.01: 99 %; 0.05: 95 and 99 %; 0.10:
+        all three); Gi* takes ``alpha`` up to 0.10.
     correction : {"none", "fdr", "bonferroni"}
         Multiple-testing correction (``esda.fdr`` or alpha / n).
     seed : int
@@ -161,6 +202,8 @@ def area_hotspots(
         raise ValueError(f"correction must be 'none', 'fdr' or 'bonferroni'; got {correction!r}")
     if not 0 < alpha < 1:
         raise ValueError(f"alpha must be between 0 and 1; got {alpha}")
+    if method == "gi_star" and alpha > 0.10 + 1e-12:
+        raise ValueError(f"alpha for Gi* must be at most 0.10 (its bins are 99, 95 and 90 %); got {alpha}")
     if permutations < 19:
         raise ValueError(f"permutations must be at least 19 (smallest pseudo p = 1/(R+1)); got {permutations}")
     check_cost("permutations", units=len(units), draws=int(permutations))
@@ -202,27 +245,30 @@ def _local_and_global(units, ids, y_all, y, w, keep, has_value, island_pos, *, m
     stat = np.full(n_all, np.nan)
     z = np.full(n_all, np.nan)
     p = np.full(n_all, np.nan)
+    p_sim = np.full(n_all, np.nan)
     bins = np.zeros(n_all, dtype=int)
     labels = np.full(n_all, LISA_LABELS[0] if method == "local_moran" else GI_LABELS[0], dtype=object)
     if method == "gi_star":
         w.transform = "B"
         g = G_Local(y, w, transform="B", permutations=permutations, star=True, seed=seed, n_jobs=1,
                     keep_simulations=False)
-        stat[keep], z[keep], p[keep] = g.Gs, g.Zs, g.p_sim
-        th = _thresholds(g.p_sim, (0.01, 0.05, 0.10), correction)
-        b = np.zeros(len(keep), dtype=int)
-        for level, k in ((0.10, 1), (0.05, 2), (0.01, 3)):  # ArcGIS-style bins, all three shown
-            sig = (g.p_sim <= th[level]) & np.isfinite(g.Zs)  # no z (every unit neighbours all): no direction
-            b[sig] = k * np.sign(g.Zs[sig]).astype(int)
-        bins[keep] = b
-        labels[keep] = [GI_LABELS[int(v)] for v in b]
+        stat[keep], z[keep] = g.Gs, g.Zs
+        p_sim[keep] = _exact_pseudo_p(g.p_sim, permutations)
+        # the decision p: the pseudo p, never below the one-sided normal p of z, so that p and z cannot
+        # disagree (skewed counts give cold spots with pseudo p 0.002 and z -0.8: not "Cold spot 99%")
+        zk = np.where(np.isfinite(g.Zs), g.Zs, 0.0)  # no z (every unit neighbours all): no direction
+        p[keep] = np.maximum(p_sim[keep], norm.sf(np.abs(zk)))
+        bins[keep] = gi_bins(p[keep], zk, alpha=alpha, correction=correction)
+        labels[keep] = [GI_LABELS[int(v)] for v in bins[keep]]
+        threshold = _thresholds(p[keep], (alpha,), correction)[alpha]
     else:
         w.transform = "R"
         lm = Moran_Local(y, w, transformation="r", permutations=permutations, seed=seed, n_jobs=1,
                          keep_simulations=True)
-        stat[keep], z[keep], p[keep] = lm.Is, lm.z_sim, lm.p_sim
-        th = _thresholds(lm.p_sim, (alpha,), correction)[alpha]
-        q = np.where(lm.p_sim <= th, lm.q, 0)
+        stat[keep], z[keep] = lm.Is, lm.z_sim
+        p_sim[keep] = p[keep] = _exact_pseudo_p(lm.p_sim, permutations)
+        threshold = _thresholds(p[keep], (alpha,), correction)[alpha]
+        q = np.where(p[keep] <= threshold, lm.q, 0)
         bins[keep] = q
         labels[keep] = [LISA_LABELS[int(v)] for v in q]
     w.transform = "R"
@@ -231,18 +277,35 @@ def _local_and_global(units, ids, y_all, y, w, keep, has_value, island_pos, *, m
     gm = Moran(y, w, transformation="r", permutations=permutations)
     labels[~has_value] = NO_DATA
     labels[island_pos] = ISLAND
-    # pseudo p = (M+1)/(R+1) exactly; esda stores it in float32
-    p = np.round(p.astype("float64") * (permutations + 1)) / (permutations + 1)
-    frame = pd.DataFrame({"unit_id": ids, "value": y_all, "statistic": stat, "z": z, "p": p,
+    frame = pd.DataFrame({"unit_id": ids, "value": y_all, "statistic": stat, "z": z, "p": p, "p_sim": p_sim,
                           "label": labels, "bin": bins}, index=units.index)
     return AreaHotspots(frame=frame, method=method, weights=weights, permutations=permutations, alpha=alpha,
                         correction=correction, seed=seed, moran_i=float(gm.I), moran_p=float(gm.p_sim),
+                        threshold=float(threshold),
                         islands=sorted(ids[island_pos].tolist()), no_data=sorted(ids[~has_value].tolist()))
 
 
-def _bins_for_alpha(alpha: float) -> list[int]:
-    """Gi* bins counted as significant at ``alpha`` (0.10 -> 1,2,3; 0.05 -> 2,3; 0.01 -> 3)."""
-    return [k for level, k in ((0.10, 1), (0.05, 2), (0.01, 3)) if level <= alpha + 1e-12]
+def _exact_pseudo_p(p: np.ndarray, permutations: int) -> np.ndarray:
+    """Pseudo p = (M+1)/(R+1) exactly (esda stores it in float32)."""
+    return np.round(np.asarray(p, dtype="float64") * (permutations + 1)) / (permutations + 1)
+
+
+def gi_bins(p: np.ndarray, z: np.ndarray, *, alpha: float, correction: str = "none") -> np.ndarray:
+    """Gi* bins -3…3: significant when ``p`` is at most the corrected ``alpha``; the bin is the strictest
+    of 99/95/90 % that ``p`` reaches, its sign the sign of ``z`` (0: not significant).
+
+    Examples
+    --------
+    >>> gi_bins(np.array([0.001, 0.03, 0.08, 0.5]), np.array([3.1, -2.0, 1.5, 0.2]), alpha=0.05).tolist()
+    [3, -2, 0, 0]
+    >>> gi_bins(np.array([0.001, 0.03, 0.08, 0.5]), np.array([3.1, -2.0, 1.5, 0.2]), alpha=0.01).tolist()
+    [3, 0, 0, 0]
+    """
+    p = np.asarray(p, dtype=float)
+    th = _thresholds(p, (0.01, 0.05, 0.10, alpha), correction)
+    sig = (p <= th[alpha]) & (np.asarray(z) != 0)
+    level = np.where(p <= th[0.01], 3, np.where(p <= th[0.05], 2, np.where(p <= th[0.10], 1, 0)))
+    return np.where(sig, level * np.sign(z).astype(int), 0).astype(int)
 
 
 
@@ -261,13 +324,13 @@ def indicator_hotspots(units: gpd.GeoDataFrame, column: str, *, per: str | None 
     Returns
     -------
     indicator, AreaHotspots, DataFrame
-        The table has the columns ``unit_id, value, statistic, z, p, label`` (+ ``withheld``).
+        The table has the columns ``unit_id, value, statistic, z, p, p_sim, label`` (+ ``withheld``).
     """
     ind = compute_indicator(units, column, per=per, exclude_types=exclude_types, threshold=threshold,
                             smoothing=smoothing)
     vals = ind.raw.where(~(ind.excluded | ind.withheld))
     res = area_hotspots(units, vals, **params)
-    table = res.frame[["unit_id", "value", "statistic", "z", "p", "label"]].copy()
+    table = res.frame[["unit_id", "value", "statistic", "z", "p", "p_sim", "label"]].copy()
     table["value"] = table["value"].where(~ind.withheld.to_numpy())
     table["withheld"] = ind.withheld.to_numpy()
     return ind, res, table
