@@ -62,6 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
     h.add_argument("--per", help="denominator column: the value becomes a rate per 1,000")
     h.add_argument("--exclude-types", default="A,D" if _H.exclude_ad else "",
                    help="IRIS types left out of rates: A,D (the default, as on the page) or '' to keep all")
+    h.add_argument("--smoothing", default=_H.smoothing, choices=list(SPEC["hotspots"]["smoothing"].options),
+                   help="empirical Bayes smoothing of the rate (with --per), as on the Explore page")
     h.add_argument("--method", default=_H.method, choices=list(SPEC["hotspots"]["method"].options))
     h.add_argument("--weights", default=_H.weights, help="queen, rook, knn:K or distance:METRES")
     h.add_argument("--permutations", type=int, default=_H.permutations, help="19-9999")
@@ -75,7 +77,8 @@ def build_parser() -> argparse.ArgumentParser:
     h.set_defaults(func=cmd_hotspots)
 
     c = sub.add_parser("clusters", help="density clusters of points (DBSCAN, HDBSCAN, OPTICS) in metres")
-    c.add_argument("--points", required=True, help="points: .csv, .geojson or .gpkg")
+    c.add_argument("--points", required=True,
+                   help="points: .csv, or a vector file as for --units (.gpkg, .geojson, .shp, zipped .shp, .parquet)")
     c.add_argument("--x", help="x / longitude column of a CSV")
     c.add_argument("--y", help="y / latitude column of a CSV")
     gc = c.add_mutually_exclusive_group()
@@ -162,7 +165,8 @@ def build_parser() -> argparse.ArgumentParser:
 #: Options checked against :mod:`lillegeo.params` (the same ranges as the pages and recipes).
 _CHECKED = {
     "map": [("explore", "k", "k"), ("disclosure", "threshold", "threshold"), ("explore", "smoothing", "smoothing")],
-    "hotspots": [("hotspots", "method", "method"), ("hotspots", "weights", "weights"),
+    "hotspots": [("hotspots", "method", "method"), ("hotspots", "smoothing", "smoothing"),
+                 ("hotspots", "weights", "weights"),
                  ("hotspots", "permutations", "permutations"), ("hotspots", "alpha", "alpha"),
                  ("hotspots", "seed", "seed"), ("disclosure", "threshold", "threshold")],
     "clusters": [("clusters", "algorithm", "algorithm"), ("clusters", "eps_m", "eps_m"),

@@ -140,8 +140,10 @@ def _exclude_ad(args) -> bool:
 
 def hotspot_params(args) -> HotspotParams:
     """The page's parameter object from the command line's options (validated there)."""
+    if args.smoothing != "none" and not args.per:
+        raise ValueError(f"--smoothing {args.smoothing} needs --per (a denominator): only rates are smoothed")
     return HotspotParams(column=args.value, per=args.per or "", exclude_ad=_exclude_ad(args), method=args.method,
-                         weights=args.weights,
+                         smoothing=args.smoothing, weights=args.weights,
                          permutations=args.permutations, alpha=args.alpha,
                          correction="fdr" if args.fdr else ("bonferroni" if args.bonferroni else "none"),
                          seed=args.seed)
@@ -157,9 +159,16 @@ def cmd_hotspots(args) -> int:
     write_table(table, args.out, "csv")
     summary = res.summary()
     summary["value"] = ind.label
+    summary["smoothing"] = ind.smoothing
+    summary["partition"] = area.partition
     summary["islands_list"] = res.islands
     summary["out"] = args.out
-    print(f"{res.method}: {summary['n']} units; global Moran's I = {res.moran_i:.4f} "
+    note = area.impossible_note("en")
+    if note:
+        summary["note"] = note
+        print(f"note: {note}", file=sys.stderr)
+    print(f"{res.method}: {summary['n']} units; {area.n_significant} significant at alpha {res.alpha:g}; "
+          f"global Moran's I = {res.moran_i:.4f} "
           f"(pseudo p = {res.moran_p:.4f}, {res.permutations} permutations, seed {res.seed})")
     print(json.dumps(summary, ensure_ascii=False))
     return 0

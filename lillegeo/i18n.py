@@ -19,6 +19,25 @@ STRINGS: dict[str, dict[str, str]] = {
     "demo.badge": {"en": "Synthetic demo data", "fr": "Données de démonstration synthétiques"},
     "demo.name": {"en": "Demo metropolis (synthetic)", "fr": "Métropole de démonstration (synthétique)"},
     # --- strings added for: numbers (add this area's new strings right below this line)
+    "label:Withheld": {"en": "Withheld", "fr": "Masqué"},
+    "label:Left out (A/D)": {"en": "Left out (A/D)", "fr": "Écarté (IRIS A/D)"},
+    "explore.partition": {"en": "{total} units: {shown} shown, {withheld} withheld (count under {threshold}), "
+                                "{left_out} A/D left out, {no_data} without data.",
+                          "fr": "{total} unités : {shown} affichées, {withheld} masquées (effectif inférieur à "
+                                "{threshold}), {left_out} IRIS A/D écartés, {no_data} sans données."},
+    "hot.partition": {"en": "{total} units: {significant} significant at alpha {alpha}, {not_significant} not "
+                            "significant, {withheld} withheld (count under {threshold}), {left_out} A/D left out, "
+                            "{no_data} without data, {islands} without neighbours.",
+                      "fr": "{total} unités : {significant} significatives au seuil alpha {alpha}, {not_significant} "
+                            "non significatives, {withheld} masquées (effectif inférieur à {threshold}), "
+                            "{left_out} IRIS A/D écartés, {no_data} sans données, {islands} sans voisin."},
+    "hot.impossible": {"en": "No unit can be significant with these settings: with {perm} permutations the smallest "
+                             "possible p-value is {min_p}, above the corrected threshold {threshold} ({correction}). "
+                             "Use more permutations (e.g. 9999), the false discovery rate, or no correction.",
+                       "fr": "Aucune unité ne peut être significative avec ces réglages : avec {perm} permutations, "
+                             "la plus petite p-valeur possible est {min_p}, au-dessus du seuil corrigé {threshold} "
+                             "({correction}). Augmentez les permutations (par ex. 9999), prenez le taux de fausses "
+                             "découvertes ou aucune correction."},
     # data page
     "data.title": {"en": "Data", "fr": "Données"},
     "data.question": {"en": "Which units, indicators and records are we analysing, and did they join?",

@@ -12,12 +12,14 @@ import pandas as pd
 from .weights import build_weights  # queen contiguity, vectorised and cached per geometry
 from .params import DEFAULT_THRESHOLD
 
-__all__ = ["Indicator", "compute_indicator", "aggregate_points", "suppress", "DEFAULT_THRESHOLD",
+__all__ = ["Indicator", "GROUPS", "compute_indicator", "aggregate_points", "suppress", "DEFAULT_THRESHOLD",
            "numeric_columns", "count_columns", "suppress_frame"]
 
 #: Default disclosure threshold: no count or rate computed from fewer persons or events is shown.
 
 Smoothing = Literal["none", "global_eb", "spatial_eb"]
+#: The groups that partition the units of an indicator (see :attr:`Indicator.groups`).
+GROUPS = ("shown", "withheld", "left_out", "no_data")
 
 
 @dataclass
@@ -75,6 +77,31 @@ class Indicator:
     def n_excluded(self) -> int:
         """Units left out on purpose (e.g. activity and miscellaneous IRIS for rates per resident)."""
         return int(self.excluded.sum())
+
+    @property
+    def groups(self) -> pd.Series:
+        """The group of each unit, exactly one per unit (:data:`GROUPS`): ``withheld`` first (a withheld
+        A/D unit is drawn and counted as withheld), then ``left_out`` (A/D), ``no_data``, ``shown``."""
+        g = np.select([self.withheld.to_numpy(bool), self.excluded.to_numpy(bool), self.values.isna().to_numpy()],
+                      list(GROUPS[1:]), GROUPS[0])
+        return pd.Series(g, index=self.values.index, dtype=object)
+
+    @property
+    def partition(self) -> dict[str, int]:
+        """Units per group (``shown, withheld, left_out, no_data``) and ``total``; the groups add up to it.
+
+        The caption and the legend of every map of the indicator read these numbers.
+
+        Examples
+        --------
+        >>> df = pd.DataFrame({"n": [5.0, 50.0, 0.0, None], "pop": [1000.0, 2000.0, 500.0, 800.0]})
+        >>> compute_indicator(df, "n", per="pop").partition
+        {'shown': 2, 'withheld': 1, 'left_out': 0, 'no_data': 1, 'total': 4}
+        """
+        counts = self.groups.value_counts()
+        out = {k: int(counts.get(k, 0)) for k in GROUPS}
+        out["total"] = len(self.values)
+        return out
 
     def frame(self, ids: pd.Series | None = None) -> pd.DataFrame:
         """The indicator as a table safe to show or export (withheld cells blank, flagged)."""
@@ -233,9 +260,7 @@ def compute_indicator(
     excluded = pd.Series(False, index=units.index)
     if exclude_types and "unit_type" in units.columns:
         excluded = units["unit_type"].astype("string").isin(list(exclude_types)).fillna(False).astype(bool)
-        if excluded.any():
-            notes.append(f"{int(excluded.sum())} unit(s) of type {'/'.join(exclude_types)} left out: "
-                         "few residents, rates per resident are meaningless there")
+        # the A/D units left out are counted in :attr:`Indicator.partition` (caption and legend)
     values = raw.where(~withheld & ~excluded)
     from .i18n import t
 

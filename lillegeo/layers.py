@@ -31,11 +31,13 @@ class Layer:
 
 
 def hot_layer(hs: AreaHotspots, lang: str) -> Layer:
-    """Hot/cold spot (Gi*) or cluster/outlier (local Moran) classes of each unit, translated."""
+    """Hot/cold spot (Gi*) or cluster/outlier (local Moran) classes of each unit, translated.
+
+    The legend lists the classes in use only (Gi* bins down to the chosen alpha), "Not significant" and
+    why untested units have no class; its counts add up to the units of the map."""
     base = HOT_COLORS if hs.method == "gi_star" else LISA_COLORS
     present = set(hs.frame["label"])
-    colors = {label_text(k, lang): v for k, v in base.items()
-              if k in present or k in ("Hot spot 99%", "High-High", "Not significant")}
+    colors = {label_text(k, lang): v for k, v in base.items() if k in present or k == "Not significant"}
     return Layer(hs.frame["label"].map(lambda v: label_text(v, lang)), colors, t("hot.legend", lang))
 
 

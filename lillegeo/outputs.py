@@ -198,8 +198,7 @@ def report_sections(ds: Dataset, a: Analysis, images: dict[str, bytes]) -> list[
               unmatched=len(jr.unmatched_rows))] + jr.hints})
     ind = a.explore.indicator
     secs.append({"heading": ind.label, "image": images.get("explore"),
-                 "text": [t("explore.summary", lang, shown=a.explore.n_shown, withheld=ind.n_withheld,
-                            threshold=ind.threshold, nodata=ind.n_missing)] + ind.notes})
+                 "text": [t("explore.partition", lang, threshold=ind.threshold, **ind.partition)] + ind.notes})
     if a.hotspots is not None:
         hs = a.hotspots.hotspots
         table = a.hotspots.table

@@ -264,6 +264,8 @@ class HotspotParams(Params):
     column: str = _p("incidents", "str", help="indicator column")
     per: str = _p("", "str", help="denominator column ('' for raw values)")
     exclude_ad: bool = _p(True, "bool", help="leave activity (A) and miscellaneous (D) units out of rates")
+    smoothing: str = _p("none", "str", options=("none", "global_eb", "spatial_eb"),
+                        help="empirical Bayes smoothing of the rate before the statistic (with a denominator)")
     method: str = _p("gi_star", "str", options=("gi_star", "local_moran"))
     weights: str = _p("queen", "weights", help="queen, rook, knn:K (1-50) or distance:METRES (1-50000)")
     permutations: int = _p(999, "int", 19, 9999, help="conditional permutations for pseudo p-values")

@@ -26,8 +26,9 @@ import pandas as pd
 from .choices import years_of
 from .dataset import Dataset
 from .equity import EquityResult, outcome_test, run_equity as equity_analysis
-from .hotspots import (AreaHotspots, HeatSurface, PointClusters, Typology, cluster_sensitivity, compare_methods,
-                       filter_points, heat_surface, indicator_hotspots, point_clusters, sensitivity, typology)
+from .hotspots import (ISLAND, LEFT_OUT, NO_DATA, UNTESTED, WITHHELD, AreaHotspots, HeatSurface, PointClusters,
+                       Typology, cluster_sensitivity, compare_methods, filter_points, heat_surface, indicator_hotspots,
+                       point_clusters, sensitivity, typology)
 from .i18n import t
 from .indicators import Indicator, compute_indicator, suppress_frame
 from .params import (DEFAULT_THRESHOLD, ClusterParams, EquityParams, EvaluationParams, ExploreParams, HotspotParams,
@@ -60,7 +61,7 @@ class ExploreResult:
 
     @property
     def n_shown(self) -> int:
-        return int(self.indicator.values.notna().sum())
+        return self.indicator.partition["shown"]
 
 
 def run_explore(ds: Dataset, p: ExploreParams, *, threshold: int = DEFAULT_THRESHOLD,
@@ -103,18 +104,45 @@ class AreaResult:
         """Units significant at the chosen alpha (corrected p at most the threshold): one count everywhere."""
         return self.hotspots.n_significant
 
+    @property
+    def partition(self) -> dict[str, int]:
+        """Units per group, each unit in exactly one: ``significant, not_significant, withheld, left_out,
+        no_data, islands`` and ``total`` (the groups add up to it; the caption and the legend read them)."""
+        labels = self.hotspots.frame["label"]
+        n_sig = self.n_significant
+        out = {"significant": n_sig, "not_significant": int(len(labels) - n_sig - labels.isin(UNTESTED).sum()),
+               "withheld": int((labels == WITHHELD).sum()), "left_out": int((labels == LEFT_OUT).sum()),
+               "no_data": int((labels == NO_DATA).sum()), "islands": int((labels == ISLAND).sum())}
+        out["total"] = len(labels)
+        return out
+
+    def impossible_note(self, lang: str = "en") -> str:
+        """Why no unit can be significant (the smallest attainable p is above the corrected threshold), or ''."""
+        hs = self.hotspots
+        if not hs.correction_impossible:
+            return ""
+        return t("hot.impossible", lang, perm=hs.permutations, min_p=_sig(hs.min_p, lang),
+                 threshold=_sig(hs.best_threshold, lang), correction=t(f"hot.correction.{hs.correction}", lang))
+
     def significant_table(self) -> pd.DataFrame:
         """The rows of significant units (labels in English; the page translates them)."""
         return self.table[self.hotspots.significant.to_numpy()]
 
 
+def _sig(x: float, lang: str) -> str:
+    """Three significant digits (0.000142), decimal comma in French."""
+    text = f"{x:.3g}"
+    return text.replace(".", ",") if lang == "fr" else text
+
+
 def _area_args(ds: Dataset, p: HotspotParams, threshold: int) -> dict:
     per = _column(ds, p.per, "denominator") if p.per else None
-    return dict(per=per, exclude_types=AD_TYPES if (per and p.exclude_ad) else (), threshold=threshold)
+    return dict(per=per, exclude_types=AD_TYPES if (per and p.exclude_ad) else (), threshold=threshold,
+                smoothing=p.smoothing if per else "none")  # smoothed as on Explore: rates only
 
 
 def run_area_hotspots(ds: Dataset, p: HotspotParams, *, threshold: int = DEFAULT_THRESHOLD) -> AreaResult:
-    """Gi* or local Moran of the indicator of ``p`` (withheld and A/D units left out)."""
+    """Gi* or local Moran of the indicator of ``p`` (smoothed as on Explore; withheld and A/D units left out)."""
     ind, res, table = indicator_hotspots(ds.units, _column(ds, p.column, "indicator"), **_area_args(ds, p, threshold),
                                          method=p.method, weights=p.weights, permutations=p.permutations,
                                          alpha=p.alpha, correction=p.correction, seed=p.seed)
@@ -125,7 +153,7 @@ def run_hotspot_sensitivity(ds: Dataset, p: HotspotParams, *, threshold: int = D
     """The hot spots of ``p`` rerun with neighbouring parameters (Jaccard overlap with the baseline)."""
     kw = _area_args(ds, p, threshold)
     ind = compute_indicator(ds.units, _column(ds, p.column, "indicator"), per=kw["per"],
-                            exclude_types=kw["exclude_types"], threshold=threshold)
+                            exclude_types=kw["exclude_types"], threshold=threshold, smoothing=kw["smoothing"])
     return sensitivity(ds.units, ind.raw.where(~(ind.excluded | ind.withheld)), method=p.method, weights=p.weights,
                        permutations=p.permutations, alpha=p.alpha, correction=p.correction, seed=p.seed)
 

@@ -57,8 +57,7 @@ except ValueError as exc:
 
 out = show_map(m, height=620, key="explore_map", returned_objects=["last_active_drawing"])
 ind = res.indicator
-st.caption(tr("explore.summary", shown=res.n_shown, withheld=ind.n_withheld, threshold=ind.threshold,
-              nodata=ind.n_missing))
+st.caption(tr("explore.partition", threshold=ind.threshold, **ind.partition))
 for note in ind.notes:
     say("caption", note)
 

@@ -43,6 +43,8 @@ with tab_area:
         per = bound(st.selectbox, tr("explore.per"), "hotspots", "per", options=o.per_for(column),
                     format_func=lambda v: v or tr("explore.raw"))
         bound(st.checkbox, tr("explore.exclude_ad"), "hotspots", "exclude_ad", disabled=not per)
+        bound(st.radio, tr("explore.smoothing"), "hotspots", "smoothing", options=options("hotspots", "smoothing"),
+              format_func=lambda v: tr(f"smoothing.{v}"), disabled=not per)
     with c2:
         bound(st.radio, tr("hot.method"), "hotspots", "method", options=options("hotspots", "method"),
               format_func=lambda v: tr(f"hot.method.{v}"))
@@ -67,6 +69,9 @@ with tab_area:
         m1.metric(tr("hot.moran"), f"{hs.moran_i:.3f}")
         m2.metric(tr("hot.moran_p"), f"{hs.moran_p:.3f}")
         m3.metric(tr("hot.significant"), res.n_significant)
+        st.caption(tr("hot.partition", alpha=h.alpha, threshold=threshold, **res.partition))
+        if res.impossible_note(lang()):
+            st.warning(res.impossible_note(lang()))
         if hs.islands:
             st.warning(tr("hot.islands", ids=md(", ".join(map(str, hs.islands)))))
         layer = hot_layer(hs, lang())

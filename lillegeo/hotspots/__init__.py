@@ -16,8 +16,8 @@ surfaces), :mod:`~lillegeo.hotspots.typology` (types of units) and
 
 from ..weights import _WEIGHTS_CACHE as _WEIGHTS_CACHE  # the cache, cleared by tests and benchmarks
 from ..weights import build_weights
-from .area import (GI_LABELS, HOT_COLORS, ISLAND, LISA_COLORS, LISA_LABELS, NO_DATA, AreaHotspots, area_hotspots,
-                   indicator_hotspots)
+from .area import (GI_LABELS, HOT_COLORS, ISLAND, LEFT_OUT, LISA_COLORS, LISA_LABELS, NO_DATA, UNTESTED, WITHHELD,
+                   AreaHotspots, area_hotspots, indicator_hotspots)
 from .density import EXACT_KDE_WORK, HEAT_EXTENT_ROUND_M, HEAT_MIN_M, HeatSurface, heat_surface
 from .evaluation import (EVALUATION_FORMULAS, cluster_sensitivity, compare_methods, evaluate_methods, hit_rate_pai,
                          jaccard, sensitivity, study_area)
@@ -29,6 +29,6 @@ __all__ = [
     "heat_surface", "Typology", "typology", "hit_rate_pai", "evaluate_methods", "sensitivity",
     "GI_LABELS", "LISA_LABELS", "jaccard", "filter_points", "indicator_hotspots", "compare_methods",
     "study_area", "cluster_sensitivity", "HOT_COLORS", "LISA_COLORS", "TYPE_COLORS", "EVALUATION_FORMULAS",
-    "dbscan_labels", "NO_DATA", "ISLAND", "DBSCAN_EXACT_LIMIT", "EXACT_KDE_WORK", "HEAT_MIN_M",
-    "HEAT_EXTENT_ROUND_M",
+    "dbscan_labels", "NO_DATA", "ISLAND", "WITHHELD", "LEFT_OUT", "UNTESTED", "DBSCAN_EXACT_LIMIT", "EXACT_KDE_WORK",
+    "HEAT_MIN_M", "HEAT_EXTENT_ROUND_M",
 ]

@@ -22,7 +22,10 @@ __all__ = [
     "ISLAND",
     "LISA_COLORS",
     "LISA_LABELS",
+    "LEFT_OUT",
     "NO_DATA",
+    "UNTESTED",
+    "WITHHELD",
     "AreaHotspots",
     "area_hotspots",
     "gi_bins",
@@ -38,13 +41,19 @@ GI_LABELS = {3: "Hot spot 99%", 2: "Hot spot 95%", 1: "Hot spot 90%", 0: "Not si
 LISA_LABELS = {1: "High-High", 2: "Low-High", 3: "Low-Low", 4: "High-Low", 0: "Not significant"}
 NO_DATA = "No data"
 ISLAND = "No neighbours (island)"
+WITHHELD = "Withheld"
+LEFT_OUT = "Left out (A/D)"
+#: The labels of units the statistic did not test, in legend order.
+UNTESTED = (WITHHELD, LEFT_OUT, NO_DATA, ISLAND)
 
 
 HOT_COLORS = {"Hot spot 99%": "#b2182b", "Hot spot 95%": "#ef8a62", "Hot spot 90%": "#fddbc7",
               "Not significant": "#f7f7f7", "Cold spot 90%": "#d1e5f0", "Cold spot 95%": "#67a9cf",
-              "Cold spot 99%": "#2166ac", NO_DATA: "#ffffff", ISLAND: "#9e9e9e"}
+              "Cold spot 99%": "#2166ac", WITHHELD: "#d9d9d9", LEFT_OUT: "#f2efe9", NO_DATA: "#ffffff",
+              ISLAND: "#9e9e9e"}
 LISA_COLORS = {"High-High": "#b2182b", "High-Low": "#ef8a62", "Low-High": "#67a9cf", "Low-Low": "#2166ac",
-               "Not significant": "#f7f7f7", NO_DATA: "#ffffff", ISLAND: "#9e9e9e"}
+               "Not significant": "#f7f7f7", WITHHELD: "#d9d9d9", LEFT_OUT: "#f2efe9", NO_DATA: "#ffffff",
+               ISLAND: "#9e9e9e"}
 
 
 @dataclass
@@ -330,6 +339,9 @@ def indicator_hotspots(units: gpd.GeoDataFrame, column: str, *, per: str | None 
                             smoothing=smoothing)
     vals = ind.raw.where(~(ind.excluded | ind.withheld))
     res = area_hotspots(units, vals, **params)
+    # why an untested unit has no class: withheld first (as on the Explore map), then A/D left out
+    res.frame.loc[ind.excluded.to_numpy(bool) & ~ind.withheld.to_numpy(bool), "label"] = LEFT_OUT
+    res.frame.loc[ind.withheld.to_numpy(bool), "label"] = WITHHELD
     table = res.frame[["unit_id", "value", "statistic", "z", "p", "p_sim", "label"]].copy()
     table["value"] = table["value"].where(~ind.withheld.to_numpy())
     table["withheld"] = ind.withheld.to_numpy()

@@ -1,9 +1,11 @@
-"""Point records (incidents, stops) from CSV, GeoJSON or GeoPackage, read by :func:`read_points`: coordinate,
+"""Point records (incidents, stops) from CSV or any vector format the units are read from (GeoJSON,
+GeoPackage, shapefile, zipped shapefile, GeoParquet), read by :func:`read_points`: coordinate,
 date and category columns detected, rows with missing or impossible coordinates rejected and counted,
 held in Lambert-93."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
@@ -14,7 +16,7 @@ from .base import LoadReport, Source, _find_col, _name_of, _read_bytes
 from .crs import _parse_crs, _to_work_crs
 from .guard import _check_local_path
 from .tables import _clean_frame, _csv_frame
-from .vector import _open_vector
+from .vector import LOCAL_VECTOR_SUFFIXES, _open_vector, _read_vector_source
 
 __all__ = ["read_points", "csv_columns"]
 
@@ -55,7 +57,8 @@ def read_points(
     date: str | None = None,
     category: str | None = None,
 ) -> tuple[gpd.GeoDataFrame, LoadReport]:
-    """Read point records (incidents, stops) from CSV, GeoJSON or GeoPackage.
+    """Read point records (incidents, stops) from CSV, GeoJSON, GeoPackage, a shapefile (path to the
+    ``.shp``), a zipped shapefile or GeoParquet: the formats :func:`read_units` reads.
 
     Parameters
     ----------
@@ -88,10 +91,11 @@ def read_points(
     """
     report = LoadReport(_name_of(src, name), "points")
     _check_local_path(src)
-    data = _read_bytes(src)
+    local_vector = isinstance(src, (str, Path)) and Path(src).suffix.lower() in LOCAL_VECTOR_SUFFIXES
+    data = b"" if local_vector else _read_bytes(src)  # a local vector file is read where it is (.shp + .dbf …)
     lname = report.source.lower()
-    if lname.endswith((".csv", ".txt")) or not (lname.endswith((".geojson", ".json", ".gpkg", ".zip", ".parquet"))
-                                                or data[:4] == b"PK\x03\x04"):
+    if not local_vector and (lname.endswith((".csv", ".txt")) or not (
+            lname.endswith((".geojson", ".json", ".gpkg", ".zip", ".parquet", ".shp")) or data[:4] == b"PK\x03\x04")):
         df = _clean_frame(_csv_frame(data, report), report, set())
         cols = list(df.columns)
 
@@ -123,7 +127,7 @@ def read_points(
         gdf = gpd.GeoDataFrame(df.drop(columns=[xc, yc]), geometry=gpd.points_from_xy(xs, ys), crs=None)
         report.details.update({"x": xc, "y": yc})
     else:
-        gdf = _open_vector(data, report.source, report)
+        gdf = _read_vector_source(src, report) if local_vector else _open_vector(data, report.source, report)
         if len(gdf) and not set(gdf.geom_type.dropna().unique()) <= {"Point", "MultiPoint"}:
             raise ValueError(f"'{report.source}' holds {', '.join(sorted(set(gdf.geom_type.dropna())))} "
                              "geometries; points are expected")

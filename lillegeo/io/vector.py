@@ -162,6 +162,27 @@ def _read_path(path: Path, report: LoadReport, layer: str | None, display: str |
     return gdf
 
 
+#: Vector files read where they are on disk (a shapefile needs its .shx and .dbf beside it).
+LOCAL_VECTOR_SUFFIXES = (".shp", ".gpkg", ".geojson", ".json", ".parquet")
+
+
+def _read_vector_source(src, report: LoadReport, layer: str | None = None) -> gpd.GeoDataFrame:
+    """A vector file from a local path (read where it is: no copy; the upload limit is for uploads, not
+    for a national file on disk), or from bytes / a file object (a zip is extracted); units and points
+    both read through here, so they accept the same formats."""
+    if isinstance(src, (str, Path)) and Path(src).suffix.lower() in LOCAL_VECTOR_SUFFIXES:
+        p = Path(src)
+        if not p.exists():
+            raise ValueError(f"file not found: '{p}'; check the path")
+        if not p.is_file():
+            raise ValueError(f"'{p}' is not a regular file; give the path of the file itself")
+        if p.stat().st_size == 0:
+            raise ValueError("the file is empty (0 bytes)")
+        report.details["format"] = p.suffix.lstrip(".").lower()
+        return _read_path(p, report, layer)
+    return _open_vector(_read_bytes(src), report.source, report, layer)
+
+
 def suggest_unit_mapping(columns: list[str]) -> dict[str, str | None]:
     """Best guess of the standard columns in an unknown schema (for pre-filling the UI)."""
     cols = [c for c in columns if c != "geometry"]
@@ -240,20 +261,7 @@ def read_units(
     """
     report = LoadReport(_name_of(src, name), "units")
     _check_local_path(src)
-    if isinstance(src, (str, Path)) and Path(src).suffix.lower() in (".shp", ".gpkg", ".geojson", ".json", ".parquet"):
-        # a local file is read where it is (no copy; the upload limit is for uploads, not for a
-        # national file on disk)
-        p = Path(src)
-        if not p.exists():
-            raise ValueError(f"file not found: '{p}'; check the path")
-        if not p.is_file():
-            raise ValueError(f"'{p}' is not a regular file; give the path of the file itself")
-        if p.stat().st_size == 0:
-            raise ValueError("the file is empty (0 bytes)")
-        report.details["format"] = p.suffix.lstrip(".").lower()
-        gdf = _read_path(p, report, layer)
-    else:
-        gdf = _open_vector(_read_bytes(src), report.source, report, layer)
+    gdf = _read_vector_source(src, report, layer)
     if len(gdf) == 0:
         raise ValueError(f"'{report.source}' holds no features")
     if "geometry" not in gdf or gdf.geometry.isna().all():

@@ -152,7 +152,6 @@ def choropleth_map(
             labels.append(hi_txt if lo_txt == hi_txt else f"{lo_txt} – {hi_txt}")  # many ties: "0", not "0 – 0"
             counts.append(int((cls_idx == i).sum()))
             prev = b
-    n_nodata = int((cls_idx == -2).sum())
 
     w = withheld.to_numpy(dtype=bool)
     ex = indicator.excluded.to_numpy(dtype=bool)
@@ -172,11 +171,11 @@ def choropleth_map(
     rec_cols = record_columns if record_columns is not None else []
     rec_cols = [c for c in rec_cols if c in units.columns and c != "geometry"]
     rec_keys = [f"r{j}" for j in range(len(rec_cols))]
-    if rec_cols:
-        counts = count_columns(units, [str(indicator.numerator.name)] + list(count_cols or []))
+    if rec_cols:  # (not ``counts``: that name holds the legend's unit count per class)
+        counted = count_columns(units, [str(indicator.numerator.name)] + list(count_cols or []))
         safe, _ = suppress_frame(units[rec_cols], threshold=indicator.threshold,
-                                 columns=[c for c in rec_cols if c in counts])
-        masked = {c: suppress(units[c], threshold=indicator.threshold) for c in rec_cols if c in counts}
+                                 columns=[c for c in rec_cols if c in counted])
+        masked = {c: suppress(units[c], threshold=indicator.threshold) for c in rec_cols if c in counted}
         hidden = t("map.withheld_value", lang, threshold=indicator.threshold)
         for key, col in zip(rec_keys, rec_cols):
             vals_c = safe[col]
@@ -214,9 +213,10 @@ def choropleth_map(
 
     _add_overlay(m, overlay, overlay_label, overlay_name_col, planar, lang)
 
-    _Legend(legend_html(indicator.label, colors[: len(labels)], labels, counts, n_withheld=int(withheld.sum()),
-                        n_nodata=n_nodata, threshold=indicator.threshold, lang=lang,
-                        n_excluded=int((cls_idx == -3).sum()),
+    part = indicator.partition  # the same groups as the caption: shown (in classes) + the three below = total
+    _Legend(legend_html(indicator.label, colors[: len(labels)], labels, counts, n_withheld=part["withheld"],
+                        n_nodata=part["no_data"], threshold=indicator.threshold, lang=lang,
+                        n_excluded=part["left_out"],
                         note=f"{t('legend.scheme', lang)}: {t('scheme.' + scheme, lang)}"),
             position="bottomright").add_to(data)
     return _finish(m, title=title, demo=demo, lang=lang, assets=assets)
