@@ -109,9 +109,10 @@ def cmd_map(args) -> int:
                        title=args.title, lang=args.lang, assets="inline", demo=args.demo,
                        record_columns=[c for c in data.columns if c != "geometry"][:80])
     to_offline_html(m, args.out)
-    print(json.dumps({"out": args.out, "units": len(data), "withheld": ind.n_withheld,
-                      "no_data": ind.n_missing,
-                      "excluded_ad": int(ind.excluded.sum()), "indicator": ind.label}, ensure_ascii=False))
+    part = ind.partition  # the groups of the caption and the legend: they add up to "units"
+    print(json.dumps({"out": args.out, "units": part["total"], "shown": part["shown"], "withheld": part["withheld"],
+                      "no_data": part["no_data"], "excluded_ad": part["left_out"], "indicator": ind.label},
+                     ensure_ascii=False))
     return 0
 
 

@@ -150,11 +150,13 @@ def test_hotspots_cli_gi_star_labels(tmp_path, capsys):
                  "--value", "P21_POP_IMM", "--method", "gi_star", "--weights", "distance:1500", "--permutations",
                  "99", "--seed", "1", "--out", str(out)]) == 0
     s = _last_json(capsys.readouterr().out)
-    # withheld units (residents 1-10 in A/D units) are left out of the statistics: "No data"
+    # withheld units (residents 1-10 in A/D units) are left out of the statistics: "Withheld"
     assert set(s["labels"]) <= {"Hot spot 99%", "Hot spot 95%", "Hot spot 90%", "Not significant",
-                                "Cold spot 90%", "Cold spot 95%", "Cold spot 99%", "No neighbours (island)", "No data"}
+                                "Cold spot 90%", "Cold spot 95%", "Cold spot 99%", "No neighbours (island)", "No data",
+                                "Withheld", "Left out (A/D)"}
     table = pd.read_csv(out)
     assert table.loc[table["withheld"], ["statistic", "z", "p"]].isna().all().all()
+    assert s["labels"]["Withheld"] == int(table["withheld"].sum()) > 0
     assert main(["hotspots", "--units", str(DEMO_DIR / "units.geojson"), "--value", "x", "--out", str(out)]) == 2
 
 

@@ -333,7 +333,7 @@ def indicator_hotspots(units: gpd.GeoDataFrame, column: str, *, per: str | None 
     Returns
     -------
     indicator, AreaHotspots, DataFrame
-        The table has the columns ``unit_id, value, statistic, z, p, p_sim, label`` (+ ``withheld``).
+        The table has the columns ``unit_id, value, statistic, z, p, label, p_sim`` (+ ``withheld``).
     """
     ind = compute_indicator(units, column, per=per, exclude_types=exclude_types, threshold=threshold,
                             smoothing=smoothing)
@@ -342,7 +342,7 @@ def indicator_hotspots(units: gpd.GeoDataFrame, column: str, *, per: str | None 
     # why an untested unit has no class: withheld first (as on the Explore map), then A/D left out
     res.frame.loc[ind.excluded.to_numpy(bool) & ~ind.withheld.to_numpy(bool), "label"] = LEFT_OUT
     res.frame.loc[ind.withheld.to_numpy(bool), "label"] = WITHHELD
-    table = res.frame[["unit_id", "value", "statistic", "z", "p", "p_sim", "label"]].copy()
+    table = res.frame[["unit_id", "value", "statistic", "z", "p", "label", "p_sim"]].copy()
     table["value"] = table["value"].where(~ind.withheld.to_numpy())
     table["withheld"] = ind.withheld.to_numpy()
     return ind, res, table
