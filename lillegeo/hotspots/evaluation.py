@@ -28,18 +28,23 @@ EVALUATION_FORMULAS = ("hit rate = n / N (share of the period's incidents inside
 def hit_rate_pai(hot_area: Any, points_xy: np.ndarray, study_area: float) -> dict[str, float]:
     """Hit rate n/N and PAI (n/N)/(a/A) of a hotspot area for a set of points.
 
+    A point on the hotspot's boundary counts as inside (``shapely.intersects_xy``, i.e. *covers*):
+    the corners and edges of an outline drawn around incidents are incidents.
+
     Examples
     --------
     >>> from shapely.geometry import box
     >>> r = hit_rate_pai(box(0, 0, 1, 1), np.array([[0.5, 0.5], [0.2, 0.2], [5, 5], [6, 6]]), 100.0)
     >>> r["hit_rate"], r["pai"]
     (0.5, 50.0)
+    >>> hit_rate_pai(box(0, 0, 1, 1), np.array([[0, 0], [1, 0.5], [2, 2]]), 100.0)["n"]  # corner and edge
+    2
     """
     N = len(points_xy)
     if hot_area is None or hot_area.is_empty or N == 0:
         return {"n": 0, "N": N, "a": 0.0, "A": study_area, "hit_rate": 0.0, "pai": np.nan}
     shapely.prepare(hot_area)
-    n = int(shapely.contains_xy(hot_area, points_xy[:, 0], points_xy[:, 1]).sum())
+    n = int(shapely.intersects_xy(hot_area, points_xy[:, 0], points_xy[:, 1]).sum())  # boundary included
     a = float(hot_area.area)
     hr = n / N
     return {"n": n, "N": N, "a": a, "A": study_area, "hit_rate": hr,
