@@ -11,7 +11,8 @@ import re
 import pandas as pd
 import streamlit as st
 
-from ..i18n import column_labels, t
+from ..i18n import t
+from ..tables import readable
 from .state import lang
 
 try:  # Streamlit's st.rerun / st.stop exceptions (BaseException subclasses today)
@@ -97,5 +98,6 @@ def guarded(where: str):
 
 
 def shown(df: pd.DataFrame) -> pd.DataFrame:
-    """A table as the page shows it: technical headers in the session's language."""
-    return column_labels(df, lang())
+    """A table as the page shows it (:func:`lillegeo.tables.readable`): headers and numbers in the
+    session's language, ``p < 0.001``, whole people, ``—`` for a missing bound. Display only."""
+    return readable(df, lang())
