@@ -18,7 +18,7 @@ from ..dataset import Dataset
 from ..maps import split_map, to_offline_html
 from ..report import categorical_static_map, table_bytes
 from . import state
-from .text import md, say_error, shown, tr
+from .text import md, say_error, table_view, tr
 
 PARAM_ERROR = "param_error"
 
@@ -105,10 +105,10 @@ def table_downloads(df: pd.DataFrame, name: str, key: str) -> None:
 
 
 def show_table(df: pd.DataFrame, name: str, key: str, *, export: pd.DataFrame | None = None, **kw) -> None:
-    """One table of a page: shown readable (:func:`~lillegeo.app.text.shown`) with its CSV and XLSX
+    """One table of a page: shown readable (:func:`~lillegeo.app.text.table_view`) with its CSV and XLSX
     downloads (``export``, default ``df``: exact values, machine column names, formulas neutralised).
     The buttons' keys are ``{key}_dl_csv`` and ``{key}_dl_xlsx``."""
-    st.dataframe(shown(df), hide_index=True, width="stretch", key=key, **kw)
+    st.dataframe(table_view(df), hide_index=True, width="stretch", key=key, **kw)
     table_downloads(df if export is None else export, name, f"{key}_dl")
 
 
