@@ -193,6 +193,7 @@ with tab_eval:
         bound(st.selectbox, tr("hot.alpha"), "evaluation", "alpha", options=with_current(ALPHA_CHOICES, ev.alpha))
         bound(st.selectbox, tr("hot.permutations"), "evaluation", "permutations",
               options=with_current(PERMUTATION_CHOICES, ev.permutations))
+        number(tr("hot.seed"), "evaluation", "seed", 1)
     with c4:
         st.caption(tr("hot.eval_heat"))
         number(tr("hot.bandwidth"), "evaluation", "bandwidth_m", 50.0)
