@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from numbers import Real
 
-__all__ = ["NNBSP", "fmt_int", "fmt_number", "fmt_p", "fmt_interval"]
+__all__ = ["NNBSP", "fmt_int", "fmt_number", "fmt_p", "fmt_interval", "fmt_auto"]
 
 #: narrow no-break space, the French thousands separator
 NNBSP = "\u202f"
@@ -51,22 +51,27 @@ def fmt_int(n, lang: str = "en") -> str:
     return fmt_number(n, lang, 0)
 
 
-def fmt_p(p, lang: str = "en", floor: float = 0.001) -> str:
+def fmt_p(p, lang: str = "en", floor: float = 0.001, *, bare: bool = False) -> str:
     """A p-value for reading: ``p < 0.001`` below ``floor``, else three decimals (two significant
     digits when smaller than 0.01 are not needed: the reader compares with 0.05 or 0.01).
+    ``bare`` drops the ``p = `` (a table cell under a ``p`` header: ``< 0.001``, ``0.012``).
 
     Examples
     --------
     >>> fmt_p(4e-25), fmt_p(0.01234), fmt_p(0.5), fmt_p(0.0123, "fr")
     ('p < 0.001', 'p = 0.012', 'p = 0.500', 'p = 0,012')
-    >>> fmt_p(float("nan"))
-    'p = —'
+    >>> fmt_p(float("nan")), fmt_p(0.0, bare=True), fmt_p(0.04, "fr", bare=True)
+    ('p = —', '< 0.001', '0,040')
     """
     if p is None or not _finite(p):
-        return f"p = {DASH}"
+        return DASH if bare else f"p = {DASH}"
     if float(p) < floor:
-        return f"p < {fmt_number(floor, lang, 3)}"
-    return f"p = {fmt_number(p, lang, 3)}"
+        text = f"< {fmt_number(floor, lang, 3)}"
+    else:
+        text = fmt_number(p, lang, 3)
+    if bare:
+        return text
+    return f"p {text}" if text.startswith("<") else f"p = {text}"
 
 
 def fmt_interval(low, high, lang: str = "en", digits: int = 2) -> str:
@@ -81,3 +86,23 @@ def fmt_interval(low, high, lang: str = "en", digits: int = 2) -> str:
         return DASH
     sep = " ; " if lang == "fr" else ", "
     return f"[{fmt_number(low, lang, digits)}{sep}{fmt_number(high, lang, digits)}]"
+
+
+
+def fmt_auto(x, lang: str = "en", digits: int = 2) -> str:
+    """A statistic with ``digits`` decimals, or three significant digits when it is smaller than 1
+    in size and would read as 0 (a rate ratio of 0.000118 is not ``0.00``).
+
+    Examples
+    --------
+    >>> fmt_auto(1.34152), fmt_auto(0.000118), fmt_auto(12345.678, "fr") == "12\u202f345,68"
+    ('1.34', '0.000118', True)
+    >>> fmt_auto(0.0), fmt_auto(-0.0123, digits=3), fmt_auto(float("inf")), fmt_auto(9.997e-5)
+    ('0.00', '-0.012', '—', '0.000100')
+    """
+    if x is None or not _finite(x):
+        return DASH
+    v = abs(float(f"{float(x):.3g}"))  # rounded first: 9.997e-5 reads 0.000100, not 0.0001000
+    if 0 < v < 10 ** -digits:
+        digits = min(12, 2 - math.floor(math.log10(v)))
+    return fmt_number(x, lang, digits)

@@ -320,6 +320,11 @@ class EvaluationParams(Params):
     min_samples: int = _p(60, "int", DEFAULT_THRESHOLD, 5000, help="DBSCAN incidents per cluster core")
     weights: str = _p("queen", "weights", help="weights of the Gi* and local Moran hotspots")
     alpha: float = _p(0.05, "float", 0.001, 0.2, help="significance level of the area hotspots")
+    permutations: int = _p(HotspotParams.permutations, "int", 19, 9999,
+                           help="conditional permutations of the Gi* and local Moran hotspots")
+    bandwidth_m: float = _p(ClusterParams.bandwidth_m, "float", 50, 2000, help="heat kernel bandwidth in metres")
+    cell_m: float = _p(ClusterParams.cell_m, "float", 25, 1000, help="heat grid cell in metres")
+    kde_share: float = _p(0.05, "float", 0.01, 0.5, help="share of the study area taken as the densest heat cells")
     seed: int = _p(0, "int", 0, _SEED_MAX)
 
 

@@ -228,7 +228,9 @@ def run_evaluation(ds: Dataset, p: EvaluationParams, *, threshold: int = DEFAULT
         raise ValueError(f"period 1 is empty: choose years before {p2}")
     table = compare_methods(ds.units, ds.points[p.layer], period1=(f"{min(p1)}-01-01", f"{max(p1) + 1}-01-01"),
                             period2=(f"{p2}-01-01", f"{p2 + 1}-01-01"), eps_m=p.eps_m, min_samples=p.min_samples,
-                            weights=p.weights, alpha=p.alpha, seed=p.seed, threshold=threshold)
+                            weights=p.weights, alpha=p.alpha, permutations=p.permutations,
+                            kde_bandwidth_m=p.bandwidth_m, kde_cell_m=p.cell_m, kde_share=p.kde_share, seed=p.seed,
+                            threshold=threshold)
     return EvaluationResult(table, p.layer, tuple(p1), p2)
 
 

@@ -7,10 +7,11 @@ import streamlit as st
 
 from lillegeo.app import state
 from lillegeo.app.cache import cached
-from lillegeo.app.text import lang, md, say, say_error, shown, tr
-from lillegeo.app.widgets import bound, map_downloads, on_demand_table, page_header, show_map, table_downloads, with_current
+from lillegeo.app.text import lang, md, say, say_error, tr
+from lillegeo.app.widgets import bound, map_downloads, on_demand_table, page_header, show_map, show_table, with_current
 from lillegeo.choices import categories_of, options_for, years_of
 from lillegeo.hotspots import EVALUATION_FORMULAS
+from lillegeo.fmt import fmt_auto, fmt_p
 from lillegeo.i18n import label_text
 from lillegeo.layers import hot_layer, typology_layer
 from lillegeo.maps import categorical_map
@@ -66,8 +67,8 @@ with tab_area:
     else:
         hs = res.hotspots
         m1, m2, m3 = st.columns(3)
-        m1.metric(tr("hot.moran"), f"{hs.moran_i:.3f}")
-        m2.metric(tr("hot.moran_p"), f"{hs.moran_p:.3f}")
+        m1.metric(tr("hot.moran"), fmt_auto(hs.moran_i, lang(), 3))
+        m2.metric(tr("hot.moran_p"), fmt_p(hs.moran_p, lang(), bare=True))
         m3.metric(tr("hot.significant"), res.n_significant)
         st.caption(tr("hot.partition", alpha=h.alpha, threshold=threshold, **res.partition))
         if res.impossible_note(lang()):
@@ -86,12 +87,12 @@ with tab_area:
         map_downloads(build, ds.units, layer.labels, layer.colors, title=f"{layer.title}: {res.indicator.label}",
                       key="hotspots_map")
         sig = res.significant_table()
-        st.dataframe(shown(sig.assign(label=sig["label"].map(lambda v: label_text(v, lang())))), hide_index=True,
-                     width="stretch", key="hot_area_table", height=260)
-        table_downloads(table, "hotspots", "hot_dl_area")
+        show_table(sig.assign(label=sig["label"].map(lambda v: label_text(v, lang()))), "hotspots", "hot_area_table",
+                   export=table, height=260)
         st.subheader(tr("hot.sensitivity"))
         on_demand_table((h, threshold), lambda: cached(run_hotspot_sensitivity, token, ds, h, threshold=threshold),
-                        state_key="hot_sens", button_key="hot_sens_run", note_key="hot.sensitivity_note")
+                        state_key="hot_sens", button_key="hot_sens_run", note_key="hot.sensitivity_note",
+                        name="hotspot_sensitivity")
 
 # ------------------------------------------------------------------ incident clusters and heat surface
 with tab_points:
@@ -142,11 +143,11 @@ with tab_points:
             show_map(build(assets="app"), height=560, key="hot_points_map")
             map_downloads(build, ds.units, blank, {}, title=tr("map.hulls"), key="clusters_map", hulls=pc.hulls)
             table = pc.table.drop(columns=["x", "y"])
-            st.dataframe(shown(table), hide_index=True, width="stretch", key="hot_clusters_table")
-            table_downloads(table, "clusters", "hot_dl_clusters")
+            show_table(table, "clusters", "hot_clusters_table")
             st.subheader(tr("hot.sensitivity"))
             on_demand_table(cp.replace(heat=False), lambda: cached(run_cluster_sensitivity, token, ds, cp.replace(heat=False)),
-                            state_key="hot_csens", button_key="hot_csens_run", note_key="hot.csens_note")
+                            state_key="hot_csens", button_key="hot_csens_run", note_key="hot.csens_note",
+                            name="cluster_sensitivity")
 
 # ------------------------------------------------------------------ typologies
 with tab_types:
@@ -172,41 +173,51 @@ with tab_types:
                             lang=lang(), legend_note=tl.note)
             show_map(build(assets="app"), height=520, key="hot_types_map")
             map_downloads(build, ds.units, tl.labels, tl.colors, title=tl.title, key="types_map")
-            st.dataframe(shown(profile), hide_index=True, width="stretch", key="hot_types_profile")
+            show_table(profile, "typology_profile", "hot_types_profile")
 
 # ------------------------------------------------------------------ evaluation
 with tab_eval:
-    ev = r.evaluation
-    years = years_of(ds, ev.layer) if o.dated_layers else []
-    if len(years) < 2:
+    if not o.dated_layers:
         st.info(tr("hot.eval_need_years"))
-    else:
-        c1, c2, c3 = st.columns(3)
-        with c1:
-            layer_name = bound(st.selectbox, tr("hot.layer"), "evaluation", "layer", options=o.dated_layers)
+        st.stop()
+    c1, c2, c3, c4 = st.columns(4)
+    with c1:  # the layer first: the years offered are those of the chosen layer
+        layer_name = bound(st.selectbox, tr("hot.layer"), "evaluation", "layer", options=o.dated_layers)
+        years = years_of(ds, layer_name)
+        if len(years) >= 2:
             p2 = bound(st.selectbox, tr("hot.period2"), "evaluation", "period2", options=years,
-                       show=lambda v: v or years[-1])
+                       show=lambda v: v if v in years else years[-1])
             bound(st.multiselect, tr("hot.period1"), "evaluation", "period1", options=[y for y in years if y < p2],
                   show=lambda v: [y for y in (v or years) if y < p2], placeholder=tr("widget.choose"))
-        with c2:
-            number(tr("hot.eps"), "evaluation", "eps_m", 10.0)
-            number(tr("hot.min_samples"), "evaluation", "min_samples", 5)
-        with c3:
-            bound(st.selectbox, tr("hot.weights"), "evaluation", "weights",
-                  options=with_current(WEIGHT_CHOICES, ev.weights))
-            bound(st.selectbox, tr("hot.alpha"), "evaluation", "alpha", options=with_current(ALPHA_CHOICES, ev.alpha))
-        st.caption(tr("hot.eval_params"))
+    with c2:
+        number(tr("hot.eps"), "evaluation", "eps_m", 10.0)
+        number(tr("hot.min_samples"), "evaluation", "min_samples", 5)
+    with c3:
         ev = state.current_recipe().evaluation
-        if st.button(tr("hot.eval_run"), key="hot_eval_run"):
-            with st.spinner(tr("hot.eval_run")):
-                try:
-                    st.session_state["hot_eval"] = (ev, cached(run_evaluation, token, ds, ev, threshold=threshold))
-                except ValueError as exc:
-                    say_error(exc)
-        kept = st.session_state.get("hot_eval")
-        if kept and kept[0] == ev:
-            st.dataframe(shown(kept[1].table), hide_index=True, width="stretch", key="hot_eval_table")
-            table_downloads(kept[1].table, "evaluation", "hot_dl_eval")
-        elif kept:
-            st.info(tr("hot.eval_stale"))
-        st.caption(f"{tr('hot.formulas')}: {EVALUATION_FORMULAS}")
+        bound(st.selectbox, tr("hot.weights"), "evaluation", "weights", options=with_current(WEIGHT_CHOICES, ev.weights))
+        bound(st.selectbox, tr("hot.alpha"), "evaluation", "alpha", options=with_current(ALPHA_CHOICES, ev.alpha))
+        bound(st.selectbox, tr("hot.permutations"), "evaluation", "permutations",
+              options=with_current(PERMUTATION_CHOICES, ev.permutations))
+        number(tr("hot.seed"), "evaluation", "seed", 1)
+    with c4:
+        st.caption(tr("hot.eval_heat"))
+        number(tr("hot.bandwidth"), "evaluation", "bandwidth_m", 50.0)
+        number(tr("hot.cell"), "evaluation", "cell_m", 25.0)
+        number(tr("hot.eval_share"), "evaluation", "kde_share", 0.01)
+    st.caption(tr("hot.eval_params"))
+    ev = state.current_recipe().evaluation
+    if len(years) < 2:
+        st.info(tr("hot.eval_need_years"))
+    elif st.button(tr("hot.eval_run"), key="hot_eval_run"):
+        with st.spinner(tr("hot.eval_run")):
+            try:
+                st.session_state["hot_eval"] = (ev, cached(run_evaluation, token, ds, ev, threshold=threshold))
+            except ValueError as exc:
+                st.session_state.pop("hot_eval", None)
+                say_error(exc)
+    kept = st.session_state.get("hot_eval")
+    if kept and kept[0] == ev and len(years) >= 2:  # a result is shown only for the parameters on screen
+        show_table(kept[1].table, "evaluation", "hot_eval_table")
+    elif kept:
+        st.info(tr("hot.eval_stale"))
+    st.caption(f"{tr('hot.formulas')}: {EVALUATION_FORMULAS}")

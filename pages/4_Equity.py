@@ -6,13 +6,14 @@ import streamlit as st
 
 from lillegeo.app import state
 from lillegeo.app.cache import cached
-from lillegeo.app.text import lang, md, say, say_error, shown, tr
-from lillegeo.app.widgets import bound, map_downloads, page_header, show_map, table_downloads, with_current
+from lillegeo.app.text import lang, md, say, say_error, tr
+from lillegeo.app.widgets import bound, map_downloads, page_header, show_map, show_table, table_downloads, with_current
 from lillegeo.choices import options_for
 from lillegeo.layers import equity_layer
 from lillegeo.maps import categorical_map
 from lillegeo.params import BAND_SLIDER, BOOTSTRAP_CHOICES, bounds, options
 from lillegeo.pipeline import run_equity, run_outcome_test
+from lillegeo.tables import model_table
 
 ds, token = page_header("eq.title", "eq.question")
 o = options_for(ds)
@@ -74,14 +75,14 @@ show_map(build(assets="app"), height=560, key="eq_map")
 map_downloads(build, ds.units, layer.labels, layer.colors, title=tr(f"eq.layer.{layer_name}"), key="equity_map")
 
 st.subheader(tr("eq.exposure"))
-st.dataframe(shown(res.exposure.table), hide_index=True, width="stretch", key="eq_exposure_table")
+show_table(res.exposure.table, "equity_exposure", "eq_exposure_table")
 st.subheader(tr("eq.model"))
-say("caption", res.model.model)
-st.dataframe(shown(res.model.params), width="stretch", key="eq_model_table")
+say("caption", f"{res.model.model}; {tr('eq.model_n', n=res.model.n_units)}")
+show_table(model_table(res.model), "equity_model", "eq_model_table")
 st.subheader(tr("eq.robustness"))
-st.dataframe(shown(res.robustness), hide_index=True, width="stretch", key="eq_robust_table")
+show_table(res.robustness, "equity_robustness", "eq_robust_table")
 st.subheader(tr("eq.representation"))
-st.dataframe(shown(res.representation), hide_index=True, width="stretch", key="eq_rep_table")
+show_table(res.representation, "equity_representation", "eq_rep_table")
 table_downloads(table, "equity_units", "eq_dl")
 
 st.subheader(tr("eq.stop_level"))
@@ -89,4 +90,4 @@ outcomes = run_outcome_test(ds)
 if outcomes is None:
     st.info(tr("eq.stop_level_none"))
 else:
-    st.dataframe(shown(outcomes), hide_index=True, width="stretch", key="eq_outcome_table")
+    show_table(outcomes, "equity_outcome_test", "eq_outcome_table")

@@ -185,6 +185,26 @@ def test_hit_rate_pai_rri_by_hand():
     assert np.isnan([safe["n1"], safe["hit_rate_1"], safe["pai_1"], safe["n2"], safe["pai_2"], safe["rri"]]).all()
 
 
+def test_hit_rate_pai_counts_boundary_points():
+    """Points on a hotspot's vertices and edges are inside it (a hull's corners are incidents)."""
+    from shapely.geometry import Polygon
+
+    from lillegeo.hotspots import hit_rate_pai
+
+    tri = Polygon([(0, 0), (4, 0), (0, 4)])  # right triangle, area 4 * 4 / 2 = 8 m²
+    pts = np.array([[0, 0], [4, 0], [0, 4],  # its three vertices
+                    [2, 0], [2, 2],  # on the bottom edge and on the hypotenuse x + y = 4
+                    [1, 1],  # strictly inside
+                    [3, 3], [10, 10], [-1, 0], [5, 0]])  # outside (two of them on the edges' lines)
+    r = hit_rate_pai(tri, pts, 80.0)
+    # by hand: n = 3 vertices + 2 edge points + 1 interior = 6 of N = 10, hit rate = 6/10 = 0.6;
+    # a/A = 8/80 = 0.1, PAI = (n/N)/(a/A) = 0.6/0.1 = 6 (Chainey, Tompson & Uhlig 2008, Security Journal 21)
+    assert (r["n"], r["N"], r["a"]) == (6, 10, 8.0)
+    assert r["hit_rate"] == pytest.approx(0.6) and r["pai"] == pytest.approx(6.0)
+    # the old rule (strictly inside) found 1 of 10; boundary points are no longer lost
+    assert int(shapely.contains_xy(tri, pts[:, 0], pts[:, 1]).sum()) == 1
+
+
 def test_compare_methods_on_demo(demo):
     t = compare_methods(demo.units, demo.points["incidents"], period1=("2022-01-01", "2024-01-01"),
                         period2=("2024-01-01", "2025-01-01"), permutations=199)

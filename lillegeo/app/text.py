@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from ..i18n import column_labels, t
+from ..tables import readable
 from .state import lang
 
 try:  # Streamlit's st.rerun / st.stop exceptions (BaseException subclasses today)
@@ -19,7 +20,7 @@ try:  # Streamlit's st.rerun / st.stop exceptions (BaseException subclasses toda
 except ImportError:  # pragma: no cover - other Streamlit versions
     _ScriptControl = None
 
-__all__ = ["lang", "tr", "md", "scrub", "say", "say_error", "guarded", "shown", "unescape"]
+__all__ = ["lang", "tr", "md", "scrub", "say", "say_error", "guarded", "shown", "table_view", "unescape"]
 
 _LOG = logging.getLogger("lillegeo.app")
 
@@ -99,3 +100,10 @@ def guarded(where: str):
 def shown(df: pd.DataFrame) -> pd.DataFrame:
     """A table as the page shows it: technical headers in the session's language."""
     return column_labels(df, lang())
+
+
+def table_view(df: pd.DataFrame) -> pd.DataFrame:
+    """A result table as the Hotspots and Equity pages show it (:func:`lillegeo.tables.readable`):
+    headers and numbers in the session's language, ``p < 0.001``, whole people, ``—`` for a
+    missing bound. Display only: downloads keep the table itself."""
+    return readable(df, lang())

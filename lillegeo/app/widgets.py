@@ -18,7 +18,7 @@ from ..dataset import Dataset
 from ..maps import split_map, to_offline_html
 from ..report import categorical_static_map, table_bytes
 from . import state
-from .text import md, say_error, shown, tr
+from .text import md, say_error, table_view, tr
 
 PARAM_ERROR = "param_error"
 
@@ -104,16 +104,26 @@ def table_downloads(df: pd.DataFrame, name: str, key: str) -> None:
                        on_click="ignore")
 
 
+def show_table(df: pd.DataFrame, name: str, key: str, *, export: pd.DataFrame | None = None, **kw) -> None:
+    """One table of a page: shown readable (:func:`~lillegeo.app.text.table_view`) with its CSV and XLSX
+    downloads (``export``, default ``df``: exact values, machine column names, formulas neutralised).
+    The buttons' keys are ``{key}_dl_csv`` and ``{key}_dl_xlsx``."""
+    st.dataframe(table_view(df), hide_index=True, width="stretch", key=key, **kw)
+    table_downloads(df if export is None else export, name, f"{key}_dl")
+
+
 def on_demand_table(params: Any, compute: Callable[[], pd.DataFrame], *, state_key: str, button_key: str,
-                    note_key: str) -> None:
+                    note_key: str, name: str = "sensitivity") -> None:
     """A button that computes a slow table for these parameters; the table stays while they do not change."""
     if st.button(tr("hot.sensitivity_run"), key=button_key):
         with st.spinner(tr("hot.sensitivity_run")):
             st.session_state[state_key] = (params, compute())
     kept = st.session_state.get(state_key)
     if kept and kept[0] == params:
-        st.dataframe(shown(kept[1]), hide_index=True, width="stretch", key=f"{state_key}_table")
+        show_table(kept[1], name, key=f"{state_key}_table")
         st.caption(tr(note_key))
+    elif kept:  # computed for other parameters: not shown as if it were this one
+        st.info(tr("hot.eval_stale"))
 
 
 def static_downloads(draw: Callable[..., Any], *, key: str, name: str) -> None:

@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from ..fmt import fmt_p
 from ..i18n import t
 from .exposure import ExposureResult
 from .model import BenchmarkResult
@@ -38,7 +39,7 @@ def findings(*, exposure: ExposureResult | None = None, model: BenchmarkResult |
         key = "finding.model_flag" if model.flag else "finding.model"
         out.append({"kind": "model", "flag": model.flag, "text": t(
             key, lang, rr=_fmt(model.rate_ratio, lang), lo=_fmt(model.ci_low, lang), hi=_fmt(model.ci_high, lang),
-            n=model.n_units, p=_fmt(model.p_value, lang, 3))})
+            n=model.n_units, p=fmt_p(model.p_value, lang))})
     for row in representation_rows or []:
         out.append({"kind": "representation", "flag": bool(row.get("flag")), "text": t(
             "finding.representation", lang, method=row["method"], ratio=_fmt(row["ratio"], lang),

@@ -81,7 +81,7 @@ HEAT_EXTENT_ROUND_M = 1000.0
 def heat_surface(points: gpd.GeoDataFrame, *, bandwidth_m: float = ClusterParams.bandwidth_m,
                  cell_m: float = ClusterParams.cell_m,
                  bounds: tuple[float, float, float, float] | None = None, max_cells: int = 250_000,
-                 threshold: int = DEFAULT_THRESHOLD) -> HeatSurface:
+                 threshold: int = DEFAULT_THRESHOLD, exact: bool | None = None) -> HeatSurface:
     """Gaussian kernel density of points on a grid (scikit-learn ``KernelDensity``, kd-tree; large
     inputs binned and filtered, see :func:`_binned_kde`).
 
@@ -103,6 +103,9 @@ def heat_surface(points: gpd.GeoDataFrame, *, bandwidth_m: float = ClusterParams
         Refuse grids larger than this (raise ``cell_m`` instead).
     threshold : int
         Disclosure threshold (default 11).
+    exact : bool, optional
+        ``True``: scikit-learn's exact sum; ``False``: binned and filtered (fast, within 1 % of the
+        peak); default: exact up to ``EXACT_KDE_WORK`` points x cells.
 
     Returns
     -------
@@ -129,7 +132,7 @@ def heat_surface(points: gpd.GeoDataFrame, *, bandwidth_m: float = ClusterParams
     if nx * ny > max_cells:
         raise ValueError(f"a {cell_m:g} m grid over this extent has {nx * ny:,} cells (limit {max_cells:,}); "
                          "use larger cells")
-    if len(xy) * nx * ny <= EXACT_KDE_WORK:
+    if exact if exact is not None else len(xy) * nx * ny <= EXACT_KDE_WORK:
         cx = minx + (np.arange(nx) + 0.5) * cell_m
         cy = maxy - (np.arange(ny) + 0.5) * cell_m
         gx, gy = np.meshgrid(cx, cy)

@@ -17,8 +17,11 @@ from .area import Correction, Method, area_hotspots
 from .density import heat_surface
 from .points import Algorithm, filter_points, point_clusters
 
-__all__ = ["hit_rate_pai", "evaluate_methods", "compare_methods", "jaccard", "sensitivity", "study_area",
+__all__ = ["hit_rate_pai", "hotspot_areas", "METHODS", "evaluate_methods", "compare_methods", "jaccard", "sensitivity", "study_area",
            "cluster_sensitivity", "EVALUATION_FORMULAS"]
+
+#: The methods compared by default.
+METHODS = ("dbscan", "hdbscan", "gi_star", "local_moran", "kde")
 
 EVALUATION_FORMULAS = ("hit rate = n / N (share of the period's incidents inside the hotspots); "
                        "PAI = (n / N) / (a / A) (hit rate divided by the share of the study area covered); "
@@ -28,18 +31,23 @@ EVALUATION_FORMULAS = ("hit rate = n / N (share of the period's incidents inside
 def hit_rate_pai(hot_area: Any, points_xy: np.ndarray, study_area: float) -> dict[str, float]:
     """Hit rate n/N and PAI (n/N)/(a/A) of a hotspot area for a set of points.
 
+    A point on the hotspot's boundary counts as inside (``shapely.intersects_xy``, i.e. *covers*):
+    the corners and edges of an outline drawn around incidents are incidents.
+
     Examples
     --------
     >>> from shapely.geometry import box
     >>> r = hit_rate_pai(box(0, 0, 1, 1), np.array([[0.5, 0.5], [0.2, 0.2], [5, 5], [6, 6]]), 100.0)
     >>> r["hit_rate"], r["pai"]
     (0.5, 50.0)
+    >>> hit_rate_pai(box(0, 0, 1, 1), np.array([[0, 0], [1, 0.5], [2, 2]]), 100.0)["n"]  # corner and edge
+    2
     """
     N = len(points_xy)
     if hot_area is None or hot_area.is_empty or N == 0:
         return {"n": 0, "N": N, "a": 0.0, "A": study_area, "hit_rate": 0.0, "pai": np.nan}
     shapely.prepare(hot_area)
-    n = int(shapely.contains_xy(hot_area, points_xy[:, 0], points_xy[:, 1]).sum())
+    n = int(shapely.intersects_xy(hot_area, points_xy[:, 0], points_xy[:, 1]).sum())  # boundary included
     a = float(hot_area.area)
     hr = n / N
     return {"n": n, "N": N, "a": a, "A": study_area, "hit_rate": hr,
@@ -130,47 +138,71 @@ def study_area(units: gpd.GeoDataFrame) -> float:
     return float(shapely.union_all(np.asarray(units.geometry.values)).area)
 
 
+def _plain(points: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """``points`` without ``attrs`` (a shallow copy): pandas deep-copies ``attrs`` (the readers' row
+    maps) on every selection, which took half of an evaluation's time on the demo."""
+    out = points.copy(deep=False)  # one deep copy of attrs here, none on the selections that follow
+    out.attrs = {}
+    return out
+
+
+def hotspot_areas(units: gpd.GeoDataFrame, points: gpd.GeoDataFrame, *, eps_m: float = ClusterParams.eps_m,
+                  min_samples: int = ClusterParams.min_samples, weights: str = HotspotParams.weights,
+                  permutations: int = HotspotParams.permutations, alpha: float = EvaluationParams.alpha,
+                  kde_bandwidth_m: float = ClusterParams.bandwidth_m, kde_cell_m: float = ClusterParams.cell_m,
+                  kde_share: float = EvaluationParams.kde_share, seed: int | None = 0,
+                  methods: tuple[str, ...] = METHODS, threshold: int = DEFAULT_THRESHOLD,
+                  study: float | None = None) -> dict[str, Any]:
+    """The hotspot area (one geometry) each method chooses on ``points``, keyed by a readable name.
+
+    The counts per unit are aggregated once for both area methods (the weights are cached by
+    :func:`lillegeo.weights.build_weights`); the heat surface is binned (:func:`heat_surface`
+    with ``exact=False``): only its densest cells are used.
+    """
+    A = study_area(units) if study is None else study
+    areas: dict[str, Any] = {}
+    counts = None
+    for mth in methods:
+        if mth in ("dbscan", "hdbscan", "optics"):
+            pc = point_clusters(points, algorithm=mth, eps_m=eps_m, min_samples=min_samples, seed=seed,
+                                threshold=threshold)
+            areas[f"{mth} (r={eps_m:g} m, min={min_samples})"] = shapely.union_all(np.asarray(pc.hulls.geometry.values))
+        elif mth in ("gi_star", "local_moran"):
+            if counts is None:
+                counts = aggregate_points(points, units, name="n")[0]["n"].to_numpy()
+            res = area_hotspots(units, counts, method=mth, weights=weights, permutations=permutations, alpha=alpha,
+                                seed=seed)
+            hot = res.hot().to_numpy()
+            areas[f"{mth} ({weights}, alpha={alpha:g})"] = shapely.union_all(np.asarray(units.geometry.values)[hot])
+        elif mth == "kde":
+            hs = heat_surface(points, bandwidth_m=kde_bandwidth_m, cell_m=kde_cell_m, bounds=tuple(units.total_bounds),
+                              threshold=threshold, exact=False)
+            cells = hs.cells(hs.top_share_mask(kde_share * A / (hs.density.size * hs.cell_m ** 2)))
+            areas[f"kde (bw={kde_bandwidth_m:g} m, top {kde_share:.0%})"] = shapely.coverage_union_all(
+                np.asarray(cells.geometry.values))
+        else:
+            raise ValueError(f"unknown method {mth!r}; use dbscan, hdbscan, optics, gi_star, local_moran or kde")
+    return areas
+
+
 def compare_methods(units: gpd.GeoDataFrame, points: gpd.GeoDataFrame, *, period1: tuple[Any, Any],
-                    period2: tuple[Any, Any], eps_m: float = ClusterParams.eps_m,
-                    min_samples: int = ClusterParams.min_samples,
-                    weights: str = "queen", permutations: int = 499, alpha: float = EvaluationParams.alpha,
-                    kde_bandwidth_m: float = ClusterParams.bandwidth_m, kde_share: float = 0.05, seed: int | None = 0,
-                    methods: tuple[str, ...] = ("dbscan", "hdbscan", "gi_star", "local_moran", "kde"),
-                    threshold: int = DEFAULT_THRESHOLD) -> pd.DataFrame:
+                    period2: tuple[Any, Any], threshold: int = DEFAULT_THRESHOLD, **options: Any) -> pd.DataFrame:
     """Choose hotspots on period 1 with each method and score them on period 2 (hit rate, PAI, RRI).
 
     Area methods test incident **counts** per unit in period 1; point methods
     use the generalised cluster outlines; ``kde`` takes the densest ``kde_share`` of the study area.
-    Periods are ``(start, end)`` with ``end`` exclusive. Small hit counts are withheld
-    (see :func:`evaluate_methods`).
+    Periods are ``(start, end)`` with ``end`` exclusive. ``options`` are those of
+    :func:`hotspot_areas` (radius, minimum incidents, weights, permutations, alpha, heat bandwidth,
+    cell and share, seed, methods). Small hit counts are withheld (see :func:`evaluate_methods`).
     """
+    points = _plain(points)
     p1 = filter_points(points, start=period1[0], end=period1[1])
     p2 = filter_points(points, start=period2[0], end=period2[1])
     if len(p1) == 0 or len(p2) == 0:
         raise ValueError(f"no incidents in period 1 ({len(p1)}) or period 2 ({len(p2)}); check the dates")
     A = study_area(units)
-    areas: dict[str, Any] = {}
-    for mth in methods:
-        if mth in ("dbscan", "hdbscan", "optics"):
-            pc = point_clusters(p1, algorithm=mth, eps_m=eps_m, min_samples=min_samples, seed=seed,
-                                threshold=threshold)
-            areas[f"{mth} (r={eps_m:g} m, min={min_samples})"] = shapely.union_all(np.asarray(pc.hulls.geometry.values))
-        elif mth in ("gi_star", "local_moran"):
-            counts, _ = aggregate_points(p1, units, name="n")
-            res = area_hotspots(units, counts["n"].to_numpy(), method=mth, weights=weights,
-                                permutations=permutations, alpha=alpha, seed=seed)
-            hot = res.hot().to_numpy()
-            areas[f"{mth} ({weights}, alpha={alpha:g})"] = shapely.union_all(np.asarray(units.geometry.values)[hot])
-        elif mth == "kde":
-            hs = heat_surface(p1, bandwidth_m=kde_bandwidth_m, cell_m=100.0, bounds=tuple(units.total_bounds),
-                              threshold=threshold)
-            cells = hs.cells(hs.top_share_mask(kde_share * A / (hs.density.size * hs.cell_m ** 2)))
-            areas[f"kde (bw={kde_bandwidth_m:g} m, top {kde_share:.0%})"] = shapely.union_all(
-                np.asarray(cells.geometry.values))
-        else:
-            raise ValueError(f"unknown method {mth!r}; use dbscan, hdbscan, optics, gi_star, local_moran or kde")
+    areas = hotspot_areas(units, p1, threshold=threshold, study=A, **options)
     return evaluate_methods(areas, p1, p2, A, threshold=threshold)
-
 
 
 def cluster_sensitivity(points: gpd.GeoDataFrame, *, algorithm: Algorithm = "dbscan",

@@ -88,13 +88,13 @@ def test_hotspots_page_all_tabs():
     at.radio(key="p.clusters.algorithm").set_value("dbscan").run()
     at.button(key="hot_csens_run").click().run()
     assert not at.exception, at.exception
-    assert any("jaccard" in d.value.columns and len(d.value) == 5 for d in at.dataframe)
+    assert any("Jaccard overlap" in d.value.columns and len(d.value) == 5 for d in at.dataframe)  # readable headers
     at.radio(key="p.typology.method").set_value("constrained").run()
     assert not at.exception, at.exception
     at.button(key="hot_eval_run").click().run()
     assert not at.exception, at.exception
     ev = at.dataframe[-1].value
-    assert {"hit_rate_2", "pai_2", "rri"} <= set(ev.columns) and len(ev) == 5
+    assert {"hit rate, period 2", "PAI, period 2", "RRI"} <= set(ev.columns) and len(ev) == 5
 
 
 def test_equity_page():
