@@ -11,9 +11,10 @@ import pandas as pd
 from .equity import BIVARIATE, EquityResult, bivariate_names, residual_classes
 from .hotspots import HOT_COLORS, LISA_COLORS, TYPE_COLORS, AreaHotspots, Typology
 from .i18n import label_text, t
-from .maps import bivariate_legend_html, palette_colors
+from .maps import WITHHELD_STYLE, bivariate_legend_html, palette_colors
+from .params import DEFAULT_THRESHOLD
 
-__all__ = ["Layer", "hot_layer", "typology_layer", "equity_layer", "SHARE_BINS"]
+__all__ = ["Layer", "hot_layer", "typology_layer", "equity_layer", "SHARE_BINS", "with_withheld"]
 
 #: Group share classes of the Equity share layer, in percent of residents (upper bounds inclusive).
 SHARE_BINS = (-0.1, 10, 20, 30, 40, 100)
@@ -30,15 +31,38 @@ class Layer:
     note: str = ""
 
 
-def hot_layer(hs: AreaHotspots, lang: str) -> Layer:
-    """Hot/cold spot (Gi*) or cluster/outlier (local Moran) classes of each unit, translated.
+def with_withheld(labels: pd.Series, colors: dict[str, str], withheld: pd.Series | None, threshold: int,
+                  lang: str) -> tuple[pd.Series, dict[str, str]]:
+    """Labels with the withheld units relabelled "Withheld (fewer than N)", and the colours with that
+    class last in the withheld grey (the map builders draw it in the withheld style, with its count).
+
+    Examples
+    --------
+    >>> lab, col = with_withheld(pd.Series(["a", "b"]), {"a": "#000000", "b": "#ffffff"}, pd.Series([False, True]), 11, "en")
+    >>> lab.tolist(), col["Withheld (fewer than 11)"]
+    (['a', 'Withheld (fewer than 11)'], '#b3b3b3')
+    """
+    if withheld is None or not bool(pd.Series(withheld).any()):
+        return labels, colors
+    name = t("legend.withheld", lang, threshold=threshold)
+    mask = pd.Series(withheld, index=labels.index).fillna(False).astype(bool)
+    return labels.astype(object).where(~mask, name), {**colors, name: WITHHELD_STYLE["fillColor"]}
+
+
+def hot_layer(hs: AreaHotspots, lang: str, *, withheld: pd.Series | None = None,
+              threshold: int = DEFAULT_THRESHOLD) -> Layer:
+    """Hot/cold spot (Gi*) or cluster/outlier (local Moran) classes of each unit, translated; units of
+    ``withheld`` (left out of the statistics) in the withheld class.
 
     The legend lists the classes in use only (Gi* bins down to the chosen alpha), "Not significant" and
     why untested units have no class; its counts add up to the units of the map."""
     base = HOT_COLORS if hs.method == "gi_star" else LISA_COLORS
     present = set(hs.frame["label"])
-    colors = {label_text(k, lang): v for k, v in base.items() if k in present or k == "Not significant"}
-    return Layer(hs.frame["label"].map(lambda v: label_text(v, lang)), colors, t("hot.legend", lang))
+    colors = {label_text(k, lang): v for k, v in base.items()
+              if k in present or k == "Not significant"}
+    labels, colors = with_withheld(hs.frame["label"].map(lambda v: label_text(v, lang)), colors,
+                                   None if withheld is None else pd.Series(withheld).to_numpy(), threshold, lang)
+    return Layer(labels, colors, t("hot.legend", lang))
 
 
 def typology_layer(typ: Typology, lang: str) -> tuple[Layer, pd.DataFrame]:
@@ -47,29 +71,40 @@ def typology_layer(typ: Typology, lang: str) -> tuple[Layer, pd.DataFrame]:
     names = {i: f"{word} {n}" for i, n in enumerate(range(1, typ.k + 1))}
     labels = typ.labels.map(lambda v: names.get(v, label_text("No data", lang)))
     colors = {names[i]: TYPE_COLORS[i % len(TYPE_COLORS)] for i in range(typ.k)}
+    labels, colors = with_withheld(labels, colors, typ.withheld, typ.threshold, lang)
     profile = typ.profile.assign(type=typ.profile["type"].map(names))
     return Layer(labels, colors, word, note=", ".join(typ.columns)), profile
 
 
 def equity_layer(res: EquityResult, layer: str, lang: str, *, group: str) -> Layer:
-    """One of the Equity page's four disparity layers: ``bivariate``, ``residual``, ``residual_gi``, ``share``."""
+    """One of the Equity page's four disparity layers: ``bivariate``, ``residual``, ``residual_gi``, ``share``.
+
+    Units whose rates, ratio (``res.withheld``) or share (``res.share_withheld``) come from a count
+    under the threshold are in the withheld class, with its legend entry and count.
+    """
+    thr = res.threshold
     if layer == "bivariate":
         codes, colors = res.bivariate
-        legend = bivariate_legend_html(t("eq.layer.bivariate", lang), BIVARIATE, codes.value_counts().to_dict(),
-                                       t("eq.biv.note", lang), t("eq.crime", lang), t("eq.enforcement", lang))
         names = bivariate_names(lang)
-        return Layer(codes.map(names).fillna(""), {names[k]: v for k, v in colors.items()},
-                     t("eq.biv.legend", lang), legend=legend)
+        labels, cols = with_withheld(codes.map(names).fillna(""), {names[k]: v for k, v in colors.items()},
+                                     res.withheld, thr, lang)
+        withheld = t("legend.withheld", lang, threshold=thr)
+        counts = codes[labels != withheld].value_counts().to_dict()
+        legend = bivariate_legend_html(t("eq.layer.bivariate", lang), BIVARIATE, counts, t("eq.biv.note", lang),
+                                       t("eq.crime", lang), t("eq.enforcement", lang),
+                                       withheld=(withheld, int((labels == withheld).sum())))
+        return Layer(labels, cols, t("eq.biv.legend", lang), legend=legend)
     if layer == "residual":
-        labels, colors = residual_classes(res.residual_ratio, lang)
+        labels, colors = with_withheld(*residual_classes(res.residual_ratio, lang), res.withheld, thr, lang)
         return Layer(labels, colors, t("eq.res.legend", lang), note=res.model.model)
     if layer == "residual_gi":
-        return Layer(hot_layer(res.residual_hotspots, lang).labels, hot_layer(res.residual_hotspots, lang).colors,
-                     t("eq.layer.residual_gi", lang))
+        hot = hot_layer(res.residual_hotspots, lang, withheld=res.withheld, threshold=thr)
+        return Layer(hot.labels, hot.colors, t("eq.layer.residual_gi", lang))
     if layer == "share":
         names = ["0–10 %", "10–20 %", "20–30 %", "30–40 %", "> 40 %"]
         pct = res.share.mul(100).round(0)
-        bins = pd.cut(pct, list(SHARE_BINS), labels=names)
-        return Layer(bins.astype("string"), dict(zip(names, palette_colors("PuBu", len(names)))),
-                     f"{t('eq.layer.share', lang)}: {group}")
+        bins = pd.cut(pct, list(SHARE_BINS), labels=names).astype("string").fillna("")
+        labels, colors = with_withheld(bins, dict(zip(names, palette_colors("PuBu", len(names)))),
+                                       res.share_withheld, thr, lang)
+        return Layer(labels, colors, f"{t('eq.layer.share', lang)}: {group}")
     raise ValueError(f"layer must be bivariate, residual, residual_gi or share; got {layer!r}")

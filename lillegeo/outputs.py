@@ -14,26 +14,29 @@ import pandas as pd
 
 from .dataset import Dataset, load_sources
 from .equity import BIVARIATE
-from .hotspots import HOT_COLORS, LISA_COLORS
 from .i18n import label_text, t
-from .maps import bivariate_legend_html, categorical_map, choropleth_map, esc, to_offline_html
+from .layers import Layer, equity_layer, hot_layer
+from .maps import WITHHELD_STYLE, categorical_map, choropleth_map, esc, to_offline_html
 from .pipeline import Analysis, run_analysis
 from .params import SlideParams
 from .recipe import Recipe, params_frame
-from .report import fmt_number, indicator_static_map, report_html, report_pdf, static_map, table_bytes
+from .report import (categorical_static_map, fmt_number, indicator_static_map, mark_synthetic, report_html, report_pdf,
+                     static_map, table_bytes)
 from .versions import lock_info
 
 __all__ = ["build_maps", "static_maps", "presentation_html", "report_sections", "write_tables", "Presentation",
            "presentation", "run_recipe", "summary", "slides_of"]
 
 
-def _hot_layer(a: Analysis, lang: str):
-    hs = a.hotspots.hotspots
-    base = HOT_COLORS if hs.method == "gi_star" else LISA_COLORS
-    present = set(hs.frame["label"])
-    colors = {label_text(k, lang): v for k, v in base.items() if k in present or k in ("Hot spot 99%", "High-High")}
-    labels = hs.frame["label"].map(lambda v: label_text(v, lang))
-    return labels, colors
+def _hot_layer(a: Analysis, lang: str) -> Layer:
+    """The hot spot layer as the Hotspots page draws it (withheld units in the withheld class)."""
+    return hot_layer(a.hotspots.hotspots, lang, withheld=a.hotspots.indicator.withheld,
+                     threshold=a.recipe.disclosure.threshold)
+
+
+def _equity_layer(a: Analysis, lang: str) -> Layer:
+    """The bivariate layer as the Equity page draws it (withheld units in the withheld class)."""
+    return equity_layer(a.equity, "bivariate", lang, group=a.recipe.equity.group)
 
 
 def build_maps(ds: Dataset, a: Analysis, *, assets: str = "inline") -> dict[str, Any]:
@@ -45,9 +48,9 @@ def build_maps(ds: Dataset, a: Analysis, *, assets: str = "inline") -> dict[str,
                                       palette=e.palette, overlay=ds.overlay if e.overlay else None, demo=ds.demo,
                                       lang=lang, assets=assets, title=ex.indicator.label)}
     if a.hotspots is not None:
-        labels, colors = _hot_layer(a, lang)
+        hl = _hot_layer(a, lang)
         hs = a.hotspots.hotspots
-        maps["hotspots"] = categorical_map(ds.units, labels, colors, legend_title=t("hot.legend", lang),
+        maps["hotspots"] = categorical_map(ds.units, hl.labels, hl.colors, legend_title=t("hot.legend", lang),
                                            legend_note=f"{a.hotspots.indicator.label}; {hs.weights}; "
                                                        f"{hs.permutations} perm.; seed {hs.seed}",
                                            overlay=ds.overlay, demo=ds.demo, lang=lang, assets=assets,
@@ -61,13 +64,15 @@ def build_maps(ds: Dataset, a: Analysis, *, assets: str = "inline") -> dict[str,
                                            legend_note=f"{pc.algorithm.upper()}: r = {pc.eps_m:g} m, "
                                                        f"min = {pc.min_samples}. {pc.withheld_note(lang)}".strip())
     if a.equity is not None:
-        labs, cols = a.equity.bivariate
-        legend = bivariate_legend_html(t("eq.layer.bivariate", lang), BIVARIATE, labs.value_counts().to_dict(),
-                                       t("eq.biv.note", lang), t("eq.crime", lang), t("eq.enforcement", lang))
-        maps["equity"] = categorical_map(ds.units, labs, cols, legend_title=t("eq.biv.legend", lang),
-                                         legend=legend, overlay=ds.overlay, demo=ds.demo, lang=lang, assets=assets,
+        el = _equity_layer(a, lang)
+        maps["equity"] = categorical_map(ds.units, el.labels, el.colors, legend_title=el.title,
+                                         legend=el.legend, overlay=ds.overlay, demo=ds.demo, lang=lang, assets=assets,
                                          title=t("eq.layer.bivariate", lang))
     return maps
+
+
+def _files(out_dir: Path | None, name: str) -> dict[str, Path | None]:
+    return {"png": out_dir / f"{name}.png" if out_dir else None, "pdf": out_dir / f"{name}.pdf" if out_dir else None}
 
 
 def static_maps(ds: Dataset, a: Analysis, out_dir: Path | None = None) -> dict[str, bytes]:
@@ -80,28 +85,27 @@ def static_maps(ds: Dataset, a: Analysis, out_dir: Path | None = None) -> dict[s
     ex = a.explore
     images["explore"] = indicator_static_map(ex.units, ex.indicator, scheme=e.scheme, k=e.k, palette=e.palette,
                                              caption=caption, demo=ds.demo, lang=lang,
-                                             overlay=ds.overlay if e.overlay else None,
-                                             png=out_dir / "explore.png" if out_dir else None,
-                                             pdf=out_dir / "explore.pdf" if out_dir else None)
-    jobs = []
+                                             overlay=ds.overlay if e.overlay else None, **_files(out_dir, "explore"))
     if a.hotspots is not None:
-        labels, hcols = _hot_layer(a, lang)
-        jobs.append(("hotspots", labels.map(hcols).fillna(""), list(zip(hcols.values(), hcols.keys())),
-                     t("hot.legend", lang), None))
+        hl = _hot_layer(a, lang)
+        images["hotspots"] = categorical_static_map(ds.units, hl.labels, hl.colors, title=t("hot.legend", lang),
+                                                    caption=caption, demo=ds.demo, lang=lang, overlay=ds.overlay,
+                                                    **_files(out_dir, "hotspots"))
     if a.clusters is not None:
-        jobs.append(("clusters", pd.Series("", index=ds.units.index), [("#e66101", t("map.hulls", lang))],
-                     t("map.hulls", lang), a.clusters.clusters.hulls))
-    if a.equity is not None:
-        labs, cols = a.equity.bivariate
+        images["clusters"] = static_map(ds.units, pd.Series("", index=ds.units.index),
+                                        [("#e66101", t("map.hulls", lang))], title=t("map.hulls", lang),
+                                        caption=caption, demo=ds.demo, lang=lang, overlay=ds.overlay,
+                                        hulls=a.clusters.clusters.hulls, **_files(out_dir, "clusters"))
+    if a.equity is not None:  # the four corners of the 3 x 3 classes, and the withheld units with their count
+        el = _equity_layer(a, lang)
+        grey = WITHHELD_STYLE["fillColor"]
+        n = int((el.labels.map(el.colors) == grey).sum())
         corners = [(BIVARIATE[0][0], t("static.biv.low", lang)), (BIVARIATE[2][0], t("static.biv.checks", lang)),
-                   (BIVARIATE[0][2], t("static.biv.crime", lang)), (BIVARIATE[2][2], t("static.biv.both", lang)),
-                   ("", t("static.withheld", lang, threshold=r.disclosure.threshold))]
-        jobs.append(("equity", labs.map(cols).fillna(""), corners, t("eq.layer.bivariate", lang), None))
-    for name, col, leg, title, hulls in jobs:
-        png = out_dir / f"{name}.png" if out_dir else None
-        pdf = out_dir / f"{name}.pdf" if out_dir else None
-        images[name] = static_map(ds.units, col, leg, title=title, caption=caption, demo=ds.demo, lang=lang,
-                                  overlay=ds.overlay, hulls=hulls, png=png, pdf=pdf)
+                   (BIVARIATE[0][2], t("static.biv.crime", lang)), (BIVARIATE[2][2], t("static.biv.both", lang))]
+        corners += [(grey, f"{t('legend.withheld', lang, threshold=r.disclosure.threshold)} ({fmt_number(n, lang)})")]
+        images["equity"] = static_map(ds.units, el.labels.map(el.colors).fillna(""), corners,
+                                      title=t("eq.layer.bivariate", lang), caption=caption, demo=ds.demo, lang=lang,
+                                      overlay=ds.overlay, **_files(out_dir, "equity"))
     return images
 
 
@@ -225,19 +229,25 @@ def report_sections(ds: Dataset, a: Analysis, images: dict[str, bytes]) -> list[
 
 
 def write_tables(ds: Dataset, a: Analysis, tables: Path) -> None:
-    """The analysis tables as CSV (small counts withheld, formulas neutralised, deterministic bytes)."""
-    (tables / "indicator.csv").write_bytes(table_bytes(a.explore.indicator.frame(a.explore.units["unit_id"])))
+    """The analysis tables as CSV (small counts and what is computed from them withheld, formulas
+    neutralised, deterministic bytes, the synthetic-data mark on every row of the demo's)."""
+    lang = a.recipe.language
+
+    def write(name: str, df) -> None:
+        (tables / f"{name}.csv").write_bytes(table_bytes(mark_synthetic(df, ds.demo, lang)))
+
+    write("indicator", a.explore.indicator.frame(a.explore.units["unit_id"]))
     if a.hotspots is not None:
-        (tables / "hotspots.csv").write_bytes(table_bytes(a.hotspots.table))
+        write("hotspots", a.hotspots.table)
     if a.clusters is not None:
-        (tables / "clusters.csv").write_bytes(table_bytes(a.clusters.clusters.table.drop(columns=["x", "y"])))
+        write("clusters", a.clusters.clusters.table.drop(columns=["x", "y"]))
     if a.equity is not None:
         q = a.equity
-        (tables / "equity_exposure.csv").write_bytes(table_bytes(q.exposure.table))
-        (tables / "equity_model.csv").write_bytes(table_bytes(q.model.params.reset_index(names="term")))
-        (tables / "equity_robustness.csv").write_bytes(table_bytes(q.robustness))
-        (tables / "equity_representation.csv").write_bytes(table_bytes(q.representation))
-        (tables / "equity_units.csv").write_bytes(table_bytes(q.units_table))
+        write("equity_exposure", q.exposure.table)
+        write("equity_model", q.model.params.reset_index(names="term"))
+        write("equity_robustness", q.robustness)
+        write("equity_representation", q.representation)
+        write("equity_units", q.units_table)
 
 
 class Presentation:

@@ -17,7 +17,7 @@ Examples
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import geopandas as gpd
 import numpy as np
@@ -30,7 +30,7 @@ from .hotspots import (ISLAND, LEFT_OUT, NO_DATA, UNTESTED, WITHHELD, AreaHotspo
                        Typology, cluster_sensitivity, compare_methods, filter_points, heat_surface, indicator_hotspots,
                        point_clusters, sensitivity, typology)
 from .i18n import t
-from .indicators import Indicator, compute_indicator, suppress_frame
+from .indicators import Indicator, compute_indicator, suppress, suppress_frame
 from .params import (DEFAULT_THRESHOLD, ClusterParams, EquityParams, EvaluationParams, ExploreParams, HotspotParams,
                      TypologyParams)
 from .recipe import Recipe
@@ -197,12 +197,17 @@ def run_cluster_sensitivity(ds: Dataset, p: ClusterParams) -> pd.DataFrame:
 
 # ------------------------------------------------------------------ typologies
 
-def run_typology(ds: Dataset, p: TypologyParams) -> Typology:
-    """Types of units on the standardised columns of ``p``."""
+def run_typology(ds: Dataset, p: TypologyParams, *, threshold: int = DEFAULT_THRESHOLD) -> Typology:
+    """Types of units on the standardised columns of ``p``; units with a chosen count column under
+    ``threshold`` are marked withheld (drawn in the withheld style)."""
     cols = [c for c in p.columns if c in ds.units.columns]
     if len(cols) < 2:
         raise ValueError(f"a typology needs at least two numeric columns; chosen: {', '.join(p.columns) or 'none'}")
-    return typology(ds.units, cols, k=p.k, method=p.method, seed=p.seed, population=ds.population)
+    typ = typology(ds.units, cols, k=p.k, method=p.method, seed=p.seed, population=ds.population)
+    small = pd.Series(False, index=ds.units.index)
+    for c in (c for c in cols if c in ds.count_columns):
+        small |= suppress(ds.units[c], threshold=threshold)
+    return replace(typ, withheld=small, threshold=threshold)
 
 
 # ------------------------------------------------------------------ evaluation

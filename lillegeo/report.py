@@ -16,10 +16,14 @@ import numpy as np
 import pandas as pd
 
 from .i18n import t
-from .maps import esc
+from .maps import WITHHELD_STYLE, esc
+
+#: Withheld units on paper: the withheld grey under a dark hatch (told apart from every class in print
+#: and without colour vision).
+WITHHELD_HATCH = "///"
 
 __all__ = ["static_map", "neutralise_formulas", "table_bytes", "write_table", "report_html", "report_pdf",
-           "fmt_number", "indicator_static_map", "categorical_static_map"]
+           "fmt_number", "indicator_static_map", "categorical_static_map", "mark_synthetic", "export_name"]
 
 #: What makes a spreadsheet cell a formula (OWASP "CSV injection"): checked after leading whitespace.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -197,6 +201,29 @@ def write_table(df: pd.DataFrame, dest: Any = None, fmt: str | None = None, *, s
     return data
 
 
+def mark_synthetic(df: pd.DataFrame, demo: bool, lang: str = "en") -> pd.DataFrame:
+    """``df`` with a last column ``data`` giving the synthetic-data mark on every row of a demo table
+    (``df`` itself otherwise): a table of the demo cannot be passed off as real once downloaded.
+
+    Examples
+    --------
+    >>> mark_synthetic(pd.DataFrame({"a": [1]}), True)["data"].tolist()
+    ['Synthetic demo data']
+    """
+    return df.assign(data=t("demo.badge", lang)) if demo else df
+
+
+def export_name(name: str, demo: bool) -> str:
+    """The file name of an export: ``synthetic_demo_<name>`` on the demo.
+
+    Examples
+    --------
+    >>> export_name("hotspots.csv", True)
+    'synthetic_demo_hotspots.csv'
+    """
+    return f"synthetic_demo_{name}" if demo and not name.startswith("synthetic_demo_") else name
+
+
 def table_bytes(df: pd.DataFrame, fmt: str = "csv", *, sheet: str = "data") -> bytes:
     """A table as CSV or XLSX bytes through :func:`write_table` (formulas neutralised; apply
     disclosure control before).
@@ -242,7 +269,14 @@ def static_map(units: gpd.GeoDataFrame, colors: pd.Series, legend: list[tuple[st
 
     fig, ax = plt.subplots(figsize=(11.7, 8.3))  # A4 landscape
     fill = [c if c else "none" for c in pd.Series(colors, index=units.index).fillna("")]
-    units.plot(ax=ax, color=fill, edgecolor="#555555", linewidth=0.25)
+    grey = WITHHELD_STYLE["fillColor"]
+    hidden = np.array([c == grey for c in fill], dtype=bool)
+    if (~hidden).any():
+        units[~hidden].plot(ax=ax, color=[c for c, h in zip(fill, hidden) if not h], edgecolor="#555555",
+                            linewidth=0.25)
+    if hidden.any():
+        units[hidden].plot(ax=ax, facecolor=grey, edgecolor=WITHHELD_STYLE["color"], hatch=WITHHELD_HATCH,
+                           linewidth=0.4)
     if "commune_id" in units.columns and units["commune_id"].nunique() > 1:
         units.dissolve("commune_id").boundary.plot(ax=ax, color="#111111", linewidth=0.8)
     if overlay is not None and len(overlay):
@@ -261,7 +295,8 @@ def static_map(units: gpd.GeoDataFrame, colors: pd.Series, legend: list[tuple[st
     # north arrow (Lambert-93 grid north is close to true north over a city)
     ax.annotate("N", xy=(0.96, 0.93), xytext=(0.96, 0.84), xycoords="axes fraction", ha="center", va="center",
                 fontsize=12, fontweight="bold", arrowprops=dict(facecolor="black", width=4, headwidth=12))
-    handles = [Patch(facecolor=c if c else "white", edgecolor="#555555", label=lab) for c, lab in legend]
+    handles = [Patch(facecolor=grey, edgecolor=WITHHELD_STYLE["color"], hatch=WITHHELD_HATCH, label=lab) if c == grey
+               else Patch(facecolor=c if c else "white", edgecolor="#555555", label=lab) for c, lab in legend]
     if handles:
         leg = ax.legend(handles=handles, loc="lower right", fontsize=8, frameon=True, framealpha=0.95)
         for label in leg.get_texts():  # user text (categories, column names) is drawn literally
@@ -311,7 +346,7 @@ def indicator_static_map(units: gpd.GeoDataFrame, ind, *, scheme: str = "quantil
             lo = float(b)
     grey = WITHHELD_STYLE["fillColor"]
     colors[ind.withheld] = grey
-    legend.append((grey, t("legend.withheld", lang, threshold=ind.threshold)))
+    legend.append((grey, f"{t('legend.withheld', lang, threshold=ind.threshold)} ({fmt_number(ind.n_withheld, lang)})"))
     if ind.excluded.any():
         legend.append(("", t("legend.excluded", lang)))
     return static_map(units, colors, legend, title=title or ind.label, caption=caption, demo=demo, lang=lang,
@@ -323,10 +358,11 @@ def categorical_static_map(units: gpd.GeoDataFrame, labels: pd.Series, colors: d
                            overlay: gpd.GeoDataFrame | None = None, hulls: gpd.GeoDataFrame | None = None,
                            png: Any = None, pdf: Any = None) -> bytes:
     """Static map of categories (hot/cold spots, types, bivariate classes): the legend lists the
-    categories present, in the order of ``colors``."""
+    categories present, in the order of ``colors``, each with its number of units; a category
+    coloured ``WITHHELD_STYLE["fillColor"]`` is drawn hatched."""
     lab = [("" if pd.isna(v) else str(v)) for v in pd.Series(labels, index=units.index)]
-    present = set(lab)
-    legend = [(col, name) for name, col in colors.items() if name in present]
+    n = pd.Series(lab).value_counts()
+    legend = [(col, f"{name} ({fmt_number(int(n[name]), lang)})") for name, col in colors.items() if name in n]
     fills = pd.Series([colors.get(v, "") for v in lab], index=units.index, dtype=object)
     return static_map(units, fills, legend, title=title, caption=caption, demo=demo, lang=lang,
                       overlay=overlay, hulls=hulls, png=png, pdf=pdf)

@@ -74,8 +74,7 @@ with left:
 with right:
     st.subheader(tr("explore.table"))
     st.dataframe(shown(res.table), hide_index=True, width="stretch", key="explore_table", height=300)
-    export = res.table.assign(data=tr("demo.badge")) if ds.demo else res.table
-    table_downloads(export, "synthetic_demo_indicator" if ds.demo else "indicator", "explore_dl_table")
+    table_downloads(res.table, "indicator", "explore_dl_table")  # the demo's carries the synthetic-data mark
     st.download_button(tr("explore.download_map"), lambda: to_offline_html(build(assets="inline", title=ind.label)),
                        file_name="synthetic_demo_map.html" if ds.demo else "map.html", mime="text/html",
                        key="explore_dl_map", on_click="ignore")

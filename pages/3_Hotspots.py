@@ -75,7 +75,7 @@ with tab_area:
             st.warning(res.impossible_note(lang()))
         if hs.islands:
             st.warning(tr("hot.islands", ids=md(", ".join(map(str, hs.islands)))))
-        layer = hot_layer(hs, lang())
+        layer = hot_layer(hs, lang(), withheld=res.indicator.withheld, threshold=threshold)
         table = res.table.assign(label=res.table["label"].map(lambda v: label_text(v, lang())))
         note = tr("hot.note", label=res.indicator.label, weights=h.weights, perm=h.permutations, seed=h.seed,
                   alpha=h.alpha, correction=tr(f"hot.correction.{h.correction}"))
@@ -164,7 +164,7 @@ with tab_types:
         st.info(tr("hot.types_pick"))
     else:
         try:
-            typ = cached(run_typology, token, ds, state.current_recipe().typology)
+            typ = cached(run_typology, token, ds, state.current_recipe().typology, threshold=threshold)
         except ValueError as exc:
             say_error(exc)
         else:

@@ -16,7 +16,7 @@ from streamlit_folium import st_folium
 
 from ..dataset import Dataset
 from ..maps import split_map, to_offline_html
-from ..report import categorical_static_map, table_bytes
+from ..report import categorical_static_map, export_name, mark_synthetic, table_bytes
 from . import state
 from .text import md, say_error, table_view, tr
 
@@ -95,7 +95,10 @@ def show_map(m, *, key: str, height: int, returned_objects: list[str] | None = N
 
 
 def table_downloads(df: pd.DataFrame, name: str, key: str) -> None:
-    """CSV and XLSX download buttons for a table already safe to show (formulas neutralised here)."""
+    """CSV and XLSX download buttons for a table already safe to show (formulas neutralised here; on the
+    demo, the synthetic-data mark on every row and in the file name)."""
+    demo = state.current_dataset().demo
+    df, name = mark_synthetic(df, demo, state.lang()), export_name(name, demo)
     c1, c2 = st.columns(2)
     c1.download_button(tr("explore.download_csv"), lambda: table_bytes(df, "csv"), file_name=f"{name}.csv",
                        mime="text/csv", key=f"{key}_csv", on_click="ignore")
@@ -135,6 +138,7 @@ def static_downloads(draw: Callable[..., Any], *, key: str, name: str) -> None:
             return buf.getvalue()
         return build
 
+    name = export_name(name, state.current_dataset().demo)
     c1, c2 = st.columns(2)
     c1.download_button(tr("explore.download_png"), make("png"), file_name=f"{name}.png", mime="image/png",
                        key=f"{key}_png", on_click="ignore")
@@ -158,12 +162,13 @@ def map_downloads(make_map, units, labels, colors: dict, *, title: str, key: str
             return buf.getvalue()
         return make
 
+    name = export_name(key, ds.demo)
     c1, c2, c3 = st.columns(3)
     c1.download_button(tr("explore.download_map"), lambda: to_offline_html(make_map(assets="inline")),
-                       file_name=f"{key}.html", mime="text/html", key=f"{key}_html", on_click="ignore")
-    c2.download_button(tr("explore.download_png"), static("png"), file_name=f"{key}.png", mime="image/png",
+                       file_name=f"{name}.html", mime="text/html", key=f"{key}_html", on_click="ignore")
+    c2.download_button(tr("explore.download_png"), static("png"), file_name=f"{name}.png", mime="image/png",
                        key=f"{key}_png", on_click="ignore")
-    c3.download_button(tr("explore.download_pdf"), static("pdf"), file_name=f"{key}.pdf", mime="application/pdf",
+    c3.download_button(tr("explore.download_pdf"), static("pdf"), file_name=f"{name}.pdf", mime="application/pdf",
                        key=f"{key}_pdf", on_click="ignore")
 
 

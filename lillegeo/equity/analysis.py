@@ -44,7 +44,9 @@ class EquityResult:
         points, DBSCAN): ``method, ratio, ci_low, ci_high, hotspot_units, units, flag``.
     units_table : DataFrame
         One row per unit: ``unit_id, enforcement, crime, enforcement_per_1000, crime_per_1000,
-        share, expected, observed_over_expected, residual_hotspot``, small counts blank.
+        share, expected, observed_over_expected, residual_hotspot, withheld, share_withheld``: small
+        counts blank, and so are the rates, ratios and shares computed from one (``withheld``,
+        ``share_withheld`` say which; ``residual_hotspot`` reads "Withheld" there).
     residual_ratio : Series
         Observed / expected enforcement per unit (NaN where withheld or not modelled).
     residual_hotspots : AreaHotspots
@@ -53,9 +55,16 @@ class EquityResult:
         Bivariate class per unit (``'x{i}y{j}'``, crime and enforcement terciles, ``''`` where
         missing) and the colour of each class (:func:`bivariate_classes`).
     share : Series
-        The group's share of the residents per unit (0 to 1, NaN without residents).
+        The group's share of the residents per unit (0 to 1, NaN without residents or withheld).
     findings : list of dict
         Findings in plain words (``kind, flag, text``), caveats last (:func:`findings`).
+    withheld : Series of bool
+        Units whose rates, expected count and ratio are withheld (enforcement, crime or residents
+        from 1 to ``threshold - 1``).
+    share_withheld : Series of bool
+        Units whose group share is withheld (group or residents from 1 to ``threshold - 1``).
+    threshold : int
+        The disclosure threshold.
     """
 
     exposure: ExposureResult
@@ -68,6 +77,9 @@ class EquityResult:
     bivariate: tuple[pd.Series, dict[str, str]]
     share: pd.Series
     findings: list[dict[str, Any]]
+    withheld: pd.Series | None = None
+    share_withheld: pd.Series | None = None
+    threshold: int = DEFAULT_THRESHOLD
 
 
 def run_equity(units: gpd.GeoDataFrame, *, enforcement: str, crime: str, population: str, group: str,
@@ -135,19 +147,29 @@ def run_equity(units: gpd.GeoDataFrame, *, enforcement: str, crime: str, populat
         r["method"] = name
         r["flag"] = bool((r["ratio"] < band[0] or r["ratio"] > band[1]) and (r["ci_low"] > 1 or r["ci_high"] < 1))
         rep_rows.append(r)
+    # what is withheld: a rate, expected count or ratio computed from a count under the threshold
+    # (enforcement, crime or residents), and the share from a group or resident count under it
+    small = suppress(enf, threshold=threshold) | suppress(cri, threshold=threshold) | suppress(pop, threshold=threshold)
+    share_small = suppress(g, threshold=threshold) | suppress(pop, threshold=threshold)
+    for r in rep_rows:  # representation from fewer group residents in hotspots than the threshold
+        if 0 < r["group_in_hotspots"] < threshold:
+            r.update(ratio=np.nan, ci_low=np.nan, ci_high=np.nan, flag=False)
     rep = pd.DataFrame(rep_rows)[["method", "ratio", "ci_low", "ci_high", "hotspot_units", "units", "flag"]]
-    # residual layer and its hot spots (log ratio; units with no expected count left out)
+    # residual layer and its hot spots (log ratio; withheld units and units with no expected count left
+    # out: statistics of a withheld unit published next to its neighbours' would let its count be recovered)
     resid = model.residual_ratio
-    small = suppress(enf, threshold=threshold) | suppress(cri, threshold=threshold)
-    res_gi = area_hotspots(units, np.log(resid.where(resid > 0)), method="gi_star", permutations=permutations,
-                          seed=seed)
+    res_gi = area_hotspots(units, np.log(resid.where((resid > 0) & ~small)), method="gi_star",
+                           permutations=permutations, seed=seed)
     biv_labels, biv_colors = bivariate_classes(crime_rate.where(~small), enf_rate.where(~small))
     safe = pd.DataFrame({"unit_id": units["unit_id"], "enforcement": enf.where(~suppress(enf, threshold=threshold)),
                          "crime": cri.where(~suppress(cri, threshold=threshold)),
                          "enforcement_per_1000": enf_rate.where(~small), "crime_per_1000": crime_rate.where(~small),
-                         "share": share, "expected": model.expected.where(~small),
-                         "observed_over_expected": resid.where(~small), "residual_hotspot": res_gi.frame["label"]})
+                         "share": share.where(~share_small), "expected": model.expected.where(~small),
+                         "observed_over_expected": resid.where(~small),
+                         "residual_hotspot": res_gi.frame["label"].where(~small.to_numpy(), "Withheld").to_numpy(),
+                         "withheld": small, "share_withheld": share_small})
     return EquityResult(exposure=exp, model=model, robustness=robust, representation=rep, units_table=safe,
                         residual_ratio=resid.where(~small), residual_hotspots=res_gi,
-                        bivariate=(biv_labels, biv_colors), share=share,
+                        bivariate=(biv_labels, biv_colors), share=share.where(~share_small),
+                        withheld=small, share_withheld=share_small, threshold=threshold,
                         findings=findings(exposure=exp, model=model, representation_rows=rep_rows, lang=lang))

@@ -10,7 +10,7 @@ import geopandas as gpd
 import pandas as pd
 
 from ..weights import build_weights
-from ..params import TypologyParams
+from ..params import DEFAULT_THRESHOLD, TypologyParams
 
 __all__ = ["Typology", "typology", "TYPE_COLORS"]
 
@@ -28,6 +28,9 @@ class Typology:
     k: int
     columns: list[str]
     seed: int | None
+    #: Units drawn as withheld (a chosen count column from 1 to ``threshold - 1``), set by the pipeline.
+    withheld: pd.Series | None = None
+    threshold: int = DEFAULT_THRESHOLD
 
 
 def typology(units: gpd.GeoDataFrame, columns: list[str], *, k: int = TypologyParams.k,

@@ -14,12 +14,19 @@ import shapely
 
 from ..i18n import t
 from .build import _add_commune_borders, _add_overlay, _data_group, _finish, _new_map, _require_geometry
-from .classes import HIGHLIGHT_STYLE, _outline, palette_colors
+from .classes import HIGHLIGHT_STYLE, WITHHELD_STYLE, _outline, palette_colors
 from .escape import _fmt, esc
 from .geometry import display_geometry
 from .layers import _Legend, _Paint, _Units
 
-__all__ = ["bivariate_legend_html", "categorical_map"]
+__all__ = ["bivariate_legend_html", "categorical_map", "withheld_legend_row"]
+
+
+def withheld_legend_row(label: str, n: int) -> str:
+    """The legend row of withheld units: the withheld swatch (grey, dark dashed outline), label, count."""
+    return (f'<div class="row" data-role="withheld"><span class="sw" style="background:{WITHHELD_STYLE["fillColor"]};'
+            f'border:1.5px dashed {WITHHELD_STYLE["color"]}"></span><span>{esc(label)}</span>'
+            f'<span class="n">{esc(int(n))}</span></div>')
 
 
 def categorical_map(
@@ -50,7 +57,9 @@ def categorical_map(
     categories : Series of str
         Label of each unit (aligned with ``units``).
     colors : dict
-        Colour of each label, in legend order; labels missing here are drawn grey.
+        Colour of each label, in legend order; labels missing here are drawn as outlines only. A label
+        coloured ``WITHHELD_STYLE["fillColor"]`` is the withheld class: drawn in the withheld style
+        (dashed outline) with the withheld legend row.
     legend_title : str
     tooltip_columns : dict, optional
         Extra tooltip rows: alias -> values aligned with ``units`` (escaped here).
@@ -80,8 +89,10 @@ def categorical_map(
         aliases.append(esc(alias))
     fills = [colors.get(c, "") for c in cats]  # labels without a colour: outline only
     line = _outline(len(units))
-    styles = [{"fillColor": f or "#ffffff", **line,
-               "fillOpacity": 0.0 if not f else (0.85 if heat is None else 0.35)} for f in fills]
+    grey = WITHHELD_STYLE["fillColor"]
+    styles = [dict(WITHHELD_STYLE) if f == grey else
+              {"fillColor": f or "#ffffff", **line, "fillOpacity": 0.0 if not f else (0.85 if heat is None else 0.35)}
+              for f in fills]
     gdf = gpd.GeoDataFrame(props, geometry=geo.values, crs=geo.crs)
     m = _new_map(gdf, tiles=tiles, lang=lang)
     static = ["uid", "name"]
@@ -103,6 +114,9 @@ def categorical_map(
         return _finish(m, title=title, demo=demo, lang=lang, assets=assets)
     rows = [f"<h4>{esc(legend_title)}</h4>"]
     for lab, col in colors.items():
+        if col == WITHHELD_STYLE["fillColor"]:
+            rows.append(withheld_legend_row(lab, int(counts.get(lab, 0))))
+            continue
         rows.append(f'<div class="row"><span class="sw" style="background:{esc(col)}"></span><span>{esc(lab)}</span>'
                     f'<span class="n">{esc(int(counts.get(lab, 0)))}</span></div>')
     rows.append(f'<div class="note">{esc(t("legend.count_note", lang))}</div>')
@@ -113,8 +127,9 @@ def categorical_map(
 
 
 def bivariate_legend_html(title: str, colors: list[list[str]], counts: dict[str, int], note: str,
-                          x_label: str, y_label: str) -> str:
-    """A 3 x 3 legend grid (rows: y high to low; columns: x low to high), every text escaped."""
+                          x_label: str, y_label: str, withheld: tuple[str, int] | None = None) -> str:
+    """A 3 x 3 legend grid (rows: y high to low; columns: x low to high), every text escaped;
+    ``withheld`` = (label, number of units) adds the withheld row."""
     def cell(a: int, b: int) -> str:
         n = esc(counts.get(f"x{a}y{b}", 0))
         return (f'<span style="display:inline-block;width:26px;height:20px;background:{esc(colors[b][a])};'
@@ -124,7 +139,7 @@ def bivariate_legend_html(title: str, colors: list[list[str]], counts: dict[str,
     return (f"<h4>{esc(title)}</h4><div style='display:flex;gap:6px;align-items:center'>"
             f"<div style='writing-mode:vertical-rl;transform:rotate(180deg);font-size:11px'>{esc(y_label)} ↑</div>"
             f"<div>{grid}<div style='font-size:11px'>{esc(x_label)} →</div></div></div>"
-            f"<div class='note'>{esc(note)}</div>")
+            + (withheld_legend_row(*withheld) if withheld else "") + f"<div class='note'>{esc(note)}</div>")
 
 
 def _add_hulls(m: folium.Map, hulls: gpd.GeoDataFrame, lang: str) -> None:

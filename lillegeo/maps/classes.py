@@ -19,8 +19,10 @@ SCHEMES: dict[str, str] = {
 }
 #: Colour-blind-safe sequential palettes (ColorBrewer single/multi-hue and viridis).
 PALETTES = ("viridis", "YlGnBu", "YlOrRd", "PuBu", "Greys")
-#: Fixed styles of withheld, no-data and left-out units, and of the unit under the pointer.
-WITHHELD_STYLE = {"fillColor": "#d9d9d9", "color": "#404040", "weight": 1.2, "dashArray": "4 3", "fillOpacity": 0.9}
+#: Fixed styles of withheld, no-data and left-out units, and of the unit under the pointer. The withheld
+#: grey is no class colour of any palette, layer or typology (``#d9d9d9`` was ColorBrewer's Greys at k >= 6
+#: and too close to the bivariate "low, low" ``#e8e8e8``): grey fill, dark dashed outline, and a hatch on paper.
+WITHHELD_STYLE = {"fillColor": "#b3b3b3", "color": "#404040", "weight": 1.2, "dashArray": "4 3", "fillOpacity": 0.9}
 NODATA_STYLE = {"fillColor": "#ffffff", "color": "#9e9e9e", "weight": 0.6, "fillOpacity": 0.6}
 HIGHLIGHT_STYLE = {"weight": 2.5, "color": "#000000"}
 EXCLUDED_STYLE = {"fillColor": "#f2efe9", "color": "#8d6e63", "weight": 0.8, "dashArray": "1 3", "fillOpacity": 0.8}
