@@ -13,7 +13,7 @@ from ..i18n import t
 from .assets import STATIC_URL, _use_local_assets
 from .escape import esc
 from .geometry import _bounds, _encode_polygons, _geometry_json, _memo, display_geometry, fit_zoom
-from .layers import _FitWhenShown, _Legend, _Style, _Units
+from .layers import _FitWhenShown, _Legend, _MetricScale, _Style, _Units
 
 __all__ = ["split_map"]
 
@@ -42,8 +42,9 @@ def _new_map(gdf: gpd.GeoDataFrame, *, tiles: str | None, lang: str) -> folium.M
                        location=[(b[1] + b[3]) / 2, (b[0] + b[2]) / 2])
     else:
         zoom = fit_zoom(b)
-        m = folium.Map(tiles=None, prefer_canvas=True, control_scale=True, zoom_control=True,
+        m = folium.Map(tiles=None, prefer_canvas=True, control_scale=False, zoom_control=True,
                        location=[(b[1] + b[3]) / 2, (b[0] + b[2]) / 2], zoom_start=zoom)
+        _MetricScale().add_to(m)  # metres and kilometres only, never miles and feet
     _Style().add_to(m)
     if tiles:
         folium.TileLayer(tiles, attr=esc(t("map.tiles_attr", lang)), name=esc(t("map.basemap", lang))).add_to(m)
