@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .weights import build_weights  # queen contiguity, vectorised and cached per geometry
+from .i18n import t
 from .params import DEFAULT_THRESHOLD
 
 __all__ = ["Indicator", "compute_indicator", "aggregate_points", "suppress", "DEFAULT_THRESHOLD",
@@ -208,7 +209,7 @@ def compute_indicator(
         raw = pd.Series(np.where(den > 0, num / den * multiplier, np.nan), index=units.index)
     zero_den = int(((den <= 0) & num.notna()).sum())
     if zero_den:
-        notes.append(f"{zero_den} unit(s) with a zero denominator have no rate")
+        notes.append(t("note.zero_den", lang, n=zero_den))
     if smoothing != "none":
         from esda.smoothing import Empirical_Bayes, Spatial_Empirical_Bayes
 
@@ -223,21 +224,17 @@ def compute_indicator(
             w = weights or build_weights(units[ok.to_numpy()], "queen")
             sm = Spatial_Empirical_Bayes(e, b, w).r.ravel()
             if w.islands:
-                notes.append(f"{len(w.islands)} unit(s) without neighbours keep their own rate shrunk to itself")
+                notes.append(t("note.eb_islands", lang, n=len(w.islands)))
         raw = pd.Series(np.nan, index=units.index)
         raw[ok] = sm * multiplier
-        notes.append({"global_eb": "empirical Bayes smoothing towards the overall rate (esda Empirical_Bayes)",
-                      "spatial_eb": "spatial empirical Bayes smoothing towards neighbours' rate "
-                                    "(esda Spatial_Empirical_Bayes, queen contiguity)"}[smoothing])
+        notes.append(t(f"note.{smoothing}", lang))
     withheld = suppress(num, threshold=threshold) | (den.notna() & (den < threshold) & (den > 0))
     excluded = pd.Series(False, index=units.index)
     if exclude_types and "unit_type" in units.columns:
         excluded = units["unit_type"].astype("string").isin(list(exclude_types)).fillna(False).astype(bool)
         if excluded.any():
-            notes.append(f"{int(excluded.sum())} unit(s) of type {'/'.join(exclude_types)} left out: "
-                         "few residents, rates per resident are meaningless there")
+            notes.append(t("note.excluded", lang, n=int(excluded.sum()), types="/".join(exclude_types)))
     values = raw.where(~withheld & ~excluded)
-    from .i18n import t
 
     mult = f"{multiplier:,.0f}"
     if lang == "fr":

@@ -22,6 +22,7 @@ from .params import SlideParams
 from .recipe import Recipe, params_frame
 from .report import fmt_number, indicator_static_map, report_html, report_pdf, static_map, table_bytes
 from .versions import lock_info
+from .wording import clusters_note, hotspot_note
 
 __all__ = ["build_maps", "static_maps", "presentation_html", "report_sections", "write_tables", "Presentation",
            "presentation", "run_recipe", "summary", "slides_of"]
@@ -46,10 +47,8 @@ def build_maps(ds: Dataset, a: Analysis, *, assets: str = "inline") -> dict[str,
                                       lang=lang, assets=assets, title=ex.indicator.label)}
     if a.hotspots is not None:
         labels, colors = _hot_layer(a, lang)
-        hs = a.hotspots.hotspots
         maps["hotspots"] = categorical_map(ds.units, labels, colors, legend_title=t("hot.legend", lang),
-                                           legend_note=f"{a.hotspots.indicator.label}; {hs.weights}; "
-                                                       f"{hs.permutations} perm.; seed {hs.seed}",
+                                           legend_note=hotspot_note(r.hotspots, a.hotspots.indicator.label, lang),
                                            overlay=ds.overlay, demo=ds.demo, lang=lang, assets=assets,
                                            title=t("hot.legend", lang))
     if a.clusters is not None:
@@ -58,8 +57,8 @@ def build_maps(ds: Dataset, a: Analysis, *, assets: str = "inline") -> dict[str,
                                            legend_title=t("map.hulls", lang), layer_name=t("map.units", lang),
                                            hulls=pc.hulls, overlay=ds.overlay,
                                            demo=ds.demo, lang=lang, assets=assets, title=t("map.hulls", lang),
-                                           legend_note=f"{pc.algorithm.upper()}: r = {pc.eps_m:g} m, "
-                                                       f"min = {pc.min_samples}. {pc.withheld_note(lang)}".strip())
+                                           legend_note=f"{clusters_note(r.clusters, lang)}. "
+                                                       f"{pc.withheld_note(lang)}".strip())
     if a.equity is not None:
         labs, cols = a.equity.bivariate
         legend = bivariate_legend_html(t("eq.layer.bivariate", lang), BIVARIATE, labs.value_counts().to_dict(),

@@ -10,11 +10,12 @@ from lillegeo.app.cache import cached
 from lillegeo.app.text import lang, md, say, say_error, shown, tr
 from lillegeo.app.widgets import bound, map_downloads, on_demand_table, page_header, show_map, table_downloads, with_current
 from lillegeo.choices import categories_of, options_for, years_of
-from lillegeo.hotspots import EVALUATION_FORMULAS
+from lillegeo.fmt import fmt_int, fmt_number
 from lillegeo.i18n import label_text
 from lillegeo.layers import hot_layer, typology_layer
 from lillegeo.maps import categorical_map
 from lillegeo.params import ALPHA_CHOICES, PERMUTATION_CHOICES, WEIGHT_CHOICES, bounds, options
+from lillegeo.wording import clusters_note, fmt_g, hotspot_note, weights_text
 from lillegeo.pipeline import (run_area_hotspots, run_cluster_sensitivity, run_clusters, run_evaluation,
                                run_hotspot_sensitivity, run_typology)
 
@@ -46,11 +47,13 @@ with tab_area:
     with c2:
         bound(st.radio, tr("hot.method"), "hotspots", "method", options=options("hotspots", "method"),
               format_func=lambda v: tr(f"hot.method.{v}"))
-        bound(st.selectbox, tr("hot.weights"), "hotspots", "weights", options=with_current(WEIGHT_CHOICES, h.weights))
+        bound(st.selectbox, tr("hot.weights"), "hotspots", "weights", options=with_current(WEIGHT_CHOICES, h.weights),
+              format_func=lambda v: weights_text(v, lang()))
     with c3:
         bound(st.selectbox, tr("hot.permutations"), "hotspots", "permutations",
               options=with_current(PERMUTATION_CHOICES, h.permutations))
-        bound(st.selectbox, tr("hot.alpha"), "hotspots", "alpha", options=with_current(ALPHA_CHOICES, h.alpha))
+        bound(st.selectbox, tr("hot.alpha"), "hotspots", "alpha", options=with_current(ALPHA_CHOICES, h.alpha),
+              format_func=lambda v: fmt_g(v, lang()))
     with c4:
         bound(st.radio, tr("hot.correction"), "hotspots", "correction", options=options("hotspots", "correction"),
               format_func=lambda v: tr(f"hot.correction.{v}"))
@@ -64,15 +67,14 @@ with tab_area:
     else:
         hs = res.hotspots
         m1, m2, m3 = st.columns(3)
-        m1.metric(tr("hot.moran"), f"{hs.moran_i:.3f}")
-        m2.metric(tr("hot.moran_p"), f"{hs.moran_p:.3f}")
-        m3.metric(tr("hot.significant"), res.n_significant)
+        m1.metric(tr("hot.moran"), fmt_number(hs.moran_i, lang(), 3))
+        m2.metric(tr("hot.moran_p"), fmt_number(hs.moran_p, lang(), 3))
+        m3.metric(tr("hot.significant"), fmt_int(res.n_significant, lang()))
         if hs.islands:
             st.warning(tr("hot.islands", ids=md(", ".join(map(str, hs.islands)))))
         layer = hot_layer(hs, lang())
         table = res.table.assign(label=res.table["label"].map(lambda v: label_text(v, lang())))
-        note = tr("hot.note", label=res.indicator.label, weights=h.weights, perm=h.permutations, seed=h.seed,
-                  alpha=h.alpha, correction=tr(f"hot.correction.{h.correction}"))
+        note = hotspot_note(h, res.indicator.label, lang())
         build = partial(categorical_map, ds.units, layer.labels, layer.colors, legend_title=layer.title,
                         tooltip_columns={res.indicator.label: res.table["value"], "z": hs.frame["z"],
                                          "p": hs.frame["p"]},
@@ -132,8 +134,7 @@ with tab_points:
             build = partial(categorical_map, ds.units, blank, {}, legend_title=tr("map.hulls"),
                             layer_name=tr("map.units"), hulls=pc.hulls, heat=cres.heat, overlay=ds.overlay,
                             demo=ds.demo, lang=lang(),
-                            legend_note=tr("hot.clusters_note", algorithm=cp.algorithm.upper(), eps=f"{cp.eps_m:g}",
-                                           min=cp.min_samples))
+                            legend_note=clusters_note(cp, lang()))
             show_map(build(assets="app"), height=560, key="hot_points_map")
             map_downloads(build, ds.units, blank, {}, title=tr("map.hulls"), key="clusters_map", hulls=pc.hulls)
             table = pc.table.drop(columns=["x", "y"])
@@ -188,8 +189,9 @@ with tab_eval:
             number(tr("hot.min_samples"), "evaluation", "min_samples", 5)
         with c3:
             bound(st.selectbox, tr("hot.weights"), "evaluation", "weights",
-                  options=with_current(WEIGHT_CHOICES, ev.weights))
-            bound(st.selectbox, tr("hot.alpha"), "evaluation", "alpha", options=with_current(ALPHA_CHOICES, ev.alpha))
+                  options=with_current(WEIGHT_CHOICES, ev.weights), format_func=lambda v: weights_text(v, lang()))
+            bound(st.selectbox, tr("hot.alpha"), "evaluation", "alpha", options=with_current(ALPHA_CHOICES, ev.alpha),
+                  format_func=lambda v: fmt_g(v, lang()))
         st.caption(tr("hot.eval_params"))
         ev = state.current_recipe().evaluation
         if st.button(tr("hot.eval_run"), key="hot_eval_run"):
@@ -204,4 +206,4 @@ with tab_eval:
             table_downloads(kept[1].table, "evaluation", "hot_dl_eval")
         elif kept:
             st.info(tr("hot.eval_stale"))
-        st.caption(f"{tr('hot.formulas')}: {EVALUATION_FORMULAS}")
+        st.caption(tr("hot.formulas_line", formulas=tr("hot.eval_formulas")))
