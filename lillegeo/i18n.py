@@ -166,6 +166,16 @@ STRINGS: dict[str, dict[str, str]] = {
                             "fr": "L'évaluation nécessite des incidents datés sur au moins deux années."},
     "hot.formulas": {"en": "Formulas", "fr": "Formules"},
     # --- strings added for: french (add this area's new strings right below this line)
+    "legend.scheme_line": {"en": "Classes: {scheme}", "fr": "Classes : {scheme}"},
+    # headers of tables the report and pages show (column_labels), beside COLUMN_LABELS_FR
+    "column:section": {"en": "section", "fr": "section"},
+    "column:key": {"en": "parameter", "fr": "paramètre"},
+    "column:z": {"en": "z", "fr": "z"},
+    "column:p": {"en": "p", "fr": "p"},
+    "column:bin": {"en": "bin", "fr": "classe"},
+    "column:term": {"en": "term", "fr": "terme"},
+    "column:share": {"en": "share", "fr": "part"},
+    "column:n": {"en": "n", "fr": "n"},
     "hot.formulas_line": {"en": "Formulas: {formulas}", "fr": "Formules : {formulas}"},
     "weights.queen": {"en": "queen contiguity", "fr": "contiguïté reine"},
     "weights.rook": {"en": "rook contiguity", "fr": "contiguïté tour"},
@@ -486,4 +496,5 @@ def column_labels(df, lang: str = "en"):
     """
     if lang != "fr":
         return df
-    return df.rename(columns={c: COLUMN_LABELS_FR.get(c, c) for c in df.columns})
+    return df.rename(columns={c: COLUMN_LABELS_FR.get(c) or (STRINGS.get(f"column:{c}") or {}).get("fr", c)
+                              for c in df.columns})

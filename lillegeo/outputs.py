@@ -22,7 +22,7 @@ from .params import SlideParams
 from .recipe import Recipe, params_frame
 from .report import fmt_number, indicator_static_map, report_html, report_pdf, static_map, table_bytes
 from .versions import lock_info
-from .wording import clusters_note, hotspot_note
+from .wording import clusters_note, hotspot_note, weights_text
 
 __all__ = ["build_maps", "static_maps", "presentation_html", "report_sections", "write_tables", "Presentation",
            "presentation", "run_recipe", "summary", "slides_of"]
@@ -204,8 +204,8 @@ def report_sections(ds: Dataset, a: Analysis, images: dict[str, bytes]) -> list[
         table = a.hotspots.table
         secs.append({"heading": t("hot.legend", lang), "image": images.get("hotspots"),
                      "text": [t("report.moran", lang, i=fmt_number(hs.moran_i, lang, 3),
-                                p=fmt_number(hs.moran_p, lang, 3), perm=hs.permutations, seed=hs.seed,
-                                weights=hs.weights)],
+                                p=fmt_number(hs.moran_p, lang, 3), perm=fmt_number(hs.permutations, lang, 0),
+                                seed=hs.seed, weights=weights_text(hs.weights, lang))],
                      "table": table[table["label"] != "Not significant"].assign(
                          label=lambda d: d["label"].map(lambda v: label_text(v, lang)))})
     if a.clusters is not None:

@@ -15,6 +15,7 @@ import shapely
 from ..i18n import t
 from .build import _add_commune_borders, _add_overlay, _data_group, _finish, _new_map, _require_geometry
 from .classes import HIGHLIGHT_STYLE, _outline, palette_colors
+from ..fmt import fmt_int
 from .escape import _fmt, esc
 from .geometry import display_geometry
 from .layers import _Legend, _Paint, _Units
@@ -104,7 +105,7 @@ def categorical_map(
     rows = [f"<h4>{esc(legend_title)}</h4>"]
     for lab, col in colors.items():
         rows.append(f'<div class="row"><span class="sw" style="background:{esc(col)}"></span><span>{esc(lab)}</span>'
-                    f'<span class="n">{esc(int(counts.get(lab, 0)))}</span></div>')
+                    f'<span class="n">{esc(fmt_int(int(counts.get(lab, 0)), lang))}</span></div>')
     rows.append(f'<div class="note">{esc(t("legend.count_note", lang))}</div>')
     if legend_note:
         rows.append(f'<div class="note">{esc(legend_note)}</div>')

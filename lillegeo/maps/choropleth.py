@@ -22,6 +22,7 @@ from .classes import (
     classify,
     palette_colors,
 )
+from ..fmt import fmt_int
 from .escape import _fmt, esc
 from .geometry import display_geometry
 from .layers import _Legend, _Paint, _Units
@@ -36,18 +37,18 @@ def legend_html(title: str, colors: list[str], labels: list[str], counts: list[i
     rows = [f"<h4>{esc(title)}</h4>"]
     for c, lab, n in zip(colors, labels, counts):
         rows.append(f'<div class="row"><span class="sw" style="background:{esc(c)}"></span>'
-                    f'<span>{esc(lab)}</span><span class="n">{esc(n)}</span></div>')
+                    f'<span>{esc(lab)}</span><span class="n">{esc(fmt_int(n, lang))}</span></div>')
     if n_withheld:
         rows.append(f'<div class="row" data-role="withheld"><span class="sw" style="background:{WITHHELD_STYLE["fillColor"]};'
                     f'border:1.5px dashed #404040"></span><span>{esc(t("legend.withheld", lang, threshold=threshold))}'
-                    f'</span><span class="n">{esc(n_withheld)}</span></div>')
+                    f'</span><span class="n">{esc(fmt_int(n_withheld, lang))}</span></div>')
     if n_excluded:
         rows.append(f'<div class="row" data-role="excluded"><span class="sw" style="background:{EXCLUDED_STYLE["fillColor"]};'
                     f'border:1.5px dotted {EXCLUDED_STYLE["color"]}"></span><span>{esc(t("legend.excluded", lang))}'
-                    f'</span><span class="n">{esc(n_excluded)}</span></div>')
+                    f'</span><span class="n">{esc(fmt_int(n_excluded, lang))}</span></div>')
     if n_nodata:
         rows.append(f'<div class="row"><span class="sw" style="background:#fff;border-color:#9e9e9e"></span>'
-                    f'<span>{esc(t("legend.nodata", lang))}</span><span class="n">{esc(n_nodata)}</span></div>')
+                    f'<span>{esc(t("legend.nodata", lang))}</span><span class="n">{esc(fmt_int(n_nodata, lang))}</span></div>')
     rows.append(f'<div class="note">{esc(t("legend.count_note", lang))}</div>')
     if note:
         rows.append(f'<div class="note">{esc(note)}</div>')
@@ -217,6 +218,6 @@ def choropleth_map(
     _Legend(legend_html(indicator.label, colors[: len(labels)], labels, counts, n_withheld=int(withheld.sum()),
                         n_nodata=n_nodata, threshold=indicator.threshold, lang=lang,
                         n_excluded=int((cls_idx == -3).sum()),
-                        note=f"{t('legend.scheme', lang)}: {t('scheme.' + scheme, lang)}"),
+                        note=t("legend.scheme_line", lang, scheme=t("scheme." + scheme, lang))),
             position="bottomright").add_to(data)
     return _finish(m, title=title, demo=demo, lang=lang, assets=assets)
