@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from ..i18n import column_labels, t
+from ..io.messages import reader_message
 from .state import lang
 
 try:  # Streamlit's st.rerun / st.stop exceptions (BaseException subclasses today)
@@ -78,8 +79,9 @@ def say(kind: str, message, **kw) -> None:
 
 
 def say_error(message) -> None:
-    """``st.error`` for a library error (``ValueError`` …) or any message holding data values: see :func:`say`."""
-    say("error", message)
+    """``st.error`` for a library error (``ValueError`` …) or any message holding data values: see :func:`say`.
+    A reader's known error message is shown in the session's language (:func:`lillegeo.io.messages.reader_message`)."""
+    say("error", reader_message(message, lang()))
 
 
 @contextlib.contextmanager
