@@ -77,7 +77,8 @@ def static_maps(ds: Dataset, a: Analysis, out_dir: Path | None = None) -> dict[s
     caption = t("static.caption", lang, sources=src, date=pd.Timestamp.today().date().isoformat())
     images = {}
     ex = a.explore
-    images["explore"] = indicator_static_map(ex.units, ex.indicator, scheme=e.scheme, k=e.k, palette=e.palette,
+    images["explore"] = indicator_static_map(ex.units, ex.indicator, scheme=e.scheme, k=e.k,
+                                             breaks=list(e.breaks) or None, palette=e.palette,
                                              caption=caption, demo=ds.demo, lang=lang,
                                              overlay=ds.overlay if e.overlay else None,
                                              png=out_dir / "explore.png" if out_dir else None,

@@ -290,7 +290,7 @@ def static_map(units: gpd.GeoDataFrame, colors: pd.Series, legend: list[tuple[st
 
 
 def indicator_static_map(units: gpd.GeoDataFrame, ind, *, scheme: str = "quantiles", k: int = 5,
-                         palette: str = "YlGnBu", title: str | None = None, caption: str = "", demo: bool = False,
+                         breaks: list[float] | None = None, palette: str = "YlGnBu", title: str | None = None, caption: str = "", demo: bool = False,
                          lang: str = "en", overlay: gpd.GeoDataFrame | None = None,
                          png: Any = None, pdf: Any = None) -> bytes:
     """Static map of an indicator (classes as on the interactive map, withheld cells grey).
@@ -303,7 +303,7 @@ def indicator_static_map(units: gpd.GeoDataFrame, ind, *, scheme: str = "quantil
     colors = pd.Series("", index=units.index)
     legend = []
     if vals.notna().any():
-        c = classify(vals.dropna(), scheme, k)
+        c = classify(vals.dropna(), scheme, k, breaks)
         pal = palette_colors(palette, len(c.bins))
         colors[vals.notna()] = [pal[i] for i in c.yb]
         lo = float(vals.min())

@@ -81,6 +81,7 @@ with right:
                        file_name="synthetic_demo_map.html" if ds.demo else "map.html", mime="text/html",
                        key="explore_dl_map", on_click="ignore")
     caption = ", ".join(rep.source for rep in ds.reports)
-    static_downloads(partial(indicator_static_map, res.units, ind, scheme=e.scheme, k=e.k, palette=e.palette,
+    static_downloads(partial(indicator_static_map, res.units, ind, scheme=e.scheme, k=e.k, breaks=list(e.breaks) or None,
+                             palette=e.palette,
                              caption=caption, demo=ds.demo, lang=lang(), overlay=ds.overlay if e.overlay else None),
                      key="explore_dl", name="map")

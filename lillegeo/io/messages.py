@@ -87,7 +87,8 @@ def reader_message(message, lang: str = "en") -> str:
             fields["inner"] = reader_message(m.group("inner"), lang)
         if "what" in fields and lang == "fr":
             fields["what"] = _WHAT_FR.get(fields["what"], fields["what"])
-        if key == "ioerr.not_vector" and m.group("name") == "the file":
-            fields["name"] = t("ioerr.the_file", lang)
+        if key == "ioerr.not_vector":  # a quoted file name, or "the file"
+            fields["name"] = (t("ioerr.the_file", lang) if m.group("name") == "the file"
+                              else t("ioerr.quoted", lang, name=fields["name"]))
         return t(key, lang, **fields)
     return text

@@ -147,6 +147,9 @@ def choropleth_map(
         colors = palette_colors(palette, len(bins))
         lo = float(vals[present].min())
         digits = 0 if max(abs(b) for b in bins) >= 100 else (1 if max(abs(b) for b in bins) >= 1 else 3)
+        if scheme == "user" and breaks:  # the person's own breaks shown as typed (72.5 is not "73")
+            digits = max([digits] + [next(d for d in range(4) if d == 3 or abs(round(b, d) - b) < 1e-9)
+                                     for b in map(float, breaks)])
         prev = lo
         for i, b in enumerate(bins):
             lo_txt, hi_txt = _fmt(prev, digits, lang), _fmt(b, digits, lang)
