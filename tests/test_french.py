@@ -202,3 +202,39 @@ def test_reader_errors_are_shown_in_french(reader, data, name, french):
         getattr(lg, reader)(data, name=name)
     assert french in reader_message(str(err.value), "fr")
     assert reader_message(str(err.value), "en") == str(err.value)
+
+
+# ------------------------------------------------------------------ a whole French analysis: static maps and report
+
+@pytest.fixture(scope="module")
+def french_analysis(demo):
+    from lillegeo.pipeline import run_analysis
+    from lillegeo.recipe import Recipe
+
+    r = Recipe.for_demo(language="fr").with_params("hotspots", permutations=99).with_params("equity", bootstrap=99)
+    return run_analysis(demo, r)
+
+
+def test_static_maps_and_report_of_a_french_run(demo, french_analysis, figure_texts, tmp_path):
+    from lillegeo.outputs import report_sections, static_maps
+    from lillegeo.report import report_pdf
+
+    images = static_maps(demo, french_analysis)
+    assert set(images) >= {"explore", "hotspots", "clusters", "equity"}
+    drawn = "\n".join(figure_texts)
+    assert drawn.count("Données de démonstration synthétiques") == len(images)  # one mark per map
+    assert "Masqué (moins de 11)" in drawn and "Point chaud 99 %" in drawn
+    for word in ENGLISH + ("Hot spot", "Not significant", "No data"):
+        assert word not in drawn, word
+    sections = report_sections(demo, french_analysis, images)
+    html = report_html(sections, title="Rapport", lang="fr", demo=True)
+    heads = set(re.findall(r"<th>([^<]*)</th>", html))
+    # the loaded-files table, the hot-spot table and the recipe's parameters, with French headers
+    assert {"fichier", "nature", "lignes", "code", "valeur", "statistique", "étiquette", "section", "paramètre"} <= heads
+    assert heads.isdisjoint({"file", "kind", "rows", "value", "label", "key", "unit_id", "statistic"}), heads
+    assert "contiguïté reine" in html and "Withheld" not in html and "Synthetic demo data" not in html
+    figure_texts.clear()
+    report_pdf(sections, tmp_path / "r.pdf", title="Rapport", lang="fr", demo=True)
+    pdf_text = "\n".join(figure_texts)
+    assert "fichier | nature | lignes" in pdf_text and "section | paramètre | valeur" in pdf_text
+    assert "Synthetic demo data" not in pdf_text and "file | kind" not in pdf_text
