@@ -8,6 +8,7 @@ import json
 import sys
 from pathlib import Path
 
+from .breaks import parse_breaks
 from .params import DEFAULT_THRESHOLD, ClusterParams, ExploreParams, HotspotParams
 from .report import write_table
 
@@ -101,7 +102,7 @@ def cmd_map(args) -> int:
         _print_report(trep)
         data, jrep = join_table(units, table)
         print(f"join: {jrep.matched} of {jrep.n_units} units matched", file=sys.stderr)
-    breaks = tuple(float(x) for x in args.breaks.split(",")) if args.breaks else ()
+    breaks = parse_breaks(args.breaks or "", "en")
     p = ExploreParams(column=args.column, per=args.per or "", smoothing=args.smoothing, scheme=args.scheme, k=args.k,
                       breaks=breaks, palette=args.palette, exclude_ad=_exclude_ad(args))
     ind = run_explore(build_dataset(data, name="cli"), p, threshold=args.threshold, lang=args.lang).indicator

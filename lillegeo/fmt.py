@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from numbers import Real
 
-__all__ = ["NNBSP", "fmt_int", "fmt_number", "fmt_p", "fmt_interval", "fmt_auto"]
+__all__ = ["NNBSP", "fmt_auto", "fmt_cell", "fmt_int", "fmt_interval", "fmt_number", "fmt_p"]
 
 #: narrow no-break space, the French thousands separator
 NNBSP = "\u202f"
@@ -106,3 +106,25 @@ def fmt_auto(x, lang: str = "en", digits: int = 2) -> str:
     if 0 < v < 10 ** -digits:
         digits = min(12, 2 - math.floor(math.log10(v)))
     return fmt_number(x, lang, digits)
+def fmt_cell(v, lang: str = "en", digits: int = 3) -> str:
+    """One cell of a table as a reader sees it: text as is, whole numbers with thousands separators,
+    other numbers with ``digits`` decimals, ``—`` for a missing value.
+
+    Examples
+    --------
+    >>> fmt_cell(374), fmt_cell(12345.0, "fr") == "12\\u202f345", fmt_cell(58.5578, "fr"), fmt_cell("queen")
+    ('374', True, '58,558', 'queen')
+    >>> fmt_cell(None), fmt_cell(True, "fr"), fmt_cell(float("nan"))
+    ('—', 'True', '—')
+    """
+    if isinstance(v, str):
+        return v
+    if v is None or str(v) in ("<NA>", "NaT"):
+        return DASH
+    if isinstance(v, bool) or not isinstance(v, Real):
+        return str(v)
+    if not _finite(v):
+        return DASH
+    if float(v) == int(float(v)) and abs(float(v)) < 1e15:
+        return fmt_number(v, lang, 0)
+    return fmt_number(v, lang, digits)

@@ -9,11 +9,21 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from .weights import build_weights  # queen contiguity, vectorised and cached per geometry
+from .i18n import t
 from .params import DEFAULT_THRESHOLD
+from .weights import build_weights  # queen contiguity, vectorised and cached per geometry
 
-__all__ = ["Indicator", "GROUPS", "compute_indicator", "aggregate_points", "suppress", "DEFAULT_THRESHOLD",
-           "numeric_columns", "count_columns", "suppress_frame"]
+__all__ = [
+    "DEFAULT_THRESHOLD",
+    "GROUPS",
+    "Indicator",
+    "aggregate_points",
+    "compute_indicator",
+    "count_columns",
+    "numeric_columns",
+    "suppress",
+    "suppress_frame",
+]
 
 #: Default disclosure threshold: no count or rate computed from fewer persons or events is shown.
 
@@ -57,7 +67,7 @@ class Indicator:
         if self.excluded is None:
             self.excluded = pd.Series(False, index=self.values.index)
 
-    def subset(self, mask: pd.Series) -> "Indicator":
+    def subset(self, mask: pd.Series) -> Indicator:
         """The indicator on the units where ``mask`` is True (e.g. a commune filter)."""
         m = mask.reindex(self.values.index).fillna(False).astype(bool)
         den = None if self.denominator is None else self.denominator[m]
@@ -235,7 +245,7 @@ def compute_indicator(
         raw = pd.Series(np.where(den > 0, num / den * multiplier, np.nan), index=units.index)
     zero_den = int(((den <= 0) & num.notna()).sum())
     if zero_den:
-        notes.append(f"{zero_den} unit(s) with a zero denominator have no rate")
+        notes.append(t("note.zero_den", lang, n=zero_den))
     if smoothing != "none":
         from esda.smoothing import Empirical_Bayes, Spatial_Empirical_Bayes
 
@@ -250,19 +260,16 @@ def compute_indicator(
             w = weights or build_weights(units[ok.to_numpy()], "queen")
             sm = Spatial_Empirical_Bayes(e, b, w).r.ravel()
             if w.islands:
-                notes.append(f"{len(w.islands)} unit(s) without neighbours keep their own rate shrunk to itself")
+                notes.append(t("note.eb_islands", lang, n=len(w.islands)))
         raw = pd.Series(np.nan, index=units.index)
         raw[ok] = sm * multiplier
-        notes.append({"global_eb": "empirical Bayes smoothing towards the overall rate (esda Empirical_Bayes)",
-                      "spatial_eb": "spatial empirical Bayes smoothing towards neighbours' rate "
-                                    "(esda Spatial_Empirical_Bayes, queen contiguity)"}[smoothing])
+        notes.append(t(f"note.{smoothing}", lang))
     withheld = suppress(num, threshold=threshold) | (den.notna() & (den < threshold) & (den > 0))
     excluded = pd.Series(False, index=units.index)
     if exclude_types and "unit_type" in units.columns:
         excluded = units["unit_type"].astype("string").isin(list(exclude_types)).fillna(False).astype(bool)
         # the A/D units left out are counted in :attr:`Indicator.partition` (caption and legend)
     values = raw.where(~withheld & ~excluded)
-    from .i18n import t
 
     mult = f"{multiplier:,.0f}"
     if lang == "fr":
@@ -324,7 +331,7 @@ def aggregate_points(
     hit = gpd.sjoin(pts, units[[units_id, "geometry"]], how="left", predicate="intersects")
     hit = hit[~hit.index.duplicated(keep="first")]
     inside = hit[units_id].notna()
-    rep = {"points": int(len(points)), "inside": int(inside.sum()), "outside": int((~inside).sum())}
+    rep = {"points": len(points), "inside": int(inside.sum()), "outside": int((~inside).sum())}
     ids = pd.Index(units[units_id], name=units_id)
     if by is None:
         counts = hit.loc[inside, units_id].value_counts().reindex(ids, fill_value=0).rename(name).to_frame()

@@ -17,15 +17,34 @@ from .equity import BIVARIATE
 from .i18n import label_text, t
 from .layers import Layer, equity_layer, hot_layer
 from .maps import WITHHELD_STYLE, categorical_map, choropleth_map, esc, to_offline_html
-from .pipeline import Analysis, run_analysis
 from .params import SlideParams
+from .pipeline import Analysis, run_analysis
 from .recipe import Recipe, params_frame
-from .report import (categorical_static_map, fmt_number, indicator_static_map, mark_synthetic, report_html, report_pdf,
-                     static_map, table_bytes)
+from .report import (
+    categorical_static_map,
+    fmt_number,
+    indicator_static_map,
+    mark_synthetic,
+    report_html,
+    report_pdf,
+    static_map,
+    table_bytes,
+)
 from .versions import lock_info
+from .wording import clusters_note, hotspot_note, weights_text
 
-__all__ = ["build_maps", "static_maps", "presentation_html", "report_sections", "write_tables", "Presentation",
-           "presentation", "run_recipe", "summary", "slides_of"]
+__all__ = [
+    "Presentation",
+    "build_maps",
+    "presentation",
+    "presentation_html",
+    "report_sections",
+    "run_recipe",
+    "slides_of",
+    "static_maps",
+    "summary",
+    "write_tables",
+]
 
 
 def _hot_layer(a: Analysis, lang: str) -> Layer:
@@ -49,10 +68,8 @@ def build_maps(ds: Dataset, a: Analysis, *, assets: str = "inline") -> dict[str,
                                       lang=lang, assets=assets, title=ex.indicator.label)}
     if a.hotspots is not None:
         hl = _hot_layer(a, lang)
-        hs = a.hotspots.hotspots
         maps["hotspots"] = categorical_map(ds.units, hl.labels, hl.colors, legend_title=t("hot.legend", lang),
-                                           legend_note=f"{a.hotspots.indicator.label}; {hs.weights}; "
-                                                       f"{hs.permutations} perm.; seed {hs.seed}",
+                                           legend_note=hotspot_note(r.hotspots, a.hotspots.indicator.label, lang),
                                            overlay=ds.overlay, demo=ds.demo, lang=lang, assets=assets,
                                            title=t("hot.legend", lang))
     if a.clusters is not None:
@@ -61,8 +78,8 @@ def build_maps(ds: Dataset, a: Analysis, *, assets: str = "inline") -> dict[str,
                                            legend_title=t("map.hulls", lang), layer_name=t("map.units", lang),
                                            hulls=pc.hulls, overlay=ds.overlay,
                                            demo=ds.demo, lang=lang, assets=assets, title=t("map.hulls", lang),
-                                           legend_note=f"{pc.algorithm.upper()}: r = {pc.eps_m:g} m, "
-                                                       f"min = {pc.min_samples}. {pc.withheld_note(lang)}".strip())
+                                           legend_note=f"{clusters_note(r.clusters, lang)}. "
+                                                       f"{pc.withheld_note(lang)}".strip())
     if a.equity is not None:
         el = _equity_layer(a, lang)
         maps["equity"] = categorical_map(ds.units, el.labels, el.colors, legend_title=el.title,
@@ -83,7 +100,8 @@ def static_maps(ds: Dataset, a: Analysis, out_dir: Path | None = None) -> dict[s
     caption = t("static.caption", lang, sources=src, date=pd.Timestamp.today().date().isoformat())
     images = {}
     ex = a.explore
-    images["explore"] = indicator_static_map(ex.units, ex.indicator, scheme=e.scheme, k=e.k, palette=e.palette,
+    images["explore"] = indicator_static_map(ex.units, ex.indicator, scheme=e.scheme, k=e.k,
+                                             breaks=list(e.breaks) or None, palette=e.palette,
                                              caption=caption, demo=ds.demo, lang=lang,
                                              overlay=ds.overlay if e.overlay else None, **_files(out_dir, "explore"))
     if a.hotspots is not None:
@@ -208,8 +226,8 @@ def report_sections(ds: Dataset, a: Analysis, images: dict[str, bytes]) -> list[
         table = a.hotspots.table
         secs.append({"heading": t("hot.legend", lang), "image": images.get("hotspots"),
                      "text": [t("report.moran", lang, i=fmt_number(hs.moran_i, lang, 3),
-                                p=fmt_number(hs.moran_p, lang, 3), perm=hs.permutations, seed=hs.seed,
-                                weights=hs.weights)],
+                                p=fmt_number(hs.moran_p, lang, 3), perm=fmt_number(hs.permutations, lang, 0),
+                                seed=hs.seed, weights=weights_text(hs.weights, lang))],
                      "table": table[table["label"] != "Not significant"].assign(
                          label=lambda d: d["label"].map(lambda v: label_text(v, lang)))})
     if a.clusters is not None:

@@ -15,15 +15,27 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from .i18n import t
+from .fmt import fmt_cell
+from .i18n import column_labels, t
 from .maps import WITHHELD_STYLE, esc
 
 #: Withheld units on paper: the withheld grey under a dark hatch (told apart from every class in print
 #: and without colour vision).
 WITHHELD_HATCH = "///"
 
-__all__ = ["static_map", "neutralise_formulas", "table_bytes", "write_table", "report_html", "report_pdf",
-           "fmt_number", "indicator_static_map", "categorical_static_map", "mark_synthetic", "export_name"]
+__all__ = [
+    "categorical_static_map",
+    "export_name",
+    "fmt_number",
+    "indicator_static_map",
+    "mark_synthetic",
+    "neutralise_formulas",
+    "report_html",
+    "report_pdf",
+    "static_map",
+    "table_bytes",
+    "write_table",
+]
 
 #: What makes a spreadsheet cell a formula (OWASP "CSV injection"): checked after leading whitespace.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -324,7 +336,7 @@ def static_map(units: gpd.GeoDataFrame, colors: pd.Series, legend: list[tuple[st
 
 
 def indicator_static_map(units: gpd.GeoDataFrame, ind, *, scheme: str = "quantiles", k: int = 5,
-                         palette: str = "YlGnBu", title: str | None = None, caption: str = "", demo: bool = False,
+                         breaks: list[float] | None = None, palette: str = "YlGnBu", title: str | None = None, caption: str = "", demo: bool = False,
                          lang: str = "en", overlay: gpd.GeoDataFrame | None = None,
                          png: Any = None, pdf: Any = None) -> bytes:
     """Static map of an indicator (classes as on the interactive map, withheld cells grey).
@@ -337,7 +349,7 @@ def indicator_static_map(units: gpd.GeoDataFrame, ind, *, scheme: str = "quantil
     colors = pd.Series("", index=units.index)
     legend = []
     if vals.notna().any():
-        c = classify(vals.dropna(), scheme, k)
+        c = classify(vals.dropna(), scheme, k, breaks)
         pal = palette_colors(palette, len(c.bins))
         colors[vals.notna()] = [pal[i] for i in c.yb]
         lo = float(vals.min())
@@ -381,11 +393,10 @@ img{max-width:100%;border:1px solid #ccc} pre{background:#f6f6f6;padding:.8em;ov
 
 
 def _table_html(df: pd.DataFrame, lang: str, max_rows: int = 60) -> str:
-    head = "".join(f"<th>{esc(c)}</th>" for c in df.columns)
+    head = "".join(f"<th>{esc(c)}</th>" for c in column_labels(df, lang).columns)  # headers in the reader's language
     rows = []
     for _, r in df.head(max_rows).iterrows():
-        rows.append("<tr>" + "".join(f"<td>{esc(fmt_number(v, lang, 3) if not isinstance(v, str) else v)}</td>"
-                                     for v in r.to_numpy()) + "</tr>")
+        rows.append("<tr>" + "".join(f"<td>{esc(fmt_cell(v, lang, 3))}</td>" for v in r.to_numpy()) + "</tr>")
     more = f"<p class='caveat'>{esc(t('report.more_rows', lang, n=len(df) - max_rows))}</p>" if len(df) > max_rows else ""
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>{more}"
 
@@ -445,10 +456,9 @@ def report_pdf(sections: list[dict[str, Any]], path: str | Path, *, title: str, 
             lines.extend(("flag" if f["flag"] else "p", w) for w in textwrap.wrap("• " + f["text"], 105))
         if s.get("table") is not None:
             tab = s["table"].head(25)
-            lines.append(("mono", " | ".join(map(str, tab.columns))[:130]))
+            lines.append(("mono", " | ".join(map(str, column_labels(tab, lang).columns))[:130]))
             for _, r in tab.iterrows():
-                lines.append(("mono", " | ".join(fmt_number(v, lang, 3) if not isinstance(v, str) else v
-                                                 for v in r.to_numpy())[:130]))
+                lines.append(("mono", " | ".join(fmt_cell(v, lang, 3) for v in r.to_numpy())[:130]))
     with PdfPages(path, metadata={"Title": title, "CreationDate": None, "Creator": None, "Producer": None}) as pdf:
         per_page = 52
         for start in range(0, len(lines), per_page):

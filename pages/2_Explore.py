@@ -5,6 +5,7 @@ from functools import partial
 import streamlit as st
 
 from lillegeo.app import state
+from lillegeo.breaks import format_breaks, parse_breaks
 from lillegeo.app.cache import cached
 from lillegeo.app.text import lang, say, say_error, shown, tr, unescape
 from lillegeo.app.widgets import bound, page_header, show_map, static_downloads, table_downloads
@@ -32,8 +33,7 @@ with st.sidebar:
                    format_func=lambda v: tr(f"scheme.{v}"))
     if scheme == "user":
         bound(st.text_input, tr("explore.breaks"), "explore", "breaks",
-              show=lambda b: ", ".join(f"{x:g}" for x in b),
-              read=lambda s: tuple(float(x) for x in str(s).replace(";", ",").split(",") if x.strip()))
+              show=lambda b: format_breaks(b, lang()), read=lambda s: parse_breaks(s, lang()))
     bound(st.slider, tr("explore.k"), "explore", "k", min_value=bounds("explore", "k")[0],
           max_value=bounds("explore", "k")[1])
     bound(st.selectbox, tr("explore.palette"), "explore", "palette", options=list(PALETTES))
@@ -79,6 +79,7 @@ with right:
                        file_name="synthetic_demo_map.html" if ds.demo else "map.html", mime="text/html",
                        key="explore_dl_map", on_click="ignore")
     caption = ", ".join(rep.source for rep in ds.reports)
-    static_downloads(partial(indicator_static_map, res.units, ind, scheme=e.scheme, k=e.k, palette=e.palette,
+    static_downloads(partial(indicator_static_map, res.units, ind, scheme=e.scheme, k=e.k, breaks=list(e.breaks) or None,
+                             palette=e.palette,
                              caption=caption, demo=ds.demo, lang=lang(), overlay=ds.overlay if e.overlay else None),
                      key="explore_dl", name="map")

@@ -10,14 +10,20 @@ from lillegeo.app.cache import cached
 from lillegeo.app.text import lang, md, say, say_error, tr
 from lillegeo.app.widgets import bound, map_downloads, on_demand_table, page_header, show_map, show_table, with_current
 from lillegeo.choices import categories_of, options_for, years_of
-from lillegeo.hotspots import EVALUATION_FORMULAS
-from lillegeo.fmt import fmt_auto, fmt_p
+from lillegeo.fmt import fmt_auto, fmt_int, fmt_p
 from lillegeo.i18n import label_text
 from lillegeo.layers import hot_layer, typology_layer
 from lillegeo.maps import categorical_map
 from lillegeo.params import ALPHA_CHOICES, PERMUTATION_CHOICES, WEIGHT_CHOICES, bounds, options
-from lillegeo.pipeline import (run_area_hotspots, run_cluster_sensitivity, run_clusters, run_evaluation,
-                               run_hotspot_sensitivity, run_typology)
+from lillegeo.pipeline import (
+    run_area_hotspots,
+    run_cluster_sensitivity,
+    run_clusters,
+    run_evaluation,
+    run_hotspot_sensitivity,
+    run_typology,
+)
+from lillegeo.wording import clusters_note, fmt_g, hotspot_note, weights_text
 
 ds, token = page_header("hot.title", "hot.question")
 o = options_for(ds)
@@ -49,11 +55,13 @@ with tab_area:
     with c2:
         bound(st.radio, tr("hot.method"), "hotspots", "method", options=options("hotspots", "method"),
               format_func=lambda v: tr(f"hot.method.{v}"))
-        bound(st.selectbox, tr("hot.weights"), "hotspots", "weights", options=with_current(WEIGHT_CHOICES, h.weights))
+        bound(st.selectbox, tr("hot.weights"), "hotspots", "weights", options=with_current(WEIGHT_CHOICES, h.weights),
+              format_func=lambda v: weights_text(v, lang()))
     with c3:
         bound(st.selectbox, tr("hot.permutations"), "hotspots", "permutations",
               options=with_current(PERMUTATION_CHOICES, h.permutations))
-        bound(st.selectbox, tr("hot.alpha"), "hotspots", "alpha", options=with_current(ALPHA_CHOICES, h.alpha))
+        bound(st.selectbox, tr("hot.alpha"), "hotspots", "alpha", options=with_current(ALPHA_CHOICES, h.alpha),
+              format_func=lambda v: fmt_g(v, lang()))
     with c4:
         bound(st.radio, tr("hot.correction"), "hotspots", "correction", options=options("hotspots", "correction"),
               format_func=lambda v: tr(f"hot.correction.{v}"))
@@ -69,7 +77,7 @@ with tab_area:
         m1, m2, m3 = st.columns(3)
         m1.metric(tr("hot.moran"), fmt_auto(hs.moran_i, lang(), 3))
         m2.metric(tr("hot.moran_p"), fmt_p(hs.moran_p, lang(), bare=True))
-        m3.metric(tr("hot.significant"), res.n_significant)
+        m3.metric(tr("hot.significant"), fmt_int(res.n_significant, lang()))
         st.caption(tr("hot.partition", alpha=h.alpha, threshold=threshold, **res.partition))
         if res.impossible_note(lang()):
             st.warning(res.impossible_note(lang()))
@@ -77,8 +85,7 @@ with tab_area:
             st.warning(tr("hot.islands", ids=md(", ".join(map(str, hs.islands)))))
         layer = hot_layer(hs, lang(), withheld=res.indicator.withheld, threshold=threshold)
         table = res.table.assign(label=res.table["label"].map(lambda v: label_text(v, lang())))
-        note = tr("hot.note", label=res.indicator.label, weights=h.weights, perm=h.permutations, seed=h.seed,
-                  alpha=h.alpha, correction=tr(f"hot.correction.{h.correction}"))
+        note = hotspot_note(h, res.indicator.label, lang())
         build = partial(categorical_map, ds.units, layer.labels, layer.colors, legend_title=layer.title,
                         tooltip_columns={res.indicator.label: res.table["value"], "z": hs.frame["z"],
                                          "p": hs.frame["p"]},
@@ -138,8 +145,7 @@ with tab_points:
             build = partial(categorical_map, ds.units, blank, {}, legend_title=tr("map.hulls"),
                             layer_name=tr("map.units"), hulls=pc.hulls, heat=cres.heat, overlay=ds.overlay,
                             demo=ds.demo, lang=lang(),
-                            legend_note=tr("hot.clusters_note", algorithm=cp.algorithm.upper(), eps=f"{cp.eps_m:g}",
-                                           min=cp.min_samples))
+                            legend_note=clusters_note(cp, lang()))
             show_map(build(assets="app"), height=560, key="hot_points_map")
             map_downloads(build, ds.units, blank, {}, title=tr("map.hulls"), key="clusters_map", hulls=pc.hulls)
             table = pc.table.drop(columns=["x", "y"])
@@ -194,8 +200,10 @@ with tab_eval:
         number(tr("hot.min_samples"), "evaluation", "min_samples", 5)
     with c3:
         ev = state.current_recipe().evaluation
-        bound(st.selectbox, tr("hot.weights"), "evaluation", "weights", options=with_current(WEIGHT_CHOICES, ev.weights))
-        bound(st.selectbox, tr("hot.alpha"), "evaluation", "alpha", options=with_current(ALPHA_CHOICES, ev.alpha))
+        bound(st.selectbox, tr("hot.weights"), "evaluation", "weights",
+              options=with_current(WEIGHT_CHOICES, ev.weights), format_func=lambda v: weights_text(v, lang()))
+        bound(st.selectbox, tr("hot.alpha"), "evaluation", "alpha", options=with_current(ALPHA_CHOICES, ev.alpha),
+              format_func=lambda v: fmt_g(v, lang()))
         bound(st.selectbox, tr("hot.permutations"), "evaluation", "permutations",
               options=with_current(PERMUTATION_CHOICES, ev.permutations))
         number(tr("hot.seed"), "evaluation", "seed", 1)
@@ -220,4 +228,4 @@ with tab_eval:
         show_table(kept[1].table, "evaluation", "hot_eval_table")
     elif kept:
         st.info(tr("hot.eval_stale"))
-    st.caption(f"{tr('hot.formulas')}: {EVALUATION_FORMULAS}")
+    st.caption(tr("hot.formulas_line", formulas=tr("hot.eval_formulas")))

@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from ..i18n import column_labels, t
+from ..io.messages import reader_message
 from ..tables import readable
 from .state import lang
 
@@ -20,7 +21,7 @@ try:  # Streamlit's st.rerun / st.stop exceptions (BaseException subclasses toda
 except ImportError:  # pragma: no cover - other Streamlit versions
     _ScriptControl = None
 
-__all__ = ["lang", "tr", "md", "scrub", "say", "say_error", "guarded", "shown", "table_view", "unescape"]
+__all__ = ["guarded", "lang", "md", "say", "say_error", "scrub", "shown", "table_view", "tr", "unescape"]
 
 _LOG = logging.getLogger("lillegeo.app")
 
@@ -79,8 +80,9 @@ def say(kind: str, message, **kw) -> None:
 
 
 def say_error(message) -> None:
-    """``st.error`` for a library error (``ValueError`` …) or any message holding data values: see :func:`say`."""
-    say("error", message)
+    """``st.error`` for a library error (``ValueError`` …) or any message holding data values: see :func:`say`.
+    A reader's known error message is shown in the session's language (:func:`lillegeo.io.messages.reader_message`)."""
+    say("error", reader_message(message, lang()))
 
 
 @contextlib.contextmanager
@@ -90,7 +92,7 @@ def guarded(where: str):
     log. Streamlit's own control flow (``st.rerun``, ``st.stop``, ``st.switch_page``) passes through."""
     try:
         yield
-    except Exception as exc:  # noqa: BLE001 - the last line of defence of a page
+    except Exception as exc:
         if _ScriptControl is not None and isinstance(exc, _ScriptControl):  # pragma: no cover - BaseException
             raise
         _LOG.error("unexpected error in %s (%s)", where, type(exc).__name__, exc_info=True)

@@ -52,6 +52,11 @@ def bound(widget: Callable, label: str, section: str, name: str, *, show: Callab
         value = list(value)
     key = _key(section, name)
     st.session_state[key] = value
+    if widget is st.multiselect:
+        # Streamlit's own "Choose options" placeholder and "Select all" entry are English only: our
+        # placeholder in every language, and no "Select all" in French (an empty choice means all anyway)
+        kw.setdefault("placeholder", tr("widget.choose"))
+        kw.setdefault("select_all", state.lang() == "en")
     out = widget(label, key=key, on_change=_write_back, args=(section, name, key, read), **kw)
     return read(out) if read else out
 

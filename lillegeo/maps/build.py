@@ -13,7 +13,7 @@ from ..i18n import t
 from .assets import STATIC_URL, _use_local_assets
 from .escape import esc
 from .geometry import _bounds, _encode_polygons, _geometry_json, _memo, display_geometry, fit_zoom
-from .layers import _FitWhenShown, _Legend, _Style, _Units
+from .layers import _FitWhenShown, _Legend, _MetricScale, _Style, _Units
 
 __all__ = ["split_map"]
 
@@ -24,7 +24,7 @@ BORDER_PANE = "lillegeoBorders"
 def _data_group(name: str) -> folium.FeatureGroup:
     """A layer group holding data: in the app it is sent apart from the base map (see :func:`split_map`)."""
     fg = folium.FeatureGroup(name=name, show=True)
-    fg._lillegeo_data = True  # noqa: SLF001
+    fg._lillegeo_data = True
     return fg
 
 
@@ -42,8 +42,9 @@ def _new_map(gdf: gpd.GeoDataFrame, *, tiles: str | None, lang: str) -> folium.M
                        location=[(b[1] + b[3]) / 2, (b[0] + b[2]) / 2])
     else:
         zoom = fit_zoom(b)
-        m = folium.Map(tiles=None, prefer_canvas=True, control_scale=True, zoom_control=True,
+        m = folium.Map(tiles=None, prefer_canvas=True, control_scale=False, zoom_control=True,
                        location=[(b[1] + b[3]) / 2, (b[0] + b[2]) / 2], zoom_start=zoom)
+        _MetricScale().add_to(m)  # metres and kilometres only, never miles and feet
     _Style().add_to(m)
     if tiles:
         folium.TileLayer(tiles, attr=esc(t("map.tiles_attr", lang)), name=esc(t("map.basemap", lang))).add_to(m)
@@ -113,7 +114,7 @@ def _finish(m: folium.Map, *, title: str | None, demo: bool, lang: str, assets: 
         _Legend(esc(t("demo.badge", lang)), position="bottomleft", css_class="lillegeo-badge", role="demo").add_to(m)
     folium.LayerControl(collapsed=False).add_to(m)
     _use_local_assets(m, STATIC_URL if assets == "app" else None)
-    m._lillegeo_assets = assets  # noqa: SLF001 - read by to_offline_html
+    m._lillegeo_assets = assets
     return m
 
 
@@ -130,9 +131,9 @@ def split_map(m: folium.Map) -> tuple[folium.Map, list[folium.FeatureGroup], fol
     -------
     (base map, data groups in drawing order, layer control or None)
     """
-    groups = [el for el in m._children.values() if getattr(el, "_lillegeo_data", False)]  # noqa: SLF001
+    groups = [el for el in m._children.values() if getattr(el, "_lillegeo_data", False)]
     control = next((el for el in m._children.values() if isinstance(el, folium.LayerControl)), None)
     for el in groups + ([control] if control is not None else []):
-        del m._children[el.get_name()]  # noqa: SLF001
-        el._parent = None  # noqa: SLF001
+        del m._children[el.get_name()]
+        el._parent = None
     return m, groups, control

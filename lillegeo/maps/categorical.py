@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from ..fmt import fmt_int
 from ..i18n import t
 from .build import _add_commune_borders, _add_overlay, _data_group, _finish, _new_map, _require_geometry
 from .classes import HIGHLIGHT_STYLE, WITHHELD_STYLE, _outline, palette_colors
@@ -118,7 +119,7 @@ def categorical_map(
             rows.append(withheld_legend_row(lab, int(counts.get(lab, 0))))
             continue
         rows.append(f'<div class="row"><span class="sw" style="background:{esc(col)}"></span><span>{esc(lab)}</span>'
-                    f'<span class="n">{esc(int(counts.get(lab, 0)))}</span></div>')
+                    f'<span class="n">{esc(fmt_int(int(counts.get(lab, 0)), lang))}</span></div>')
     rows.append(f'<div class="note">{esc(t("legend.count_note", lang))}</div>')
     if legend_note:
         rows.append(f'<div class="note">{esc(legend_note)}</div>')

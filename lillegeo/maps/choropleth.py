@@ -9,6 +9,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from ..fmt import fmt_int
 from ..i18n import t
 from ..indicators import Indicator, count_columns, suppress, suppress_frame
 from .build import _add_commune_borders, _add_overlay, _data_group, _finish, _new_map, _require_geometry
@@ -36,18 +37,18 @@ def legend_html(title: str, colors: list[str], labels: list[str], counts: list[i
     rows = [f"<h4>{esc(title)}</h4>"]
     for c, lab, n in zip(colors, labels, counts):
         rows.append(f'<div class="row"><span class="sw" style="background:{esc(c)}"></span>'
-                    f'<span>{esc(lab)}</span><span class="n">{esc(n)}</span></div>')
+                    f'<span>{esc(lab)}</span><span class="n">{esc(fmt_int(n, lang))}</span></div>')
     if n_withheld:
         rows.append(f'<div class="row" data-role="withheld"><span class="sw" style="background:{WITHHELD_STYLE["fillColor"]};'
                     f'border:1.5px dashed #404040"></span><span>{esc(t("legend.withheld", lang, threshold=threshold))}'
-                    f'</span><span class="n">{esc(n_withheld)}</span></div>')
+                    f'</span><span class="n">{esc(fmt_int(n_withheld, lang))}</span></div>')
     if n_excluded:
         rows.append(f'<div class="row" data-role="excluded"><span class="sw" style="background:{EXCLUDED_STYLE["fillColor"]};'
                     f'border:1.5px dotted {EXCLUDED_STYLE["color"]}"></span><span>{esc(t("legend.excluded", lang))}'
-                    f'</span><span class="n">{esc(n_excluded)}</span></div>')
+                    f'</span><span class="n">{esc(fmt_int(n_excluded, lang))}</span></div>')
     if n_nodata:
         rows.append(f'<div class="row"><span class="sw" style="background:#fff;border-color:#9e9e9e"></span>'
-                    f'<span>{esc(t("legend.nodata", lang))}</span><span class="n">{esc(n_nodata)}</span></div>')
+                    f'<span>{esc(t("legend.nodata", lang))}</span><span class="n">{esc(fmt_int(n_nodata, lang))}</span></div>')
     rows.append(f'<div class="note">{esc(t("legend.count_note", lang))}</div>')
     if note:
         rows.append(f'<div class="note">{esc(note)}</div>')
@@ -146,6 +147,9 @@ def choropleth_map(
         colors = palette_colors(palette, len(bins))
         lo = float(vals[present].min())
         digits = 0 if max(abs(b) for b in bins) >= 100 else (1 if max(abs(b) for b in bins) >= 1 else 3)
+        if scheme == "user" and breaks:  # the person's own breaks shown as typed (72.5 is not "73")
+            digits = max([digits] + [next(d for d in range(4) if d == 3 or abs(round(b, d) - b) < 1e-9)
+                                     for b in map(float, breaks)])
         prev = lo
         for i, b in enumerate(bins):
             lo_txt, hi_txt = _fmt(prev, digits, lang), _fmt(b, digits, lang)
@@ -217,6 +221,6 @@ def choropleth_map(
     _Legend(legend_html(indicator.label, colors[: len(labels)], labels, counts, n_withheld=part["withheld"],
                         n_nodata=part["no_data"], threshold=indicator.threshold, lang=lang,
                         n_excluded=part["left_out"],
-                        note=f"{t('legend.scheme', lang)}: {t('scheme.' + scheme, lang)}"),
+                        note=t("legend.scheme_line", lang, scheme=t("scheme." + scheme, lang))),
             position="bottomright").add_to(data)
     return _finish(m, title=title, demo=demo, lang=lang, assets=assets)

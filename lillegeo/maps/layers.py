@@ -227,6 +227,16 @@ class _FitWhenShown(_LiteralMacro):
         self.bounds = bounds
 
 
+class _MetricScale(_LiteralMacro):
+    """Leaflet's scale bar in metres and kilometres only (folium's ``control_scale`` adds miles and feet)."""
+
+    _template = _macro("scale.jinja.js")
+
+    def __init__(self):
+        super().__init__()
+        self._name = "LillegeoScale"
+
+
 class _Legend(_LiteralMacro):
     """A Leaflet control holding pre-escaped legend HTML, wrapped in a layer so that it comes and goes
     with its parent (a data group swapped on a rerun, or a layer switched off in the layer control)."""
