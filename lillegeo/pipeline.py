@@ -30,6 +30,7 @@ from .hotspots import (AreaHotspots, HeatSurface, PointClusters, Typology, clust
                        filter_points, heat_surface, indicator_hotspots, point_clusters, sensitivity, typology)
 from .i18n import t
 from .indicators import Indicator, compute_indicator, suppress_frame
+from .insee import rate_multiplier
 from .params import (DEFAULT_THRESHOLD, ClusterParams, EquityParams, EvaluationParams, ExploreParams, HotspotParams,
                      TypologyParams)
 from .recipe import Recipe
@@ -68,7 +69,8 @@ def run_explore(ds: Dataset, p: ExploreParams, *, threshold: int = DEFAULT_THRES
     """The indicator of ``p`` (raw or per 1,000 of ``p.per``, smoothed, A/D left out), filtered to ``p.communes``."""
     per = _column(ds, p.per, "denominator") if p.per else None
     ind = compute_indicator(ds.units, _column(ds, p.column, "indicator"), per=per,
-                            smoothing=p.smoothing if per else "none", threshold=threshold,
+                            multiplier=rate_multiplier(p.column, per), smoothing=p.smoothing if per else "none",
+                            threshold=threshold,
                             exclude_types=AD_TYPES if (per and p.exclude_ad) else (), lang=lang)
     units = ds.units
     if p.communes:
@@ -110,7 +112,8 @@ class AreaResult:
 
 def _area_args(ds: Dataset, p: HotspotParams, threshold: int) -> dict:
     per = _column(ds, p.per, "denominator") if p.per else None
-    return dict(per=per, exclude_types=AD_TYPES if (per and p.exclude_ad) else (), threshold=threshold)
+    return dict(per=per, exclude_types=AD_TYPES if (per and p.exclude_ad) else (), threshold=threshold,
+                multiplier=rate_multiplier(p.column, per))
 
 
 def run_area_hotspots(ds: Dataset, p: HotspotParams, *, threshold: int = DEFAULT_THRESHOLD) -> AreaResult:
@@ -125,7 +128,7 @@ def run_hotspot_sensitivity(ds: Dataset, p: HotspotParams, *, threshold: int = D
     """The hot spots of ``p`` rerun with neighbouring parameters (Jaccard overlap with the baseline)."""
     kw = _area_args(ds, p, threshold)
     ind = compute_indicator(ds.units, _column(ds, p.column, "indicator"), per=kw["per"],
-                            exclude_types=kw["exclude_types"], threshold=threshold)
+                            exclude_types=kw["exclude_types"], threshold=threshold, multiplier=kw["multiplier"])
     return sensitivity(ds.units, ind.raw.where(~(ind.excluded | ind.withheld)), method=p.method, weights=p.weights,
                        permutations=p.permutations, alpha=p.alpha, correction=p.correction, seed=p.seed)
 

@@ -248,7 +248,7 @@ def _bins_for_alpha(alpha: float) -> list[int]:
 
 def indicator_hotspots(units: gpd.GeoDataFrame, column: str, *, per: str | None = None,
                        exclude_types: tuple[str, ...] = (), threshold: int = DEFAULT_THRESHOLD, smoothing: str = "none",
-                       **params) -> tuple[Any, AreaHotspots, pd.DataFrame]:
+                       multiplier: float = 1000.0, **params) -> tuple[Any, AreaHotspots, pd.DataFrame]:
     """Compute an indicator and its hot/cold spots; return a table safe to show or export.
 
     The statistics use the indicator's values with withheld units left out (and A/D
@@ -264,7 +264,7 @@ def indicator_hotspots(units: gpd.GeoDataFrame, column: str, *, per: str | None 
         The table has the columns ``unit_id, value, statistic, z, p, label`` (+ ``withheld``).
     """
     ind = compute_indicator(units, column, per=per, exclude_types=exclude_types, threshold=threshold,
-                            smoothing=smoothing)
+                            smoothing=smoothing, multiplier=multiplier)
     vals = ind.raw.where(~(ind.excluded | ind.withheld))
     res = area_hotspots(units, vals, **params)
     table = res.frame[["unit_id", "value", "statistic", "z", "p", "label"]].copy()
