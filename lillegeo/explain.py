@@ -9,7 +9,7 @@ Examples
 >>> from lillegeo import load_demo
 >>> ds = load_demo()
 >>> describe_report(ds.reports[1])
-'Read 374 rows from census.csv (CSV). Text encoding utf-8. Columns separated by «;». Joined on the column IRIS. 42 withheld or missing value(s) (ns, nd, s, nc or empty) turned into missing values in 2 column(s)'
+'Read 374 rows from census.csv (CSV). Text encoding utf-8. Columns separated by «;». Joined on the column IRIS. 42 withheld or missing value(s) (ns, nd, s, nc or empty) turned into missing values in 2 column(s).'
 >>> coverage_note(ds) is None
 True
 """

@@ -25,12 +25,14 @@ import pandas as pd
 
 from .choices import years_of
 from .dataset import Dataset
+from .explain import coverage_note, no_cluster_reason, units_with_data
 from .equity import EquityResult, outcome_test, run_equity as equity_analysis
 from .hotspots import (AreaHotspots, HeatSurface, PointClusters, Typology, cluster_sensitivity, compare_methods,
                        filter_points, heat_surface, indicator_hotspots, point_clusters, sensitivity, typology)
 from .i18n import t
-from .indicators import Indicator, compute_indicator, suppress_frame
-from .insee import rate_multiplier
+from .fmt import fmt_int, fmt_number
+from .indicators import Indicator, compute_indicator, suppress, suppress_frame
+from .insee import field_label, is_code_column, rate_multiplier
 from .params import (DEFAULT_THRESHOLD, ClusterParams, EquityParams, EvaluationParams, ExploreParams, HotspotParams,
                      TypologyParams)
 from .recipe import Recipe
@@ -58,6 +60,7 @@ class ExploreResult:
     indicator: Indicator
     units: gpd.GeoDataFrame
     table: pd.DataFrame
+    coverage: str | None = None  # "The table covers 110 of 509 units (Lille); …" when it covers only some
 
     @property
     def n_shown(self) -> int:
@@ -78,16 +81,46 @@ def run_explore(ds: Dataset, p: ExploreParams, *, threshold: int = DEFAULT_THRES
         units, ind = units[keep], ind.subset(keep)
     table = ind.frame(units["unit_id"])
     table.insert(1, "unit_name", units["unit_name"].to_numpy())
-    return ExploreResult(ind, units, table)
+    has = units_with_data(ds).reindex(units.index)
+    if not bool(has.all()):  # units with data first (stable: the map's order within each group)
+        table = table.iloc[np.argsort(~has.to_numpy(), kind="stable")]
+    return ExploreResult(ind, units, table, coverage_note(ds, lang))
 
 
-def unit_record(ds: Dataset, unit_id: str, *, threshold: int = DEFAULT_THRESHOLD) -> pd.DataFrame | None:
-    """Every attribute of one unit as text, small counts withheld (None when the unit is unknown)."""
+def unit_record(ds: Dataset, unit_id: str, *, threshold: int = DEFAULT_THRESHOLD,
+                lang: str = "en") -> pd.DataFrame | None:
+    """Every attribute of one unit, one row per field with a readable name (the raw code in brackets),
+    small counts withheld; numbers in ``lang``'s format. None when the unit is unknown.
+
+    Examples
+    --------
+    >>> from lillegeo import load_demo
+    >>> ds = load_demo()
+    >>> rec = unit_record(ds, ds.units["unit_id"].iloc[0], lang="fr")
+    >>> list(rec.columns), rec.index[0]
+    (['Valeur'], "Code de l'unité (unit_id)")
+    """
     rows = ds.units[ds.units["unit_id"] == unit_id]
     if rows.empty:
         return None
-    safe, _ = suppress_frame(rows, threshold=threshold, columns=ds.count_columns)
-    return safe.iloc[0].astype("string").rename("value").to_frame()
+    counts = [c for c in ds.count_columns if c in rows.columns]
+    safe, _ = suppress_frame(rows, threshold=threshold, columns=counts)
+    hidden = {c for c in counts if bool(suppress(rows[c], threshold=threshold).iloc[0])}
+    values = []
+    for col in safe.columns:
+        v = safe[col].iloc[0]
+        if col in hidden:
+            values.append(t("map.withheld_value", lang, threshold=threshold))
+        elif v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)):
+            values.append(t("map.nodata_value", lang))
+        elif col in counts:  # persons or events: whole numbers (census counts are weighted estimates)
+            values.append(fmt_int(v, lang))
+        elif isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool) and not is_code_column(col):
+            values.append(fmt_number(v, lang, digits=0 if float(v).is_integer() else 2))
+        else:
+            values.append(str(v))
+    index = pd.Index([field_label(c, lang) for c in safe.columns], name=t("record.field", lang))
+    return pd.DataFrame({t("record.value", lang): values}, index=index)
 
 
 # ------------------------------------------------------------------ area hot spots
@@ -142,6 +175,14 @@ class ClusterResult:
     clusters: PointClusters
     heat: HeatSurface | None
     n_used: int
+
+    def empty_reason(self, lang: str = "en") -> str | None:
+        """Why no cluster was found and what to change (None when there are clusters, shown or withheld)."""
+        pc = self.clusters
+        if pc.n_clusters or pc.n_withheld:
+            return None
+        return no_cluster_reason(pc.algorithm, eps_m=pc.eps_m, min_samples=pc.min_samples, n_points=self.n_used,
+                                 lang=lang)
 
 
 def _points(ds: Dataset, layer: str, categories: tuple = (), years: tuple = ()) -> gpd.GeoDataFrame:

@@ -186,7 +186,8 @@ def choropleth_map(
                           for j, v in enumerate(vals_c)]
     gdf = gpd.GeoDataFrame(props, geometry=geo.values, crs=geo.crs)
 
-    m = _new_map(gdf, tiles=tiles, lang=lang)
+    shown = (cls_idx != -2).to_numpy()  # units without data (a table covering part of the map) are not fitted
+    m = _new_map(gdf[shown] if 0 < shown.sum() < len(gdf) else gdf, tiles=tiles, lang=lang)
 
     line = _outline(len(units))
     special = {-1: WITHHELD_STYLE, -2: NODATA_STYLE, -3: EXCLUDED_STYLE}
