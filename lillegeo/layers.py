@@ -11,7 +11,7 @@ import pandas as pd
 from .equity import BIVARIATE, EquityResult, bivariate_names, residual_classes
 from .hotspots import HOT_COLORS, LISA_COLORS, TYPE_COLORS, AreaHotspots, Typology
 from .i18n import label_text, t
-from .maps import bivariate_legend_html, palette_colors
+from .maps import WITHHELD_STYLE, bivariate_legend_html, palette_colors
 
 __all__ = ["Layer", "hot_layer", "typology_layer", "equity_layer", "SHARE_BINS"]
 
@@ -45,8 +45,12 @@ def typology_layer(typ: Typology, lang: str) -> tuple[Layer, pd.DataFrame]:
     names = {i: f"{word} {n}" for i, n in enumerate(range(1, typ.k + 1))}
     labels = typ.labels.map(lambda v: names.get(v, label_text("No data", lang)))
     colors = {names[i]: TYPE_COLORS[i % len(TYPE_COLORS)] for i in range(typ.k)}
+    if typ.n_withheld:  # untyped because an input count is under the threshold: the withheld style and entry
+        hidden = t("legend.withheld", lang, threshold=typ.threshold)
+        labels = labels.where(~typ.withheld.reindex(labels.index, fill_value=False), hidden)
+        colors[hidden] = WITHHELD_STYLE["fillColor"]
     profile = typ.profile.assign(type=typ.profile["type"].map(names))
-    return Layer(labels, colors, word, note=", ".join(typ.columns)), profile
+    return Layer(labels, colors, word, note=" ".join(typ.notes) or ", ".join(typ.columns)), profile
 
 
 def equity_layer(res: EquityResult, layer: str, lang: str, *, group: str) -> Layer:

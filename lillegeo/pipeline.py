@@ -23,7 +23,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from .choices import years_of
+from .choices import options_for, years_of
 from .dataset import Dataset
 from .explain import coverage_note, no_cluster_reason, units_with_data
 from .equity import EquityResult, outcome_test, run_equity as equity_analysis
@@ -39,7 +39,7 @@ from .recipe import Recipe
 
 __all__ = ["ExploreResult", "AreaResult", "ClusterResult", "EvaluationResult", "Analysis", "run_explore",
            "run_area_hotspots", "run_hotspot_sensitivity", "run_clusters", "run_cluster_sensitivity", "run_typology",
-           "run_evaluation", "run_equity", "run_analysis", "equity_columns", "unit_record", "run_outcome_test"]
+           "typology_inputs", "run_evaluation", "run_equity", "run_analysis", "equity_columns", "unit_record", "run_outcome_test"]
 
 AD_TYPES = ("A", "D")
 
@@ -213,12 +213,49 @@ def run_cluster_sensitivity(ds: Dataset, p: ClusterParams) -> pd.DataFrame:
 
 # ------------------------------------------------------------------ typologies
 
-def run_typology(ds: Dataset, p: TypologyParams) -> Typology:
-    """Types of units on the standardised columns of ``p``."""
+def typology_inputs(ds: Dataset, columns: list[str], *, threshold: int = DEFAULT_THRESHOLD,
+                    lang: str = "en") -> tuple[pd.DataFrame, pd.Series, list[str]]:
+    """The indicators a typology standardises: each count divided by its conventional denominator
+    (``P21_CHOM1564`` -> % of ``P21_ACT1564``, incidents -> per 1,000 residents), other columns as
+    they are. A typology on raw counts would group big units with big units.
+
+    Returns the frame (one column per indicator, named by its label), the mask of units with a
+    withheld input, and one note per count turned into a rate.
+    """
+    o = options_for(ds)
+    out = pd.DataFrame(index=ds.units.index)
+    withheld = pd.Series(False, index=ds.units.index)
+    notes: list[str] = []
+    for col in columns:
+        per = o.default_per(col) if col in o.counts else ""
+        if per:
+            ind = compute_indicator(ds.units, col, per=per, multiplier=rate_multiplier(col, per), threshold=threshold,
+                                    lang=lang)
+            notes.append(t("typology.as_rate", lang, column=col, per=per, unit=ind.unit))
+        elif col in o.counts:
+            ind = compute_indicator(ds.units, col, threshold=threshold, lang=lang)
+        else:
+            out[col] = pd.to_numeric(ds.units[col], errors="coerce")
+            continue
+        out[ind.label] = ind.raw.where(~ind.withheld)
+        withheld |= ind.withheld
+    return out, withheld, notes
+
+
+def run_typology(ds: Dataset, p: TypologyParams, *, threshold: int = DEFAULT_THRESHOLD, lang: str = "en") -> Typology:
+    """Types of units on the standardised rates of ``p.columns`` (counts divided by their denominator first);
+    units with a withheld input are left untyped and flagged in ``withheld``."""
     cols = [c for c in p.columns if c in ds.units.columns]
     if len(cols) < 2:
         raise ValueError(f"a typology needs at least two numeric columns; chosen: {', '.join(p.columns) or 'none'}")
-    return typology(ds.units, cols, k=p.k, method=p.method, seed=p.seed, population=ds.population)
+    X, withheld, notes = typology_inputs(ds, cols, threshold=threshold, lang=lang)
+    units = gpd.GeoDataFrame(X, geometry=ds.units.geometry, crs=ds.units.crs)
+    if ds.population:
+        units["__population"] = ds.units[ds.population]
+    typ = typology(units, list(X.columns), k=p.k, method=p.method, seed=p.seed,
+                   population="__population" if ds.population else None)
+    typ.withheld, typ.notes, typ.threshold = withheld, notes, threshold
+    return typ
 
 
 # ------------------------------------------------------------------ evaluation

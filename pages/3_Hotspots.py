@@ -161,7 +161,7 @@ with tab_types:
         st.info(tr("hot.types_pick"))
     else:
         try:
-            typ = cached(run_typology, token, ds, state.current_recipe().typology)
+            typ = cached(run_typology, token, ds, state.current_recipe().typology, threshold=threshold, lang=lang())
         except ValueError as exc:
             say_error(exc)
         else:
