@@ -46,7 +46,7 @@ _FIXED = {
     "CHOM1564": ("ACT1564", PERCENT), "CHOM1524": ("ACT1524", PERCENT), "CHOM2554": ("ACT2554", PERCENT),
     "CHOM5564": ("ACT5564", PERCENT), "ACT1564": ("POP1564", PERCENT), "ACTOCC1564": ("POP1564", PERCENT),
     "ACT1524": ("POP1524", PERCENT), "ACT2554": ("POP2554", PERCENT), "ACT5564": ("POP5564", PERCENT),
-    "POP_IMM": ("POP", PERCENT), "POP_ETR": ("POP", PERCENT), "POPH": ("POP", PERCENT), "POPF": ("POP", PERCENT),
+    "POP_IMM": ("POP", PERCENT), "POP_ETR": ("POP", PERCENT), "POP_FR": ("POP", PERCENT), "POPH": ("POP", PERCENT), "POPF": ("POP", PERCENT),
     "PMEN": ("POP", PERCENT), "PHORMEN": ("POP", PERCENT),
     "RP": ("LOG", PERCENT), "RSECOCC": ("LOG", PERCENT), "LOGVAC": ("LOG", PERCENT), "MAISON": ("LOG", PERCENT),
     "APPART": ("LOG", PERCENT),
@@ -60,6 +60,8 @@ _PATTERNS = (
     (re.compile(r"^RP_\w+$"), "RP", PERCENT),
     (re.compile(r"^NSCOL15P_\w+$"), "NSCOL15P", PERCENT),
     (re.compile(r"^POP15P_\w+$"), "POP15P", PERCENT),
+    (re.compile(r"^H15P_\w+$"), "H15P", PERCENT),
+    (re.compile(r"^F15P_\w+$"), "F15P", PERCENT),
     (re.compile(r"^MEN_\w+$"), "MEN", PERCENT),
     (re.compile(r"^MENPSEUL$"), "MEN", PERCENT),
 )

@@ -186,7 +186,7 @@ def choropleth_map(
                           for j, v in enumerate(vals_c)]
     gdf = gpd.GeoDataFrame(props, geometry=geo.values, crs=geo.crs)
 
-    shown = (cls_idx != -2).to_numpy()  # units without data (a table covering part of the map) are not fitted
+    shown = indicator.numerator.notna().to_numpy()  # a table covering part of the map: fitted to its units
     m = _new_map(gdf[shown] if 0 < shown.sum() < len(gdf) else gdf, tiles=tiles, lang=lang)
 
     line = _outline(len(units))
