@@ -1,5 +1,9 @@
 """What a dataset offers each analysis, and a recipe fitted to it.
 
+Code columns (``REG``, ``MODIF_IRIS``…) are never offered as indicators, and a count's denominator
+defaults to its convention (:func:`lillegeo.insee.conventional_per`); an explicit ``per`` in a
+recipe wins whenever the dataset has that column.
+
 A recipe names columns and point layers; a dataset may lack some of them (the real MEL census has
 no ``incidents`` column, an older census writes ``P20_POP``). :func:`fit_recipe` keeps every
 choice the dataset can honour and replaces the others by the same rule a fresh page uses, so that
@@ -22,6 +26,7 @@ from dataclasses import dataclass
 
 from .dataset import Dataset
 from .indicators import numeric_columns
+from .insee import conventional_per, is_code_column
 from .recipe import Recipe
 
 __all__ = ["Options", "options_for", "fit_recipe", "years_of", "categories_of"]
@@ -45,15 +50,21 @@ class Options:
         """Denominators offered for ``column`` ('' first: raw values)."""
         return ("",) + tuple(x for x in self.numeric if x != column)
 
+    def default_per(self, column: str) -> str:
+        """The conventional denominator of ``column`` ('' for raw values): ``P21_CHOM1564`` -> ``P21_ACT1564``,
+        ``P21_POP_IMM`` -> ``P21_POP``, incidents -> the population; a median or a rate stays raw."""
+        return conventional_per(column, self.numeric, self.population) if column in self.counts else ""
+
     def default_column(self) -> str:
         return "incidents" if "incidents" in self.numeric else next(
             (x for x in self.numeric if x in self.counts), self.numeric[0] if self.numeric else "")
 
 
 def options_for(ds: Dataset) -> Options:
-    """The columns, communes and layers ``ds`` offers."""
+    """The columns, communes and layers ``ds`` offers (code columns such as ``REG`` or ``MODIF_IRIS`` are not
+    indicators, however numeric they look)."""
     counts = set(ds.count_columns)
-    numeric = tuple(numeric_columns(ds.units))
+    numeric = tuple(c for c in numeric_columns(ds.units) if not is_code_column(c))
     return Options(numeric=numeric, counts=tuple(x for x in numeric if x in counts),
                    communes=tuple(sorted(ds.units["commune_name"].astype(str).unique())),
                    layers=tuple(ds.points), dated_layers=tuple(k for k, v in ds.points.items() if DATED in v.columns),
@@ -90,8 +101,7 @@ def fit_recipe(recipe: Recipe, ds: Dataset) -> Recipe:
     e, h, c, ty, ev, q = (recipe.explore, recipe.hotspots, recipe.clusters, recipe.typology, recipe.evaluation,
                           recipe.equity)
     col = _pick(e.column, o.numeric, o.default_column())
-    per_default = o.population if (col in o.counts and o.population != col) else ""
-    e = e.replace(column=col, per=_pick(e.per, o.per_for(col), per_default or ""),
+    e = e.replace(column=col, per=_pick(e.per, o.per_for(col), o.default_per(col)),
                   communes=tuple(x for x in e.communes if x in o.communes), overlay=e.overlay and o.has_overlay)
     hcol = _pick(h.column, o.numeric, "incidents")  # as a fresh Hotspots page: incidents, else the first column
     h = h.replace(column=hcol, per=_pick(h.per, o.per_for(hcol), ""))

@@ -209,6 +209,7 @@ def cmd_clusters(args) -> int:
     import numpy as np
     import pandas as pd
 
+    from .explain import no_cluster_reason
     from .hotspots import point_clusters
     from .io.worker import read_points_bounded as read_points
 
@@ -230,6 +231,8 @@ def cmd_clusters(args) -> int:
     summary["rejected"] = n_in - len(pts)
     summary["out"] = args.out
     print(f"{pc.algorithm}: {pc.n_clusters} clusters, {pc.n_noise} noise points of {pc.n_points}")
+    if not pc.n_clusters and not pc.n_withheld:  # say why, and what to change
+        print(no_cluster_reason(pc.algorithm, eps_m=pc.eps_m, min_samples=pc.min_samples, n_points=pc.n_points))
     print(json.dumps(summary, ensure_ascii=False))
     return 0
 

@@ -198,7 +198,8 @@ def compute_indicator(
     per : str, optional
         Denominator column; when given the result is a rate per ``multiplier``.
     multiplier : float
-        1,000 by default ("per 1,000 residents").
+        1,000 by default ("per 1,000 residents"); 100 gives a percentage (see
+        :func:`lillegeo.insee.rate_multiplier` for the conventional one).
     smoothing : {"none", "global_eb", "spatial_eb"}
         Empirical Bayes smoothing of the rate (Marshall 1991), computed with
         ``esda.smoothing``.  ``spatial_eb`` shrinks towards the local mean over
@@ -274,9 +275,11 @@ def compute_indicator(
     mult = f"{multiplier:,.0f}"
     if lang == "fr":
         mult = mult.replace(",", "\u202f")
-    label = t("ind.per", lang, column=column, mult=mult, per=per) + (
+    pct = multiplier == 100
+    label = t("ind.pct" if pct else "ind.per", lang, column=column, mult=mult, per=per) + (
         "" if smoothing == "none" else f" ({t('smoothing.' + smoothing, lang)})")
-    return Indicator(values, raw, num, den, withheld, label=label, unit=t("ind.unit", lang, mult=mult),
+    unit = t("ind.unit_pct", lang) if pct else t("ind.unit", lang, mult=mult)
+    return Indicator(values, raw, num, den, withheld, label=label, unit=unit,
                      threshold=threshold,
                      smoothing=smoothing, notes=notes, excluded=excluded)
 

@@ -73,7 +73,7 @@ def typology_layer(typ: Typology, lang: str) -> tuple[Layer, pd.DataFrame]:
     colors = {names[i]: TYPE_COLORS[i % len(TYPE_COLORS)] for i in range(typ.k)}
     labels, colors = with_withheld(labels, colors, typ.withheld, typ.threshold, lang)
     profile = typ.profile.assign(type=typ.profile["type"].map(names))
-    return Layer(labels, colors, word, note=", ".join(typ.columns)), profile
+    return Layer(labels, colors, word, note=" ".join(typ.notes) or ", ".join(typ.columns)), profile
 
 
 def equity_layer(res: EquityResult, layer: str, lang: str, *, group: str) -> Layer:

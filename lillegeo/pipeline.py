@@ -17,27 +17,54 @@ Examples
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from .choices import years_of
+from .choices import options_for, years_of
 from .dataset import Dataset
-from .equity import EquityResult, outcome_test, run_equity as equity_analysis
-from .hotspots import (ISLAND, LEFT_OUT, NO_DATA, UNTESTED, WITHHELD, AreaHotspots, HeatSurface, PointClusters,
-                       Typology, cluster_sensitivity, compare_methods, filter_points, heat_surface, indicator_hotspots,
-                       point_clusters, sensitivity, typology)
+from .equity import EquityResult, outcome_test
+from .equity import run_equity as equity_analysis
+from .explain import coverage_note, no_cluster_reason, units_with_data
+from .fmt import fmt_int, fmt_number
+from .hotspots import (
+    ISLAND,
+    LEFT_OUT,
+    NO_DATA,
+    UNTESTED,
+    WITHHELD,
+    AreaHotspots,
+    HeatSurface,
+    PointClusters,
+    Typology,
+    cluster_sensitivity,
+    compare_methods,
+    filter_points,
+    heat_surface,
+    indicator_hotspots,
+    point_clusters,
+    sensitivity,
+    typology,
+)
 from .i18n import t
 from .indicators import Indicator, compute_indicator, suppress, suppress_frame
-from .params import (DEFAULT_THRESHOLD, ClusterParams, EquityParams, EvaluationParams, ExploreParams, HotspotParams,
-                     TypologyParams)
+from .insee import field_label, is_code_column, rate_multiplier
+from .params import (
+    DEFAULT_THRESHOLD,
+    ClusterParams,
+    EquityParams,
+    EvaluationParams,
+    ExploreParams,
+    HotspotParams,
+    TypologyParams,
+)
 from .recipe import Recipe
 
 __all__ = ["ExploreResult", "AreaResult", "ClusterResult", "EvaluationResult", "Analysis", "run_explore",
            "run_area_hotspots", "run_hotspot_sensitivity", "run_clusters", "run_cluster_sensitivity", "run_typology",
-           "run_evaluation", "run_equity", "run_analysis", "equity_columns", "unit_record", "run_outcome_test"]
+           "typology_inputs", "run_evaluation", "run_equity", "run_analysis", "equity_columns", "unit_record", "run_outcome_test"]
 
 AD_TYPES = ("A", "D")
 
@@ -58,6 +85,7 @@ class ExploreResult:
     indicator: Indicator
     units: gpd.GeoDataFrame
     table: pd.DataFrame
+    coverage: str | None = None  # "The table covers 110 of 509 units (Lille); …" when it covers only some
 
     @property
     def n_shown(self) -> int:
@@ -69,7 +97,8 @@ def run_explore(ds: Dataset, p: ExploreParams, *, threshold: int = DEFAULT_THRES
     """The indicator of ``p`` (raw or per 1,000 of ``p.per``, smoothed, A/D left out), filtered to ``p.communes``."""
     per = _column(ds, p.per, "denominator") if p.per else None
     ind = compute_indicator(ds.units, _column(ds, p.column, "indicator"), per=per,
-                            smoothing=p.smoothing if per else "none", threshold=threshold,
+                            multiplier=rate_multiplier(p.column, per), smoothing=p.smoothing if per else "none",
+                            threshold=threshold,
                             exclude_types=AD_TYPES if (per and p.exclude_ad) else (), lang=lang)
     units = ds.units
     if p.communes:
@@ -77,16 +106,46 @@ def run_explore(ds: Dataset, p: ExploreParams, *, threshold: int = DEFAULT_THRES
         units, ind = units[keep], ind.subset(keep)
     table = ind.frame(units["unit_id"])
     table.insert(1, "unit_name", units["unit_name"].to_numpy())
-    return ExploreResult(ind, units, table)
+    has = units_with_data(ds).reindex(units.index)
+    if not bool(has.all()):  # units with data first (stable: the map's order within each group)
+        table = table.iloc[np.argsort(~has.to_numpy(), kind="stable")]
+    return ExploreResult(ind, units, table, coverage_note(ds, lang))
 
 
-def unit_record(ds: Dataset, unit_id: str, *, threshold: int = DEFAULT_THRESHOLD) -> pd.DataFrame | None:
-    """Every attribute of one unit as text, small counts withheld (None when the unit is unknown)."""
+def unit_record(ds: Dataset, unit_id: str, *, threshold: int = DEFAULT_THRESHOLD,
+                lang: str = "en") -> pd.DataFrame | None:
+    """Every attribute of one unit, one row per field with a readable name (the raw code in brackets),
+    small counts withheld; numbers in ``lang``'s format. None when the unit is unknown.
+
+    Examples
+    --------
+    >>> from lillegeo import load_demo
+    >>> ds = load_demo()
+    >>> rec = unit_record(ds, ds.units["unit_id"].iloc[0], lang="fr")
+    >>> list(rec.columns), rec.index[0]
+    (['Valeur'], "Code de l'unité (unit_id)")
+    """
     rows = ds.units[ds.units["unit_id"] == unit_id]
     if rows.empty:
         return None
-    safe, _ = suppress_frame(rows, threshold=threshold, columns=ds.count_columns)
-    return safe.iloc[0].astype("string").rename("value").to_frame()
+    counts = [c for c in ds.count_columns if c in rows.columns]
+    safe, _ = suppress_frame(rows, threshold=threshold, columns=counts)
+    hidden = {c for c in counts if bool(suppress(rows[c], threshold=threshold).iloc[0])}
+    values = []
+    for col in safe.columns:
+        v = safe[col].iloc[0]
+        if col in hidden:
+            values.append(t("map.withheld_value", lang, threshold=threshold))
+        elif v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)):
+            values.append(t("map.nodata_value", lang))
+        elif col in counts:  # persons or events: whole numbers (census counts are weighted estimates)
+            values.append(fmt_int(v, lang))
+        elif isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool) and not is_code_column(col):
+            values.append(fmt_number(v, lang, digits=0 if float(v).is_integer() else 2))
+        else:
+            values.append(str(v))
+    index = pd.Index([field_label(c, lang) for c in safe.columns], name=t("record.field", lang))
+    return pd.DataFrame({t("record.value", lang): values}, index=index)
 
 
 # ------------------------------------------------------------------ area hot spots
@@ -138,7 +197,8 @@ def _sig(x: float, lang: str) -> str:
 def _area_args(ds: Dataset, p: HotspotParams, threshold: int) -> dict:
     per = _column(ds, p.per, "denominator") if p.per else None
     return dict(per=per, exclude_types=AD_TYPES if (per and p.exclude_ad) else (), threshold=threshold,
-                smoothing=p.smoothing if per else "none")  # smoothed as on Explore: rates only
+                smoothing=p.smoothing if per else "none",  # smoothed as on Explore: rates only
+                multiplier=rate_multiplier(p.column, per))
 
 
 def run_area_hotspots(ds: Dataset, p: HotspotParams, *, threshold: int = DEFAULT_THRESHOLD) -> AreaResult:
@@ -153,7 +213,8 @@ def run_hotspot_sensitivity(ds: Dataset, p: HotspotParams, *, threshold: int = D
     """The hot spots of ``p`` rerun with neighbouring parameters (Jaccard overlap with the baseline)."""
     kw = _area_args(ds, p, threshold)
     ind = compute_indicator(ds.units, _column(ds, p.column, "indicator"), per=kw["per"],
-                            exclude_types=kw["exclude_types"], threshold=threshold, smoothing=kw["smoothing"])
+                            exclude_types=kw["exclude_types"], threshold=threshold, smoothing=kw["smoothing"],
+                            multiplier=kw["multiplier"])
     return sensitivity(ds.units, ind.raw.where(~(ind.excluded | ind.withheld)), method=p.method, weights=p.weights,
                        permutations=p.permutations, alpha=p.alpha, correction=p.correction, seed=p.seed)
 
@@ -167,6 +228,14 @@ class ClusterResult:
     clusters: PointClusters
     heat: HeatSurface | None
     n_used: int
+
+    def empty_reason(self, lang: str = "en") -> str | None:
+        """Why no cluster was found and what to change (None when there are clusters, shown or withheld)."""
+        pc = self.clusters
+        if pc.n_clusters or pc.n_withheld:
+            return None
+        return no_cluster_reason(pc.algorithm, eps_m=pc.eps_m, min_samples=pc.min_samples, n_points=self.n_used,
+                                 lang=lang)
 
 
 def _points(ds: Dataset, layer: str, categories: tuple = (), years: tuple = ()) -> gpd.GeoDataFrame:
@@ -197,17 +266,49 @@ def run_cluster_sensitivity(ds: Dataset, p: ClusterParams) -> pd.DataFrame:
 
 # ------------------------------------------------------------------ typologies
 
-def run_typology(ds: Dataset, p: TypologyParams, *, threshold: int = DEFAULT_THRESHOLD) -> Typology:
-    """Types of units on the standardised columns of ``p``; units with a chosen count column under
-    ``threshold`` are marked withheld (drawn in the withheld style)."""
+def typology_inputs(ds: Dataset, columns: list[str], *, threshold: int = DEFAULT_THRESHOLD,
+                    lang: str = "en") -> tuple[pd.DataFrame, pd.Series, list[str]]:
+    """The indicators a typology standardises: each count divided by its conventional denominator
+    (``P21_CHOM1564`` -> % of ``P21_ACT1564``, incidents -> per 1,000 residents), other columns as
+    they are. A typology on raw counts would group big units with big units.
+
+    Returns the frame (one column per indicator, named by its label), the mask of units with a
+    withheld input, and one note per count turned into a rate.
+    """
+    o = options_for(ds)
+    out = pd.DataFrame(index=ds.units.index)
+    withheld = pd.Series(False, index=ds.units.index)
+    notes: list[str] = []
+    for col in columns:
+        per = o.default_per(col) if col in o.counts else ""
+        if per:
+            ind = compute_indicator(ds.units, col, per=per, multiplier=rate_multiplier(col, per), threshold=threshold,
+                                    lang=lang)
+            notes.append(t("typology.as_rate", lang, column=col, per=per, unit=ind.unit))
+        elif col in o.counts:
+            ind = compute_indicator(ds.units, col, threshold=threshold, lang=lang)
+        else:
+            out[col] = pd.to_numeric(ds.units[col], errors="coerce")
+            continue
+        out[ind.label] = ind.raw.where(~ind.withheld)
+        withheld |= ind.withheld
+    return out, withheld, notes
+
+
+def run_typology(ds: Dataset, p: TypologyParams, *, threshold: int = DEFAULT_THRESHOLD, lang: str = "en") -> Typology:
+    """Types of units on the standardised rates of ``p.columns`` (counts divided by their denominator first);
+    units with a withheld input are left untyped and flagged in ``withheld``."""
     cols = [c for c in p.columns if c in ds.units.columns]
     if len(cols) < 2:
         raise ValueError(f"a typology needs at least two numeric columns; chosen: {', '.join(p.columns) or 'none'}")
-    typ = typology(ds.units, cols, k=p.k, method=p.method, seed=p.seed, population=ds.population)
-    small = pd.Series(False, index=ds.units.index)
-    for c in (c for c in cols if c in ds.count_columns):
-        small |= suppress(ds.units[c], threshold=threshold)
-    return replace(typ, withheld=small, threshold=threshold)
+    X, withheld, notes = typology_inputs(ds, cols, threshold=threshold, lang=lang)
+    units = gpd.GeoDataFrame(X, geometry=ds.units.geometry, crs=ds.units.crs)
+    if ds.population:
+        units["__population"] = ds.units[ds.population]
+    typ = typology(units, list(X.columns), k=p.k, method=p.method, seed=p.seed,
+                   population="__population" if ds.population else None)
+    typ.withheld, typ.notes, typ.threshold = withheld, notes, threshold
+    return typ
 
 
 # ------------------------------------------------------------------ evaluation

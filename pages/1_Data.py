@@ -1,7 +1,5 @@
 """Data: choose the demo or upload contours, a table and points; map columns; see the join report."""
 
-import json
-
 import pandas as pd
 import streamlit as st
 
@@ -11,6 +9,7 @@ from lillegeo.app.cache import demo_dataset
 from lillegeo.app.state import current_dataset, current_recipe, set_dataset
 from lillegeo.app.text import lang, tr
 from lillegeo.app.uploads import as_single_upload, read_upload, source_record
+from lillegeo.explain import coverage_note, describe_report
 from lillegeo.report import table_bytes
 from lillegeo.io import STD, SchemaError, csv_columns, suggest_unit_mapping
 
@@ -124,13 +123,11 @@ else:
 ds = current_dataset()
 st.divider()
 st.subheader(tr("data.reports"))
-rows = []
 for r in ds.reports:
-    rows.append({"file": r.source, "kind": r.kind, "rows": r.rows,
-                 "details": json.dumps({k: v for k, v in r.details.items() if k != "columns"}, ensure_ascii=False),
-                 "notes": " | ".join(r.messages_in(lang()))})
-if rows:
-    st.dataframe(c.shown(pd.DataFrame(rows)), hide_index=True, width="stretch", key="data_reports_table")
+    st.markdown("- " + c.md(c.scrub(describe_report(r, lang()))))
+coverage = coverage_note(ds, lang())
+if coverage:
+    c.say("info", coverage)
 
 jr = ds.join_report
 if jr is not None:

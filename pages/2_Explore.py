@@ -23,7 +23,8 @@ if not o.numeric:
 
 r = state.current_recipe()
 with st.sidebar:
-    column = bound(st.selectbox, tr("explore.column"), "explore", "column", options=o.numeric)
+    column = bound(st.selectbox, tr("explore.column"), "explore", "column", options=o.numeric,
+                   then=lambda v: {"per": o.default_per(v)})
     per = bound(st.selectbox, tr("explore.per"), "explore", "per", options=o.per_for(column),
                 format_func=lambda v: v or tr("explore.raw"))
     bound(st.checkbox, tr("explore.exclude_ad"), "explore", "exclude_ad", disabled=not per)
@@ -60,13 +61,15 @@ ind = res.indicator
 st.caption(tr("explore.partition", threshold=ind.threshold, **ind.partition))
 for note in ind.notes:
     say("caption", note)
+if res.coverage:
+    say("info", res.coverage)
 
 left, right = st.columns([1, 1])
 with left:
     st.subheader(tr("explore.record"))
     feature = (out or {}).get("last_active_drawing") or {}
     uid = unescape((feature.get("properties") or {}).get("uid", ""))
-    record = unit_record(ds, uid, threshold=threshold) if uid and uid in set(res.units["unit_id"]) else None
+    record = unit_record(ds, uid, threshold=threshold, lang=lang()) if uid and uid in set(res.units["unit_id"]) else None
     if record is not None:
         st.dataframe(shown(record), width="stretch", key="explore_record")
     else:

@@ -46,7 +46,8 @@ with tab_area:
     h = r.hotspots
     c1, c2, c3, c4 = st.columns(4)
     with c1:
-        column = bound(st.selectbox, tr("explore.column"), "hotspots", "column", options=o.numeric)
+        column = bound(st.selectbox, tr("explore.column"), "hotspots", "column", options=o.numeric,
+                       then=lambda v: {"per": o.default_per(v)})
         per = bound(st.selectbox, tr("explore.per"), "hotspots", "per", options=o.per_for(column),
                     format_func=lambda v: v or tr("explore.raw"))
         bound(st.checkbox, tr("explore.exclude_ad"), "hotspots", "exclude_ad", disabled=not per)
@@ -137,6 +138,8 @@ with tab_points:
         else:
             pc = cres.clusters
             st.caption(pc.summary_text(lang()))
+            if cres.empty_reason(lang()):
+                st.info(cres.empty_reason(lang()))
             if pc.n_withheld:  # clusters under the disclosure threshold: counted, never shown
                 st.caption(pc.withheld_note(lang()))
             for note in pc.notes:
@@ -170,7 +173,7 @@ with tab_types:
         st.info(tr("hot.types_pick"))
     else:
         try:
-            typ = cached(run_typology, token, ds, state.current_recipe().typology, threshold=threshold)
+            typ = cached(run_typology, token, ds, state.current_recipe().typology, threshold=threshold, lang=lang())
         except ValueError as exc:
             say_error(exc)
         else:

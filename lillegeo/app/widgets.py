@@ -27,23 +27,24 @@ def _key(section: str, name: str) -> str:
     return f"p.{section}.{name}"
 
 
-def _write_back(section: str, name: str, key: str, convert: Callable | None) -> None:
+def _write_back(section: str, name: str, key: str, convert: Callable | None, then: Callable | None = None) -> None:
     value = st.session_state.get(key)
     try:
         value = convert(value) if convert else value
         if isinstance(value, list):
             value = tuple(value)
-        state.update(section, **{name: value})
+        state.update(section, **{name: value, **(then(value) if then else {})})
     except ValueError as exc:  # the widget's bounds stop most; a bad typed value is named, the recipe kept
         st.session_state[PARAM_ERROR] = str(exc)
 
 
 def bound(widget: Callable, label: str, section: str, name: str, *, show: Callable | None = None,
-          read: Callable | None = None, **kw) -> Any:
+          read: Callable | None = None, then: Callable | None = None, **kw) -> Any:
     """``widget(label, …)`` whose value is the recipe's ``section.name``.
 
     ``show`` turns the recipe's value into the widget's (default: tuples become lists, except for a
-    slider's range) and ``read`` the widget's into the recipe's.
+    slider's range) and ``read`` the widget's into the recipe's. ``then(value)`` gives other parameters
+    of ``section`` that follow a change of this one (e.g. a column's conventional denominator).
     """
     value = getattr(getattr(state.current_recipe(), section), name)
     if show is not None:
@@ -57,7 +58,7 @@ def bound(widget: Callable, label: str, section: str, name: str, *, show: Callab
         # placeholder in every language, and no "Select all" in French (an empty choice means all anyway)
         kw.setdefault("placeholder", tr("widget.choose"))
         kw.setdefault("select_all", state.lang() == "en")
-    out = widget(label, key=key, on_change=_write_back, args=(section, name, key, read), **kw)
+    out = widget(label, key=key, on_change=_write_back, args=(section, name, key, read, then), **kw)
     return read(out) if read else out
 
 

@@ -320,7 +320,7 @@ def gi_bins(p: np.ndarray, z: np.ndarray, *, alpha: float, correction: str = "no
 
 def indicator_hotspots(units: gpd.GeoDataFrame, column: str, *, per: str | None = None,
                        exclude_types: tuple[str, ...] = (), threshold: int = DEFAULT_THRESHOLD, smoothing: str = "none",
-                       **params) -> tuple[Any, AreaHotspots, pd.DataFrame]:
+                       multiplier: float = 1000.0, **params) -> tuple[Any, AreaHotspots, pd.DataFrame]:
     """Compute an indicator and its hot/cold spots; return a table safe to show or export.
 
     The statistics use the indicator's values with withheld units left out (and A/D
@@ -336,7 +336,7 @@ def indicator_hotspots(units: gpd.GeoDataFrame, column: str, *, per: str | None 
         The table has the columns ``unit_id, value, statistic, z, p, label, p_sim`` (+ ``withheld``).
     """
     ind = compute_indicator(units, column, per=per, exclude_types=exclude_types, threshold=threshold,
-                            smoothing=smoothing)
+                            smoothing=smoothing, multiplier=multiplier)
     vals = ind.raw.where(~(ind.excluded | ind.withheld))
     res = area_hotspots(units, vals, **params)
     # why an untested unit has no class: withheld first (as on the Explore map), then A/D left out

@@ -3,14 +3,14 @@ constrained to contiguous units)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 import geopandas as gpd
 import pandas as pd
 
-from ..weights import build_weights
 from ..params import DEFAULT_THRESHOLD, TypologyParams
+from ..weights import build_weights
 
 __all__ = ["Typology", "typology", "TYPE_COLORS"]
 
@@ -20,7 +20,12 @@ TYPE_COLORS = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02",
 
 @dataclass
 class Typology:
-    """Types of units from standardised indicators; label -1 where an indicator is missing."""
+    """Types of units from standardised indicators; label -1 where an indicator is missing or withheld.
+
+    ``withheld`` is True for units left untyped because one of their indicators is computed from a
+    count under the disclosure threshold (maps draw them in the withheld style); ``notes`` say which
+    counts were divided by their denominator before standardising.
+    """
 
     labels: pd.Series
     profile: pd.DataFrame
@@ -28,9 +33,13 @@ class Typology:
     k: int
     columns: list[str]
     seed: int | None
-    #: Units drawn as withheld (a chosen count column from 1 to ``threshold - 1``), set by the pipeline.
     withheld: pd.Series | None = None
+    notes: list[str] = field(default_factory=list)
     threshold: int = DEFAULT_THRESHOLD
+
+    @property
+    def n_withheld(self) -> int:
+        return 0 if self.withheld is None else int(self.withheld.sum())
 
 
 def typology(units: gpd.GeoDataFrame, columns: list[str], *, k: int = TypologyParams.k,

@@ -189,7 +189,8 @@ def choropleth_map(
                           for j, v in enumerate(vals_c)]
     gdf = gpd.GeoDataFrame(props, geometry=geo.values, crs=geo.crs)
 
-    m = _new_map(gdf, tiles=tiles, lang=lang)
+    shown = indicator.numerator.notna().to_numpy()  # a table covering part of the map: fitted to its units
+    m = _new_map(gdf[shown] if 0 < shown.sum() < len(gdf) else gdf, tiles=tiles, lang=lang)
 
     line = _outline(len(units))
     special = {-1: WITHHELD_STYLE, -2: NODATA_STYLE, -3: EXCLUDED_STYLE}

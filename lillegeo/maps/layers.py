@@ -206,6 +206,7 @@ class _Style(MacroElement):
 .lillegeo-tip table{border-collapse:collapse;font:13px/1.3 system-ui,sans-serif}
 .lillegeo-tip th{text-align:left;padding:1px 8px 1px 0;color:#444;font-weight:600;vertical-align:top}
 .lillegeo-tip td{padding:1px 0;max-width:320px;overflow-wrap:anywhere}
+.lillegeo-popup-open .leaflet-tooltip-pane{display:none}
 </style>
 {% endmacro %}
 """)

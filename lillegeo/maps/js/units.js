@@ -37,8 +37,17 @@
               style: function (f) { return p.styles[p.style ? p.style[f.id] : 0]; }};
   if (p.pane) opts.pane = p.pane;
   if (p.interactive) opts.onEachFeature = function (f, l) {
+    /* the tooltip sits beside the pointer, never under it, and hides while a record popup is open
+       (the popup shows the same rows and more: the two never overlap) */
     l.bindTooltip(function () { return table(f, layer._lg.fields, layer._lg.aliases); },
-                  {sticky: true, className: "lillegeo-tip"});
+                  {sticky: true, direction: "right", offset: [16, 0], className: "lillegeo-tip"});
+    l.on("popupopen", function () {
+      l.closeTooltip();
+      if (layer._map) L.DomUtil.addClass(layer._map.getContainer(), "lillegeo-popup-open");
+    });
+    l.on("popupclose", function () {
+      if (layer._map) L.DomUtil.removeClass(layer._map.getContainer(), "lillegeo-popup-open");
+    });
     l.on("mouseover", function () { if (layer._lg.highlight) l.setStyle(layer._lg.highlight); });
     l.on("mouseout", function () { layer.resetStyle(l); });
   };
