@@ -53,7 +53,7 @@ def _check(params: pd.Series, bse: pd.Series, conf: pd.DataFrame) -> str | None:
 
 
 def _poisson(y, X, offset, cov_kw):
-    kw = {"cov_type": cov_kw.get("cov_type", "HC0"), "cov_kwds": cov_kw.get("cov_kwds")}
+    kw = {"cov_type": cov_kw.get("cov_type", "nonrobust"), "cov_kwds": cov_kw.get("cov_kwds")}
     return sm.GLM(y, X, family=sm.families.Poisson(), offset=offset).fit(**kw)
 
 
@@ -74,7 +74,7 @@ def fit_counts(y: np.ndarray, X: pd.DataFrame, offset: np.ndarray, *, model: Lit
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            pois = _poisson(y, X, offset, cov_kw)
+            pois = _poisson(y, X, offset, {})
         except (np.linalg.LinAlgError, ValueError) as exc:
             raise ValueError(t("prof.err.diverged", lang, model="Poisson", why=str(exc))) from exc
         pconf = pois.conf_int(alpha=1 - ci)
@@ -82,8 +82,13 @@ def fit_counts(y: np.ndarray, X: pd.DataFrame, offset: np.ndarray, *, model: Lit
         why = why or _check(pois.params, pois.bse, pconf)
         if why:
             raise ValueError(t("prof.err.diverged", lang, model="Poisson", why=why))
-        if model == "poisson_robust":
-            return Fit(pois.params, pconf, pois.pvalues, pois.bse, np.asarray(pois.mu), None, "irls", True)
+        if model == "poisson_robust":  # separation shows in the model-based errors above; robust ones now
+            rob = _poisson(y, X, offset, {"cov_type": "HC0", **cov_kw})
+            rconf = rob.conf_int(alpha=1 - ci)
+            why = _check(rob.params, rob.bse, rconf)
+            if why:
+                raise ValueError(t("prof.err.diverged", lang, model="Poisson", why=why))
+            return Fit(rob.params, rconf, rob.pvalues, rob.bse, np.asarray(rob.mu), None, "irls", True)
         mu0 = np.asarray(pois.mu)
         alpha0 = float(np.clip(np.mean(((y - mu0) ** 2 - mu0) / np.maximum(mu0, 1e-9) ** 2), 0.01, 10.0))
         start = np.append(pois.params.to_numpy(), alpha0)

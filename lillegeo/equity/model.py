@@ -168,7 +168,7 @@ def benchmark_model(units: pd.DataFrame, *, enforcement: str, crime: str, popula
     out.tipping_gradient_bound = tipping_gradient(float(np.log(bound_towards_one(lo, hi))), b1)
     out.sensitivity = sensitivity_curve(float(params["share_10pp"]), float(conf.loc["share_10pp", 0]),
                                         float(conf.loc["share_10pp", 1]), b1,
-                                        np.linspace(0, max(0.25, 1.5 * abs(np.nan_to_num(out.tipping_gradient))), 26))
+                                        np.linspace(0, min(0.95, max(0.25, 1.5 * np.nan_to_num(out.tipping_gradient))), 26))
     out.robustness = robustness_table(units, enforcement=enforcement, crime=crime, population=population,
                                       share=share, other_crime=other_crime, commune=commune, lang=lang, _main=out)
     spec = out.robustness[out.robustness["kind"] == "model"]
