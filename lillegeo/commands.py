@@ -296,8 +296,8 @@ def cmd_profiling(args) -> int:
                     args.residuals_out, "csv")
     print(f"rate ratio per 10 points of {args.share}: {res.rate_ratio:.3f} "
           f"(95% CI {res.ci_low:.3f} to {res.ci_high:.3f}; {res.n_units} units; {res.model}); "
-          f"verdict: {res.verdict}; tipping recording gradient {100 * res.tipping_gradient:.1f}% per 10 points "
-          f"({100 * res.tipping_gradient_bound:.1f}% for the interval's bound)")
+          f"verdict: {res.verdict}; tipping recording gradient {res.tipping_gradient:.1%} per 10 points "
+          f"({res.tipping_gradient_bound:.1%} for the interval's bound)")
     s = res.summary()
     s["seed"] = args.seed
     spec = robust[robust["kind"] == "model"]
