@@ -13,8 +13,8 @@ from .commands import (_add_optional_table, _add_units_args, cmd_aggregate, cmd_
                        cmd_fetch, cmd_hotspots, cmd_join, cmd_map, cmd_profiling, cmd_recipe, cmd_run)
 from .io.fetch import FETCH_TIMEOUT_S
 from .maps import PALETTES, SCHEMES
-from .params import (DEFAULT_THRESHOLD, ClusterParams, EquityParams, ExploreParams, HotspotParams,
-                     SPEC, validate)
+from .params import (DEFAULT_THRESHOLD, DEFAULT_TOLERANCE, ClusterParams, EquityParams, ExploreParams,
+                     HotspotParams, SPEC, validate)
 from .versions import __version__
 
 __all__ = ["build_parser", "check_args", "main"]
@@ -112,7 +112,11 @@ def build_parser() -> argparse.ArgumentParser:
     pr.add_argument("--enforcement", required=True, help="enforcement counts column (e.g. checks)")
     pr.add_argument("--crime", required=True, help="recorded crime counts column (e.g. incidents)")
     pr.add_argument("--population", required=True, help="population column (offset)")
-    pr.add_argument("--share", required=True, help="group share (0-1) or group residents column")
+    pr.add_argument("--share", required=True, help="group share (0-1), percentage (0-100) or group residents column")
+    pr.add_argument("--share-kind", choices=("auto", "proportion", "percent", "count"), default="auto",
+                    help="how --share is given; auto: 0-1 proportion, above 100 a count, else asks")
+    pr.add_argument("--tolerance", type=float, default=DEFAULT_TOLERANCE,
+                    help="recording gradient (fraction per 10 points of share) a robust verdict must survive")
     pr.add_argument("--seed", type=int, default=_Q.seed, help="recorded; the model has no randomness")
     pr.add_argument("--residuals-out", help="optional .csv of observed / expected per unit")
     pr.add_argument("--out", required=True, help="output .csv: the model and its robustness variants")

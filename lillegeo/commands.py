@@ -285,19 +285,18 @@ def cmd_equity(args) -> int:
 def cmd_profiling(args) -> int:
     import numpy as np
 
-    from .equity import benchmark_model, robustness_table
+    from .equity import benchmark_model
+    from .equity.fit import share_from
 
     data = _load_with_points(args)
     if args.share not in data.columns:
         raise ValueError(f"share column '{args.share}' not found; columns are: {', '.join(map(str, data.columns))}")
-    share = data[args.share].astype(float)
-    if share.max() > 1:  # a count of group residents: turn into a share of the population
-        share = (share / data[args.population].astype(float)).where(data[args.population].astype(float) > 0)
-        share = share.clip(upper=1.0)
+    share, share_note = share_from(data[args.share], data[args.population], kind=args.share_kind)
     res = benchmark_model(data, enforcement=args.enforcement, crime=args.crime, population=args.population,
-                          share=share)
-    robust = robustness_table(data, enforcement=args.enforcement, crime=args.crime, population=args.population,
-                              share=share)
+                          share=share, tolerance=args.tolerance)
+    if share_note:
+        res.notes.insert(0, share_note)
+    robust = res.robustness
     write_table(robust, args.out, "csv")
     if args.residuals_out:
         import pandas as pd
@@ -310,10 +309,14 @@ def cmd_profiling(args) -> int:
                                   "observed_over_expected": res.residual_ratio.where(~hide)}),
                     args.residuals_out, "csv")
     print(f"rate ratio per 10 points of {args.share}: {res.rate_ratio:.3f} "
-          f"(95% CI {res.ci_low:.3f} to {res.ci_high:.3f}; {res.n_units} units; {res.model})")
+          f"(95% CI {res.ci_low:.3f} to {res.ci_high:.3f}; {res.n_units} units; {res.model}); "
+          f"verdict: {res.verdict}; tipping recording gradient {res.tipping_gradient:.1%} per 10 points "
+          f"({res.tipping_gradient_bound:.1%} for the interval's bound)")
     s = res.summary()
     s["seed"] = args.seed
-    s["robustness_flags"] = int(np.sum(robust["flag"].astype(bool)))
+    spec = robust[robust["kind"] == "model"]
+    s["robustness_specifications"] = int(len(spec))
+    s["robustness_excluding_1"] = int(np.sum(spec["excludes_1"].astype(bool)))
     print(json.dumps(s, ensure_ascii=False))
     return 0
 

@@ -300,6 +300,8 @@ def summary(a: Analysis) -> dict[str, Any]:
         out["rate_ratio"] = a.equity.model.rate_ratio
         out["rate_ratio_ci"] = [a.equity.model.ci_low, a.equity.model.ci_high]
         out["rate_ratio_text"] = fmt_number(a.equity.model.rate_ratio, a.recipe.language)
+        out["verdict"] = a.equity.model.verdict
+        out["tipping_gradient"] = a.equity.model.summary()["tipping_gradient"]
     out["notes"] = list(a.notes)
     return out
 

@@ -50,6 +50,8 @@ MAX_LIST = 2_000
 MAX_SLIDES = 30
 #: Counts of persons or events from 1 to ``DEFAULT_THRESHOLD - 1`` are withheld (INSEE / SSMSI practice).
 DEFAULT_THRESHOLD = 11
+#: Profiling verdict: a recording gradient (shortfall per 10 points of share) the verdict must survive.
+DEFAULT_TOLERANCE = 0.05
 #: Work budgets (see :func:`check_cost`): permutation draws x units, bootstrap draws x units, and
 #: DBSCAN neighbour pairs (about 16 bytes each in scikit-learn's neighbour lists).
 COST_BUDGET = {"permutation_units": 60_000_000, "bootstrap_units": 10_000_000, "neighbour_pairs": 40_000_000,

@@ -93,7 +93,8 @@ def test_robustness_and_errors(demo):
     share = u["P21_POP_IMM"] / u["P21_POP"]
     t = robustness_table(u, enforcement="checks", crime="incidents", population="P21_POP", share=share,
                          other_crime="incidents_2023")
-    assert len(t) == 5 and t["flag"].all()
+    spec = t[t["kind"] == "model"]
+    assert len(spec) == 8 and spec["excludes_1"].all()  # 5 classic variants + spline, spatial lag, eigenvector filter
     assert t.loc[2, "n_units"] == (~u["unit_type"].isin(["A", "D"])).sum()
     with pytest.raises(ValueError, match="share must be a proportion"):
         benchmark_model(u, enforcement="checks", crime="incidents", population="P21_POP", share="P21_POP_IMM")
@@ -123,7 +124,7 @@ def test_run_equity_and_findings_have_numbers(demo):
         v = safe[c].to_numpy(float)
         assert not ((v > 0) & (v < 11)).any()  # no small count anywhere in the displayed table
     fr = findings(model=r.model, lang="fr")
-    assert fr[0]["text"].startswith("SIGNALÉ")
+    assert fr[0]["text"].startswith("Verdict : SOLIDE")
 
 
 def test_bivariate_classes():
@@ -144,8 +145,8 @@ def test_equity_and_profiling_cli(tmp_path, capsys):
     assert main(["profiling", *base, "--enforcement", "checks", "--crime", "incidents", "--population", "P21_POP",
                  "--share", "P21_POP_IMM", "--out", str(tmp_path / "p.csv")]) == 0
     s = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
-    assert {"rate_ratio", "ci_low", "ci_high", "n_units"} <= set(s)
-    assert s["flag"] and s["ci_low"] <= 1.3 <= s["ci_high"] and s["n_units"] == 374
+    assert {"rate_ratio", "ci_low", "ci_high", "n_units", "verdict", "tipping_gradient"} <= set(s)
+    assert s["flag"] and s["verdict"] == "robust" and s["ci_low"] <= 1.3 <= s["ci_high"] and s["n_units"] == 374
 
 
 def test_area_based_groups(demo):

@@ -17,7 +17,7 @@ from .exposure import (DEFAULT_BAND, ExposureResult, _col, area_groups, exposure
                        representation, top_quantile)
 from .findings import findings
 from .layers import bivariate_classes
-from .model import BenchmarkResult, benchmark_model, robustness_table
+from .model import BenchmarkResult, benchmark_model
 
 __all__ = ["EquityResult", "run_equity"]
 
@@ -126,9 +126,9 @@ def run_equity(units: gpd.GeoDataFrame, *, enforcement: str, crime: str, populat
         framed, gcol, rcol = area_groups(units.assign(_burden=enf_rate), mask, population=population, name=label)
         exp = exposure_ratio(framed, "_burden", gcol, rcol, bootstrap=bootstrap, seed=seed, band=band)
     exp.burden = t("eq.burden_checks", lang)
-    model = benchmark_model(units, enforcement=enforcement, crime=crime, population=population, share=share)
-    robust = robustness_table(units, enforcement=enforcement, crime=crime, population=population, share=share,
-                              other_crime=other_crime, lang=lang)
+    model = benchmark_model(units, enforcement=enforcement, crime=crime, population=population, share=share,
+                            other_crime=other_crime, lang=lang)
+    robust = model.robustness
     # representation in hotspots, for each method
     rep_rows = []
     hot_res = area_hotspots(units, cri, method="gi_star", permutations=permutations, alpha=alpha, seed=seed)

@@ -6,14 +6,14 @@ from typing import Any
 
 import numpy as np
 
-from ..fmt import fmt_p
+from ..fmt import fmt_number, fmt_p
 from ..i18n import t
 from .exposure import ExposureResult
 from .model import BenchmarkResult
 
-__all__ = ["findings", "CAVEATS"]
+__all__ = ["findings", "model_findings", "CAVEATS"]
 
-CAVEATS = ("caveat.recorded_crime", "caveat.area_level", "caveat.withheld")
+CAVEATS = ("caveat.feedback", "caveat.area_level", "caveat.withheld")
 
 
 def _fmt(v: float, lang: str, digits: int = 2) -> str:
@@ -36,14 +36,38 @@ def findings(*, exposure: ExposureResult | None = None, model: BenchmarkResult |
             people=_fmt(r["people"], lang, 0), units=int(r["units"]), lo_band=_fmt(exposure.band[0], lang),
             hi_band=_fmt(exposure.band[1], lang))})
     if model is not None:
-        key = "finding.model_flag" if model.flag else "finding.model"
-        out.append({"kind": "model", "flag": model.flag, "text": t(
-            key, lang, rr=_fmt(model.rate_ratio, lang), lo=_fmt(model.ci_low, lang), hi=_fmt(model.ci_high, lang),
-            n=model.n_units, p=fmt_p(model.p_value, lang))})
+        out += model_findings(model, lang)
     for row in representation_rows or []:
         out.append({"kind": "representation", "flag": bool(row.get("flag")), "text": t(
             "finding.representation", lang, method=row["method"], ratio=_fmt(row["ratio"], lang),
             lo=_fmt(row["ci_low"], lang), hi=_fmt(row["ci_high"], lang), units=row["hotspot_units"])})
     for c in CAVEATS:
         out.append({"kind": "caveat", "flag": False, "text": t(c, lang)})
+    return out
+
+
+def _pct(g: float, lang: str) -> str:
+    if g is None or not np.isfinite(g):
+        return "–"
+    return fmt_number(100 * abs(g), lang, 1) + ("\u202f%" if lang == "fr" else "%")
+
+
+def model_findings(model: BenchmarkResult, lang: str = "en") -> list[dict[str, Any]]:
+    """The verdict of the benchmark model in plain words, then its sensitivity to a recording gradient."""
+    out = []
+    rob = model.robustness
+    spec = rob[rob["kind"] == "model"] if rob is not None and len(rob) else None
+    k = len(spec) if spec is not None else 1
+    k_ex = int(spec["excludes_1"].sum()) if spec is not None else int(model.excludes_1)
+    key = f"verdict.{model.verdict or ('fragile' if model.excludes_1 else 'no_evidence')}"
+    out.append({"kind": "model", "flag": bool(model.flag), "verdict": model.verdict, "text": t(
+        key, lang, rr=_fmt(model.rate_ratio, lang), lo=_fmt(model.ci_low, lang), hi=_fmt(model.ci_high, lang),
+        n=model.n_units, p=fmt_p(model.p_value, lang), k=k, k_ex=k_ex, g=_pct(model.tipping_gradient, lang),
+        g_lo=_pct(model.tipping_gradient_bound, lang), tol=_pct(model.tolerance, lang))})
+    if np.isfinite(model.tipping_gradient):
+        text = t("verdict.tipping", lang, g=_pct(model.tipping_gradient, lang),
+                 g_lo=_pct(model.tipping_gradient_bound, lang), tol=_pct(model.tolerance, lang))
+    else:
+        text = t("verdict.tipping_none", lang, b=_fmt(model.crime_elasticity, lang))
+    out.append({"kind": "sensitivity", "flag": False, "text": text})
     return out

@@ -7,7 +7,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import ARTIFACTS, SLOW_MS, rerun, wait_idle
+from lillegeo import load_demo
+from lillegeo.demo import DemoConfig, write_demo
+
+from .conftest import ARTIFACTS, SLOW_MS, load_files, rerun, wait_idle
 from .test_explore import FOLIUM
 
 pytestmark = pytest.mark.browser
@@ -19,8 +22,14 @@ def test_equity_page_offline(app_url, page):
     page.frame_locator(FOLIUM).locator('[data-lillegeo="legend"]').wait_for(timeout=SLOW_MS)
     wait_idle(page)  # every finding of the run is on the page
     alerts = page.locator('[data-testid="stAlert"]').all_inner_texts()
-    flagged = [a for a in alerts if "FLAG" in a]
+    flagged = [a for a in alerts if "FLAG" in a or "Verdict: ROBUST" in a]
     assert len(flagged) >= 2, alerts
+    # the verdict and the tipping recording gradient, with their numbers (demo: bias 1.3 per 10 points)
+    assert any(re.search(r"Verdict: ROBUST.*p < 0\.001.*excludes 1 under all \d+ specifications.*"
+                         r"more than \d+\.\d% per 10 points of share", a, re.S) for a in alerts), alerts
+    assert any(re.search(r"shortfall of \d+\.\d% per 10 points of share would be enough to explain", a)
+               for a in alerts), alerts
+    expect(page.get_by_text("Sensitivity: how large a recording gradient would change the conclusion")).to_be_visible()
     for a in flagged + [a for a in alerts if "times the share" in a]:
         # every finding carries its interval and its sample size
         assert re.search(r"95% interval \d", a) and re.search(r"\d+ (hotspot )?units", a), a
@@ -31,5 +40,28 @@ def test_equity_page_offline(app_url, page):
     legend = page.frame_locator(FOLIUM).locator('[data-lillegeo="legend"]')
     expect(legend).to_contain_text("more than expected")
     expect(legend).to_contain_text("fewer than expected")
+    assert page.watch.remote == [], page.watch.remote
+    assert page.watch.errors == [], page.watch.errors
+
+
+def test_equity_page_no_evidence_without_bias(app_url, page, tmp_path):
+    """The demo regenerated with no bias (--bias-rr 1.0), uploaded as one file: the page says NO EVIDENCE."""
+    write_demo(tmp_path / "demo", DemoConfig(bias_rr=1.0))
+    units = load_demo(tmp_path / "demo").units
+    path = tmp_path / "nobias.geojson"
+    units.to_crs(4326).to_file(path)
+    page.goto(app_url)
+    page.get_by_role("link", name="1 · Data").click()
+    page.get_by_text("My own files").wait_for()
+    wait_idle(page)
+    page.get_by_text("My own files").click()
+    page.locator('[data-testid="stMain"] [data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(path))
+    load_files(page, "Loaded: nobias.geojson")
+    page.get_by_role("link", name="4 · Equity").click()
+    verdict = page.locator('[data-testid="stAlert"]').filter(has_text="Verdict:")
+    expect(verdict).to_contain_text("Verdict: NO EVIDENCE", timeout=SLOW_MS)
+    expect(verdict).to_contain_text("95% interval")
+    assert "ROBUST" not in verdict.inner_text()
+    page.screenshot(path=str(ARTIFACTS / "equity_no_bias.png"), full_page=True)
     assert page.watch.remote == [], page.watch.remote
     assert page.watch.errors == [], page.watch.errors
