@@ -289,3 +289,15 @@ def test_equity_representation_uses_the_same_hot_spots(demo, alpha):
                        alpha=alpha, seed=p.seed)
     want = int(((hs.frame["p"] <= alpha) & (hs.frame["z"] > 0)).sum())
     assert want > 0 and int(row["hotspot_units"]) == want == int(hs.hot().sum())
+
+
+def test_demo_map_legend_counts_classes(tmp_path, capsys):
+    # the class counts were overwritten by the names of the count columns of the click record
+    out = tmp_path / "m.html"
+    assert main(["map", *CLI_UNITS, "--column", "P21_POP_IMM", "--per", "P21_POP", "--scheme", "fisher_jenks",
+                 "--k", "5", "--out", str(out)]) == 0
+    s = _last_json(capsys.readouterr().out)
+    rows = _legend_rows(out.read_text(encoding="utf-8"))
+    classes = [(lab, n) for lab, n in rows if re.fullmatch(r"[\d.,]+ – [\d.,]+", lab)]
+    assert len(classes) == 5 and all(n > 0 for _, n in classes)
+    assert sum(n for _, n in classes) == s["shown"] and sum(n for _, n in rows) == s["units"] == 374
