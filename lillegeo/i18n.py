@@ -21,10 +21,10 @@ STRINGS: dict[str, dict[str, str]] = {
     # --- strings added for: numbers (add this area's new strings right below this line)
     "label:Withheld": {"en": "Withheld", "fr": "Masqué"},
     "label:Left out (A/D)": {"en": "Left out (A/D)", "fr": "Écarté (IRIS A/D)"},
-    "explore.partition": {"en": "{total} units: {shown} shown, {withheld} withheld (count under {threshold}), "
-                                "{left_out} A/D left out, {no_data} without data.",
-                          "fr": "{total} unités : {shown} affichées, {withheld} masquées (effectif inférieur à "
-                                "{threshold}), {left_out} IRIS A/D écartés, {no_data} sans données."},
+    "explore.partition": {"en": "{shown} units shown, {withheld} withheld (count under {threshold}), {left_out} A/D "
+                                "left out, {no_data} without data: {total} units in all.",
+                          "fr": "{shown} unités affichées, {withheld} masquées (effectif inférieur à {threshold}), "
+                                "{left_out} IRIS A/D écartés, {no_data} sans données : {total} unités en tout."},
     "hot.partition": {"en": "{total} units: {significant} significant at alpha {alpha}, {not_significant} not "
                             "significant, {withheld} withheld (count under {threshold}), {left_out} A/D left out, "
                             "{no_data} without data, {islands} without neighbours.",

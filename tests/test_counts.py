@@ -170,7 +170,7 @@ def test_explore_groups_partition_the_units(demo):
     assert dict(rows)[t("legend.withheld", "en", threshold=11)] == part["withheld"]
     assert dict(rows).get(t("legend.excluded", "en"), 0) == part["left_out"]
     caption = t("explore.partition", "en", threshold=11, **part)
-    assert caption.startswith("374 units: ") and f"{part['left_out']} A/D left out" in caption
+    assert caption.endswith(": 374 units in all.") and f"{part['left_out']} A/D left out" in caption
 
 
 def test_explore_groups_follow_the_commune_filter(demo):
@@ -273,3 +273,31 @@ def test_points_from_shapefile_and_zipped_shapefile(tmp_path, capsys):
     bare.write_bytes(shp.read_bytes())  # no .dbf nor .shx beside it
     assert main(["clusters", "--points", str(bare), "--out", str(tmp_path / "c.csv")]) == 2
     assert "could not parse as CSV" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("alpha", [0.01, 0.05])
+def test_equity_representation_uses_the_same_hot_spots(demo, alpha):
+    from lillegeo.params import EquityParams
+    from lillegeo.pipeline import run_equity
+
+    p = EquityParams(bootstrap=0)
+    res = run_equity(demo, p, hotspots=HotspotParams(alpha=alpha, permutations=99))
+    row = res.representation.iloc[0]  # the Gi* row ("Gi* on recorded crime (alpha …)")
+    assert f"alpha {alpha:g}" in row["method"] and row["method"].startswith("Gi*")
+    # the same rule as the Hotspots page: a hot spot is a unit with p <= alpha and a positive z
+    hs = area_hotspots(demo.units, demo.units[p.crime].astype(float), method="gi_star", permutations=99,
+                       alpha=alpha, seed=p.seed)
+    want = int(((hs.frame["p"] <= alpha) & (hs.frame["z"] > 0)).sum())
+    assert want > 0 and int(row["hotspot_units"]) == want == int(hs.hot().sum())
+
+
+def test_demo_map_legend_counts_classes(tmp_path, capsys):
+    # the class counts were overwritten by the names of the count columns of the click record
+    out = tmp_path / "m.html"
+    assert main(["map", *CLI_UNITS, "--column", "P21_POP_IMM", "--per", "P21_POP", "--scheme", "fisher_jenks",
+                 "--k", "5", "--out", str(out)]) == 0
+    s = _last_json(capsys.readouterr().out)
+    rows = _legend_rows(out.read_text(encoding="utf-8"))
+    classes = [(lab, n) for lab, n in rows if re.fullmatch(r"[\d.,]+ – [\d.,]+", lab)]
+    assert len(classes) == 5 and all(n > 0 for _, n in classes)
+    assert sum(n for _, n in classes) == s["shown"] and sum(n for _, n in rows) == s["units"] == 374

@@ -313,7 +313,7 @@ def test_withheld_counts_cannot_be_recovered_from_statistics(demo):
     assert ind.withheld[small].all() and len(small) > 30
     pd.testing.assert_frame_equal(a, b)
     assert a.loc[small, ["value", "statistic", "z", "p"]].isna().all().all()
-    assert (a.loc[small, "label"] == "No data").all()
+    assert (a.loc[small, "label"] == "Withheld").all()
 
 
 def test_seeded_hotspots_do_not_depend_on_other_threads():

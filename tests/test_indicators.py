@@ -121,8 +121,11 @@ def test_exclude_activity_units_and_subset():
     assert ind.excluded.tolist() == [False, True, True]
     assert ind.values.notna().tolist() == [True, False, False]
     assert ind.n_excluded == 2 and ind.n_missing == 0
-    assert any("left out" in n for n in ind.notes)
+    # counted once in the partition the caption and the legend read (no note that a filter would leave stale)
+    assert ind.partition == {"shown": 1, "withheld": 0, "left_out": 2, "no_data": 0, "total": 3}
+    assert not any("left out" in n for n in ind.notes)
     sub = ind.subset(pd.Series([True, False, True]))
     assert sub.values.index.tolist() == [0, 2] and sub.excluded.tolist() == [False, True]
+    assert sub.partition == {"shown": 1, "withheld": 0, "left_out": 1, "no_data": 0, "total": 2}
     raw = lg.compute_indicator(df, "n", exclude_types=("A", "D"))  # raw values are never left out
     assert raw.n_excluded == 0

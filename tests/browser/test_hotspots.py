@@ -18,7 +18,11 @@ def test_hotspots_page_offline(app_url, page):
     maps.first.locator('[data-lillegeo="legend"]').wait_for(timeout=SLOW_MS)
     wait_idle(page)
     legend = maps.first.locator('[data-lillegeo="legend"]').inner_text()
-    assert "Hot and cold spots" in legend and "Hot spot 99%" in legend and "Cold spot 99%" in legend
+    assert "Hot and cold spots" in legend and "Hot spot 99%" in legend and "Hot spot 95%" in legend
+    # alpha 0.05: the bins go down to 95 % only; the legend lists the classes in use, with the withheld units
+    assert "90%" not in legend and "Withheld" in legend
+    counts = maps.first.locator('[data-lillegeo="legend"] .row .n').all_inner_texts()
+    assert sum(int(c) for c in counts) == 374  # every unit in exactly one legend row
     frame = next(f for f in page.frames if "streamlit_folium" in f.url)
     units = frame.evaluate("""() => { const ids = new Set(); window.map.eachLayer(l => {
         if (l.feature && l.feature.properties && l.feature.properties.uid !== undefined) ids.add(l.feature.properties.uid); });
