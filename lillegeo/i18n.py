@@ -99,7 +99,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "col.group": {"en": 'group', "fr": 'groupe'},
     "col.people": {"en": 'people', "fr": 'personnes'},
     "col.units": {"en": 'units', "fr": 'unités'},
-    "col.exposure": {"en": 'checks per 1,000 residents', "fr": 'contrôles pour 1 000 habitants'},
+    "col.exposure": {"en": 'exposure (checks per 1,000 residents)', "fr": 'exposition (contrôles pour 1 000 habitants)'},
     "col.ratio": {"en": 'ratio', "fr": 'rapport'},
     "col.ci_low": {"en": '95 % CI low', "fr": 'IC 95 % bas'},
     "col.ci_high": {"en": '95 % CI high', "fr": 'IC 95 % haut'},

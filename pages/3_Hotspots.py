@@ -214,7 +214,7 @@ with tab_eval:
         st.caption(tr("hot.eval_heat"))
         number(tr("hot.bandwidth"), "evaluation", "bandwidth_m", 50.0)
         number(tr("hot.cell"), "evaluation", "cell_m", 25.0)
-        number(tr("hot.eval_share"), "evaluation", "kde_share", 0.01)
+        number(tr("hot.eval_share"), "evaluation", "kde_share", 0.02)
     st.caption(tr("hot.eval_params"))
     ev = state.current_recipe().evaluation
     if len(years) < 2:

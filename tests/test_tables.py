@@ -76,7 +76,7 @@ def test_readable_exposure_table_as_on_the_demo():
                           "units": [353, 353], "exposure": [16.608464, 7.816228], "ratio": [2.12487, 1.0],
                           "ci_low": [1.799451, np.nan], "ci_high": [2.44853, None], "flag": [True, False]})
     en = readable(table, "en")
-    assert list(en.columns) == ["group", "people", "units", "checks per 1,000 residents", "ratio", "95 % CI low",
+    assert list(en.columns) == ["group", "people", "units", "exposure (checks per 1,000 residents)", "ratio", "95 % CI low",
                                 "95 % CI high", "flagged"]
     assert en.iloc[0].tolist() == ["P21_POP_IMM", "89,374", "353", "16.6", "2.12", "1.80", "2.45", "yes"]
     assert en.iloc[1].tolist()[-3:] == ["—", "—", "no"]
