@@ -204,3 +204,23 @@ def test_cli_profiling_residuals_withhold_ratios_from_small_counts(tmp_path, cap
         assert shown.sum() > 100
         for count in ("checks", "incidents", "P21_POP"):  # observed = checks; expected from crime and residents
             assert not (shown & small(u[count])).any(), (column, count)
+
+
+def test_representation_from_fewer_group_residents_than_the_threshold_is_withheld(demo, monkeypatch):
+    import lillegeo.equity.analysis as analysis
+
+    real = analysis.representation
+
+    def few(*args, **kwargs):  # the demo's hotspots hold thousands of the group: pretend 7 and 0
+        r = real(*args, **kwargs)
+        r["group_in_hotspots"] = 7.0 if few.calls == 0 else 0.0  # first method: 7 people; the others: nobody
+        few.calls += 1
+        return r
+
+    few.calls = 0
+    monkeypatch.setattr(analysis, "representation", few)
+    res = analysis.run_equity(demo.units, enforcement="checks", crime="incidents", population="P21_POP",
+                              group="P21_POP_IMM", bootstrap=19, permutations=99)
+    rep = res.representation
+    assert np.isnan(rep.loc[0, ["ratio", "ci_low", "ci_high"]].to_numpy(float)).all() and not rep.loc[0, "flag"]
+    assert rep.loc[1:, "ratio"].notna().all()  # zero group residents in hotspots discloses nobody
