@@ -303,8 +303,10 @@ def cmd_profiling(args) -> int:
 
         from .indicators import suppress
 
-        enf = data[args.enforcement].astype(float)
-        hide = suppress(enf, threshold=DEFAULT_THRESHOLD)
+        # expected and observed / expected come from the enforcement, crime and resident counts
+        hide = np.zeros(len(data), bool)
+        for c in (args.enforcement, args.crime, args.population):
+            hide |= suppress(data[c].astype(float), threshold=DEFAULT_THRESHOLD).to_numpy()
         write_table(pd.DataFrame({"unit_id": data["unit_id"], "expected": res.expected.where(~hide),
                                   "observed_over_expected": res.residual_ratio.where(~hide)}),
                     args.residuals_out, "csv")

@@ -186,3 +186,41 @@ def test_run_maps_and_slides_have_the_withheld_legend(run, demo, equity):
     assert _legend_count(html) == n
     slides = (out / "presentation.html").read_text(encoding="utf-8")
     assert "Withheld (fewer than 11)" in slides
+
+
+def test_cli_profiling_residuals_withhold_ratios_from_small_counts(tmp_path, capsys, demo):
+    from lillegeo.__main__ import main
+    from lillegeo.demo import DEMO_DIR
+
+    base = ["--units", str(DEMO_DIR / "units.geojson"), "--table", str(DEMO_DIR / "census.csv"),
+            "--points", f"checks={DEMO_DIR / 'checks.csv'}", "--points", f"incidents={DEMO_DIR / 'incidents.csv'}"]
+    assert main(["profiling", *base, "--enforcement", "checks", "--crime", "incidents", "--population", "P21_POP",
+                 "--share", "P21_POP_IMM", "--out", str(tmp_path / "p.csv"),
+                 "--residuals-out", str(tmp_path / "r.csv")]) == 0
+    df = pd.read_csv(tmp_path / "r.csv", dtype={"unit_id": str}).set_index("unit_id")
+    u = demo.units.set_index("unit_id").loc[df.index]
+    for column in ("expected", "observed_over_expected"):
+        shown = df[column].notna()
+        assert shown.sum() > 100
+        for count in ("checks", "incidents", "P21_POP"):  # observed = checks; expected from crime and residents
+            assert not (shown & small(u[count])).any(), (column, count)
+
+
+def test_representation_from_fewer_group_residents_than_the_threshold_is_withheld(demo, monkeypatch):
+    import lillegeo.equity.analysis as analysis
+
+    real = analysis.representation
+
+    def few(*args, **kwargs):  # the demo's hotspots hold thousands of the group: pretend 7 and 0
+        r = real(*args, **kwargs)
+        r["group_in_hotspots"] = 7.0 if few.calls == 0 else 0.0  # first method: 7 people; the others: nobody
+        few.calls += 1
+        return r
+
+    few.calls = 0
+    monkeypatch.setattr(analysis, "representation", few)
+    res = analysis.run_equity(demo.units, enforcement="checks", crime="incidents", population="P21_POP",
+                              group="P21_POP_IMM", bootstrap=19, permutations=99)
+    rep = res.representation
+    assert np.isnan(rep.loc[0, ["ratio", "ci_low", "ci_high"]].to_numpy(float)).all() and not rep.loc[0, "flag"]
+    assert rep.loc[1:, "ratio"].notna().all()  # zero group residents in hotspots discloses nobody

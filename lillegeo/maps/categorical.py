@@ -23,11 +23,11 @@ from .layers import _Legend, _Paint, _Units
 __all__ = ["bivariate_legend_html", "categorical_map", "withheld_legend_row"]
 
 
-def withheld_legend_row(label: str, n: int) -> str:
+def withheld_legend_row(label: str, n: int, lang: str = "en") -> str:
     """The legend row of withheld units: the withheld swatch (grey, dark dashed outline), label, count."""
     return (f'<div class="row" data-role="withheld"><span class="sw" style="background:{WITHHELD_STYLE["fillColor"]};'
             f'border:1.5px dashed {WITHHELD_STYLE["color"]}"></span><span>{esc(label)}</span>'
-            f'<span class="n">{esc(int(n))}</span></div>')
+            f'<span class="n">{esc(fmt_int(int(n), lang))}</span></div>')
 
 
 def categorical_map(
@@ -116,7 +116,7 @@ def categorical_map(
     rows = [f"<h4>{esc(legend_title)}</h4>"]
     for lab, col in colors.items():
         if col == WITHHELD_STYLE["fillColor"]:
-            rows.append(withheld_legend_row(lab, int(counts.get(lab, 0))))
+            rows.append(withheld_legend_row(lab, int(counts.get(lab, 0)), lang))
             continue
         rows.append(f'<div class="row"><span class="sw" style="background:{esc(col)}"></span><span>{esc(lab)}</span>'
                     f'<span class="n">{esc(fmt_int(int(counts.get(lab, 0)), lang))}</span></div>')

@@ -13,6 +13,7 @@ from ..fmt import fmt_int
 from ..i18n import t
 from ..indicators import Indicator, count_columns, suppress, suppress_frame
 from .build import _add_commune_borders, _add_overlay, _data_group, _finish, _new_map, _require_geometry
+from .categorical import withheld_legend_row
 from .classes import (
     EXCLUDED_STYLE,
     HIGHLIGHT_STYLE,
@@ -39,9 +40,7 @@ def legend_html(title: str, colors: list[str], labels: list[str], counts: list[i
         rows.append(f'<div class="row"><span class="sw" style="background:{esc(c)}"></span>'
                     f'<span>{esc(lab)}</span><span class="n">{esc(fmt_int(n, lang))}</span></div>')
     if n_withheld:
-        rows.append(f'<div class="row" data-role="withheld"><span class="sw" style="background:{WITHHELD_STYLE["fillColor"]};'
-                    f'border:1.5px dashed #404040"></span><span>{esc(t("legend.withheld", lang, threshold=threshold))}'
-                    f'</span><span class="n">{esc(fmt_int(n_withheld, lang))}</span></div>')
+        rows.append(withheld_legend_row(t("legend.withheld", lang, threshold=threshold), n_withheld, lang))
     if n_excluded:
         rows.append(f'<div class="row" data-role="excluded"><span class="sw" style="background:{EXCLUDED_STYLE["fillColor"]};'
                     f'border:1.5px dotted {EXCLUDED_STYLE["color"]}"></span><span>{esc(t("legend.excluded", lang))}'

@@ -8,13 +8,13 @@ import io
 
 import pandas as pd
 import pytest
-from streamlit.delta_generator import DeltaGenerator
 from streamlit.testing.v1 import AppTest
 
 import lillegeo as lg
 
 from ..conftest import ROOT
 from .conftest import APP_TIMEOUT
+from .test_disclosure import downloads  # noqa: F401  (the download spy fixture)
 
 T = lg.DEFAULT_THRESHOLD
 
@@ -24,22 +24,9 @@ def small(s: pd.Series) -> pd.Series:
     return (v > 0) & (v < T)
 
 
-@pytest.fixture()
-def downloads(monkeypatch):
-    seen: list[tuple[str, object]] = []
-    orig = DeltaGenerator.download_button
-
-    def spy(self, label, data, file_name=None, *a, **kw):
-        seen.append((file_name or "", data))
-        return orig(self, label, data, file_name, *a, **kw)
-
-    monkeypatch.setattr(DeltaGenerator, "download_button", spy)
-    return seen
-
-
-def _tables(downloads) -> dict[str, pd.DataFrame]:
+def _tables(seen) -> dict[str, pd.DataFrame]:
     out = {}
-    for name, data in downloads:
+    for name, data in seen:
         raw = data() if callable(data) else data
         if name.endswith(".csv"):
             out[name] = pd.read_csv(io.BytesIO(raw), dtype={"unit_id": str})
@@ -49,7 +36,7 @@ def _tables(downloads) -> dict[str, pd.DataFrame]:
 
 
 @pytest.mark.parametrize("page", ["pages/3_Hotspots.py", "pages/4_Equity.py"])
-def test_page_table_downloads_are_marked_and_withhold_shares(page, downloads):
+def test_page_table_downloads_are_marked_and_withhold_shares(page, downloads):  # noqa: F811
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=APP_TIMEOUT)
     at.switch_page(page).run()
     assert not at.exception, at.exception

@@ -63,5 +63,23 @@ def test_equity_page_no_evidence_without_bias(app_url, page, tmp_path):
     expect(verdict).to_contain_text("95% interval")
     assert "ROBUST" not in verdict.inner_text()
     page.screenshot(path=str(ARTIFACTS / "equity_no_bias.png"), full_page=True)
+
+
+def test_equity_layers_draw_withheld_units_with_their_count(app_url, page):
+    """Issue 14: units withheld on the bivariate layer (238 of 374 on the demo: checks, incidents or
+    residents from 1 to 10, counted in tests/test_withheld.py) are grey and dashed with their legend
+    row, no longer white like a class; the share layer withholds the 13 units with few group residents."""
+    page.goto(app_url)
+    page.get_by_role("link", name="4 · Equity").click()
+    legend = page.frame_locator(FOLIUM).locator('[data-lillegeo="legend"]')
+    legend.wait_for(timeout=SLOW_MS)
+    wait_idle(page)
+    row = legend.locator('[data-role="withheld"]')
+    expect(row).to_contain_text("Withheld (fewer than 11)")
+    expect(row).to_contain_text("238")
+    page.frame_locator(FOLIUM).locator(".leaflet-container").scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "equity_withheld_bivariate.png"), full_page=True)
+    rerun(page, page.get_by_text("Group share of residents").click)
+    expect(legend.locator('[data-role="withheld"]')).to_contain_text("13")
     assert page.watch.remote == [], page.watch.remote
     assert page.watch.errors == [], page.watch.errors
