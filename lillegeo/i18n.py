@@ -176,7 +176,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "explore.summary": {"en": "{shown} units shown, {withheld} withheld (count under {threshold}), {nodata} without data.",
                         "fr": "{shown} unités affichées, {withheld} masquées (effectif inférieur à {threshold}), {nodata} sans données."},
     # --- strings added for: withheld (add this area's new strings right below this line)
-    "label:Withheld": {"en": "Withheld", "fr": "Masqué"},
     # hotspots page
     "nav.hotspots": {"en": "3 · Hotspots", "fr": "3 · Points chauds"},
     "hot.title": {"en": "Hotspots", "fr": "Points chauds"},
