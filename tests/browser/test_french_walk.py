@@ -46,8 +46,9 @@ def _no_english(page, where: str, seen: dict) -> None:
     main = page.locator('[data-testid="stMain"]').inner_text()
     side = page.locator('[data-testid="stSidebar"]').inner_text()
     maps = _maps_text(page)
+    placeholders = page.eval_on_selector_all("input[placeholder]", "els => els.map(e => e.placeholder)")
     seen[where] = maps
-    found = sorted({m.group(0) for m in ENGLISH.finditer("\n".join([main, side, maps]))})
+    found = sorted({m.group(0) for m in ENGLISH.finditer("\n".join([main, side, maps, *placeholders]))})
     assert found == [], f"English on {where}: {found}"
 
 
@@ -74,7 +75,7 @@ def test_a_french_reader_meets_no_english(app_url, browser, tmp_path):
         _no_english(page, "Explorer", seen)
         assert re.search(r"\b\d+ (?:m|km)\b", seen["Explorer"]), seen["Explorer"]  # the scale bar, metric
         communes = page.locator('[data-testid="stMultiSelect"]').first
-        expect(communes).to_contain_text("Choisir")
+        expect(communes.locator("input")).to_have_attribute("placeholder", "Choisir")
         communes.locator("input").click()
         menu = page.get_by_role("listbox")
         expect(menu).to_be_visible()
@@ -90,9 +91,15 @@ def test_a_french_reader_meets_no_english(app_url, browser, tmp_path):
         expect(page.frame_locator(FOLIUM).first.locator('[data-lillegeo="legend"]').first).to_contain_text(
             "contiguïté reine ; 999 permutations ; graine 0 ; alpha 0,05 ; correction Aucune", timeout=SLOW_MS)
         _no_english(page, "Points chauds", seen)
-        for tab in ("Agrégats d'incidents et chaleur", "Typologies", "Évaluation"):
-            rerun(page, lambda tab=tab: page.get_by_role("tab", name=tab).click(), timeout=SLOW_MS)
+        # tabs are drawn in the same run, shown on click: no rerun to wait for
+        for tab, marker in (("Agrégats d'incidents et chaleur", "Couche de points"), ("Typologies", "Nombre de types"),
+                            ("Évaluation", "Période 2 (évaluation)")):
+            page.get_by_role("tab", name=tab).click()
+            page.get_by_text(marker, exact=True).first.wait_for(state="visible")
+            wait_idle(page, SLOW_MS)
             _no_english(page, f"Points chauds / {tab}", seen)
+            if marker == "Couche de points":  # counts written the French way: 36 000, never 36,000
+                expect(page.get_by_text(re.compile(r"incidents sur 36\u202f000 sont du bruit"))).to_be_visible()
         expect(page.get_by_text(re.compile(r"^Formules : taux de capture"))).to_be_visible()
 
         _visit(page, NAV["equity"], "Résidents du groupe (ex. immigrés)")
