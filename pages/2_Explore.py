@@ -10,6 +10,7 @@ from lillegeo.app.cache import cached
 from lillegeo.app.text import lang, say, say_error, shown, tr, unescape
 from lillegeo.app.widgets import bound, page_header, show_map, static_downloads, table_downloads
 from lillegeo.choices import options_for
+from lillegeo.fmt import fmt_int, fmt_table
 from lillegeo.maps import PALETTES, SCHEMES, choropleth_map, to_offline_html
 from lillegeo.params import bounds, options
 from lillegeo.pipeline import run_explore, unit_record
@@ -57,8 +58,8 @@ except ValueError as exc:
 
 out = show_map(m, height=620, key="explore_map", returned_objects=["last_active_drawing"])
 ind = res.indicator
-st.caption(tr("explore.summary", shown=res.n_shown, withheld=ind.n_withheld, threshold=ind.threshold,
-              nodata=ind.n_missing))
+st.caption(tr("explore.summary", shown=fmt_int(res.n_shown, lang()), withheld=fmt_int(ind.n_withheld, lang()),
+              threshold=ind.threshold, nodata=fmt_int(ind.n_missing, lang())))
 for note in ind.notes:
     say("caption", note)
 
@@ -74,7 +75,7 @@ with left:
         st.info(tr("explore.click"))
 with right:
     st.subheader(tr("explore.table"))
-    st.dataframe(shown(res.table), hide_index=True, width="stretch", key="explore_table", height=300)
+    st.dataframe(shown(fmt_table(res.table, lang())), hide_index=True, width="stretch", key="explore_table", height=300)
     export = res.table.assign(data=tr("demo.badge")) if ds.demo else res.table
     table_downloads(export, "synthetic_demo_indicator" if ds.demo else "indicator", "explore_dl_table")
     st.download_button(tr("explore.download_map"), lambda: to_offline_html(build(assets="inline", title=ind.label)),
