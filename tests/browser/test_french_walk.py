@@ -73,6 +73,7 @@ def test_a_french_reader_meets_no_english(app_url, browser, tmp_path):
         legend = page.frame_locator(FOLIUM).first.locator('[data-lillegeo="legend"]').first
         expect(legend).to_contain_text("Masqué (moins de 11)", timeout=SLOW_MS)
         _no_english(page, "Explorer", seen)
+        page.screenshot(path=str(ARTIFACTS / "french-explore.png"))
         assert re.search(r"\b\d+ (?:m|km)\b", seen["Explorer"]), seen["Explorer"]  # the scale bar, metric
         communes = page.locator('[data-testid="stMultiSelect"]').first
         expect(communes.locator("input")).to_have_attribute("placeholder", "Choisir")
@@ -91,6 +92,7 @@ def test_a_french_reader_meets_no_english(app_url, browser, tmp_path):
         expect(page.frame_locator(FOLIUM).first.locator('[data-lillegeo="legend"]').first).to_contain_text(
             "contiguïté reine ; 999 permutations ; graine 0 ; alpha 0,05 ; correction Aucune", timeout=SLOW_MS)
         _no_english(page, "Points chauds", seen)
+        page.screenshot(path=str(ARTIFACTS / "french-hotspots.png"))
         # tabs are drawn in the same run, shown on click: no rerun to wait for
         for tab, marker in (("Agrégats d'incidents et chaleur", "Couche de points"), ("Typologies", "Nombre de types"),
                             ("Évaluation", "Période 2 (évaluation)")):
