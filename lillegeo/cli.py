@@ -47,7 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--smoothing", default=_E.smoothing, choices=list(SPEC["explore"]["smoothing"].options))
     m.add_argument("--scheme", default=_E.scheme, choices=list(SCHEMES))
     m.add_argument("--k", type=int, default=_E.k, help="number of classes (2-9)")
-    m.add_argument("--breaks", help="class upper bounds for --scheme user, comma-separated")
+    m.add_argument("--breaks", help="class upper bounds for --scheme user: '72.5,100,150' (with --lang fr: '72,5;100;150')")
     m.add_argument("--palette", default=_E.palette, choices=list(PALETTES))
     m.add_argument("--threshold", type=int, default=DEFAULT_THRESHOLD, help=f"withhold counts below this (default {DEFAULT_THRESHOLD})")
     m.add_argument("--title")

@@ -102,7 +102,7 @@ def cmd_map(args) -> int:
         _print_report(trep)
         data, jrep = join_table(units, table)
         print(f"join: {jrep.matched} of {jrep.n_units} units matched", file=sys.stderr)
-    breaks = parse_breaks(args.breaks or "", "en")
+    breaks = parse_breaks(args.breaks or "", args.lang)  # "72.5,100" (en) or "72,5;100" (--lang fr)
     p = ExploreParams(column=args.column, per=args.per or "", smoothing=args.smoothing, scheme=args.scheme, k=args.k,
                       breaks=breaks, palette=args.palette, exclude_ad=_exclude_ad(args))
     ind = run_explore(build_dataset(data, name="cli"), p, threshold=args.threshold, lang=args.lang).indicator

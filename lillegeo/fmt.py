@@ -9,7 +9,9 @@ from __future__ import annotations
 import math
 from numbers import Real
 
-__all__ = ["NNBSP", "fmt_auto", "fmt_cell", "fmt_int", "fmt_interval", "fmt_number", "fmt_p"]
+import pandas as pd
+
+__all__ = ["NNBSP", "fmt_auto", "fmt_cell", "fmt_int", "fmt_interval", "fmt_number", "fmt_p", "fmt_table", "fmt_counts"]
 
 #: narrow no-break space, the French thousands separator
 NNBSP = "\u202f"
@@ -128,3 +130,37 @@ def fmt_cell(v, lang: str = "en", digits: int = 3) -> str:
     if float(v) == int(float(v)) and abs(float(v)) < 1e15:
         return fmt_number(v, lang, 0)
     return fmt_number(v, lang, digits)
+
+
+def fmt_table(df, lang: str = "en", digits: int = 2, whole: tuple[str, ...] = ("numerator", "denominator")):
+    """A copy of ``df`` for display: number columns written as the reader writes numbers (``whole``
+    columns, counts of people, rounded to whole numbers); text and true/false columns unchanged.
+    Display only: exports keep the exact values.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> fmt_table(pd.DataFrame({"value": [58.5578, None], "numerator": [89373.637, 3.0], "unit_id": ["1", "2"]}),
+    ...           "fr").to_numpy().tolist()
+    [['58,56', '89\\u202f374', '1'], ['', '3', '2']]
+    """
+    out = df.copy()
+    for col in out.columns:
+        s = out[col]
+        if pd.api.types.is_bool_dtype(s) or not pd.api.types.is_numeric_dtype(s):
+            continue
+        d = 0 if col in whole else digits
+        out[col] = ["" if pd.isna(v) else fmt_number(v, lang, d) if d == 0 else fmt_cell(v, lang, d)
+                    for v in s.tolist()]  # a missing (withheld) cell stays blank
+    return out
+
+
+def fmt_counts(counts: dict, lang: str = "en") -> dict[str, str]:
+    """Every count of a partition (shown, withheld, ...) as a reader sees it.
+
+    Examples
+    --------
+    >>> fmt_counts({"shown": 1234, "withheld": 5}, "fr") == {"shown": "1\u202f234", "withheld": "5"}
+    True
+    """
+    return {k: fmt_int(v, lang) for k, v in counts.items()}

@@ -10,6 +10,7 @@ from lillegeo.app.cache import cached
 from lillegeo.app.text import lang, say, say_error, shown, tr, unescape
 from lillegeo.app.widgets import bound, page_header, show_map, static_downloads, table_downloads
 from lillegeo.choices import options_for
+from lillegeo.fmt import fmt_counts, fmt_table
 from lillegeo.maps import PALETTES, SCHEMES, choropleth_map, to_offline_html
 from lillegeo.params import bounds, options
 from lillegeo.pipeline import run_explore, unit_record
@@ -58,7 +59,7 @@ except ValueError as exc:
 
 out = show_map(m, height=620, key="explore_map", returned_objects=["last_active_drawing"])
 ind = res.indicator
-st.caption(tr("explore.partition", threshold=ind.threshold, **ind.partition))
+st.caption(tr("explore.partition", threshold=ind.threshold, **fmt_counts(ind.partition, lang())))
 for note in ind.notes:
     say("caption", note)
 if res.coverage:
@@ -76,7 +77,7 @@ with left:
         st.info(tr("explore.click"))
 with right:
     st.subheader(tr("explore.table"))
-    st.dataframe(shown(res.table), hide_index=True, width="stretch", key="explore_table", height=300)
+    st.dataframe(shown(fmt_table(res.table, lang())), hide_index=True, width="stretch", key="explore_table", height=300)
     table_downloads(res.table, "indicator", "explore_dl_table")  # the demo's carries the synthetic-data mark
     st.download_button(tr("explore.download_map"), lambda: to_offline_html(build(assets="inline", title=ind.label)),
                        file_name="synthetic_demo_map.html" if ds.demo else "map.html", mime="text/html",

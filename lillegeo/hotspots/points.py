@@ -13,6 +13,7 @@ import shapely
 
 from ..generalise import (OUTLINE_CLEARANCE_M, OUTLINE_GRID_M, OUTLINE_MIN_BUFFER_M, dominant_categories,
                           generalised_outline, month_bounds, outline_buffer, safe_point)
+from ..fmt import fmt_int
 from ..i18n import t
 from ..params import DEFAULT_THRESHOLD, ClusterParams
 from ..params import check_cost
@@ -63,9 +64,9 @@ class PointClusters:
         """"k clusters; noise of n incidents are noise", each count of 1 to threshold-1 written as
         "fewer than 11" (a narrow filter must not publish the few incidents left outside a cluster)."""
         def count(v: int) -> str:
-            return t("count.fewer", lang, threshold=self.threshold) if 0 < v < self.threshold else f"{v:,}"
+            return t("count.fewer", lang, threshold=self.threshold) if 0 < v < self.threshold else fmt_int(v, lang)
 
-        return t("hot.clusters_summary", lang, k=self.n_clusters, noise=count(self.n_noise), n=count(self.n_points))
+        return t("hot.clusters_summary", lang, k=fmt_int(self.n_clusters, lang), noise=count(self.n_noise), n=count(self.n_points))
 
     def summary(self) -> dict[str, Any]:
         return {"algorithm": self.algorithm, "n_points": self.n_points, "n_clusters": self.n_clusters,

@@ -134,7 +134,7 @@ def test_choices_survive_pages_language_save_load_and_run(app_url, browser, page
     page.get_by_text("Langue", exact=True).wait_for(timeout=SETTLE)
     seen = read_screen(page, FR, NAV_FR)
     assert (seen["column"], seen["scheme"], seen["alpha"], seen["group"]) == \
-        ("P21_CHOM1564", "Fisher-Jenks", "0.01", "P21_POP_ETR")
+        ("P21_CHOM1564", "Fisher-Jenks", "0,01", "P21_POP_ETR")  # the same alpha, written the French way
     assert seen["method"] == "Moran local (LISA)" and seen["significant"] == seen_en["significant"]
     page.screenshot(path=str(ARTIFACTS / "roundtrip-session-a.png"))
     # save: the file holds exactly what is on screen
