@@ -339,6 +339,7 @@ STRINGS: dict[str, dict[str, str]] = {
                                  "fr": "l'effectif du groupe dépasse la population dans {n} unité(s) (premières : {units}) ; vérifiez que les deux colonnes viennent du même recensement et de la même année"},
     "prof.note.percent": {"en": "share read as a percentage and divided by 100", "fr": "part lue comme un pourcentage et divisée par 100"},
     "prof.note.count": {"en": "share computed as group residents / population", "fr": "part calculée comme résidents du groupe / population"},
+    "rob.calibrated": {"en": "crime corrected for its Poisson noise (regression calibration; Carroll et al. 2006)", "fr": "délinquance corrigée de son bruit de Poisson (calibration de régression ; Carroll et al. 2006)"},
     "rob.spline": {"en": "crime as a spline (B-spline, 4 df, de Boor 1978)", "fr": "délinquance en spline (B-spline, 4 ddl, de Boor 1978)"},
     "rob.lag": {"en": "with neighbours' crime (spatial lag, queen weights; LeSage & Pace 2009)", "fr": "avec la délinquance des voisins (décalage spatial, contiguïté reine ; LeSage & Pace 2009)"},
     "rob.esf": {"en": "spatial filter ({k} Moran eigenvectors; Griffith 2003, Tiefelsdorf & Griffith 2007)", "fr": "filtre spatial ({k} vecteurs propres de Moran ; Griffith 2003, Tiefelsdorf & Griffith 2007)"},

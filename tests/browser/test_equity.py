@@ -7,7 +7,6 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from lillegeo import load_demo
 from lillegeo.demo import DemoConfig, write_demo
 
 from .conftest import ARTIFACTS, SLOW_MS, load_files, rerun, wait_idle
@@ -45,18 +44,19 @@ def test_equity_page_offline(app_url, page):
 
 
 def test_equity_page_no_evidence_without_bias(app_url, page, tmp_path):
-    """The demo regenerated with no bias (--bias-rr 1.0), uploaded as one file: the page says NO EVIDENCE."""
-    write_demo(tmp_path / "demo", DemoConfig(bias_rr=1.0))
-    units = load_demo(tmp_path / "demo").units
-    path = tmp_path / "nobias.geojson"
-    units.to_crs(4326).to_file(path)
+    """The demo regenerated with no bias (--bias-rr 1.0), its files uploaded: the page says NO EVIDENCE."""
+    d = tmp_path / "demo"
+    write_demo(d, DemoConfig(bias_rr=1.0))
     page.goto(app_url)
     page.get_by_role("link", name="1 · Data").click()
     page.get_by_text("My own files").wait_for()
     wait_idle(page)
-    page.get_by_text("My own files").click()
-    page.locator('[data-testid="stMain"] [data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(path))
-    load_files(page, "Loaded: nobias.geojson")
+    rerun(page, page.get_by_text("My own files").click)
+    inputs = page.locator('[data-testid="stMain"] [data-testid="stFileUploaderDropzoneInput"]')
+    inputs.nth(0).set_input_files(str(d / "units.geojson"))
+    inputs.nth(1).set_input_files(str(d / "census.csv"))
+    inputs.nth(2).set_input_files([str(d / "checks.csv"), str(d / "incidents.csv")])
+    load_files(page, "Loaded: units.geojson")
     page.get_by_role("link", name="4 · Equity").click()
     verdict = page.locator('[data-testid="stAlert"]').filter(has_text="Verdict:")
     expect(verdict).to_contain_text("Verdict: NO EVIDENCE", timeout=SLOW_MS)
