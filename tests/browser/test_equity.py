@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 
+import pandas as pd
 import pytest
 from playwright.sync_api import expect
 
+from lillegeo import load_demo
 from lillegeo.demo import DemoConfig, write_demo
 
 from .conftest import ARTIFACTS, SLOW_MS, load_files, rerun, wait_idle
@@ -28,7 +30,10 @@ def test_equity_page_offline(app_url, page):
                          r"more than \d+\.\d% per 10 points of share", a, re.S) for a in alerts), alerts
     assert any(re.search(r"shortfall of \d+\.\d% per 10 points of share would be enough to explain", a)
                for a in alerts), alerts
-    expect(page.get_by_text("Sensitivity: how large a recording gradient would change the conclusion")).to_be_visible()
+    heading = page.get_by_text("Sensitivity: how large a recording gradient would change the conclusion")
+    expect(heading).to_be_visible()
+    heading.scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "equity_sensitivity.png"))
     for a in flagged + [a for a in alerts if "times the share" in a]:
         # every finding carries its interval and its sample size
         assert re.search(r"95% interval \d", a) and re.search(r"\d+ (hotspot )?units", a), a
@@ -54,8 +59,12 @@ def test_equity_page_no_evidence_without_bias(app_url, page, tmp_path):
     rerun(page, page.get_by_text("My own files").click)
     inputs = page.locator('[data-testid="stMain"] [data-testid="stFileUploaderDropzoneInput"]')
     inputs.nth(0).set_input_files(str(d / "units.geojson"))
-    inputs.nth(1).set_input_files(str(d / "census.csv"))
-    inputs.nth(2).set_input_files([str(d / "checks.csv"), str(d / "incidents.csv")])
+    # one indicator table: the census plus the counts per unit (checks, incidents and incidents by year)
+    counts = load_demo(d).units[["unit_id", "checks", "incidents", "incidents_2023"]]
+    counts = counts.rename(columns={"unit_id": "IRIS"})
+    census = pd.read_csv(d / "census.csv", sep=";", dtype={"IRIS": str}).merge(counts, on="IRIS")
+    census.to_csv(d / "census_counts.csv", sep=";", index=False)
+    inputs.nth(1).set_input_files(str(d / "census_counts.csv"))
     load_files(page, "Loaded: units.geojson")
     page.get_by_role("link", name="4 · Equity").click()
     verdict = page.locator('[data-testid="stAlert"]').filter(has_text="Verdict:")
