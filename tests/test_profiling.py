@@ -153,7 +153,7 @@ def test_robustness_rows_equal_reference_libraries(demo):
     vals, vecs = np.linalg.eigh(m @ c @ m)
     vals, vecs = vals[::-1], vecs[:, ::-1]
     k = int(min((vals >= ESF_THRESHOLD * vals[0]).sum(), n // 25))
-    rr, ci, ref = nb(pd.concat([base, pd.DataFrame(vecs[:, :k])], axis=1).set_axis(
+    rr, ci, _ = nb(pd.concat([base, pd.DataFrame(vecs[:, :k])], axis=1).set_axis(
         list(base.columns) + [f"e{i}" for i in range(k)], axis=1))
     esf = row(f"spatial filter ({k} Moran eigenvectors")
     assert esf["rate_ratio"] == pytest.approx(rr, rel=1e-4)
