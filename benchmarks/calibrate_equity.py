@@ -17,7 +17,7 @@ above the 5 % tolerance).  Scenarios, all without any bias unless a true rate ra
 Prints the share of replications per verdict and checks the targets (false robust <= 5 % under the
 correct model, <= 10 % under each departure, power >= 80 % at 1.5).
 
-    python benchmarks/calibrate_equity.py [--reps 40]
+    python benchmarks/calibrate_equity.py [--reps 20]
 """
 
 from __future__ import annotations
@@ -68,7 +68,7 @@ def _draw(name: str, rng: np.random.Generator, base, share, pop, w_dense, cpi) -
     return recorded, checks
 
 
-def calibrate(reps: int = 40, scenarios: tuple[str, ...] = SCENARIOS) -> pd.DataFrame:
+def calibrate(reps: int = 20, scenarios: tuple[str, ...] = SCENARIOS) -> pd.DataFrame:
     u = load_demo().units
     pop = u["P21_POP"].to_numpy(float)
     share = np.where(pop > 0, u["P21_POP_IMM"].to_numpy(float) / np.maximum(pop, 1e-9), 0.0)
@@ -102,7 +102,7 @@ def calibrate(reps: int = 40, scenarios: tuple[str, ...] = SCENARIOS) -> pd.Data
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--reps", type=int, default=40)
+    ap.add_argument("--reps", type=int, default=20)
     args = ap.parse_args()
     t = time.perf_counter()
     table = calibrate(args.reps)
