@@ -357,7 +357,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "caveat.feedback": {"en": "Caveat: recorded crime depends on where police look and on what victims report; if recording rises or falls with the group's share, or checks create records, the crime benchmark can hide a bias or create one (omitted-variable and feedback bias: the error can go either way).",
                         "fr": "Limite : la délinquance enregistrée dépend de là où la police regarde et de ce que les victimes signalent ; si l'enregistrement augmente ou diminue avec la part du groupe, ou si les contrôles créent des enregistrements, la référence peut masquer un biais ou en créer un (variable omise, boucle de rétroaction : l'erreur peut aller dans les deux sens)."},
     "eq.sensitivity": {"en": "Sensitivity: how large a recording gradient would change the conclusion", "fr": "Sensibilité : quel gradient d'enregistrement changerait la conclusion"},
-    "eq.rate_ratio": {"en": "rate ratio per 10 points, corrected (95% interval)", "fr": "rapport de taux par 10 points, corrigé (intervalle à 95 %)"},
+    "eq.rate_ratio": {"en": "corrected rate ratio", "fr": "rapport de taux corrigé"},
     "eq.sensitivity_x": {"en": "crime-recording shortfall per 10 points of share (%)", "fr": "sous-enregistrement de la délinquance par 10 points de part (%)"},
     # reader notes
     "rep.planar": {"en": "kept coordinates as they are (planar units, no reprojection): maps use a plain grid", "fr": "coordonnées gardées telles quelles (unités planes, sans reprojection) : les cartes utilisent une grille simple"},

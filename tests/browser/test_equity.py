@@ -59,14 +59,24 @@ def test_equity_page_no_evidence_without_bias(app_url, page, tmp_path):
     rerun(page, page.get_by_text("My own files").click)
     inputs = page.locator('[data-testid="stMain"] [data-testid="stFileUploaderDropzoneInput"]')
     inputs.nth(0).set_input_files(str(d / "units.geojson"))
-    # one indicator table: the census plus the counts per unit (checks, incidents and incidents by year)
-    counts = load_demo(d).units[["unit_id", "checks", "incidents", "incidents_2023"]]
-    counts = counts.rename(columns={"unit_id": "IRIS"})
+    # one indicator table: the census plus the counts per unit, named as counts (C24_...) so the page offers them
+    counts = load_demo(d).units[["unit_id", "checks", "incidents"]]
+    counts = counts.rename(columns={"unit_id": "IRIS", "checks": "C24_CHECKS", "incidents": "C24_INCIDENTS"})
     census = pd.read_csv(d / "census.csv", sep=";", dtype={"IRIS": str}).merge(counts, on="IRIS")
     census.to_csv(d / "census_counts.csv", sep=";", index=False)
     inputs.nth(1).set_input_files(str(d / "census_counts.csv"))
     load_files(page, "Loaded: units.geojson")
     page.get_by_role("link", name="4 · Equity").click()
+    for label, column in (("Enforcement counts", "C24_CHECKS"), ("Recorded crime counts", "C24_INCIDENTS"),
+                          ("Population (denominator)", "P21_POP"), ("Group residents", "P21_POP_IMM")):
+        box = page.locator('[data-testid="stSelectbox"]').filter(has_text=label)
+        box.wait_for(timeout=SLOW_MS)
+        wait_idle(page)
+        if box.inner_text().strip().splitlines()[-1] != column:
+            box.locator("input").click()
+            box.locator("input").fill(column)
+            rerun(page, page.get_by_role("option", name=column, exact=True).click, timeout=SLOW_MS)
+        assert box.inner_text().strip().splitlines()[-1] == column, box.inner_text()
     verdict = page.locator('[data-testid="stAlert"]').filter(has_text="Verdict:")
     expect(verdict).to_contain_text("Verdict: NO EVIDENCE", timeout=SLOW_MS)
     expect(verdict).to_contain_text("95% interval")
