@@ -48,6 +48,11 @@ def test_equity_page_offline(app_url, page):
     assert page.watch.errors == [], page.watch.errors
 
 
+def _chosen(box) -> str:
+    """The value a Streamlit selectbox shows (in its input, or as the text after its label)."""
+    return box.locator("input").input_value() or box.inner_text().strip().splitlines()[-1]
+
+
 def test_equity_page_no_evidence_without_bias(app_url, page, tmp_path):
     """The demo regenerated with no bias (--bias-rr 1.0), its files uploaded: the page says NO EVIDENCE."""
     d = tmp_path / "demo"
@@ -72,11 +77,11 @@ def test_equity_page_no_evidence_without_bias(app_url, page, tmp_path):
         box = page.locator('[data-testid="stSelectbox"]').filter(has_text=label)
         box.wait_for(timeout=SLOW_MS)
         wait_idle(page)
-        if box.inner_text().strip().splitlines()[-1] != column:
+        if _chosen(box) != column:
             box.locator("input").click()
             box.locator("input").fill(column)
             rerun(page, page.get_by_role("option", name=column, exact=True).click, timeout=SLOW_MS)
-        assert box.inner_text().strip().splitlines()[-1] == column, box.inner_text()
+        assert _chosen(box) == column, (box.inner_text(), box.locator("input").input_value())
     verdict = page.locator('[data-testid="stAlert"]').filter(has_text="Verdict:")
     expect(verdict).to_contain_text("Verdict: NO EVIDENCE", timeout=SLOW_MS)
     expect(verdict).to_contain_text("95% interval")
