@@ -64,13 +64,17 @@ def test_equity_page_no_evidence_without_bias(app_url, page, tmp_path):
     rerun(page, page.get_by_text("My own files").click)
     inputs = page.locator('[data-testid="stMain"] [data-testid="stFileUploaderDropzoneInput"]')
     inputs.nth(0).set_input_files(str(d / "units.geojson"))
+    wait_idle(page)
     # one indicator table: the census plus the counts per unit, named as counts (C24_...) so the page offers them
     counts = load_demo(d).units[["unit_id", "checks", "incidents"]]
     counts = counts.rename(columns={"unit_id": "IRIS", "checks": "C24_CHECKS", "incidents": "C24_INCIDENTS"})
     census = pd.read_csv(d / "census.csv", sep=";", dtype={"IRIS": str}).merge(counts, on="IRIS")
     census.to_csv(d / "census_counts.csv", sep=";", index=False)
     inputs.nth(1).set_input_files(str(d / "census_counts.csv"))
+    wait_idle(page)
+    expect(page.get_by_text("census_counts.csv").first).to_be_visible()
     load_files(page, "Loaded: units.geojson")
+    expect(page.get_by_text("census_counts.csv").first).to_be_visible()
     page.get_by_role("link", name="4 · Equity").click()
     for label, column in (("Enforcement counts", "C24_CHECKS"), ("Recorded crime counts", "C24_INCIDENTS"),
                           ("Population (denominator)", "P21_POP"), ("Group residents", "P21_POP_IMM")):
