@@ -9,7 +9,8 @@ observed, *including the other covariates*: here a Gamma-Poisson model of crime 
 
     c_i ~ Poisson(lambda_i),  lambda_i ~ Gamma(shape 1/a, mean m_i),  log m_i = log(pop_i) + g0 + g1 * share_i
 
-fitted as a negative binomial (NB2; ``a`` its dispersion), gives the posterior
+(plus ``g2 * lag_i``, the neighbours' log crime rate, when the units have geometry), fitted as a
+negative binomial (NB2; ``a`` its dispersion), gives the posterior
 ``lambda_i | c_i ~ Gamma(1/a + c_i, rate 1/(a m_i) + 1)`` and the calibrated covariate
 ``E[log lambda_i | c_i] = digamma(1/a + c_i) - log(1/(a m_i) + 1)`` (minus log(pop/1000) for a rate).
 """
