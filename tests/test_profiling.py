@@ -236,3 +236,16 @@ def test_regression_calibration_equals_gamma_poisson_posterior_by_statsmodels():
     # large counts: the calibrated log rate is the observed one (the noise is negligible)
     big = calibrated_log_rate(crime * 1000 + 1000, pop, share)
     assert big == pytest.approx(np.log((crime * 1000 + 1000) / pop * 1000), abs=0.02)
+
+
+def test_a_rate_ratio_below_1_is_explained_by_recording_that_rises():
+    # no bias; recorded crime 8 % *higher* per 10 points of share: rate ratio 1.08 ** -1.5 < 1, gradient negative
+    rng = np.random.default_rng(6)
+    n = 120
+    pop, share, true_crime = rng.uniform(1000, 3000, n), rng.uniform(0, 0.8, n), rng.uniform(5e3, 5e4, n)
+    df = pd.DataFrame({"checks": pop * 1e-6 * (true_crime / pop * 1000) ** 1.5, "P21_POP": pop, "share": share,
+                       "incidents": true_crime * 1.08 ** (10 * share)})
+    r = benchmark_model(df, **KW, share="share", model="poisson_robust")
+    assert r.tipping_gradient == pytest.approx(1 - 1.08, abs=1e-3)  # 1 - RR ** (-1 / b1) = 1 - 1.08
+    text = findings(model=r)[1]["text"]
+    assert "crime-recording excess" in text and "8.0%" in text
