@@ -83,7 +83,7 @@ st.subheader(tr("eq.robustness"))
 show_table(res.robustness, "equity_robustness", "eq_robust_table")
 st.subheader(tr("eq.sensitivity"))
 st.line_chart(res.model.sensitivity, x="gradient_pct", y=["rate_ratio", "ci_low", "ci_high"],
-              x_label=tr("eq.sensitivity_x"), y_label=tr("eq.rate_ratio"), height=240)
+              x_label=tr("eq.sensitivity_x"), y_label=tr("eq.rate_ratio"), height=340)
 st.subheader(tr("eq.representation"))
 show_table(res.representation, "equity_representation", "eq_rep_table")
 table_downloads(table, "equity_units", "eq_dl")

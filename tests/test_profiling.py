@@ -153,7 +153,7 @@ def test_robustness_rows_equal_reference_libraries(demo):
     vals, vecs = np.linalg.eigh(m @ c @ m)
     vals, vecs = vals[::-1], vecs[:, ::-1]
     k = int(min((vals >= ESF_THRESHOLD * vals[0]).sum(), n // 25))
-    rr, ci, ref = nb(pd.concat([base, pd.DataFrame(vecs[:, :k])], axis=1).set_axis(
+    rr, ci, _ = nb(pd.concat([base, pd.DataFrame(vecs[:, :k])], axis=1).set_axis(
         list(base.columns) + [f"e{i}" for i in range(k)], axis=1))
     esf = row(f"spatial filter ({k} Moran eigenvectors")
     assert esf["rate_ratio"] == pytest.approx(rr, rel=1e-4)
@@ -212,3 +212,40 @@ def test_profiling_cli_json_has_verdict_flag_and_tipping_gradient(tmp_path, caps
     assert s["verdict"] == "robust" and s["flag"] is True and s["tipping_gradient"] > 0.05
     assert s["robustness_excluding_1"] == s["robustness_specifications"] >= 7
     assert "excludes_1" in pd.read_csv(tmp_path / "p.csv").columns
+
+
+def test_regression_calibration_equals_gamma_poisson_posterior_by_statsmodels():
+    from scipy.special import digamma
+
+    from lillegeo.equity.measurement import calibrated_log_rate
+
+    rng = np.random.default_rng(3)
+    n = 150
+    pop = rng.uniform(1000, 3000, n)
+    share = rng.uniform(0, 0.7, n)
+    crime = rng.negative_binomial(4, 4 / (4 + pop / 1000 * 5 * np.exp(share)))
+    got = calibrated_log_rate(crime, pop, share)
+    X = pd.DataFrame({"const": 1.0, "share": share})
+    start = np.append(sm.GLM(crime, X, family=sm.families.Poisson(), offset=np.log(pop)).fit().params, 0.1)
+    ref = sm.NegativeBinomial(crime, X, offset=np.log(pop), loglike_method="nb2").fit(
+        start_params=start, method="newton", disp=0)
+    a, m = ref.params["alpha"], ref.predict(X, offset=np.log(pop))
+    # posterior Gamma(1/a + c, rate 1/(a m) + 1): E[log lambda] = digamma(shape) - log(rate) (measurement.py docstring)
+    want = digamma(1 / a + crime) - np.log(1 / (a * m) + 1) - np.log(pop / 1000)
+    assert got == pytest.approx(np.asarray(want), rel=1e-6)
+    # large counts: the calibrated log rate is the observed one (the noise is negligible)
+    big = calibrated_log_rate(crime * 1000 + 1000, pop, share)
+    assert big == pytest.approx(np.log((crime * 1000 + 1000) / pop * 1000), abs=0.02)
+
+
+def test_a_rate_ratio_below_1_is_explained_by_recording_that_rises():
+    # no bias; recorded crime 8 % *higher* per 10 points of share: rate ratio 1.08 ** -1.5 < 1, gradient negative
+    rng = np.random.default_rng(6)
+    n = 120
+    pop, share, true_crime = rng.uniform(1000, 3000, n), rng.uniform(0, 0.8, n), rng.uniform(5e3, 5e4, n)
+    df = pd.DataFrame({"checks": pop * 1e-6 * (true_crime / pop * 1000) ** 1.5, "P21_POP": pop, "share": share,
+                       "incidents": true_crime * 1.08 ** (10 * share)})
+    r = benchmark_model(df, **KW, share="share", model="poisson_robust")
+    assert r.tipping_gradient == pytest.approx(1 - 1.08, abs=1e-3)  # 1 - RR ** (-1 / b1) = 1 - 1.08
+    text = findings(model=r)[1]["text"]
+    assert "crime-recording excess" in text and "8.0%" in text

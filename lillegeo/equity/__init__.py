@@ -7,7 +7,10 @@ benchmark model can understate or overstate bias (omitted variables, feedback); 
 carries these caveats.
 
 Modules: :mod:`~lillegeo.equity.exposure` (exposure, representation, area-based groups),
-:mod:`~lillegeo.equity.model` (benchmark model, robustness, outcome test),
+:mod:`~lillegeo.equity.model` (benchmark model, robustness, verdict, outcome test),
+:mod:`~lillegeo.equity.fit` (checked fits, share reading), :mod:`~lillegeo.equity.spatial` and
+:mod:`~lillegeo.equity.measurement` (robustness rows), :mod:`~lillegeo.equity.sensitivity`
+(tipping recording gradient, verdict rules),
 :mod:`~lillegeo.equity.findings` (findings and caveats), :mod:`~lillegeo.equity.layers`
 (bivariate and residual map classes) and :mod:`~lillegeo.equity.analysis` (:func:`run_equity`).
 """

@@ -60,13 +60,15 @@ def model_findings(model: BenchmarkResult, lang: str = "en") -> list[dict[str, A
     k = len(spec) if spec is not None else 1
     k_ex = int(spec["excludes_1"].sum()) if spec is not None else int(model.excludes_1)
     key = f"verdict.{model.verdict or ('fragile' if model.excludes_1 else 'no_evidence')}"
+    # a rate ratio below 1 is explained by recording that rises with the share (a negative gradient)
+    word = t("verdict.excess" if np.nan_to_num(model.tipping_gradient) < 0 else "verdict.shortfall", lang)
     out.append({"kind": "model", "flag": bool(model.flag), "verdict": model.verdict, "text": t(
         key, lang, rr=_fmt(model.rate_ratio, lang), lo=_fmt(model.ci_low, lang), hi=_fmt(model.ci_high, lang),
         n=model.n_units, p=fmt_p(model.p_value, lang), k=k, k_ex=k_ex, g=_pct(model.tipping_gradient, lang),
-        g_lo=_pct(model.tipping_gradient_bound, lang), tol=_pct(model.tolerance, lang))})
+        g_lo=_pct(model.tipping_gradient_bound, lang), tol=_pct(model.tolerance, lang), dir=word)})
     if np.isfinite(model.tipping_gradient):
         text = t("verdict.tipping", lang, g=_pct(model.tipping_gradient, lang),
-                 g_lo=_pct(model.tipping_gradient_bound, lang), tol=_pct(model.tolerance, lang))
+                 g_lo=_pct(model.tipping_gradient_bound, lang), tol=_pct(model.tolerance, lang), dir=word)
     else:
         text = t("verdict.tipping_none", lang, b=_fmt(model.crime_elasticity, lang))
     out.append({"kind": "sensitivity", "flag": False, "text": text})

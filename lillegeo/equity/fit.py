@@ -168,7 +168,7 @@ def fit_row(name: str, fit: Fit, n_units: int, *, term: str = "share_10pp", kind
     lo, hi = (float(np.exp(v)) for v in fit.conf.loc[term])
     return {"variant": name, "rate_ratio": float(np.exp(fit.params[term])), "ci_low": lo, "ci_high": hi,
             "p_value": float(fit.pvalues[term]), "n_units": int(n_units), "excludes_1": bool(lo > 1 or hi < 1),
-            "kind": kind, "note": ""}
+            "kind": kind, "note": "", "crime_elasticity": float(fit.params.get("log_crime_rate", np.nan))}
 
 
 def failed_row(name: str, why: str, kind: str = "model") -> dict[str, Any]:

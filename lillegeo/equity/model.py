@@ -8,13 +8,15 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
+from geopandas import GeoDataFrame
 
 from ..i18n import t
 from ..params import DEFAULT_THRESHOLD, DEFAULT_TOLERANCE
 from .exposure import _col
-from .fit import failed_row, fit_counts, share_from
+from .fit import failed_row, fit_counts, fit_row, share_from
+from .measurement import calibrated_design
 from .sensitivity import bound_towards_one, sensitivity_curve, tipping_gradient, verdict
-from .spatial import spatial_rows
+from .spatial import lag_design, spatial_rows
 
 __all__ = ["BenchmarkResult", "benchmark_model", "robustness_table", "outcome_test"]
 
@@ -184,7 +186,8 @@ def robustness_table(units: pd.DataFrame, *, enforcement: str, crime: str, popul
     """The benchmark model and its variants, one row each: does the conclusion survive?
 
     Rows (``kind='model'``): NB2 (main), Poisson with robust errors, without A/D units, errors
-    clustered by ``commune`` (when it has at least 5 values), another crime measure, a spline of
+    clustered by ``commune`` (when it has at least 5 values), another crime measure, crime corrected for
+    its Poisson noise (regression calibration, :mod:`~lillegeo.equity.measurement`), a spline of
     the log crime rate, the spatial lag of the log crime rate and a Moran eigenvector spatial
     filter (:mod:`~lillegeo.equity.spatial`); then the residual Moran's I (``kind='diagnostic'``).
     Columns: ``variant, rate_ratio, ci_low, ci_high, p_value, n_units, excludes_1, kind, note``.
@@ -202,6 +205,13 @@ def robustness_table(units: pd.DataFrame, *, enforcement: str, crime: str, popul
     if other_crime:
         rows.append(_row(t("rob.other", lang, col=other_crime), units, {**kw0, "crime": other_crime}, {}))
     y, X, offset, ok, _ = _design(units, enforcement, crime, population, share, (), lang)
+    try:
+        lag = lag_design(X, units.loc[ok])["lag_log_crime_rate"].to_numpy() if isinstance(units, GeoDataFrame) else None
+        Xc = calibrated_design(X, _col(units, crime, "crime"), _col(units, population, "population"), lag, lang)
+        rows.append(fit_row(t("rob.calibrated", lang), fit_counts(y.to_numpy(), Xc, offset.to_numpy(), model="negbin",
+                                                                  lang=lang), len(y)))
+    except (ValueError, np.linalg.LinAlgError) as exc:
+        rows.append(failed_row(t("rob.calibrated", lang), str(exc)))
     rows += spatial_rows(units, y.to_numpy(), X, offset.to_numpy(), ok, pearson=main.pearson.to_numpy(), lang=lang)
     return pd.DataFrame(rows)
 

@@ -41,7 +41,7 @@ def tipping_gradient(log_rr: float, crime_elasticity: float) -> float:
     --------
     >>> round(tipping_gradient(np.log(1.21), 2.0), 4)  # 1 - 1.21 ** (-1/2) = 1 - 1/1.1
     0.0909
-    >>> np.isnan(tipping_gradient(0.3, 0.0))
+    >>> bool(np.isnan(tipping_gradient(0.3, 0.0)))  # checks do not follow crime: no gradient
     True
     """
     if not np.isfinite(crime_elasticity) or crime_elasticity < MIN_ELASTICITY or not np.isfinite(log_rr):

@@ -98,7 +98,7 @@ def spatial_rows(units: pd.DataFrame, y: np.ndarray, X: pd.DataFrame, offset: np
     try:
         rows.append(fit_row(t("rob.spline", lang), fit_counts(y, spline_design(X), offset, model=model, ci=ci,
                                                              lang=lang), len(y)))
-    except (ValueError, np.linalg.LinAlgError) as exc:
+    except (ValueError, RuntimeError, np.linalg.LinAlgError) as exc:  # RuntimeError: ARPACK did not converge
         rows.append(failed_row(t("rob.spline", lang), str(exc)))
     if not isinstance(units, gpd.GeoDataFrame):
         return rows
@@ -108,13 +108,13 @@ def spatial_rows(units: pd.DataFrame, y: np.ndarray, X: pd.DataFrame, offset: np
             Xs = build(X, sub)
             k = sum(c.startswith("ev") for c in Xs.columns)
             rows.append(fit_row(t(key, lang, k=k), fit_counts(y, Xs, offset, model=model, ci=ci, lang=lang), len(y)))
-        except (ValueError, np.linalg.LinAlgError) as exc:
+        except (ValueError, RuntimeError, np.linalg.LinAlgError) as exc:  # RuntimeError: ARPACK did not converge
             rows.append(failed_row(t(key, lang, k="?"), str(exc)))
     try:
         i, p = residual_moran(pearson, sub)
         row = failed_row(t("rob.moran", lang, i=fmt_number(i, lang, 3), p=fmt_p(p, lang)), "", kind="diagnostic")
         row.update({"p_value": p, "n_units": len(y), "moran_i": i})
         rows.append(row)
-    except (ValueError, np.linalg.LinAlgError) as exc:
+    except (ValueError, RuntimeError, np.linalg.LinAlgError) as exc:  # RuntimeError: ARPACK did not converge
         rows.append(failed_row(t("rob.moran", lang, i="–", p="–"), str(exc), kind="diagnostic"))
     return rows

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pandas as pd
 import pytest
 from playwright.sync_api import expect
 
@@ -29,7 +30,10 @@ def test_equity_page_offline(app_url, page):
                          r"more than \d+\.\d% per 10 points of share", a, re.S) for a in alerts), alerts
     assert any(re.search(r"shortfall of \d+\.\d% per 10 points of share would be enough to explain", a)
                for a in alerts), alerts
-    expect(page.get_by_text("Sensitivity: how large a recording gradient would change the conclusion")).to_be_visible()
+    heading = page.get_by_text("Sensitivity: how large a recording gradient would change the conclusion")
+    expect(heading).to_be_visible()
+    heading.scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "equity_sensitivity.png"))
     for a in flagged + [a for a in alerts if "times the share" in a]:
         # every finding carries its interval and its sample size
         assert re.search(r"95% interval \d", a) and re.search(r"\d+ (hotspot )?units", a), a
@@ -44,20 +48,44 @@ def test_equity_page_offline(app_url, page):
     assert page.watch.errors == [], page.watch.errors
 
 
+def _chosen(box) -> str:
+    """The value a Streamlit selectbox shows (in its input, or as the text after its label)."""
+    return box.locator("input").input_value() or box.inner_text().strip().splitlines()[-1]
+
+
 def test_equity_page_no_evidence_without_bias(app_url, page, tmp_path):
-    """The demo regenerated with no bias (--bias-rr 1.0), uploaded as one file: the page says NO EVIDENCE."""
-    write_demo(tmp_path / "demo", DemoConfig(bias_rr=1.0))
-    units = load_demo(tmp_path / "demo").units
-    path = tmp_path / "nobias.geojson"
-    units.to_crs(4326).to_file(path)
+    """The demo regenerated with no bias (--bias-rr 1.0), its files uploaded: the page says NO EVIDENCE."""
+    d = tmp_path / "demo"
+    write_demo(d, DemoConfig(bias_rr=1.0))
     page.goto(app_url)
     page.get_by_role("link", name="1 · Data").click()
     page.get_by_text("My own files").wait_for()
     wait_idle(page)
-    page.get_by_text("My own files").click()
-    page.locator('[data-testid="stMain"] [data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(path))
-    load_files(page, "Loaded: nobias.geojson")
+    rerun(page, page.get_by_text("My own files").click)
+    inputs = page.locator('[data-testid="stMain"] [data-testid="stFileUploaderDropzoneInput"]')
+    inputs.nth(0).set_input_files(str(d / "units.geojson"))
+    wait_idle(page)
+    # one indicator table: the census plus the counts per unit, named as counts (C24_...) so the page offers them
+    counts = load_demo(d).units[["unit_id", "checks", "incidents"]]
+    counts = counts.rename(columns={"unit_id": "IRIS", "checks": "C24_CHECKS", "incidents": "C24_INCIDENTS"})
+    census = pd.read_csv(d / "census.csv", sep=";", dtype={"IRIS": str}).merge(counts, on="IRIS")
+    census.to_csv(d / "census_counts.csv", sep=";", index=False)
+    inputs.nth(1).set_input_files(str(d / "census_counts.csv"))
+    wait_idle(page)
+    expect(page.get_by_text("census_counts.csv").first).to_be_visible()
+    load_files(page, "Loaded: units.geojson")
+    expect(page.get_by_text("census_counts.csv").first).to_be_visible()
     page.get_by_role("link", name="4 · Equity").click()
+    for label, column in (("Enforcement counts", "C24_CHECKS"), ("Recorded crime counts", "C24_INCIDENTS"),
+                          ("Population (denominator)", "P21_POP"), ("Group residents", "P21_POP_IMM")):
+        box = page.locator('[data-testid="stSelectbox"]').filter(has_text=label)
+        box.wait_for(timeout=SLOW_MS)
+        wait_idle(page)
+        if _chosen(box) != column:
+            box.locator("input").click()
+            box.locator("input").fill(column)
+            rerun(page, page.get_by_role("option", name=column, exact=True).click, timeout=SLOW_MS)
+        assert _chosen(box) == column, (box.inner_text(), box.locator("input").input_value())
     verdict = page.locator('[data-testid="stAlert"]').filter(has_text="Verdict:")
     expect(verdict).to_contain_text("Verdict: NO EVIDENCE", timeout=SLOW_MS)
     expect(verdict).to_contain_text("95% interval")
