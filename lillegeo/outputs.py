@@ -21,6 +21,7 @@ from .pipeline import Analysis, run_analysis
 from .params import SlideParams
 from .recipe import Recipe, params_frame
 from .report import fmt_number, indicator_static_map, report_html, report_pdf, static_map, table_bytes
+from .slides import SLIDE_CSS, deck_html, filled, findings_html, hull_legend_html, slide_analysis, slides_of
 from .versions import lock_info
 
 __all__ = ["build_maps", "static_maps", "presentation_html", "report_sections", "write_tables", "Presentation",
@@ -54,12 +55,12 @@ def build_maps(ds: Dataset, a: Analysis, *, assets: str = "inline") -> dict[str,
                                            title=t("hot.legend", lang))
     if a.clusters is not None:
         pc = a.clusters.clusters
+        note = f"{pc.algorithm.upper()}: r = {pc.eps_m:g} m, min = {pc.min_samples}. {pc.withheld_note(lang)}".strip()
         maps["clusters"] = categorical_map(ds.units, pd.Series("", index=ds.units.index), {},
                                            legend_title=t("map.hulls", lang), layer_name=t("map.units", lang),
                                            hulls=pc.hulls, overlay=ds.overlay,
                                            demo=ds.demo, lang=lang, assets=assets, title=t("map.hulls", lang),
-                                           legend_note=f"{pc.algorithm.upper()}: r = {pc.eps_m:g} m, "
-                                                       f"min = {pc.min_samples}. {pc.withheld_note(lang)}".strip())
+                                           legend=hull_legend_html(t("map.hulls", lang), pc.n_clusters, note, lang))
     if a.equity is not None:
         labs, cols = a.equity.bivariate
         legend = bivariate_legend_html(t("eq.layer.bivariate", lang), BIVARIATE, labs.value_counts().to_dict(),
@@ -105,83 +106,36 @@ def static_maps(ds: Dataset, a: Analysis, out_dir: Path | None = None) -> dict[s
     return images
 
 
-def slides_of(a: Analysis) -> tuple[SlideParams, ...]:
-    """The recipe's slides; without any, the built-in sequence with the Explore slide titled after the
-    indicator actually mapped (a fixed "Incidents per 1,000 residents" over another indicator misleads)."""
-    r = a.recipe
-    if r.slides:
-        return r.slides
-    h = r.hotspots
-    out = []
-    for s in r.slides_or_default():
-        if s.layer == "explore":
-            s = s.replace(title=a.explore.indicator.label)
-        elif s.layer == "hotspots" and h.method == "local_moran":
-            s = s.replace(title=t("slide.hotspots_lm.title", r.language),
-                          caption=t("slide.hotspots_lm.caption", r.language, alpha=f"{h.alpha:g}"))
-        out.append(s)
-    return tuple(out)
+def _deck(ds: Dataset, a: Analysis, maps: dict[str, Any]) -> list[tuple[SlideParams, str | None]]:
+    """Every slide of the recipe with its title filled in and its document (``None``: nothing to show,
+    e.g. a clusters slide without a point layer)."""
+    out: list[tuple[SlideParams, str | None]] = []
+    for s in a.recipe.slide_deck():
+        if s.layer == "findings":
+            out.append((filled(s, a), findings_html(a, demo=ds.demo)))
+            continue
+        try:
+            sa = slide_analysis(ds, a, s)
+        except ValueError as exc:  # the other slides are still shown; this one says why
+            out.append((filled(s, a), "<!DOCTYPE html><html><body style='font:28px system-ui;padding:40px'>"
+                        f"{esc(str(exc))}</body></html>"))
+            continue
+        layer_maps = maps if sa is a else build_maps(ds, sa, assets="inline")
+        doc = layer_maps.get(s.layer)
+        out.append((filled(s, sa), None if doc is None else to_offline_html(doc).replace("</head>", SLIDE_CSS, 1)))
+    return out
 
 
-def presentation_html(ds: Dataset, a: Analysis, maps: dict[str, Any] | None = None) -> str:
-    """Council slides in one self-contained HTML file: a full-screen map per slide, large type,
-    stepped with the keyboard (→ / ← / space / Page Down / Page Up / Home / End), no network needed."""
-    recipe = a.recipe
-    lang = recipe.language
-    maps = maps if maps is not None else build_maps(ds, a, assets="inline")
-    slides = [s for s in slides_of(a) if s.layer in maps]
-    big = ("<style>.lillegeo-legend{font:17px/1.4 system-ui,sans-serif;max-width:380px}"
-           ".lillegeo-legend h4{font-size:18px}.lillegeo-title{display:none}.leaflet-control-layers{display:none}"
-           "</style></head>")
-    docs = [to_offline_html(maps[s.layer]).replace("</head>", big, 1) for s in slides]
-    payload = json.dumps(docs).replace("<", "\\u003c")
-    meta = json.dumps([{"title": esc(s.title), "caption": esc(s.caption)} for s in slides])
-    meta = meta.replace("<", "\\u003c")
-    demo = f"<div id='demo'>{esc(t('demo.badge', lang))}</div>" if ds.demo else ""
-    return f"""<!DOCTYPE html><html lang="{esc(lang)}"><head><meta charset="utf-8">
-<title>{esc(recipe.title)}</title>
-<style>
-html,body{{margin:0;height:100%;background:#111;font-family:system-ui,-apple-system,'Segoe UI',sans-serif}}
-#frame{{position:absolute;top:96px;left:0;right:0;bottom:58px;width:100%;height:calc(100% - 154px);border:0;background:#f4f4f2}}
-#head{{position:absolute;top:0;left:0;right:0;height:96px;background:#fff;display:flex;align-items:center;padding:0 28px}}
-#title{{font-size:34px;font-weight:700;color:#111;flex:1}} #count{{font-size:20px;color:#555}}
-#foot{{position:absolute;bottom:0;left:0;right:0;height:58px;background:#fff;display:flex;align-items:center;padding:0 28px;font-size:20px;color:#222}}
-#demo{{position:absolute;top:28px;right:140px;background:#7a2e00;color:#fff;padding:6px 12px;border-radius:4px;font-weight:700;font-size:18px}}
-#help{{margin-left:auto;color:#666;font-size:13px;padding-left:20px;white-space:nowrap}}
-</style></head><body>
-<div id="head"><div id="title"></div><div id="count"></div></div>{demo}
-<iframe id="frame" title="map"></iframe>
-<div id="foot"><div id="caption"></div><div id="help">{esc(t("present.keys", lang))}</div></div>
-<script id="slides" type="application/json">{payload}</script>
-<script id="meta" type="application/json">{meta}</script>
-<script>
-(function () {{
-  var docs = JSON.parse(document.getElementById('slides').textContent);
-  var meta = JSON.parse(document.getElementById('meta').textContent);
-  var frame = document.getElementById('frame'), i = 0;
-  function decode(s) {{ var t = document.createElement('textarea'); t.innerHTML = s; return t.value; }}
-  function show(n) {{
-    i = Math.max(0, Math.min(docs.length - 1, n));
-    frame.srcdoc = docs[i];
-    document.getElementById('title').textContent = decode(meta[i].title);
-    document.getElementById('caption').textContent = decode(meta[i].caption);
-    document.getElementById('count').textContent = (i + 1) + ' / ' + docs.length;
-    document.body.setAttribute('data-slide', String(i + 1));
-  }}
-  function key(e) {{
-    var k = e.key;
-    if (k === 'ArrowRight' || k === 'PageDown' || k === ' ') {{ show(i + 1); e.preventDefault(); }}
-    else if (k === 'ArrowLeft' || k === 'PageUp') {{ show(i - 1); e.preventDefault(); }}
-    else if (k === 'Home') {{ show(0); }} else if (k === 'End') {{ show(docs.length - 1); }}
-    else if (k === 'f' && document.documentElement.requestFullscreen) {{ document.documentElement.requestFullscreen(); }}
-  }}
-  document.addEventListener('keydown', key);
-  frame.addEventListener('load', function () {{
-    try {{ frame.contentWindow.addEventListener('keydown', key); }} catch (err) {{}}
-  }});
-  show(0);
-}})();
-</script></body></html>"""
+def presentation_html(ds: Dataset, a: Analysis, maps: dict[str, Any] | None = None,
+                      deck: list[tuple[SlideParams, str | None]] | None = None) -> str:
+    """Council slides in one self-contained HTML file: a full-screen map per slide (a slide added from a
+    page with other parameters shows its own map), the findings slide, large type, stepped with the
+    keyboard (→ / ← / space / Page Down / Page Up / Home / End), no network needed."""
+    if deck is None:
+        deck = _deck(ds, a, maps if maps is not None else build_maps(ds, a, assets="inline"))
+    shown = [(s, d) for s, d in deck if d is not None]
+    return deck_html([d for _, d in shown], [s for s, _ in shown], title=a.recipe.title, lang=a.recipe.language,
+                     demo=ds.demo)
 
 
 def report_sections(ds: Dataset, a: Analysis, images: dict[str, bytes]) -> list[dict[str, Any]]:
@@ -253,13 +207,14 @@ def presentation(ds: Dataset, recipe: Recipe) -> Presentation:
     """Slides and report of ``recipe`` on ``ds``: what the Present page shows and ``run`` writes."""
     a = run_analysis(ds, recipe)
     maps = build_maps(ds, a, assets="inline")
-    slides = presentation_html(ds, a, maps)
+    deck = _deck(ds, a, maps)
+    slides = presentation_html(ds, a, maps, deck)
     sections = report_sections(ds, a, static_maps(ds, a, None))
     report = report_html(sections, title=recipe.title, lang=recipe.language, demo=ds.demo,
                          recipe_text=recipe.to_toml())
     pdf = io.BytesIO()
     report_pdf(sections, pdf, title=recipe.title, lang=recipe.language, demo=ds.demo)
-    return Presentation(slides, report, pdf.getvalue(), slides_of(a))
+    return Presentation(slides, report, pdf.getvalue(), tuple(s for s, _ in deck))
 
 
 def summary(a: Analysis) -> dict[str, Any]:
