@@ -21,7 +21,7 @@ from .pipeline import Analysis, run_analysis
 from .params import SlideParams
 from .recipe import Recipe, params_frame
 from .report import fmt_number, indicator_static_map, report_html, report_pdf, static_map, table_bytes
-from .slides import SLIDE_CSS, deck_html, filled, findings_html, hull_legend_html, slide_analysis, slides_of
+from .slides import deck_html, filled, findings_html, hull_legend_html, slide_analysis, slide_doc, slides_of
 from .versions import lock_info
 
 __all__ = ["build_maps", "static_maps", "presentation_html", "report_sections", "write_tables", "Presentation",
@@ -112,7 +112,7 @@ def _deck(ds: Dataset, a: Analysis, maps: dict[str, Any]) -> list[tuple[SlidePar
     out: list[tuple[SlideParams, str | None]] = []
     for s in a.recipe.slide_deck():
         if s.layer == "findings":
-            out.append((filled(s, a), findings_html(a, demo=ds.demo)))
+            out.append((filled(s, a), findings_html(a)))
             continue
         try:
             sa = slide_analysis(ds, a, s)
@@ -122,7 +122,7 @@ def _deck(ds: Dataset, a: Analysis, maps: dict[str, Any]) -> list[tuple[SlidePar
             continue
         layer_maps = maps if sa is a else build_maps(ds, sa, assets="inline")
         doc = layer_maps.get(s.layer)
-        out.append((filled(s, sa), None if doc is None else to_offline_html(doc).replace("</head>", SLIDE_CSS, 1)))
+        out.append((filled(s, sa), None if doc is None else slide_doc(doc)))
     return out
 
 

@@ -26,12 +26,12 @@ from typing import Any
 from .dataset import Dataset
 from .fmt import fmt_int
 from .i18n import t
-from .maps import esc
+from .maps import esc, to_offline_html
 from .params import SLIDE_SECTION, SlideParams
 from .pipeline import Analysis, equity_columns, run_area_hotspots, run_clusters, run_equity, run_explore
 
 __all__ = ["slides_of", "slide_analysis", "headline_findings", "findings_html", "hull_legend_html", "deck_html",
-           "SLIDE_CSS"]
+           "SLIDE_CSS", "slide_doc"]
 
 _HOT = ("Hot spot", "High-High")
 _COLD = ("Cold spot", "Low-Low")
@@ -111,11 +111,12 @@ def headline_findings(a: Analysis) -> list[dict[str, Any]]:
         hot = int(labels.str.startswith(_HOT).sum())
         cold = int(labels.str.startswith(_COLD).sum())
         method = t(f"hot.method.{hs.method}", lang)
+        correction = t(f"hot.correction.{r.hotspots.correction}", lang)
         out.append({"kind": "hotspots", "flag": False, "text": t(
             "findings.hotspots", lang, sig=fmt_int(a.hotspots.n_significant, lang), n=fmt_int(tested, lang),
             alpha=f"{r.hotspots.alpha:g}".replace(".", "," if lang == "fr" else "."), hot=fmt_int(hot, lang),
             cold=fmt_int(cold, lang), method=method, perm=fmt_int(hs.permutations, lang),
-            correction=r.hotspots.correction)})
+            correction=correction)})
     if a.clusters is not None:
         pc = a.clusters.clusters
         out.append({"kind": "clusters", "flag": False, "text": t(
@@ -128,23 +129,23 @@ def headline_findings(a: Analysis) -> list[dict[str, Any]]:
     return out
 
 
-def findings_html(a: Analysis, *, demo: bool = False) -> str:
-    """The findings slide as a page of its own (large type for a room; every text escaped)."""
+def findings_html(a: Analysis) -> str:
+    """The findings slide as a page of its own (large type for a room; every text escaped); the
+    deck's caption bar carries the demo mark."""
     lang = a.recipe.language
     items = []
     for f in headline_findings(a):
+        if f["kind"] == "representation":  # in the report; the slide keeps the headline numbers
+            continue
         cls = "caveat" if f["kind"] == "caveat" else ("flag" if f["flag"] else "finding")
         items.append(f"<li class='{cls}'>{esc(f['text'])}</li>")
-    badge = f"<div data-lillegeo='demo' class='badge'>{esc(t('demo.badge', lang))}</div>" if demo else ""
     return (f"<!DOCTYPE html><html lang='{esc(lang)}'><head><meta charset='utf-8'><style>"
-            "body{margin:0;padding:36px 64px;font:30px/1.4 system-ui,-apple-system,'Segoe UI',sans-serif;"
+            "body{margin:0;padding:32px 64px;font:28px/1.4 system-ui,-apple-system,'Segoe UI',sans-serif;"
             "color:#111;background:#fafaf8} ul{list-style:none;padding:0;margin:0}"
             "li{margin:0 0 22px;padding:14px 22px;border-left:10px solid #2c7fb8;background:#eef6fb}"
             "li.flag{border-color:#b58100;background:#fff3cd;font-weight:600}"
             "li.caveat{font-size:22px;border-color:#999;background:transparent;color:#333;margin-bottom:8px;padding:4px 22px}"
-            ".badge{position:fixed;left:16px;bottom:12px;background:#7a2e00;color:#fff;padding:4px 10px;"
-            "border-radius:4px;font:600 18px system-ui,sans-serif}"
-            f"</style></head><body data-lillegeo='findings'><ul>{''.join(items)}</ul>{badge}</body></html>")
+            f"</style></head><body data-lillegeo='findings'><ul>{''.join(items)}</ul></body></html>")
 
 
 def hull_legend_html(title: str, k: int, note: str, lang: str) -> str:
@@ -164,8 +165,34 @@ SLIDE_CSS = (
     ".lillegeo-legend span[style*='inline-block']{width:64px!important;height:48px!important;"
     "line-height:48px!important;font-size:20px!important}"
     ".lillegeo-legend div[style*='font-size']{font-size:20px!important}"
+    ".lillegeo-legend div[style*='vertical-rl']{writing-mode:horizontal-tb!important;transform:none!important;"
+    "max-width:190px}"
     ".lillegeo-badge{font:600 20px system-ui,sans-serif!important;padding:6px 12px!important}"
     ".lillegeo-title{display:none}.leaflet-control-layers{display:none}</style></head>")
+
+
+_FIT_JS = """<script>window.addEventListener('load', function () {
+  var B = %s;
+  for (var k in window) {
+    if (!/^map_[0-9a-f]+$/.test(k) || !window[k] || !window[k].fitBounds) continue;
+    var m = window[k], lg = document.querySelector('.lillegeo-legend');
+    m.options.zoomSnap = 0.1;
+    m.invalidateSize(false);
+    m.fitBounds(B, {paddingTopLeft: [24, 24], paddingBottomRight: [(lg ? lg.offsetWidth : 0) + 32, 24], animate: false});
+    document.body.setAttribute('data-fitted', '1');
+  }
+});</script></body>"""
+
+
+def slide_doc(m) -> str:
+    """A map of :mod:`lillegeo.maps` as a slide: offline HTML, large legends (:data:`SLIDE_CSS`), and the
+    units filling the slide (fractional zoom, fitted beside the legend instead of under it)."""
+    bounds = next((c.bounds for c in m._children.values() if getattr(c, "_name", "") == "LillegeoFit"), None)  # noqa: SLF001
+    doc = to_offline_html(m).replace("</head>", SLIDE_CSS, 1)
+    if bounds is None:
+        return doc
+    head, sep, tail = doc.rpartition("</body>")
+    return head + _FIT_JS % json.dumps(bounds) + tail if sep else doc
 
 
 def deck_html(docs: list[str], slides: list[SlideParams], *, title: str, lang: str, demo: bool) -> str:
