@@ -7,7 +7,7 @@ import streamlit as st
 from lillegeo.app import state
 from lillegeo.app.cache import cached
 from lillegeo.app.text import lang, say, say_error, shown, tr, unescape
-from lillegeo.app.widgets import bound, page_header, show_map, static_downloads, table_downloads
+from lillegeo.app.widgets import add_slide_button, bound, page_header, show_map, static_downloads, table_downloads
 from lillegeo.choices import options_for
 from lillegeo.maps import PALETTES, SCHEMES, choropleth_map, to_offline_html
 from lillegeo.params import bounds, options
@@ -57,6 +57,7 @@ except ValueError as exc:
 
 out = show_map(m, height=620, key="explore_map", returned_objects=["last_active_drawing"])
 ind = res.indicator
+add_slide_button("explore", ind.label)
 st.caption(tr("explore.summary", shown=res.n_shown, withheld=ind.n_withheld, threshold=ind.threshold,
               nodata=ind.n_missing))
 for note in ind.notes:

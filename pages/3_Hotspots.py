@@ -8,7 +8,7 @@ import streamlit as st
 from lillegeo.app import state
 from lillegeo.app.cache import cached
 from lillegeo.app.text import lang, md, say, say_error, shown, tr
-from lillegeo.app.widgets import bound, map_downloads, on_demand_table, page_header, show_map, table_downloads, with_current
+from lillegeo.app.widgets import add_slide_button, bound, map_downloads, on_demand_table, page_header, show_map, table_downloads, with_current
 from lillegeo.choices import categories_of, options_for, years_of
 from lillegeo.hotspots import EVALUATION_FORMULAS
 from lillegeo.i18n import label_text
@@ -80,6 +80,7 @@ with tab_area:
         show_map(build(assets="app"), height=560, key="hot_area_map")
         map_downloads(build, ds.units, layer.labels, layer.colors, title=f"{layer.title}: {res.indicator.label}",
                       key="hotspots_map")
+        add_slide_button("hotspots", f"{layer.title}: {res.indicator.label}")
         sig = res.significant_table()
         st.dataframe(shown(sig.assign(label=sig["label"].map(lambda v: label_text(v, lang())))), hide_index=True,
                      width="stretch", key="hot_area_table", height=260)
@@ -136,6 +137,7 @@ with tab_points:
                                            min=cp.min_samples))
             show_map(build(assets="app"), height=560, key="hot_points_map")
             map_downloads(build, ds.units, blank, {}, title=tr("map.hulls"), key="clusters_map", hulls=pc.hulls)
+            add_slide_button("clusters", tr("map.hulls"))
             table = pc.table.drop(columns=["x", "y"])
             st.dataframe(shown(table), hide_index=True, width="stretch", key="hot_clusters_table")
             table_downloads(table, "clusters", "hot_dl_clusters")

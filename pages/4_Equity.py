@@ -7,7 +7,7 @@ import streamlit as st
 from lillegeo.app import state
 from lillegeo.app.cache import cached
 from lillegeo.app.text import lang, md, say, say_error, shown, tr
-from lillegeo.app.widgets import bound, map_downloads, page_header, show_map, table_downloads, with_current
+from lillegeo.app.widgets import add_slide_button, bound, map_downloads, page_header, show_map, table_downloads, with_current
 from lillegeo.choices import options_for
 from lillegeo.layers import equity_layer
 from lillegeo.maps import categorical_map
@@ -72,6 +72,7 @@ build = partial(categorical_map, ds.units, layer.labels, layer.colors, legend_ti
                 legend_note=layer.note, tooltip_columns=tips, demo=ds.demo, lang=lang(), overlay=ds.overlay)
 show_map(build(assets="app"), height=560, key="eq_map")
 map_downloads(build, ds.units, layer.labels, layer.colors, title=tr(f"eq.layer.{layer_name}"), key="equity_map")
+add_slide_button("equity", tr(f"eq.layer.{layer_name}"))
 
 st.subheader(tr("eq.exposure"))
 st.dataframe(shown(res.exposure.table), hide_index=True, width="stretch", key="eq_exposure_table")

@@ -1,16 +1,17 @@
-"""Present: council slides (full-screen maps, keyboard, offline) and the report of the analysis."""
+"""Present: council slides (full-screen maps, keyboard, offline), edited here, and the report of the analysis."""
 
-import pandas as pd
 import streamlit as st
 import streamlit.components.v1 as components
 
 from lillegeo.app import state
 from lillegeo.app.cache import cached
-from lillegeo.app.text import say_error, shown, tr
-from lillegeo.app.widgets import page_header
+from lillegeo.app.text import say_error, tr
+from lillegeo.app.widgets import page_header, slide_editor
 from lillegeo.outputs import presentation
 
 ds, token = page_header("present.title", "present.question")
+with st.expander(tr("present.edit"), expanded=True):
+    slide_editor()
 
 recipe = state.current_recipe()
 try:
@@ -29,6 +30,3 @@ c2.download_button(tr("present.report"), pres.report, file_name="report.html", m
                    key="present_dl_report")
 c3.download_button(tr("present.report_pdf"), pres.report_pdf, file_name="report.pdf", mime="application/pdf",
                    key="present_dl_report_pdf")
-with st.expander(tr("present.slides")):
-    st.dataframe(shown(pd.DataFrame([s.to_dict() for s in pres.slide_list])), width="stretch",
-                 key="present_slides")
