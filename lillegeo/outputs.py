@@ -21,7 +21,7 @@ from .pipeline import Analysis, run_analysis
 from .params import SlideParams
 from .recipe import Recipe, params_frame
 from .report import fmt_number, indicator_static_map, report_html, report_pdf, static_map, table_bytes
-from .slides import deck_html, filled, findings_html, hull_legend_html, slide_analysis, slide_doc, slides_of
+from .slides import deck_html, filled, findings_html, headline_findings, hull_legend_html, slide_analysis, slide_doc, slides_of
 from .versions import lock_info
 
 __all__ = ["build_maps", "static_maps", "presentation_html", "report_sections", "write_tables", "Presentation",
@@ -139,43 +139,50 @@ def presentation_html(ds: Dataset, a: Analysis, maps: dict[str, Any] | None = No
 
 
 def report_sections(ds: Dataset, a: Analysis, images: dict[str, bytes]) -> list[dict[str, Any]]:
-    """The report's sections (heading, text, image, table, findings) in the recipe's language."""
+    """The report's sections in the recipe's language, each with its ``part`` (:mod:`lillegeo.document`):
+    the summary of findings, the maps, the tables, then the appendix (methods, data, parameters)."""
     recipe = a.recipe
     lang = recipe.language
-    loaded = pd.DataFrame([{"file": r.source, "kind": r.kind, "rows": r.rows,
-                            "notes": " | ".join(r.messages_in(lang))} for r in ds.reports])
-    secs = [{"heading": t("report.loaded", lang), "table": loaded}]
-    if ds.join_report is not None:
-        jr = ds.join_report
-        secs.append({"heading": t("data.join_report", lang), "text": [
-            t("report.join", lang, matched=jr.matched, n=jr.n_units, without=len(jr.units_without_data),
-              unmatched=len(jr.unmatched_rows))] + jr.hints})
     ind = a.explore.indicator
-    secs.append({"heading": ind.label, "image": images.get("explore"),
-                 "text": [t("explore.summary", lang, shown=a.explore.n_shown, withheld=ind.n_withheld,
-                            threshold=ind.threshold, nodata=ind.n_missing)] + ind.notes})
+    explore_text = t("explore.summary", lang, shown=a.explore.n_shown, withheld=ind.n_withheld,
+                     threshold=ind.threshold, nodata=ind.n_missing)
+    secs = [{"part": "summary", "heading": t("slide.findings.title", lang), "findings": headline_findings(a),
+             "text": [f"{ind.label}: {explore_text}"] + list(a.notes)}]
+    secs.append({"part": "maps", "heading": ind.label, "image": images.get("explore"),
+                 "text": [explore_text] + ind.notes})
     if a.hotspots is not None:
         hs = a.hotspots.hotspots
         table = a.hotspots.table
-        secs.append({"heading": t("hot.legend", lang), "image": images.get("hotspots"),
-                     "text": [t("report.moran", lang, i=fmt_number(hs.moran_i, lang, 3),
-                                p=fmt_number(hs.moran_p, lang, 3), perm=hs.permutations, seed=hs.seed,
-                                weights=hs.weights)],
+        moran = t("report.moran", lang, i=fmt_number(hs.moran_i, lang, 3), p=fmt_number(hs.moran_p, lang, 3),
+                  perm=hs.permutations, seed=hs.seed, weights=hs.weights)
+        secs.append({"part": "maps", "heading": t("hot.legend", lang), "image": images.get("hotspots"), "text": [moran]})
+        secs.append({"part": "tables", "heading": t("hot.legend", lang), "text": [moran],
                      "table": table[table["label"] != "Not significant"].assign(
                          label=lambda d: d["label"].map(lambda v: label_text(v, lang)))})
     if a.clusters is not None:
         pc = a.clusters.clusters
-        secs.append({"heading": t("map.hulls", lang), "image": images.get("clusters"),
-                     "text": [t("hot.clusters_summary", lang, k=pc.n_clusters, noise=pc.n_noise, n=pc.n_points)]
-                     + [x for x in [pc.withheld_note(lang)] if x] + pc.notes,
-                     "table": pc.table.drop(columns=["x", "y"])})
+        text = ([t("hot.clusters_summary", lang, k=pc.n_clusters, noise=pc.n_noise, n=pc.n_points)]
+                + [x for x in [pc.withheld_note(lang)] if x] + pc.notes)
+        secs.append({"part": "maps", "heading": t("map.hulls", lang), "image": images.get("clusters"), "text": text})
+        secs.append({"part": "tables", "heading": t("map.hulls", lang), "table": pc.table.drop(columns=["x", "y"])})
     if a.equity is not None:
         q = a.equity
-        secs.append({"heading": t("eq.findings", lang), "findings": q.findings, "image": images.get("equity")})
-        secs.append({"heading": t("eq.model", lang), "text": [q.model.model], "table": q.robustness})
-        secs.append({"heading": t("eq.representation", lang), "table": q.representation})
-    secs.append({"heading": t("report.methods", lang), "text": [t("report.methods_text", lang)]
-                 + list(a.notes), "table": params_frame(recipe)})
+        secs.append({"part": "maps", "heading": t("eq.layer.bivariate", lang), "image": images.get("equity"),
+                     "text": [t("slide.equity.caption", lang)]})
+        secs.append({"part": "tables", "heading": t("eq.exposure", lang), "table": q.exposure.table})
+        secs.append({"part": "tables", "heading": t("eq.model", lang), "text": [q.model.model], "table": q.robustness})
+        secs.append({"part": "tables", "heading": t("eq.representation", lang), "table": q.representation})
+    secs.append({"part": "appendix", "heading": t("report.methods", lang), "text": [t("report.methods_text", lang)]
+                 + list(a.notes)})
+    loaded = pd.DataFrame([{"file": r.source, "kind": r.kind, "rows": r.rows,
+                            "notes": "; ".join(r.messages_in(lang))} for r in ds.reports])
+    secs.append({"part": "appendix", "heading": t("report.loaded", lang), "table": loaded})
+    if ds.join_report is not None:
+        jr = ds.join_report
+        secs.append({"part": "appendix", "heading": t("data.join_report", lang), "text": [
+            t("report.join", lang, matched=jr.matched, n=jr.n_units, without=len(jr.units_without_data),
+              unmatched=len(jr.unmatched_rows))] + jr.hints})
+    secs.append({"part": "appendix", "heading": t("report.params", lang), "table": params_frame(recipe)})
     return secs
 
 
@@ -213,7 +220,7 @@ def presentation(ds: Dataset, recipe: Recipe) -> Presentation:
     report = report_html(sections, title=recipe.title, lang=recipe.language, demo=ds.demo,
                          recipe_text=recipe.to_toml())
     pdf = io.BytesIO()
-    report_pdf(sections, pdf, title=recipe.title, lang=recipe.language, demo=ds.demo)
+    report_pdf(sections, pdf, title=recipe.title, lang=recipe.language, demo=ds.demo, recipe_text=recipe.to_toml())
     return Presentation(slides, report, pdf.getvalue(), tuple(s for s, _ in deck))
 
 
@@ -258,7 +265,8 @@ def run_recipe(recipe: Recipe, out: str | Path, *, allow_changed: bool = False) 
     sections = report_sections(ds, a, images)
     (out / "report.html").write_text(report_html(sections, title=recipe.title, lang=recipe.language, demo=ds.demo,
                                                  recipe_text=recipe.to_toml()), encoding="utf-8")
-    report_pdf(sections, out / "report.pdf", title=recipe.title, lang=recipe.language, demo=ds.demo)
+    report_pdf(sections, out / "report.pdf", title=recipe.title, lang=recipe.language, demo=ds.demo,
+               recipe_text=recipe.to_toml())
     (out / "recipe.toml").write_text(recipe.to_toml(), encoding="utf-8")
     lock = lock_info(recipe)
     (out / "lillegeo.lock.json").write_text(json.dumps(lock, indent=2, sort_keys=True) + "\n", encoding="utf-8")
