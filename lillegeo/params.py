@@ -352,10 +352,6 @@ class SlideParams(Params):
     a copy of that page's parameters when it was added (``None``: the recipe's current ones).
 
     An empty title means the map's own title (the indicator mapped, for Explore).
-
-    >>> s = SlideParams(layer="explore", title="Unemployment", params={"column": "CHOM1564", "per": ""})
-    >>> s.params.column, s.to_dict()["params"]["k"]
-    ('CHOM1564', 5)
     """
 
     section: ClassVar[str] = "slide"
@@ -450,14 +446,9 @@ def check_slides(slides: Any) -> tuple[SlideParams, ...]:
         layer = s.get("layer")
         if layer not in SLIDE_LAYERS:
             raise _fail(f"slide {i}", "layer", layer, f"is not allowed (allowed: {', '.join(SLIDE_LAYERS)})")
-        vals = {}
-        for k in ("title", "caption"):
-            vals[k] = _check(f"slide {i}", k, Param("", "str"), s.get(k, ""))
-        params = s.get("params")
-        if params is not None and not isinstance(params, dict):
-            raise _fail(f"slide {i}", "params", params, "must be a table of parameters")
+        vals = {k: _check(f"slide {i}", k, Param("", "str"), s.get(k, "")) for k in ("title", "caption")}
         try:
-            out.append(SlideParams(layer=layer, params=params, **vals))
+            out.append(SlideParams(layer=layer, params=s.get("params"), **vals))
         except ValueError as exc:
             raise ValueError(f"slide {i}: {exc}") from None
     return tuple(out)
