@@ -179,7 +179,9 @@ _FIT_JS = """<script>window.addEventListener('load', function () {
     m.options.zoomSnap = 0.1;
     m.invalidateSize(false);
     m.fitBounds(B, {paddingTopLeft: [24, 24], paddingBottomRight: [(lg ? lg.offsetWidth : 0) + 32, 24], animate: false});
-    document.body.setAttribute('data-fitted', '1');
+    var a = m.latLngToContainerPoint(B[0]), b = m.latLngToContainerPoint(B[1]), s = m.getSize();
+    /* the units' extent and the map's size in pixels: how much of the slide the units fill */
+    document.body.setAttribute('data-fitted', JSON.stringify([Math.abs(b.x - a.x), Math.abs(b.y - a.y), s.x, s.y]));
   }
 });</script></body>"""
 
