@@ -244,6 +244,8 @@ def report_pdf(sections: list[dict[str, Any]], path: str | Path | Any, *, title:
                         ax = fig.add_axes((0, 0.06, 1, 0.94))
                         ax.imshow(mpimg.imread(io.BytesIO(s["image"]), format="png"))
                         ax.set_axis_off()
+                    fig.text(0.98, 0.985, t(heads["maps"], lang), ha="right", va="top", fontsize=9, color="#253494",
+                             fontweight="bold")
                     below = " ".join(s.get("text", []))
                     fig.text(0.04, 0.045, "\n".join(textwrap.wrap(below, 170)[:2]), va="top", fontsize=8,
                              parse_math=False)

@@ -283,7 +283,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "report.appendix": {"en": "Appendix: methods, data and recipe", "fr": "Annexe : méthodes, données et recette"},
     "report.params": {"en": "Parameters", "fr": "Paramètres"},
     "report.contents": {"en": "Contents", "fr": "Sommaire"},
-    "report.page": {"en": "page {n}", "fr": "page {n}"},
+    "report.methods_equity": {"en": "Area-level results; small counts withheld. See the report for the model and its caveats.",
+                              "fr": "Résultats par unité ; petits effectifs masqués. Voir le rapport pour le modèle et ses limites."},
     # runs, static maps, reports, presentation
     "run.no_equity": {"en": "Equity not computed: column(s) {cols} missing.", "fr": "Équité non calculée : colonne(s) {cols} absente(s)."},
     "static.caption": {"en": "Sources: {sources}. Map: lillegeo, {date}. Lambert-93 (EPSG:2154).",

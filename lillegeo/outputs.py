@@ -21,7 +21,7 @@ from .pipeline import Analysis, run_analysis
 from .params import SlideParams
 from .recipe import Recipe, params_frame
 from .report import fmt_number, indicator_static_map, report_html, report_pdf, static_map, table_bytes
-from .slides import deck_html, filled, findings_html, headline_findings, hull_legend_html, slide_analysis, slide_doc, slides_of
+from .slides import deck_html, equity_slide_map, filled, findings_html, headline_findings, hull_legend_html, slide_analysis, slide_doc, slides_of
 from .versions import lock_info
 
 __all__ = ["build_maps", "static_maps", "presentation_html", "report_sections", "write_tables", "Presentation",
@@ -120,8 +120,10 @@ def _deck(ds: Dataset, a: Analysis, maps: dict[str, Any]) -> list[tuple[SlidePar
             out.append((filled(s, a), "<!DOCTYPE html><html><body style='font:28px system-ui;padding:40px'>"
                         f"{esc(str(exc))}</body></html>"))
             continue
-        layer_maps = maps if sa is a else build_maps(ds, sa, assets="inline")
-        doc = layer_maps.get(s.layer)
+        if s.layer == "equity" and sa.recipe.equity.layer != "bivariate":  # the layer chosen on the page
+            doc = equity_slide_map(ds, sa)
+        else:
+            doc = (maps if sa is a else build_maps(ds, sa, assets="inline")).get(s.layer)
         out.append((filled(s, sa), None if doc is None else slide_doc(doc)))
     return out
 

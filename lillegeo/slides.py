@@ -26,12 +26,13 @@ from typing import Any
 from .dataset import Dataset
 from .fmt import fmt_int
 from .i18n import t
-from .maps import esc, to_offline_html
+from .layers import equity_layer
+from .maps import categorical_map, esc, to_offline_html
 from .params import SLIDE_SECTION, SlideParams
 from .pipeline import Analysis, equity_columns, run_area_hotspots, run_clusters, run_equity, run_explore
 
 __all__ = ["slides_of", "slide_analysis", "headline_findings", "findings_html", "hull_legend_html", "deck_html",
-           "SLIDE_CSS", "slide_doc"]
+           "SLIDE_CSS", "slide_doc", "equity_slide_map"]
 
 _HOT = ("Hot spot", "High-High")
 _COLD = ("Cold spot", "Low-Low")
@@ -40,6 +41,8 @@ _UNTESTED = ("No data", "No neighbours (island)")
 
 def _auto_title(layer: str, a: Analysis) -> str:
     r = a.recipe
+    if layer == "equity" and r.equity.layer != "bivariate":
+        return t(f"eq.layer.{r.equity.layer}", r.language)
     if layer == "explore":
         return a.explore.indicator.label
     if layer == "hotspots" and r.hotspots.method == "local_moran":
@@ -49,6 +52,8 @@ def _auto_title(layer: str, a: Analysis) -> str:
 
 def _auto_caption(layer: str, a: Analysis) -> str:
     r = a.recipe
+    if layer == "equity" and r.equity.layer != "bivariate":
+        return t("report.methods_equity", r.language)
     if layer == "hotspots" and r.hotspots.method == "local_moran":
         return t("slide.hotspots_lm.caption", r.language, alpha=f"{r.hotspots.alpha:g}")
     return t(f"slide.{layer}.caption", r.language)
@@ -93,6 +98,18 @@ def slide_analysis(ds: Dataset, a: Analysis, slide: SlideParams) -> Analysis:
         raise ValueError(t("run.no_equity", lang, cols=", ".join(missing)))
     q = run_equity(ds, p, hotspots=r.hotspots, clusters=r.clusters, threshold=thr, lang=lang)
     return dataclasses.replace(a, **{**none, "equity": q})
+
+
+def equity_slide_map(ds: Dataset, a: Analysis):
+    """The Equity map of the layer the analysis' parameters choose (``bivariate``, ``residual``,
+    ``residual_gi``, ``share``), as the Equity page draws it; ``None`` without an equity result."""
+    if a.equity is None:
+        return None
+    r = a.recipe
+    layer = equity_layer(a.equity, r.equity.layer, r.language, group=r.equity.group)
+    return categorical_map(ds.units, layer.labels, layer.colors, legend_title=layer.title, legend=layer.legend,
+                           legend_note=layer.note, overlay=ds.overlay, demo=ds.demo, lang=r.language,
+                           assets="inline", title=t(f"eq.layer.{r.equity.layer}", r.language))
 
 
 def headline_findings(a: Analysis) -> list[dict[str, Any]]:

@@ -55,7 +55,8 @@ def custom_run(tmp_path_factory):
     r = r.replace(slides=(SlideParams(layer="findings", title="Findings first"),
                           SlideParams(layer="explore", params=r.explore.replace(column="P21_POP_IMM")),
                           SlideParams(layer="hotspots", title="Hot spots <b>&", caption="immigrant residents",
-                                      params=r.hotspots.replace(column="P21_POP_IMM", per=""))))
+                                      params=r.hotspots.replace(column="P21_POP_IMM", per="")),
+                          SlideParams(layer="equity", params=r.equity.replace(layer="residual"))))
     recipe = out / "recipe.toml"
     recipe.write_text(r.to_toml(), encoding="utf-8")
     from lillegeo.__main__ import main
@@ -74,7 +75,7 @@ def _deck(path):
 def test_run_of_a_recipe_with_custom_slides_produces_them(custom_run):
     out, r = custom_run
     docs, meta = _deck(out / "presentation.html")
-    assert [m["layer"] for m in meta] == ["findings", "explore", "hotspots"]
+    assert [m["layer"] for m in meta] == ["findings", "explore", "hotspots", "equity"]
     assert _h.unescape(meta[0]["title"]) == "Findings first"
     assert _h.unescape(meta[2]["title"]) == "Hot spots <b>&" and "<b>" not in meta[2]["title"]  # escaped
     # the explore slide maps the column it was added with, not the recipe's (incidents)
@@ -83,6 +84,9 @@ def test_run_of_a_recipe_with_custom_slides_produces_them(custom_run):
     assert "P21_POP_IMM; queen; 99 perm." in docs[2]
     assert "P21_POP_IMM; queen" not in (out / "maps" / "hotspots.html").read_text(encoding="utf-8")
     assert meta[2]["caption"] == "immigrant residents"
+    # the equity slide shows the layer chosen on the page (observed / expected), not the bivariate map
+    assert _h.unescape(meta[3]["title"]) == "Checks observed / expected given crime"
+    assert "(more than expected)" in docs[3] and "Crime x checks" not in docs[3]
 
 
 def test_findings_slide_gives_interval_and_n():
