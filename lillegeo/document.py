@@ -51,7 +51,7 @@ def _cell(v: Any, lang: str) -> str:
     if v is None or (isinstance(v, float) and not np.isfinite(v)):
         return ""
     if isinstance(v, (bool, np.bool_)):
-        return str(bool(v))
+        return {"fr": ("non", "oui")}.get(lang, ("False", "True"))[bool(v)]
     if isinstance(v, (int, np.integer)):
         return fmt_int(int(v), lang)
     if isinstance(v, (float, np.floating)):
@@ -256,7 +256,8 @@ def report_pdf(sections: list[dict[str, Any]], path: str | Path | Any, *, title:
                 pages.new()
             pages.line("part", t(heads[part], lang))
             for s in secs:
-                pages.line("h", s["heading"])
+                for w in textwrap.wrap(s["heading"], 78) or [""]:
+                    pages.line("h", w)
                 for f in s.get("findings", []):
                     kind = "caveat" if f["kind"] == "caveat" else ("flag" if f["flag"] else "finding")
                     pages.para(kind, "• " + f["text"])
