@@ -5,6 +5,7 @@ same numbers."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 from pathlib import Path
@@ -25,7 +26,7 @@ from .slides import deck_html, equity_slide_map, filled, findings_html, headline
 from .versions import lock_info
 
 __all__ = ["build_maps", "static_maps", "presentation_html", "report_sections", "write_tables", "Presentation",
-           "presentation", "run_recipe", "summary", "slides_of"]
+           "presentation", "deck_of", "report_of", "run_recipe", "summary", "slides_of"]
 
 
 def _hot_layer(a: Analysis, lang: str):
@@ -212,18 +213,42 @@ class Presentation:
         self.slide_list = slide_list
 
 
-def presentation(ds: Dataset, recipe: Recipe) -> Presentation:
-    """Slides and report of ``recipe`` on ``ds``: what the Present page shows and ``run`` writes."""
-    a = run_analysis(ds, recipe)
+def _analysis_of(ds: Dataset, recipe: Recipe, analysis: Analysis | None) -> Analysis:
+    """``analysis`` (of ``recipe`` without its slides, computed earlier) with the recipe's slides, or a new run."""
+    if analysis is None:
+        return run_analysis(ds, recipe)
+    if analysis.recipe.replace(slides=()) != recipe.replace(slides=()):
+        raise ValueError("the analysis given was made with other parameters than the recipe's")
+    return dataclasses.replace(analysis, recipe=recipe)
+
+
+def deck_of(ds: Dataset, recipe: Recipe, *, analysis: Analysis | None = None) -> tuple[str, tuple[SlideParams, ...]]:
+    """The slides of ``recipe`` (HTML) and the list of its slides with their titles filled in.
+
+    ``analysis``: the recipe's analysis without its slides, when already computed (editing a slide
+    then redraws the slides only)."""
+    a = _analysis_of(ds, recipe, analysis)
     maps = build_maps(ds, a, assets="inline")
     deck = _deck(ds, a, maps)
-    slides = presentation_html(ds, a, maps, deck)
+    return presentation_html(ds, a, maps, deck), tuple(s for s, _ in deck)
+
+
+def report_of(ds: Dataset, recipe: Recipe, *, analysis: Analysis | None = None) -> tuple[str, bytes]:
+    """The report of ``recipe``: HTML and PDF bytes (``analysis`` as in :func:`deck_of`)."""
+    a = _analysis_of(ds, recipe, analysis)
     sections = report_sections(ds, a, static_maps(ds, a, None))
-    report = report_html(sections, title=recipe.title, lang=recipe.language, demo=ds.demo,
-                         recipe_text=recipe.to_toml())
+    html = report_html(sections, title=recipe.title, lang=recipe.language, demo=ds.demo, recipe_text=recipe.to_toml())
     pdf = io.BytesIO()
     report_pdf(sections, pdf, title=recipe.title, lang=recipe.language, demo=ds.demo, recipe_text=recipe.to_toml())
-    return Presentation(slides, report, pdf.getvalue(), tuple(s for s, _ in deck))
+    return html, pdf.getvalue()
+
+
+def presentation(ds: Dataset, recipe: Recipe, *, analysis: Analysis | None = None) -> Presentation:
+    """Slides and report of ``recipe`` on ``ds``: what the Present page shows and ``run`` writes."""
+    a = _analysis_of(ds, recipe, analysis)
+    slides, slide_list = deck_of(ds, recipe, analysis=a)
+    report, pdf = report_of(ds, recipe, analysis=a)
+    return Presentation(slides, report, pdf, slide_list)
 
 
 def summary(a: Analysis) -> dict[str, Any]:
