@@ -128,3 +128,21 @@ def test_report_reads_as_a_document(custom_run):
                           check=True).stdout
     assert full.index("Summary of findings") < full.index("Tables") < full.index("Appendix")
     assert " | " not in full.split("Tables", 1)[1]  # tables are ruled cells, not pipe-joined text
+
+
+def test_slides_redrawn_from_an_analysis_made_without_them():
+    """The Present page computes the analysis once (without slides) and redraws only the slides when
+    one is edited; an analysis of other parameters is refused, not silently shown."""
+    from lillegeo.outputs import deck_of
+
+    ds = load_demo()
+    r = _fast(Recipe.for_demo()).with_params("equity", bootstrap=0)
+    a = run_analysis(ds, r)
+    renamed = r.rename_slide(0, "Council view").remove_slide(2)
+    html, listed = deck_of(ds, renamed, analysis=a)
+    assert [(s.layer, s.title) for s in listed][:2] == [("explore", "Council view"), ("hotspots", "Where incidents concentrate (Gi*)")]
+    assert [s.layer for s in listed] == ["explore", "hotspots", "equity", "findings"]
+    meta = json.loads(re.search(r'<script id="meta" type="application/json">(.*?)</script>', html, re.S).group(1))
+    assert [m["title"] for m in meta] == [s.title for s in listed]
+    with pytest.raises(ValueError, match="other parameters"):
+        deck_of(ds, renamed.with_params("hotspots", alpha=0.01), analysis=a)
