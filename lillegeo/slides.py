@@ -14,7 +14,7 @@ Examples
 >>> [s.layer for s in slides_of(a)]
 ['explore', 'hotspots', 'clusters', 'equity', 'findings']
 >>> slides_of(a)[0].title
-'incidents'
+'incidents per 1,000 P21_POP'
 """
 
 from __future__ import annotations
