@@ -13,8 +13,8 @@ Examples
 >>> a = run_analysis(load_demo(), r)
 >>> [s.layer for s in slides_of(a)]
 ['explore', 'hotspots', 'clusters', 'equity', 'findings']
->>> slides_of(a)[0].title
-'incidents per 1,000 P21_POP'
+>>> slides_of(a)[0].title == a.explore.indicator.label  # the indicator actually mapped
+True
 """
 
 from __future__ import annotations
