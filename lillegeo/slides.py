@@ -157,11 +157,11 @@ def findings_html(a: Analysis) -> str:
         cls = "caveat" if f["kind"] == "caveat" else ("flag" if f["flag"] else "finding")
         items.append(f"<li class='{cls}'>{esc(f['text'])}</li>")
     return (f"<!DOCTYPE html><html lang='{esc(lang)}'><head><meta charset='utf-8'><style>"
-            "body{margin:0;padding:32px 64px;font:28px/1.4 system-ui,-apple-system,'Segoe UI',sans-serif;"
+            "body{margin:0;padding:clamp(12px,1.7vw,32px) clamp(16px,3.3vw,64px);font:clamp(14px,1.45vw,28px)/1.4 system-ui,-apple-system,'Segoe UI',sans-serif;"
             "color:#111;background:#fafaf8} ul{list-style:none;padding:0;margin:0}"
-            "li{margin:0 0 22px;padding:14px 22px;border-left:10px solid #2c7fb8;background:#eef6fb}"
+            "li{margin:0 0 clamp(8px,1.05vw,20px);padding:clamp(6px,.65vw,12px) clamp(10px,1.15vw,22px);border-left:clamp(5px,.52vw,10px) solid #2c7fb8;background:#eef6fb}"
             "li.flag{border-color:#b58100;background:#fff3cd;font-weight:600}"
-            "li.caveat{font-size:22px;border-color:#999;background:transparent;color:#333;margin-bottom:8px;padding:4px 22px}"
+            "li.caveat{font-size:clamp(12px,1.15vw,22px);border-color:#999;background:transparent;color:#333;margin-bottom:8px;padding:4px 22px}"
             f"</style></head><body data-lillegeo='findings'><ul>{''.join(items)}</ul></body></html>")
 
 
@@ -172,19 +172,22 @@ def hull_legend_html(title: str, k: int, note: str, lang: str) -> str:
             + (f"<div class='note'>{esc(note)}</div>" if note else ""))
 
 
-#: Larger type in the slides' maps: legends read from the back of a room at 1920 x 1080.
+#: Larger type in the slides' maps: legends read from the back of a room at 1920 x 1080 (sizes follow the
+#: slide's width, so that the preview on the Present page keeps the proportions of the room's screen).
 SLIDE_CSS = (
-    "<style>.lillegeo-legend{font:24px/1.35 system-ui,sans-serif!important;max-width:620px!important;"
-    "padding:14px 18px!important}.lillegeo-legend h4{font-size:26px!important;margin-bottom:8px!important}"
-    ".lillegeo-legend .row{gap:12px!important;margin:5px 0!important}"
-    ".lillegeo-legend .sw{width:40px!important;height:26px!important}"
-    ".lillegeo-legend .note{font-size:18px!important}"
-    ".lillegeo-legend span[style*='inline-block']{width:64px!important;height:48px!important;"
-    "line-height:48px!important;font-size:20px!important}"
-    ".lillegeo-legend div[style*='font-size']{font-size:20px!important}"
+    "<style>.lillegeo-legend{font:clamp(13px,1.25vw,24px)/1.35 system-ui,sans-serif!important;"
+    "max-width:clamp(280px,32vw,620px)!important;padding:clamp(8px,.75vw,14px) clamp(10px,.95vw,18px)!important}"
+    ".lillegeo-legend h4{font-size:clamp(14px,1.35vw,26px)!important;margin-bottom:8px!important}"
+    ".lillegeo-legend .row{gap:clamp(6px,.63vw,12px)!important;margin:clamp(2px,.26vw,5px) 0!important}"
+    ".lillegeo-legend .sw{width:clamp(18px,2.1vw,40px)!important;height:clamp(12px,1.36vw,26px)!important}"
+    ".lillegeo-legend .note{font-size:clamp(11px,.95vw,18px)!important}"
+    ".lillegeo-legend span[style*='inline-block']{width:clamp(26px,3.35vw,64px)!important;"
+    "height:clamp(20px,2.5vw,48px)!important;line-height:clamp(20px,2.5vw,48px)!important;"
+    "font-size:clamp(10px,1.05vw,20px)!important}"
+    ".lillegeo-legend div[style*='font-size']{font-size:clamp(11px,1.05vw,20px)!important}"
     ".lillegeo-legend div[style*='vertical-rl']{writing-mode:horizontal-tb!important;transform:none!important;"
-    "max-width:190px}"
-    ".lillegeo-badge{font:600 20px system-ui,sans-serif!important;padding:6px 12px!important}"
+    "max-width:clamp(90px,10vw,190px)}"
+    ".lillegeo-badge{font:600 clamp(12px,1.05vw,20px) system-ui,sans-serif!important;padding:6px 12px!important}"
     ".lillegeo-title{display:none}.leaflet-control-layers{display:none}</style></head>")
 
 
@@ -227,16 +230,21 @@ def deck_html(docs: list[str], slides: list[SlideParams], *, title: str, lang: s
 <title>{esc(title)}</title>
 <style>
 html,body{{margin:0;height:100%;overflow:hidden;background:#111;font-family:system-ui,-apple-system,'Segoe UI',sans-serif}}
-#head{{position:absolute;top:0;left:0;right:0;height:104px;background:#fff;display:flex;align-items:center;
- padding:0 36px;box-sizing:border-box;gap:24px;border-bottom:1px solid #ddd}}
-#title{{font-size:46px;font-weight:700;color:#111;flex:1;min-width:0;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}}
-#count{{font-size:26px;color:#555;flex:none}}
-#frame{{position:absolute;top:104px;left:0;width:100%;height:calc(100% - 104px - 72px);border:0;background:#f4f4f2}}
-#foot{{position:absolute;bottom:0;left:0;right:0;height:72px;background:#fff;display:flex;align-items:center;
- padding:0 36px;box-sizing:border-box;gap:24px;font-size:26px;color:#222;border-top:1px solid #ddd}}
+:root{{--head:clamp(56px,5.42vw,104px);--foot:clamp(40px,3.75vw,72px);--pad:clamp(12px,1.9vw,36px)}}
+#head{{position:absolute;top:0;left:0;right:0;height:var(--head);background:#fff;display:flex;align-items:center;
+ padding:0 var(--pad);box-sizing:border-box;gap:var(--pad);border-bottom:1px solid #ddd}}
+#title{{font-size:clamp(20px,2.4vw,46px);font-weight:700;color:#111;flex:1;min-width:0;overflow:hidden;
+ text-overflow:ellipsis;white-space:nowrap}}
+#count{{font-size:clamp(14px,1.35vw,26px);color:#555;flex:none}}
+#frame{{position:absolute;top:var(--head);left:0;width:100%;height:calc(100% - var(--head) - var(--foot));border:0;
+ background:#f4f4f2}}
+#foot{{position:absolute;bottom:0;left:0;right:0;height:var(--foot);background:#fff;display:flex;align-items:center;
+ padding:0 var(--pad);box-sizing:border-box;gap:var(--pad);font-size:clamp(13px,1.35vw,26px);color:#222;
+ border-top:1px solid #ddd}}
 #caption{{flex:1;min-width:0;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}}
-#demo{{flex:none;background:#7a2e00;color:#fff;padding:6px 14px;border-radius:4px;font-weight:700;font-size:22px}}
-#help{{flex:none;color:#666;font-size:16px;white-space:nowrap}}
+#demo{{flex:none;background:#7a2e00;color:#fff;padding:.25em .6em;border-radius:4px;font-weight:700;
+ font-size:clamp(12px,1.15vw,22px)}}
+#help{{flex:none;color:#666;font-size:clamp(10px,.85vw,16px);white-space:nowrap}}
 </style></head><body>
 <div id="head"><div id="title"></div><div id="count"></div></div>
 <iframe id="frame" title="map"></iframe>

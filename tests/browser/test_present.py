@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 
 import pytest
@@ -11,7 +12,7 @@ from playwright.sync_api import expect
 from lillegeo.outputs import run_recipe
 from lillegeo.recipe import Recipe, default_slides
 
-from .conftest import ARTIFACTS, SLOW_MS, Watch, new_context, wait_idle
+from .conftest import ARTIFACTS, SLOW_MS, Watch, new_context, rerun, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -147,3 +148,32 @@ def test_recipe_saved_in_the_app_reruns_headless(app_url, page, tmp_path):
     page.goto((a / "maps" / "equity.html").as_uri())
     page.locator('[data-lillegeo="legend"]').wait_for()
     assert page.watch.remote == [] and page.watch.errors == [], (page.watch.remote, page.watch.errors)
+
+
+def test_a_map_added_on_explore_becomes_a_slide_edited_on_present(app_url, page):
+    page.goto(app_url)
+    page.frame_locator('iframe[title="streamlit_folium.st_folium"]').locator('[data-lillegeo="legend"]').wait_for(
+        timeout=SLOW_MS)
+    wait_idle(page)
+    rerun(page, page.get_by_role("button", name="Add this map as a slide").click)
+    expect(page.get_by_text("Slide 6 added")).to_be_visible()
+    page.get_by_role("link", name="5 · Present").click()
+    title = page.get_by_label("Title of slide 6 (Explore map)")
+    expect(title).to_have_value(re.compile("incidents"))  # the indicator mapped when it was added
+    deck = page.frame_locator('iframe[srcdoc*="id=\\"slides\\""]')
+    expect(deck.locator("#count")).to_have_text("1 / 6", timeout=SLOW_MS)
+    wait_idle(page)
+    title.fill("Council view")
+    rerun(page, lambda: title.press("Enter"))
+    deck.locator("#head").click()  # the deck takes the keys
+    page.keyboard.press("End")
+    expect(deck.locator("#title")).to_have_text("Council view")
+    expect(deck.locator("#count")).to_have_text("6 / 6")
+    rerun(page, page.locator(".st-key-present_up_5 button").first.click)
+    expect(page.get_by_label("Title of slide 5 (Explore map)")).to_have_value("Council view")
+    rerun(page, page.locator(".st-key-present_remove_0 button").first.click)
+    expect(deck.locator("#count")).to_have_text("1 / 5")
+    expect(deck.locator("#title")).to_have_text("Where incidents concentrate (Gi*)")
+    expect(page.get_by_label("Title of slide 4 (Explore map)")).to_have_value("Council view")
+    page.screenshot(path=str(ARTIFACTS / "present-editor.png"), full_page=True)
+    assert page.watch.remote == [], page.watch.remote
