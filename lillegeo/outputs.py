@@ -5,6 +5,7 @@ same numbers."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 from pathlib import Path
@@ -14,6 +15,7 @@ import pandas as pd
 
 from .dataset import Dataset, load_sources
 from .equity import BIVARIATE
+from .fmt import fmt_counts
 from .i18n import label_text, t
 from .layers import Layer, equity_layer, hot_layer
 from .maps import WITHHELD_STYLE, categorical_map, choropleth_map, esc, to_offline_html
@@ -30,21 +32,22 @@ from .report import (
     static_map,
     table_bytes,
 )
+from .slides import (
+    deck_html,
+    equity_slide_map,
+    filled,
+    findings_html,
+    headline_findings,
+    hull_legend_html,
+    slide_analysis,
+    slide_doc,
+    slides_of,
+)
 from .versions import lock_info
 from .wording import clusters_note, hotspot_note, weights_text
 
-__all__ = [
-    "Presentation",
-    "build_maps",
-    "presentation",
-    "presentation_html",
-    "report_sections",
-    "run_recipe",
-    "slides_of",
-    "static_maps",
-    "summary",
-    "write_tables",
-]
+__all__ = ["build_maps", "static_maps", "presentation_html", "report_sections", "write_tables", "Presentation",
+           "presentation", "deck_of", "report_of", "run_recipe", "summary", "slides_of"]
 
 
 def _hot_layer(a: Analysis, lang: str) -> Layer:
@@ -74,12 +77,12 @@ def build_maps(ds: Dataset, a: Analysis, *, assets: str = "inline") -> dict[str,
                                            title=t("hot.legend", lang))
     if a.clusters is not None:
         pc = a.clusters.clusters
+        note = f"{clusters_note(r.clusters, lang)}. {pc.withheld_note(lang)}".strip()
         maps["clusters"] = categorical_map(ds.units, pd.Series("", index=ds.units.index), {},
                                            legend_title=t("map.hulls", lang), layer_name=t("map.units", lang),
                                            hulls=pc.hulls, overlay=ds.overlay,
                                            demo=ds.demo, lang=lang, assets=assets, title=t("map.hulls", lang),
-                                           legend_note=f"{clusters_note(r.clusters, lang)}. "
-                                                       f"{pc.withheld_note(lang)}".strip())
+                                           legend=hull_legend_html(t("map.hulls", lang), pc.n_clusters, note, lang))
     if a.equity is not None:
         el = _equity_layer(a, lang)
         maps["equity"] = categorical_map(ds.units, el.labels, el.colors, legend_title=el.title,
@@ -127,122 +130,84 @@ def static_maps(ds: Dataset, a: Analysis, out_dir: Path | None = None) -> dict[s
     return images
 
 
-def slides_of(a: Analysis) -> tuple[SlideParams, ...]:
-    """The recipe's slides; without any, the built-in sequence with the Explore slide titled after the
-    indicator actually mapped (a fixed "Incidents per 1,000 residents" over another indicator misleads)."""
-    r = a.recipe
-    if r.slides:
-        return r.slides
-    h = r.hotspots
-    out = []
-    for s in r.slides_or_default():
-        if s.layer == "explore":
-            s = s.replace(title=a.explore.indicator.label)
-        elif s.layer == "hotspots" and h.method == "local_moran":
-            s = s.replace(title=t("slide.hotspots_lm.title", r.language),
-                          caption=t("slide.hotspots_lm.caption", r.language, alpha=f"{h.alpha:g}"))
-        out.append(s)
-    return tuple(out)
+def _deck(ds: Dataset, a: Analysis, maps: dict[str, Any]) -> list[tuple[SlideParams, str | None]]:
+    """Every slide of the recipe with its title filled in and its document (``None``: nothing to show,
+    e.g. a clusters slide without a point layer)."""
+    out: list[tuple[SlideParams, str | None]] = []
+    for s in a.recipe.slide_deck():
+        if s.layer == "findings":
+            out.append((filled(s, a), findings_html(a)))
+            continue
+        try:
+            sa = slide_analysis(ds, a, s)
+        except ValueError as exc:  # the other slides are still shown; this one says why
+            out.append((filled(s, a), "<!DOCTYPE html><html><body style='font:28px system-ui;padding:40px'>"
+                        f"{esc(str(exc))}</body></html>"))
+            continue
+        if s.layer == "equity" and sa.recipe.equity.layer != "bivariate":  # the layer chosen on the page
+            doc = equity_slide_map(ds, sa)
+        else:
+            doc = (maps if sa is a else build_maps(ds, sa, assets="inline")).get(s.layer)
+        out.append((filled(s, sa), None if doc is None else slide_doc(doc)))
+    return out
 
 
-def presentation_html(ds: Dataset, a: Analysis, maps: dict[str, Any] | None = None) -> str:
-    """Council slides in one self-contained HTML file: a full-screen map per slide, large type,
-    stepped with the keyboard (→ / ← / space / Page Down / Page Up / Home / End), no network needed."""
-    recipe = a.recipe
-    lang = recipe.language
-    maps = maps if maps is not None else build_maps(ds, a, assets="inline")
-    slides = [s for s in slides_of(a) if s.layer in maps]
-    big = ("<style>.lillegeo-legend{font:17px/1.4 system-ui,sans-serif;max-width:380px}"
-           ".lillegeo-legend h4{font-size:18px}.lillegeo-title{display:none}.leaflet-control-layers{display:none}"
-           "</style></head>")
-    docs = [to_offline_html(maps[s.layer]).replace("</head>", big, 1) for s in slides]
-    payload = json.dumps(docs).replace("<", "\\u003c")
-    meta = json.dumps([{"title": esc(s.title), "caption": esc(s.caption)} for s in slides])
-    meta = meta.replace("<", "\\u003c")
-    demo = f"<div id='demo'>{esc(t('demo.badge', lang))}</div>" if ds.demo else ""
-    return f"""<!DOCTYPE html><html lang="{esc(lang)}"><head><meta charset="utf-8">
-<title>{esc(recipe.title)}</title>
-<style>
-html,body{{margin:0;height:100%;background:#111;font-family:system-ui,-apple-system,'Segoe UI',sans-serif}}
-#frame{{position:absolute;top:96px;left:0;right:0;bottom:58px;width:100%;height:calc(100% - 154px);border:0;background:#f4f4f2}}
-#head{{position:absolute;top:0;left:0;right:0;height:96px;background:#fff;display:flex;align-items:center;padding:0 28px}}
-#title{{font-size:34px;font-weight:700;color:#111;flex:1}} #count{{font-size:20px;color:#555}}
-#foot{{position:absolute;bottom:0;left:0;right:0;height:58px;background:#fff;display:flex;align-items:center;padding:0 28px;font-size:20px;color:#222}}
-#demo{{position:absolute;top:28px;right:140px;background:#7a2e00;color:#fff;padding:6px 12px;border-radius:4px;font-weight:700;font-size:18px}}
-#help{{margin-left:auto;color:#666;font-size:13px;padding-left:20px;white-space:nowrap}}
-</style></head><body>
-<div id="head"><div id="title"></div><div id="count"></div></div>{demo}
-<iframe id="frame" title="map"></iframe>
-<div id="foot"><div id="caption"></div><div id="help">{esc(t("present.keys", lang))}</div></div>
-<script id="slides" type="application/json">{payload}</script>
-<script id="meta" type="application/json">{meta}</script>
-<script>
-(function () {{
-  var docs = JSON.parse(document.getElementById('slides').textContent);
-  var meta = JSON.parse(document.getElementById('meta').textContent);
-  var frame = document.getElementById('frame'), i = 0;
-  function decode(s) {{ var t = document.createElement('textarea'); t.innerHTML = s; return t.value; }}
-  function show(n) {{
-    i = Math.max(0, Math.min(docs.length - 1, n));
-    frame.srcdoc = docs[i];
-    document.getElementById('title').textContent = decode(meta[i].title);
-    document.getElementById('caption').textContent = decode(meta[i].caption);
-    document.getElementById('count').textContent = (i + 1) + ' / ' + docs.length;
-    document.body.setAttribute('data-slide', String(i + 1));
-  }}
-  function key(e) {{
-    var k = e.key;
-    if (k === 'ArrowRight' || k === 'PageDown' || k === ' ') {{ show(i + 1); e.preventDefault(); }}
-    else if (k === 'ArrowLeft' || k === 'PageUp') {{ show(i - 1); e.preventDefault(); }}
-    else if (k === 'Home') {{ show(0); }} else if (k === 'End') {{ show(docs.length - 1); }}
-    else if (k === 'f' && document.documentElement.requestFullscreen) {{ document.documentElement.requestFullscreen(); }}
-  }}
-  document.addEventListener('keydown', key);
-  frame.addEventListener('load', function () {{
-    try {{ frame.contentWindow.addEventListener('keydown', key); }} catch (err) {{}}
-  }});
-  show(0);
-}})();
-</script></body></html>"""
+def presentation_html(ds: Dataset, a: Analysis, maps: dict[str, Any] | None = None,
+                      deck: list[tuple[SlideParams, str | None]] | None = None) -> str:
+    """Council slides in one self-contained HTML file: a full-screen map per slide (a slide added from a
+    page with other parameters shows its own map), the findings slide, large type, stepped with the
+    keyboard (→ / ← / space / Page Down / Page Up / Home / End), no network needed."""
+    if deck is None:
+        deck = _deck(ds, a, maps if maps is not None else build_maps(ds, a, assets="inline"))
+    shown = [(s, d) for s, d in deck if d is not None]
+    return deck_html([d for _, d in shown], [s for s, _ in shown], title=a.recipe.title, lang=a.recipe.language,
+                     demo=ds.demo)
 
 
 def report_sections(ds: Dataset, a: Analysis, images: dict[str, bytes]) -> list[dict[str, Any]]:
-    """The report's sections (heading, text, image, table, findings) in the recipe's language."""
+    """The report's sections in the recipe's language, each with its ``part`` (:mod:`lillegeo.document`):
+    the summary of findings, the maps, the tables, then the appendix (methods, data, parameters)."""
     recipe = a.recipe
     lang = recipe.language
-    loaded = pd.DataFrame([{"file": r.source, "kind": r.kind, "rows": r.rows,
-                            "notes": " | ".join(r.messages_in(lang))} for r in ds.reports])
-    secs = [{"heading": t("report.loaded", lang), "table": loaded}]
-    if ds.join_report is not None:
-        jr = ds.join_report
-        secs.append({"heading": t("data.join_report", lang), "text": [
-            t("report.join", lang, matched=jr.matched, n=jr.n_units, without=len(jr.units_without_data),
-              unmatched=len(jr.unmatched_rows))] + jr.hints})
     ind = a.explore.indicator
-    secs.append({"heading": ind.label, "image": images.get("explore"),
-                 "text": [t("explore.partition", lang, threshold=ind.threshold, **ind.partition)] + ind.notes})
+    explore_text = t("explore.partition", lang, threshold=ind.threshold, **fmt_counts(ind.partition, lang))
+    secs = [{"part": "summary", "heading": t("slide.findings.title", lang), "findings": headline_findings(a),
+             "text": [f"{ind.label}: {explore_text}"] + list(a.notes)}]
+    secs.append({"part": "maps", "heading": ind.label, "image": images.get("explore"),
+                 "text": [explore_text] + ind.notes})
     if a.hotspots is not None:
         hs = a.hotspots.hotspots
         table = a.hotspots.table
-        secs.append({"heading": t("hot.legend", lang), "image": images.get("hotspots"),
-                     "text": [t("report.moran", lang, i=fmt_number(hs.moran_i, lang, 3),
-                                p=fmt_number(hs.moran_p, lang, 3), perm=fmt_number(hs.permutations, lang, 0),
-                                seed=hs.seed, weights=weights_text(hs.weights, lang))],
+        moran = t("report.moran", lang, i=fmt_number(hs.moran_i, lang, 3), p=fmt_number(hs.moran_p, lang, 3),
+                  perm=fmt_number(hs.permutations, lang, 0), seed=hs.seed, weights=weights_text(hs.weights, lang))
+        secs.append({"part": "maps", "heading": t("hot.legend", lang), "image": images.get("hotspots"), "text": [moran]})
+        secs.append({"part": "tables", "heading": t("hot.legend", lang), "text": [moran],
                      "table": table[table["label"] != "Not significant"].assign(
                          label=lambda d: d["label"].map(lambda v: label_text(v, lang)))})
     if a.clusters is not None:
         pc = a.clusters.clusters
-        secs.append({"heading": t("map.hulls", lang), "image": images.get("clusters"),
-                     "text": [t("hot.clusters_summary", lang, k=pc.n_clusters, noise=pc.n_noise, n=pc.n_points)]
-                     + [x for x in [pc.withheld_note(lang)] if x] + pc.notes,
-                     "table": pc.table.drop(columns=["x", "y"])})
+        text = ([t("hot.clusters_summary", lang, k=pc.n_clusters, noise=pc.n_noise, n=pc.n_points)]
+                + [x for x in [pc.withheld_note(lang)] if x] + pc.notes)
+        secs.append({"part": "maps", "heading": t("map.hulls", lang), "image": images.get("clusters"), "text": text})
+        secs.append({"part": "tables", "heading": t("map.hulls", lang), "table": pc.table.drop(columns=["x", "y"])})
     if a.equity is not None:
         q = a.equity
-        secs.append({"heading": t("eq.findings", lang), "findings": q.findings, "image": images.get("equity")})
-        secs.append({"heading": t("eq.model", lang), "text": [q.model.model], "table": q.robustness})
-        secs.append({"heading": t("eq.representation", lang), "table": q.representation})
-    secs.append({"heading": t("report.methods", lang), "text": [t("report.methods_text", lang)]
-                 + list(a.notes), "table": params_frame(recipe)})
+        secs.append({"part": "maps", "heading": t("eq.layer.bivariate", lang), "image": images.get("equity"),
+                     "text": [t("slide.equity.caption", lang)]})
+        secs.append({"part": "tables", "heading": t("eq.exposure", lang), "table": q.exposure.table})
+        secs.append({"part": "tables", "heading": t("eq.model", lang), "text": [q.model.model], "table": q.robustness})
+        secs.append({"part": "tables", "heading": t("eq.representation", lang), "table": q.representation})
+    secs.append({"part": "appendix", "heading": t("report.methods", lang), "text": [t("report.methods_text", lang)]
+                 + list(a.notes)})
+    loaded = pd.DataFrame([{"file": r.source, "kind": r.kind, "rows": r.rows,
+                            "notes": "; ".join(r.messages_in(lang))} for r in ds.reports])
+    secs.append({"part": "appendix", "heading": t("report.loaded", lang), "table": loaded})
+    if ds.join_report is not None:
+        jr = ds.join_report
+        secs.append({"part": "appendix", "heading": t("data.join_report", lang), "text": [
+            t("report.join", lang, matched=jr.matched, n=jr.n_units, without=len(jr.units_without_data),
+              unmatched=len(jr.unmatched_rows))] + jr.hints})
+    secs.append({"part": "appendix", "heading": t("report.params", lang), "table": params_frame(recipe)})
     return secs
 
 
@@ -276,17 +241,42 @@ class Presentation:
         self.slide_list = slide_list
 
 
-def presentation(ds: Dataset, recipe: Recipe) -> Presentation:
-    """Slides and report of ``recipe`` on ``ds``: what the Present page shows and ``run`` writes."""
-    a = run_analysis(ds, recipe)
+def _analysis_of(ds: Dataset, recipe: Recipe, analysis: Analysis | None) -> Analysis:
+    """``analysis`` (of ``recipe`` without its slides, computed earlier) with the recipe's slides, or a new run."""
+    if analysis is None:
+        return run_analysis(ds, recipe)
+    if analysis.recipe.replace(slides=()) != recipe.replace(slides=()):
+        raise ValueError("the analysis given was made with other parameters than the recipe's")
+    return dataclasses.replace(analysis, recipe=recipe)
+
+
+def deck_of(ds: Dataset, recipe: Recipe, *, analysis: Analysis | None = None) -> tuple[str, tuple[SlideParams, ...]]:
+    """The slides of ``recipe`` (HTML) and the list of its slides with their titles filled in.
+
+    ``analysis``: the recipe's analysis without its slides, when already computed (editing a slide
+    then redraws the slides only)."""
+    a = _analysis_of(ds, recipe, analysis)
     maps = build_maps(ds, a, assets="inline")
-    slides = presentation_html(ds, a, maps)
+    deck = _deck(ds, a, maps)
+    return presentation_html(ds, a, maps, deck), tuple(s for s, _ in deck)
+
+
+def report_of(ds: Dataset, recipe: Recipe, *, analysis: Analysis | None = None) -> tuple[str, bytes]:
+    """The report of ``recipe``: HTML and PDF bytes (``analysis`` as in :func:`deck_of`)."""
+    a = _analysis_of(ds, recipe, analysis)
     sections = report_sections(ds, a, static_maps(ds, a, None))
-    report = report_html(sections, title=recipe.title, lang=recipe.language, demo=ds.demo,
-                         recipe_text=recipe.to_toml())
+    html = report_html(sections, title=recipe.title, lang=recipe.language, demo=ds.demo, recipe_text=recipe.to_toml())
     pdf = io.BytesIO()
-    report_pdf(sections, pdf, title=recipe.title, lang=recipe.language, demo=ds.demo)
-    return Presentation(slides, report, pdf.getvalue(), slides_of(a))
+    report_pdf(sections, pdf, title=recipe.title, lang=recipe.language, demo=ds.demo, recipe_text=recipe.to_toml())
+    return html, pdf.getvalue()
+
+
+def presentation(ds: Dataset, recipe: Recipe, *, analysis: Analysis | None = None) -> Presentation:
+    """Slides and report of ``recipe`` on ``ds``: what the Present page shows and ``run`` writes."""
+    a = _analysis_of(ds, recipe, analysis)
+    slides, slide_list = deck_of(ds, recipe, analysis=a)
+    report, pdf = report_of(ds, recipe, analysis=a)
+    return Presentation(slides, report, pdf, slide_list)
 
 
 def summary(a: Analysis) -> dict[str, Any]:
@@ -332,7 +322,8 @@ def run_recipe(recipe: Recipe, out: str | Path, *, allow_changed: bool = False) 
     sections = report_sections(ds, a, images)
     (out / "report.html").write_text(report_html(sections, title=recipe.title, lang=recipe.language, demo=ds.demo,
                                                  recipe_text=recipe.to_toml()), encoding="utf-8")
-    report_pdf(sections, out / "report.pdf", title=recipe.title, lang=recipe.language, demo=ds.demo)
+    report_pdf(sections, out / "report.pdf", title=recipe.title, lang=recipe.language, demo=ds.demo,
+               recipe_text=recipe.to_toml())
     (out / "recipe.toml").write_text(recipe.to_toml(), encoding="utf-8")
     lock = lock_info(recipe)
     (out / "lillegeo.lock.json").write_text(json.dumps(lock, indent=2, sort_keys=True) + "\n", encoding="utf-8")

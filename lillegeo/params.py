@@ -38,7 +38,7 @@ from sklearn.neighbors import KDTree
 __all__ = ["Param", "Params", "ExploreParams", "DisclosureParams", "HotspotParams", "ClusterParams",
            "TypologyParams", "EvaluationParams", "EquityParams", "SlideParams", "SECTIONS", "SPEC", "DEFAULTS",
            "DEFAULT_THRESHOLD", "validate", "check_weights", "check_cost", "check_slides", "COST_BUDGET", "bounds",
-           "options", "MAX_SLIDES", "MAX_TEXT", "MAX_LIST", "SLIDE_LAYERS", "WEIGHT_CHOICES", "PERMUTATION_CHOICES",
+           "options", "MAX_SLIDES", "MAX_TEXT", "MAX_LIST", "SLIDE_LAYERS", "SLIDE_SECTION", "WEIGHT_CHOICES", "PERMUTATION_CHOICES",
            "ALPHA_CHOICES", "BOOTSTRAP_CHOICES", "BAND_SLIDER"]
 
 #: Longest text accepted in a parameter (column names, titles, captions): a column name the readers accept
@@ -62,7 +62,9 @@ WEIGHT_CHOICES = ("queen", "rook", "knn:6", "knn:8", "distance:1000", "distance:
 PERMUTATION_CHOICES = (99, 499, 999, 9999)
 ALPHA_CHOICES = (0.01, 0.05, 0.1)
 BOOTSTRAP_CHOICES = (0, 199, 999, 1999)
-SLIDE_LAYERS = ("explore", "hotspots", "clusters", "equity")
+SLIDE_LAYERS = ("explore", "hotspots", "clusters", "equity", "findings")
+#: The parameter section a slide of each map layer keeps a copy of (the findings slide keeps none).
+SLIDE_SECTION = {"explore": "explore", "hotspots": "hotspots", "clusters": "clusters", "equity": "equity"}
 #: The Equity page's band slider: (lowest, highest, step); a recipe's band outside it widens it.
 BAND_SLIDER = (0.5, 2.0, 0.05)
 
@@ -159,6 +161,10 @@ def _check(section: str, name: str, p: Param, value: Any) -> Any:
         return _check_text(section, name, p, value)
     if p.kind == "weights":
         return check_weights(value, section=section, name=name)
+    if p.kind == "params":  # a slide's copy of a section's parameters: checked by the slide (_check_together)
+        if value is None or isinstance(value, (dict, Params)):
+            return value
+        raise _fail(section, name, value, "must be a table of parameters")
     if p.kind in ("int", "float"):
         return _check_number(section, name, p, value, p.kind == "int")
     if p.kind == "band":
@@ -351,12 +357,35 @@ class EquityParams(Params):
 
 @dataclass(frozen=True)
 class SlideParams(Params):
-    """One council slide: a layer of the analysis, a title and a caption."""
+    """One council slide: a layer of the analysis, a title, a caption and, for a map added from a page,
+    a copy of that page's parameters when it was added (``None``: the recipe's current ones).
+
+    An empty title means the map's own title (the indicator mapped, for Explore).
+    """
 
     section: ClassVar[str] = "slide"
     layer: str = _p("explore", "str", options=SLIDE_LAYERS)
     title: str = _p("", "str")
     caption: str = _p("", "str")
+    params: Any = _p(None, "params", help="the page's parameters when the slide was added")
+
+    def _check_together(self) -> None:
+        sec = SLIDE_SECTION.get(self.layer)
+        p = self.params
+        if p is None:
+            return
+        if sec is None:
+            raise _fail("slide", "params", "…", f"are not allowed on a '{self.layer}' slide")
+        cls = SECTIONS[sec]
+        if isinstance(p, dict):
+            p = cls.from_dict(p)
+        elif not isinstance(p, cls):
+            raise _fail("slide", "params", type(p).__name__, f"must be [{sec}] parameters on a '{self.layer}' slide")
+        object.__setattr__(self, "params", p)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"layer": self.layer, "title": self.title, "caption": self.caption,
+                "params": None if self.params is None else self.params.to_dict()}
 
 
 #: Every analysis section of a recipe, in the order of the pages.
@@ -404,7 +433,8 @@ def validate(section: str, values: dict[str, Any] | None, *, partial: bool = Tru
 
 
 def check_slides(slides: Any) -> tuple[SlideParams, ...]:
-    """Slides of a recipe: at most :data:`MAX_SLIDES`, each a ``layer`` and a title and caption of text."""
+    """Slides of a recipe: at most :data:`MAX_SLIDES`, each a ``layer``, a title and caption of text and
+    optionally ``params``, the parameters of the layer's section."""
     if slides is None:
         return ()
     if not isinstance(slides, (list, tuple)):
@@ -418,16 +448,18 @@ def check_slides(slides: Any) -> tuple[SlideParams, ...]:
             continue
         if not isinstance(s, dict):
             raise ValueError(f"slide {i} must be a table with layer, title and caption")
-        extra = sorted(set(map(str, s)) - {"layer", "title", "caption"})
+        extra = sorted(set(map(str, s)) - {"layer", "title", "caption", "params"})
         if extra:
-            raise ValueError(f"slide {i} has unknown key(s): {', '.join(extra)[:200]}; allowed: caption, layer, title")
+            raise ValueError(f"slide {i} has unknown key(s): {', '.join(extra)[:200]}; "
+                             "allowed: caption, layer, params, title")
         layer = s.get("layer")
         if layer not in SLIDE_LAYERS:
             raise _fail(f"slide {i}", "layer", layer, f"is not allowed (allowed: {', '.join(SLIDE_LAYERS)})")
-        vals = {}
-        for k in ("title", "caption"):
-            vals[k] = _check(f"slide {i}", k, Param("", "str"), s.get(k, ""))
-        out.append(SlideParams(layer=layer, **vals))
+        vals = {k: _check(f"slide {i}", k, Param("", "str"), s.get(k, "")) for k in ("title", "caption")}
+        try:
+            out.append(SlideParams(layer=layer, params=s.get("params"), **vals))
+        except ValueError as exc:
+            raise ValueError(f"slide {i}: {exc}") from None
     return tuple(out)
 
 

@@ -45,7 +45,7 @@ LANGUAGES = ("en", "fr")
 def default_slides(lang: str = "en") -> tuple[SlideParams, ...]:
     """The built-in sequence of council slides (no raw incident points, small cells withheld)."""
     return tuple(SlideParams(layer=layer, title=t(f"slide.{layer}.title", lang), caption=t(f"slide.{layer}.caption", lang))
-                 for layer in ("explore", "hotspots", "clusters", "equity"))
+                 for layer in ("explore", "hotspots", "clusters", "equity", "findings"))
 
 
 def sha256_file(path: str | Path) -> tuple[str, int]:
@@ -118,6 +118,48 @@ class Recipe:
     def slides_or_default(self) -> tuple[SlideParams, ...]:
         """The recipe's slides, or the built-in sequence in its language."""
         return self.slides or default_slides(self.language)
+
+    # -------------------------------------------------------------- slides edited in the app
+    def slide_deck(self) -> tuple[SlideParams, ...]:
+        """The slides as the Present page lists them: the recipe's, or the built-in sequence with empty
+        (automatic) titles and captions, so that editing one slide keeps the others as shown."""
+        return self.slides or tuple(SlideParams(layer=s.layer) for s in default_slides(self.language))
+
+    def add_slide(self, slide: SlideParams) -> "Recipe":
+        """A copy with ``slide`` after the current slides (refused beyond the slide limit).
+
+        >>> r = Recipe.for_demo().add_slide(SlideParams(layer="explore", title="Unemployment"))
+        >>> [s.layer for s in r.slides], r.slides[-1].title
+        (['explore', 'hotspots', 'clusters', 'equity', 'findings', 'explore'], 'Unemployment')
+        """
+        if not isinstance(slide, SlideParams):
+            raise TypeError(f"a slide is a SlideParams, not {type(slide).__name__}")
+        return self.replace(slides=self.slide_deck() + (slide,))
+
+    def _slide_index(self, i: int) -> int:
+        n = len(self.slide_deck())
+        if isinstance(i, bool) or not isinstance(i, int) or not 0 <= i < n:
+            raise ValueError(f"slide number {i!r} does not exist; slides are numbered 0 to {n - 1}")
+        return i
+
+    def move_slide(self, i: int, step: int) -> "Recipe":
+        """A copy with slide ``i`` moved ``step`` places (-1 up, +1 down; stops at either end)."""
+        deck = list(self.slide_deck())
+        j = max(0, min(len(deck) - 1, self._slide_index(i) + int(step)))
+        deck.insert(j, deck.pop(i))
+        return self.replace(slides=tuple(deck))
+
+    def remove_slide(self, i: int) -> "Recipe":
+        """A copy without slide ``i`` (with none left, the built-in sequence shows again)."""
+        deck = list(self.slide_deck())
+        deck.pop(self._slide_index(i))
+        return self.replace(slides=tuple(deck))
+
+    def rename_slide(self, i: int, title: str) -> "Recipe":
+        """A copy where slide ``i`` has ``title`` ('' for the map's own title)."""
+        deck = list(self.slide_deck())
+        deck[self._slide_index(i)] = deck[i].replace(title=title)
+        return self.replace(slides=tuple(deck))
 
     # -------------------------------------------------------------- (de)serialisation
     def to_toml(self) -> str:

@@ -4,8 +4,6 @@ report of an analysis."""
 
 from __future__ import annotations
 
-import base64
-import datetime as dt
 import io
 import re
 from pathlib import Path
@@ -15,9 +13,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from .fmt import fmt_cell
-from .i18n import column_labels, t
-from .maps import WITHHELD_STYLE, esc
+from .document import report_html, report_pdf
+from .i18n import t
+from .maps import WITHHELD_STYLE
 
 #: Withheld units on paper: the withheld grey under a dark hatch (told apart from every class in print
 #: and without colour vision).
@@ -378,107 +376,3 @@ def categorical_static_map(units: gpd.GeoDataFrame, labels: pd.Series, colors: d
     fills = pd.Series([colors.get(v, "") for v in lab], index=units.index, dtype=object)
     return static_map(units, fills, legend, title=title, caption=caption, demo=demo, lang=lang,
                       overlay=overlay, hulls=hulls, png=png, pdf=pdf)
-
-
-_CSS = """
-body{font:14px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;color:#1a1a1a;max-width:1000px;margin:2em auto;padding:0 1em}
-h1{font-size:26px;margin-bottom:.2em} h2{font-size:19px;border-bottom:2px solid #253494;padding-bottom:.2em;margin-top:1.6em}
-table{border-collapse:collapse;margin:.6em 0;font-size:12.5px} th,td{border:1px solid #bbb;padding:3px 7px;text-align:left}
-th{background:#eef1f8} .flag{background:#fff3cd;border-left:5px solid #b58100;padding:.5em .8em;margin:.5em 0}
-.finding{background:#eef6fb;border-left:5px solid #2c7fb8;padding:.5em .8em;margin:.5em 0}
-.caveat{color:#444;font-size:13px} .demo{background:#7a2e00;color:#fff;padding:2px 8px;border-radius:3px;font-weight:600}
-img{max-width:100%;border:1px solid #ccc} pre{background:#f6f6f6;padding:.8em;overflow-x:auto;font-size:12px}
-@media print{body{margin:0;max-width:none} h2{page-break-after:avoid} img,table{page-break-inside:avoid}}
-"""
-
-
-def _table_html(df: pd.DataFrame, lang: str, max_rows: int = 60) -> str:
-    head = "".join(f"<th>{esc(c)}</th>" for c in column_labels(df, lang).columns)  # headers in the reader's language
-    rows = []
-    for _, r in df.head(max_rows).iterrows():
-        rows.append("<tr>" + "".join(f"<td>{esc(fmt_cell(v, lang, 3))}</td>" for v in r.to_numpy()) + "</tr>")
-    more = f"<p class='caveat'>{esc(t('report.more_rows', lang, n=len(df) - max_rows))}</p>" if len(df) > max_rows else ""
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>{more}"
-
-
-def report_html(sections: list[dict[str, Any]], *, title: str, lang: str = "en", demo: bool = False,
-                recipe_text: str | None = None, generated: str | None = None) -> str:
-    """The analysis report as one self-contained HTML page (maps embedded as PNG), readable on paper.
-
-    Each section is a dict with ``heading`` and any of ``text`` (list of str), ``findings`` (list of
-    finding dicts), ``table`` (DataFrame), ``image`` (PNG bytes), ``caption``.  Every value is escaped.
-    """
-    generated = generated or dt.date.today().isoformat()
-    parts = [f"<!DOCTYPE html><html lang='{esc(lang)}'><head><meta charset='utf-8'><title>{esc(title)}</title>"
-             f"<style>{_CSS}</style></head><body>",
-             f"<h1>{esc(title)}</h1><p>{esc(t('report.generated', lang, date=generated))}"
-             + (f" <span class='demo'>{esc(t('demo.badge', lang))}</span>" if demo else "") + "</p>"]
-    for s in sections:
-        parts.append(f"<h2>{esc(s['heading'])}</h2>")
-        for p in s.get("text", []):
-            parts.append(f"<p>{esc(p)}</p>")
-        for f in s.get("findings", []):
-            cls = "caveat" if f["kind"] == "caveat" else ("flag" if f["flag"] else "finding")
-            parts.append(f"<p class='{cls}'>{esc(f['text'])}</p>")
-        if s.get("image") is not None:
-            parts.append(f"<img alt='{esc(s['heading'])}' src='data:image/png;base64,"
-                         f"{base64.b64encode(s['image']).decode()}'>")
-        if s.get("caption"):
-            parts.append(f"<p class='caveat'>{esc(s['caption'])}</p>")
-        if s.get("table") is not None:
-            parts.append(_table_html(s["table"], lang))
-    if recipe_text:
-        parts.append(f"<h2>{esc(t('report.recipe', lang))}</h2><pre>{esc(recipe_text)}</pre>")
-    parts.append("</body></html>")
-    return "\n".join(parts)
-
-
-def report_pdf(sections: list[dict[str, Any]], path: str | Path, *, title: str, lang: str = "en",
-               demo: bool = False) -> None:
-    """The report as a PDF (A4 pages: text and findings, then one page per map), with matplotlib."""
-    import textwrap
-
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.image as mpimg
-    import matplotlib.pyplot as plt
-    from matplotlib.backends.backend_pdf import PdfPages
-
-    lines: list[tuple[str, str]] = [("title", title)]
-    if demo:
-        lines.append(("bold", t("demo.badge", lang)))
-    for s in sections:
-        lines.append(("h", s["heading"]))
-        for p in s.get("text", []):
-            lines.extend(("p", w) for w in textwrap.wrap(p, 105))
-        for f in s.get("findings", []):
-            lines.extend(("flag" if f["flag"] else "p", w) for w in textwrap.wrap("• " + f["text"], 105))
-        if s.get("table") is not None:
-            tab = s["table"].head(25)
-            lines.append(("mono", " | ".join(map(str, column_labels(tab, lang).columns))[:130]))
-            for _, r in tab.iterrows():
-                lines.append(("mono", " | ".join(fmt_cell(v, lang, 3) for v in r.to_numpy())[:130]))
-    with PdfPages(path, metadata={"Title": title, "CreationDate": None, "Creator": None, "Producer": None}) as pdf:
-        per_page = 52
-        for start in range(0, len(lines), per_page):
-            fig = plt.figure(figsize=(8.27, 11.69))
-            y = 0.96
-            for kind, text in lines[start:start + per_page]:
-                style = {"title": dict(fontsize=16, fontweight="bold"), "h": dict(fontsize=12, fontweight="bold"),
-                         "bold": dict(fontsize=10, fontweight="bold", color="#7a2e00"),
-                         "flag": dict(fontsize=8.5, color="#8a5a00"), "mono": dict(fontsize=6.5, family="monospace"),
-                         "p": dict(fontsize=8.5)}[kind]
-                fig.text(0.06, y, text, va="top", parse_math=False, **style)
-                y -= 0.026 if kind in ("title", "h") else 0.0175
-            pdf.savefig(fig)
-            plt.close(fig)
-        for s in sections:
-            if s.get("image") is None:
-                continue
-            fig = plt.figure(figsize=(11.69, 8.27))
-            ax = fig.add_axes((0, 0, 1, 1))
-            ax.imshow(mpimg.imread(io.BytesIO(s["image"]), format="png"))
-            ax.set_axis_off()
-            pdf.savefig(fig)
-            plt.close(fig)

@@ -10,8 +10,8 @@ from lillegeo.app.state import current_dataset, current_recipe, set_dataset
 from lillegeo.app.text import lang, tr
 from lillegeo.app.uploads import as_single_upload, read_upload, source_record
 from lillegeo.explain import coverage_note, describe_report
-from lillegeo.report import table_bytes
 from lillegeo.io import STD, SchemaError, csv_columns, suggest_unit_mapping
+from lillegeo.report import table_bytes
 
 st.title(tr("data.title"))
 st.markdown(tr("data.question"))

@@ -5,10 +5,10 @@ from functools import partial
 import streamlit as st
 
 from lillegeo.app import state
-from lillegeo.breaks import format_breaks, parse_breaks
 from lillegeo.app.cache import cached
 from lillegeo.app.text import lang, say, say_error, shown, tr, unescape
-from lillegeo.app.widgets import bound, page_header, show_map, static_downloads, table_downloads
+from lillegeo.app.widgets import add_slide_button, bound, page_header, show_map, static_downloads, table_downloads
+from lillegeo.breaks import format_breaks, parse_breaks
 from lillegeo.choices import options_for
 from lillegeo.fmt import fmt_counts, fmt_table
 from lillegeo.maps import PALETTES, SCHEMES, choropleth_map, to_offline_html
@@ -59,6 +59,7 @@ except ValueError as exc:
 
 out = show_map(m, height=620, key="explore_map", returned_objects=["last_active_drawing"])
 ind = res.indicator
+add_slide_button("explore", ind.label)
 st.caption(tr("explore.partition", threshold=ind.threshold, **fmt_counts(ind.partition, lang())))
 for note in ind.notes:
     say("caption", note)

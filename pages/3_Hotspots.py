@@ -8,7 +8,16 @@ import streamlit as st
 from lillegeo.app import state
 from lillegeo.app.cache import cached
 from lillegeo.app.text import lang, md, say, say_error, tr
-from lillegeo.app.widgets import bound, map_downloads, on_demand_table, page_header, show_map, show_table, with_current
+from lillegeo.app.widgets import (
+    add_slide_button,
+    bound,
+    map_downloads,
+    on_demand_table,
+    page_header,
+    show_map,
+    show_table,
+    with_current,
+)
 from lillegeo.choices import categories_of, options_for, years_of
 from lillegeo.fmt import fmt_auto, fmt_int, fmt_p
 from lillegeo.i18n import label_text
@@ -94,6 +103,7 @@ with tab_area:
         show_map(build(assets="app"), height=560, key="hot_area_map")
         map_downloads(build, ds.units, layer.labels, layer.colors, title=f"{layer.title}: {res.indicator.label}",
                       key="hotspots_map")
+        add_slide_button("hotspots", f"{layer.title}: {res.indicator.label}")
         sig = res.significant_table()
         show_table(sig.assign(label=sig["label"].map(lambda v: label_text(v, lang()))), "hotspots", "hot_area_table",
                    export=table, height=260)
@@ -151,6 +161,7 @@ with tab_points:
                             legend_note=clusters_note(cp, lang()))
             show_map(build(assets="app"), height=560, key="hot_points_map")
             map_downloads(build, ds.units, blank, {}, title=tr("map.hulls"), key="clusters_map", hulls=pc.hulls)
+            add_slide_button("clusters", tr("map.hulls"))
             table = pc.table.drop(columns=["x", "y"])
             show_table(table, "clusters", "hot_clusters_table")
             st.subheader(tr("hot.sensitivity"))

@@ -7,7 +7,16 @@ import streamlit as st
 from lillegeo.app import state
 from lillegeo.app.cache import cached
 from lillegeo.app.text import lang, md, say, say_error, tr
-from lillegeo.app.widgets import bound, map_downloads, page_header, show_map, show_table, table_downloads, with_current
+from lillegeo.app.widgets import (
+    add_slide_button,
+    bound,
+    map_downloads,
+    page_header,
+    show_map,
+    show_table,
+    table_downloads,
+    with_current,
+)
 from lillegeo.choices import options_for
 from lillegeo.layers import equity_layer
 from lillegeo.maps import categorical_map
@@ -73,6 +82,7 @@ build = partial(categorical_map, ds.units, layer.labels, layer.colors, legend_ti
                 legend_note=layer.note, tooltip_columns=tips, demo=ds.demo, lang=lang(), overlay=ds.overlay)
 show_map(build(assets="app"), height=560, key="eq_map")
 map_downloads(build, ds.units, layer.labels, layer.colors, title=tr(f"eq.layer.{layer_name}"), key="equity_map")
+add_slide_button("equity", tr(f"eq.layer.{layer_name}"))
 
 st.subheader(tr("eq.exposure"))
 show_table(res.exposure.table, "equity_exposure", "eq_exposure_table")

@@ -48,10 +48,14 @@ def demo_dataset() -> Dataset:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _run(token: str, key: str, _fn: Callable, _ds: Dataset, _args: tuple, _kw: dict) -> Any:
-    return _fn(_ds, *_args, **_kw)
+    return _fn(_ds, *_args, **{k[1:] if k.startswith("_") else k: v for k, v in _kw.items()})
 
 
 def cached(fn: Callable, token: str, ds: Dataset, *args, **kw) -> Any:
-    """``fn(ds, *args, **kw)`` cached per dataset token and arguments (a pipeline function)."""
-    key = repr((fn.__module__, fn.__qualname__, args, sorted(kw.items())))
+    """``fn(ds, *args, **kw)`` cached per dataset token and arguments (a pipeline function).
+
+    A keyword argument named with a leading ``_`` is passed without it and left out of the key, as
+    ``st.cache_data`` does: a result already computed from the other arguments (the analysis of the
+    recipe a presentation is made of)."""
+    key = repr((fn.__module__, fn.__qualname__, args, sorted((k, v) for k, v in kw.items() if not k.startswith("_"))))
     return _run(token, key, fn, ds, args, kw)

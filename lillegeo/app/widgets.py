@@ -16,6 +16,7 @@ from streamlit_folium import st_folium
 
 from ..dataset import Dataset
 from ..maps import split_map, to_offline_html
+from ..params import MAX_SLIDES, SLIDE_SECTION, SlideParams
 from ..report import categorical_static_map, export_name, mark_synthetic, table_bytes
 from . import state
 from .text import md, say_error, table_view, tr
@@ -229,3 +230,56 @@ def recipe_box() -> None:
         st.success(tr("recipe.loaded", title=md(title)))
         if missing:
             st.info(tr("recipe.needs_files", files=md("; ".join(missing))))
+
+
+# ------------------------------------------------------------------ slides: added on the analysis pages, edited on Present
+
+def _add_slide(layer: str, title: str) -> None:
+    r = state.current_recipe()
+    try:
+        r = r.add_slide(SlideParams(layer=layer, title=title, params=getattr(r, SLIDE_SECTION[layer])))
+    except ValueError:  # the slide limit
+        st.session_state[f"slide_msg_{layer}"] = ("warning", tr("slide.full", n=MAX_SLIDES))
+        return
+    state.set_recipe(r)
+    st.session_state[f"slide_msg_{layer}"] = ("success", tr("slide.added", n=len(r.slides), title=md(title)))
+
+
+def add_slide_button(layer: str, title: str) -> None:
+    """"Add this map as a slide": appends a slide of ``layer`` with the page's current parameters and
+    ``title`` to the recipe's slides (saved with the recipe, re-run by ``python -m lillegeo run``)."""
+    st.button(tr("slide.add"), key=f"slide_add_{layer}", icon=":material/slideshow:", on_click=_add_slide,
+              args=(layer, title))
+    kind, text = st.session_state.pop(f"slide_msg_{layer}", (None, None))
+    if kind:
+        getattr(st, kind)(text)
+
+
+def _edit_slides(op: str, i: int, *extra) -> None:
+    r = state.current_recipe()
+    if op == "rename":
+        r = r.rename_slide(i, str(st.session_state.get(f"present_title_{i}", "")))
+    elif op == "move":
+        r = r.move_slide(i, *extra)
+    else:
+        r = r.remove_slide(i)
+    state.set_recipe(r)
+
+
+def slide_editor() -> None:
+    """The recipe's slides, one row each: title (empty: the map's own), move up, move down, remove."""
+    deck = state.current_recipe().slide_deck()
+    st.caption(tr("present.edit_help"))
+    for i, s in enumerate(deck):
+        layer = tr(f"present.layer.{s.layer}")
+        key = f"present_title_{i}"
+        st.session_state[key] = s.title
+        c0, c1, c2, c3 = st.columns([8, 1, 1, 1], vertical_alignment="bottom")
+        c0.text_input(tr("present.slide_title", n=i + 1, layer=layer), key=key, placeholder=layer,
+                      on_change=_edit_slides, args=("rename", i))
+        c1.button(":material/arrow_upward:", key=f"present_up_{i}", help=tr("present.up"), disabled=i == 0,
+                  on_click=_edit_slides, args=("move", i, -1))
+        c2.button(":material/arrow_downward:", key=f"present_down_{i}", help=tr("present.down"),
+                  disabled=i == len(deck) - 1, on_click=_edit_slides, args=("move", i, 1))
+        c3.button(":material/delete:", key=f"present_remove_{i}", help=tr("present.remove"),
+                  on_click=_edit_slides, args=("remove", i))
