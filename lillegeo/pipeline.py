@@ -25,7 +25,7 @@ import pandas as pd
 
 from .choices import options_for, years_of
 from .dataset import Dataset
-from .explain import coverage_note, no_cluster_reason, units_with_data
+from .explain import coverage_note, data_first, no_cluster_reason
 from .equity import EquityResult, outcome_test, run_equity as equity_analysis
 from .hotspots import (AreaHotspots, HeatSurface, PointClusters, Typology, cluster_sensitivity, compare_methods,
                        filter_points, heat_surface, indicator_hotspots, point_clusters, sensitivity, typology)
@@ -81,9 +81,7 @@ def run_explore(ds: Dataset, p: ExploreParams, *, threshold: int = DEFAULT_THRES
         units, ind = units[keep], ind.subset(keep)
     table = ind.frame(units["unit_id"])
     table.insert(1, "unit_name", units["unit_name"].to_numpy())
-    has = units_with_data(ds).reindex(units.index)
-    if not bool(has.all()):  # units with data first (stable: the map's order within each group)
-        table = table.iloc[np.argsort(~has.to_numpy(), kind="stable")]
+    table = data_first(ds, table)  # units with table data first (stable: the map's order within each group)
     return ExploreResult(ind, units, table, coverage_note(ds, lang))
 
 
