@@ -41,7 +41,9 @@ def describe_report(rep: LoadReport, lang: str = "en") -> str:
         out.append(t("read.encoding", lang, encoding=d["encoding"]))
     if d.get("separator"):
         out.append(t("read.separator", lang, sep=d["separator"]))
-    if d.get("schema"):
+    if d.get("schema") == "mapped by the user":  # the reader's own words for a hand mapping
+        out.append(t("read.schema_user", lang))
+    elif d.get("schema"):
         out.append(t("read.schema", lang, schema=d["schema"]))
     if d.get("key"):
         out.append(t("read.key", lang, column=d["key"]))

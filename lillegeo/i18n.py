@@ -246,6 +246,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "read.encoding": {"en": "Text encoding {encoding}.", "fr": "Encodage du texte : {encoding}."},
     "read.separator": {"en": "Columns separated by «{sep}».", "fr": "Colonnes séparées par « {sep} »."},
     "read.schema": {"en": "Columns recognised as {schema}.", "fr": "Colonnes reconnues : {schema}."},
+    "read.schema_user": {"en": "Columns mapped by hand.", "fr": "Colonnes associées à la main."},
     "read.key": {"en": "Joined on the column {column}.", "fr": "Jointure sur la colonne {column}."},
     "read.crs_same": {"en": "Coordinates already in Lambert-93 (EPSG:2154).", "fr": "Coordonnées déjà en Lambert-93 (EPSG:2154)."},
     "read.repaired": {"en": "{n} invalid geometries repaired.", "fr": "{n} géométrie(s) invalide(s) réparée(s)."},
