@@ -27,7 +27,8 @@ from typing import Iterable
 
 from .i18n import STRINGS, t
 
-__all__ = ["is_code_column", "split_year", "conventional_per", "rate_multiplier", "field_label", "PERCENT"]
+__all__ = ["is_code_column", "split_year", "conventional_per", "rate_multiplier", "per_option", "field_label",
+           "PERCENT"]
 
 PERCENT = 100.0
 PER_THOUSAND = 1000.0
@@ -142,6 +143,25 @@ def rate_multiplier(column: str, per: str | None) -> float:
     if conv is not None and per in _candidates(prefix, conv[0]):
         return conv[1]
     return PER_THOUSAND
+
+
+def per_option(column: str, per: str, lang: str = "en") -> str:
+    """How a denominator choice reads in a picker: the column and the rate it gives.
+
+    Examples
+    --------
+    >>> per_option("P21_CHOM1564", "P21_ACT1564"), per_option("incidents", "P21_POP", "fr")
+    ('P21_ACT1564 (%)', 'P21_POP (pour 1\u202f000)')
+    >>> per_option("incidents", "")
+    '(raw values)'
+    """
+    if not per:
+        return t("explore.raw", lang)
+    mult = rate_multiplier(column, per)
+    if mult == PERCENT:
+        return f"{per} ({t('ind.unit_pct', lang)})"
+    thousand = "1\u202f000" if lang == "fr" else "1,000"
+    return f"{per} ({t('ind.unit', lang, mult=thousand)})"
 
 
 # ------------------------------------------------------------------ readable names

@@ -9,6 +9,7 @@ from lillegeo.app.cache import cached
 from lillegeo.app.text import lang, say, say_error, shown, tr, unescape
 from lillegeo.app.widgets import bound, page_header, show_map, static_downloads, table_downloads
 from lillegeo.choices import options_for
+from lillegeo.insee import per_option
 from lillegeo.maps import PALETTES, SCHEMES, choropleth_map, to_offline_html
 from lillegeo.params import bounds, options
 from lillegeo.pipeline import run_explore, unit_record
@@ -25,7 +26,7 @@ with st.sidebar:
     column = bound(st.selectbox, tr("explore.column"), "explore", "column", options=o.numeric,
                    then=lambda v: {"per": o.default_per(v)})
     per = bound(st.selectbox, tr("explore.per"), "explore", "per", options=o.per_for(column),
-                format_func=lambda v: v or tr("explore.raw"))
+                format_func=lambda v: per_option(column, v, lang()))
     bound(st.checkbox, tr("explore.exclude_ad"), "explore", "exclude_ad", disabled=not per)
     bound(st.radio, tr("explore.smoothing"), "explore", "smoothing", options=options("explore", "smoothing"),
           format_func=lambda v: tr(f"smoothing.{v}"), disabled=not per)

@@ -12,6 +12,7 @@ from lillegeo.app.widgets import bound, map_downloads, on_demand_table, page_hea
 from lillegeo.choices import categories_of, options_for, years_of
 from lillegeo.hotspots import EVALUATION_FORMULAS
 from lillegeo.i18n import label_text
+from lillegeo.insee import per_option
 from lillegeo.layers import hot_layer, typology_layer
 from lillegeo.maps import categorical_map
 from lillegeo.params import ALPHA_CHOICES, PERMUTATION_CHOICES, WEIGHT_CHOICES, bounds, options
@@ -42,7 +43,7 @@ with tab_area:
         column = bound(st.selectbox, tr("explore.column"), "hotspots", "column", options=o.numeric,
                        then=lambda v: {"per": o.default_per(v)})
         per = bound(st.selectbox, tr("explore.per"), "hotspots", "per", options=o.per_for(column),
-                    format_func=lambda v: v or tr("explore.raw"))
+                    format_func=lambda v: per_option(column, v, lang()))
         bound(st.checkbox, tr("explore.exclude_ad"), "hotspots", "exclude_ad", disabled=not per)
     with c2:
         bound(st.radio, tr("hot.method"), "hotspots", "method", options=options("hotspots", "method"),

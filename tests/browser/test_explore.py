@@ -197,7 +197,7 @@ def test_real_lille_upload_and_map(app_url, page, tmp_path):
     box.locator("input").fill("P16_POP_IMM")
     rerun(page, page.get_by_role("option", name="P16_POP_IMM", exact=True).click)
     expect(page.locator('[data-testid="stSelectbox"]').filter(has_text="Per (denominator)").locator("input")
-           ).to_have_value("P16_POP")
+           ).to_have_value("P16_POP (%)")
     expect(page.frame_locator(FOLIUM).locator('[data-lillegeo="legend"]')).to_contain_text(
         "P16_POP_IMM as % of P16_POP")
     frame = _map_frame(page)
