@@ -47,7 +47,8 @@ _FIXED = {
     "CHOM1564": ("ACT1564", PERCENT), "CHOM1524": ("ACT1524", PERCENT), "CHOM2554": ("ACT2554", PERCENT),
     "CHOM5564": ("ACT5564", PERCENT), "ACT1564": ("POP1564", PERCENT), "ACTOCC1564": ("POP1564", PERCENT),
     "ACT1524": ("POP1524", PERCENT), "ACT2554": ("POP2554", PERCENT), "ACT5564": ("POP5564", PERCENT),
-    "POP_IMM": ("POP", PERCENT), "POP_ETR": ("POP", PERCENT), "POP_FR": ("POP", PERCENT), "POPH": ("POP", PERCENT), "POPF": ("POP", PERCENT),
+    "POP_IMM": ("POP", PERCENT), "POP_ETR": ("POP", PERCENT), "POP_FR": ("POP", PERCENT),
+    "POPH": ("POP", PERCENT), "POPF": ("POP", PERCENT),
     "PMEN": ("POP", PERCENT), "PHORMEN": ("POP", PERCENT),
     "RP": ("LOG", PERCENT), "RSECOCC": ("LOG", PERCENT), "LOGVAC": ("LOG", PERCENT), "MAISON": ("LOG", PERCENT),
     "APPART": ("LOG", PERCENT),
@@ -107,7 +108,8 @@ def conventional_per(column: str, available: Iterable[str], population: str | No
 
     An INSEE count takes its convention (``P21_CHOM1564`` -> ``P21_ACT1564``, ``P16_POP_IMM`` ->
     ``P16_POP``) when the dataset has it; any other count (incidents, checks, or an INSEE count
-    whose conventional denominator is missing) takes ``population`` (per 1,000). Call it for counts only: a median or a rate (``DISP_MED21``) stays raw.
+    whose conventional denominator is missing) takes ``population`` (per 1,000). Call it for counts
+    only: a median or a rate (``DISP_MED21``) stays raw.
 
     Examples
     --------

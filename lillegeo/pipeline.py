@@ -39,7 +39,8 @@ from .recipe import Recipe
 
 __all__ = ["ExploreResult", "AreaResult", "ClusterResult", "EvaluationResult", "Analysis", "run_explore",
            "run_area_hotspots", "run_hotspot_sensitivity", "run_clusters", "run_cluster_sensitivity", "run_typology",
-           "typology_inputs", "run_evaluation", "run_equity", "run_analysis", "equity_columns", "unit_record", "run_outcome_test"]
+           "typology_inputs", "run_evaluation", "run_equity", "run_analysis", "equity_columns", "unit_record",
+           "run_outcome_test"]
 
 AD_TYPES = ("A", "D")
 
@@ -113,7 +114,8 @@ def unit_record(ds: Dataset, unit_id: str, *, threshold: int = DEFAULT_THRESHOLD
             values.append(t("map.nodata_value", lang))
         elif col in counts:  # persons or events: whole numbers (census counts are weighted estimates)
             values.append(fmt_int(v, lang))
-        elif isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool) and not is_code_column(col):
+        elif isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool) \
+                and not is_code_column(col):
             values.append(fmt_number(v, lang, digits=0 if float(v).is_integer() else 2))
         else:
             values.append(str(v))

@@ -71,7 +71,8 @@ with left:
     st.subheader(tr("explore.record"))
     feature = (out or {}).get("last_active_drawing") or {}
     uid = unescape((feature.get("properties") or {}).get("uid", ""))
-    record = unit_record(ds, uid, threshold=threshold, lang=lang()) if uid and uid in set(res.units["unit_id"]) else None
+    shown_unit = uid and uid in set(res.units["unit_id"])
+    record = unit_record(ds, uid, threshold=threshold, lang=lang()) if shown_unit else None
     if record is not None:
         st.dataframe(shown(record), width="stretch", key="explore_record")
     else:
