@@ -264,6 +264,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "clusters.none_few": {"en": "No cluster: only {n} incidents are selected, fewer than the minimum of {min}. Widen the categories or years, or lower the minimum.",
                           "fr": "Aucun agrégat : seulement {n} incidents sélectionnés, moins que le minimum de {min}. Élargissez les catégories ou les années, ou baissez le minimum."},
     "typology.withheld": {"en": "{n} unit(s) withheld or without data are not typed.", "fr": "{n} unité(s) masquée(s) ou sans données ne sont pas classées."},
+    "typology.rate_col": {"en": "{unit}: {column} / {per}", "fr": "{unit} : {column} / {per}"},
     "typology.as_rate": {"en": "{column} as a rate of {per} ({unit}), then standardised.", "fr": "{column} rapporté à {per} ({unit}), puis standardisé."},
     # readable field names (unit record); the raw code follows in brackets
     "field.unit_id": {"en": "Unit code", "fr": "Code de l'unité"},

@@ -219,7 +219,7 @@ def typology_inputs(ds: Dataset, columns: list[str], *, threshold: int = DEFAULT
     (``P21_CHOM1564`` -> % of ``P21_ACT1564``, incidents -> per 1,000 residents), other columns as
     they are. A typology on raw counts would group big units with big units.
 
-    Returns the frame (one column per indicator, named by its label), the mask of units with a
+    Returns the frame (one column per indicator, a rate named by its unit first), the mask of units with a
     withheld input, and one note per count turned into a rate.
     """
     o = options_for(ds)
@@ -237,7 +237,9 @@ def typology_inputs(ds: Dataset, columns: list[str], *, threshold: int = DEFAULT
         else:
             out[col] = pd.to_numeric(ds.units[col], errors="coerce")
             continue
-        out[ind.label] = ind.raw.where(~ind.withheld)
+        # named by the rate ("%: P21_CHOM1564 / P21_ACT1564"), never like a count column (P21_…)
+        name = t("typology.rate_col", lang, unit=ind.unit, column=col, per=per) if per else col
+        out[name] = ind.raw.where(~ind.withheld)
         withheld |= ind.withheld
     return out, withheld, notes
 

@@ -111,7 +111,9 @@ def test_typology_standardises_rates_not_counts(demo):
     cols = ["P21_CHOM1564", "P21_POP_IMM", "DISP_MED21"]
     X, withheld, notes = typology_inputs(demo, cols)
     u = demo.units
-    imm = X["P21_POP_IMM as % of P21_POP"]
+    assert list(X.columns) == ["%: P21_CHOM1564 / P21_ACT1564", "%: P21_POP_IMM / P21_POP", "DISP_MED21"]
+    assert not lg.count_columns(X)  # a rate is never taken for a count (and blanked under 11)
+    imm = X["%: P21_POP_IMM / P21_POP"]
     ok = imm.notna()
     assert np.allclose(imm[ok], (u["P21_POP_IMM"] / u["P21_POP"] * 100)[ok])
     # withheld: a count from 1 to 10, or a denominator under 11 (the disclosure rule of indicators.suppress)
