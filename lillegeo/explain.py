@@ -22,7 +22,7 @@ from .dataset import Dataset
 from .i18n import t
 from .io.base import LoadReport
 
-__all__ = ["describe_report", "coverage_note", "units_with_data", "no_cluster_reason", "FORMATS"]
+__all__ = ["describe_report", "coverage_note", "units_with_data", "data_first", "no_cluster_reason", "FORMATS"]
 
 #: Readable names of the formats the readers record.
 FORMATS = {"shp": "ESRI Shapefile", "zipped shp": "ESRI Shapefile (zip)", "geojson": "GeoJSON", "json": "GeoJSON",
@@ -41,7 +41,9 @@ def describe_report(rep: LoadReport, lang: str = "en") -> str:
         out.append(t("read.encoding", lang, encoding=d["encoding"]))
     if d.get("separator"):
         out.append(t("read.separator", lang, sep=d["separator"]))
-    if d.get("schema"):
+    if d.get("schema") == "mapped by the user":  # the reader's own words for a hand mapping
+        out.append(t("read.schema_user", lang))
+    elif d.get("schema"):
         out.append(t("read.schema", lang, schema=d["schema"]))
     if d.get("key"):
         out.append(t("read.key", lang, column=d["key"]))
@@ -69,6 +71,12 @@ def units_with_data(ds: Dataset) -> pd.Series:
     if jr is None or not jr.units_without_data:
         return pd.Series(True, index=ds.units.index)
     return ~ds.units["unit_id"].astype(str).isin(set(map(str, jr.units_without_data)))
+
+
+def data_first(ds: Dataset, frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` (indexed like ``ds.units``) with the units that have table data first, order kept otherwise."""
+    has = units_with_data(ds).reindex(frame.index, fill_value=False).to_numpy()
+    return frame.iloc[(~has).argsort(kind="stable")]
 
 
 def _names(values: list[str], lang: str, most: int = 3) -> str:

@@ -400,6 +400,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "read.encoding": {"en": "Text encoding {encoding}.", "fr": "Encodage du texte : {encoding}."},
     "read.separator": {"en": "Columns separated by «{sep}».", "fr": "Colonnes séparées par « {sep} »."},
     "read.schema": {"en": "Columns recognised as {schema}.", "fr": "Colonnes reconnues : {schema}."},
+    "read.schema_user": {"en": "Columns mapped by hand.", "fr": "Colonnes associées à la main."},
     "read.key": {"en": "Joined on the column {column}.", "fr": "Jointure sur la colonne {column}."},
     "read.crs_same": {"en": "Coordinates already in Lambert-93 (EPSG:2154).", "fr": "Coordonnées déjà en Lambert-93 (EPSG:2154)."},
     "read.repaired": {"en": "{n} invalid geometries repaired.", "fr": "{n} géométrie(s) invalide(s) réparée(s)."},
@@ -417,7 +418,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "clusters.none_few": {"en": "No cluster: only {n} incidents are selected, fewer than the minimum of {min}. Widen the categories or years, or lower the minimum.",
                           "fr": "Aucun agrégat : seulement {n} incidents sélectionnés, moins que le minimum de {min}. Élargissez les catégories ou les années, ou baissez le minimum."},
     "typology.withheld": {"en": "{n} unit(s) withheld or without data are not typed.", "fr": "{n} unité(s) masquée(s) ou sans données ne sont pas classées."},
-    "typology.as_rate": {"en": "{column} divided by {per} ({unit}) before standardising.", "fr": "{column} divisé par {per} ({unit}) avant la standardisation."},
+    "typology.rate_col": {"en": "{unit}: {column} / {per}", "fr": "{unit} : {column} / {per}"},
+    "typology.as_rate": {"en": "{column} as a rate of {per} ({unit}), then standardised.", "fr": "{column} rapporté à {per} ({unit}), puis standardisé."},
     # readable field names (unit record); the raw code follows in brackets
     "field.unit_id": {"en": "Unit code", "fr": "Code de l'unité"},
     "field.unit_name": {"en": "Unit name", "fr": "Nom de l'unité"},

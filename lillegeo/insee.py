@@ -27,7 +27,8 @@ from typing import Iterable
 
 from .i18n import STRINGS, t
 
-__all__ = ["is_code_column", "split_year", "conventional_per", "rate_multiplier", "field_label", "PERCENT"]
+__all__ = ["is_code_column", "split_year", "conventional_per", "rate_multiplier", "per_option", "field_label",
+           "PERCENT"]
 
 PERCENT = 100.0
 PER_THOUSAND = 1000.0
@@ -46,7 +47,8 @@ _FIXED = {
     "CHOM1564": ("ACT1564", PERCENT), "CHOM1524": ("ACT1524", PERCENT), "CHOM2554": ("ACT2554", PERCENT),
     "CHOM5564": ("ACT5564", PERCENT), "ACT1564": ("POP1564", PERCENT), "ACTOCC1564": ("POP1564", PERCENT),
     "ACT1524": ("POP1524", PERCENT), "ACT2554": ("POP2554", PERCENT), "ACT5564": ("POP5564", PERCENT),
-    "POP_IMM": ("POP", PERCENT), "POP_ETR": ("POP", PERCENT), "POP_FR": ("POP", PERCENT), "POPH": ("POP", PERCENT), "POPF": ("POP", PERCENT),
+    "POP_IMM": ("POP", PERCENT), "POP_ETR": ("POP", PERCENT), "POP_FR": ("POP", PERCENT),
+    "POPH": ("POP", PERCENT), "POPF": ("POP", PERCENT),
     "PMEN": ("POP", PERCENT), "PHORMEN": ("POP", PERCENT),
     "RP": ("LOG", PERCENT), "RSECOCC": ("LOG", PERCENT), "LOGVAC": ("LOG", PERCENT), "MAISON": ("LOG", PERCENT),
     "APPART": ("LOG", PERCENT),
@@ -106,7 +108,8 @@ def conventional_per(column: str, available: Iterable[str], population: str | No
 
     An INSEE count takes its convention (``P21_CHOM1564`` -> ``P21_ACT1564``, ``P16_POP_IMM`` ->
     ``P16_POP``) when the dataset has it; any other count (incidents, checks, or an INSEE count
-    whose conventional denominator is missing) takes ``population`` (per 1,000). Call it for counts only: a median or a rate (``DISP_MED21``) stays raw.
+    whose conventional denominator is missing) takes ``population`` (per 1,000). Call it for counts
+    only: a median or a rate (``DISP_MED21``) stays raw.
 
     Examples
     --------
@@ -142,6 +145,25 @@ def rate_multiplier(column: str, per: str | None) -> float:
     if conv is not None and per in _candidates(prefix, conv[0]):
         return conv[1]
     return PER_THOUSAND
+
+
+def per_option(column: str, per: str, lang: str = "en") -> str:
+    """How a denominator choice reads in a picker: the column and the rate it gives.
+
+    Examples
+    --------
+    >>> per_option("P21_CHOM1564", "P21_ACT1564"), per_option("incidents", "P21_POP", "fr")
+    ('P21_ACT1564 (%)', 'P21_POP (pour 1\u202f000)')
+    >>> per_option("incidents", "")
+    '(raw values)'
+    """
+    if not per:
+        return t("explore.raw", lang)
+    mult = rate_multiplier(column, per)
+    if mult == PERCENT:
+        return f"{per} ({t('ind.unit_pct', lang)})"
+    thousand = "1\u202f000" if lang == "fr" else "1,000"
+    return f"{per} ({t('ind.unit', lang, mult=thousand)})"
 
 
 # ------------------------------------------------------------------ readable names

@@ -27,7 +27,7 @@ from .choices import options_for, years_of
 from .dataset import Dataset
 from .equity import EquityResult, outcome_test
 from .equity import run_equity as equity_analysis
-from .explain import coverage_note, no_cluster_reason, units_with_data
+from .explain import coverage_note, data_first, no_cluster_reason
 from .fmt import fmt_int, fmt_number
 from .hotspots import (
     ISLAND,
@@ -64,7 +64,8 @@ from .recipe import Recipe
 
 __all__ = ["ExploreResult", "AreaResult", "ClusterResult", "EvaluationResult", "Analysis", "run_explore",
            "run_area_hotspots", "run_hotspot_sensitivity", "run_clusters", "run_cluster_sensitivity", "run_typology",
-           "typology_inputs", "run_evaluation", "run_equity", "run_analysis", "equity_columns", "unit_record", "run_outcome_test"]
+           "typology_inputs", "run_evaluation", "run_equity", "run_analysis", "equity_columns", "unit_record",
+           "run_outcome_test"]
 
 AD_TYPES = ("A", "D")
 
@@ -106,9 +107,7 @@ def run_explore(ds: Dataset, p: ExploreParams, *, threshold: int = DEFAULT_THRES
         units, ind = units[keep], ind.subset(keep)
     table = ind.frame(units["unit_id"])
     table.insert(1, "unit_name", units["unit_name"].to_numpy())
-    has = units_with_data(ds).reindex(units.index)
-    if not bool(has.all()):  # units with data first (stable: the map's order within each group)
-        table = table.iloc[np.argsort(~has.to_numpy(), kind="stable")]
+    table = data_first(ds, table)  # units with table data first (stable: the map's order within each group)
     return ExploreResult(ind, units, table, coverage_note(ds, lang))
 
 
@@ -140,7 +139,8 @@ def unit_record(ds: Dataset, unit_id: str, *, threshold: int = DEFAULT_THRESHOLD
             values.append(t("map.nodata_value", lang))
         elif col in counts:  # persons or events: whole numbers (census counts are weighted estimates)
             values.append(fmt_int(v, lang))
-        elif isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool) and not is_code_column(col):
+        elif isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool) \
+                and not is_code_column(col):
             values.append(fmt_number(v, lang, digits=0 if float(v).is_integer() else 2))
         else:
             values.append(str(v))
@@ -272,7 +272,7 @@ def typology_inputs(ds: Dataset, columns: list[str], *, threshold: int = DEFAULT
     (``P21_CHOM1564`` -> % of ``P21_ACT1564``, incidents -> per 1,000 residents), other columns as
     they are. A typology on raw counts would group big units with big units.
 
-    Returns the frame (one column per indicator, named by its label), the mask of units with a
+    Returns the frame (one column per indicator, a rate named by its unit first), the mask of units with a
     withheld input, and one note per count turned into a rate.
     """
     o = options_for(ds)
@@ -290,7 +290,9 @@ def typology_inputs(ds: Dataset, columns: list[str], *, threshold: int = DEFAULT
         else:
             out[col] = pd.to_numeric(ds.units[col], errors="coerce")
             continue
-        out[ind.label] = ind.raw.where(~ind.withheld)
+        # named by the rate ("%: P21_CHOM1564 / P21_ACT1564"), never like a count column (P21_…)
+        name = t("typology.rate_col", lang, unit=ind.unit, column=col, per=per) if per else col
+        out[name] = ind.raw.where(~ind.withheld)
         withheld |= ind.withheld
     return out, withheld, notes
 

@@ -9,7 +9,7 @@ from lillegeo.app.cache import demo_dataset
 from lillegeo.app.state import current_dataset, current_recipe, set_dataset
 from lillegeo.app.text import lang, tr
 from lillegeo.app.uploads import as_single_upload, read_upload, source_record
-from lillegeo.explain import coverage_note, describe_report
+from lillegeo.explain import coverage_note, data_first, describe_report
 from lillegeo.io import STD, SchemaError, csv_columns, suggest_unit_mapping
 from lillegeo.report import table_bytes
 
@@ -151,6 +151,6 @@ for name, rep in ds.point_reports.items():
 st.subheader(tr("data.preview"))
 threshold = current_recipe().disclosure.threshold
 safe, n_withheld = ds.safe_table(threshold)
-st.dataframe(c.shown(safe.head(50)), hide_index=True, width="stretch", key="data_preview")
+st.dataframe(c.shown(data_first(ds, safe).head(50)), hide_index=True, width="stretch", key="data_preview")
 st.caption(tr("data.withheld_cells", n=n_withheld, threshold=threshold))
 st.page_link("pages/2_Explore.py", label=tr("data.next"), icon=":material/arrow_forward:")

@@ -11,6 +11,7 @@ from lillegeo.app.widgets import add_slide_button, bound, page_header, show_map,
 from lillegeo.breaks import format_breaks, parse_breaks
 from lillegeo.choices import options_for
 from lillegeo.fmt import fmt_counts, fmt_table
+from lillegeo.insee import per_option
 from lillegeo.maps import PALETTES, SCHEMES, choropleth_map, to_offline_html
 from lillegeo.params import bounds, options
 from lillegeo.pipeline import run_explore, unit_record
@@ -27,7 +28,7 @@ with st.sidebar:
     column = bound(st.selectbox, tr("explore.column"), "explore", "column", options=o.numeric,
                    then=lambda v: {"per": o.default_per(v)})
     per = bound(st.selectbox, tr("explore.per"), "explore", "per", options=o.per_for(column),
-                format_func=lambda v: v or tr("explore.raw"))
+                format_func=lambda v: per_option(column, v, lang()))
     bound(st.checkbox, tr("explore.exclude_ad"), "explore", "exclude_ad", disabled=not per)
     bound(st.radio, tr("explore.smoothing"), "explore", "smoothing", options=options("explore", "smoothing"),
           format_func=lambda v: tr(f"smoothing.{v}"), disabled=not per)
@@ -71,7 +72,8 @@ with left:
     st.subheader(tr("explore.record"))
     feature = (out or {}).get("last_active_drawing") or {}
     uid = unescape((feature.get("properties") or {}).get("uid", ""))
-    record = unit_record(ds, uid, threshold=threshold, lang=lang()) if uid and uid in set(res.units["unit_id"]) else None
+    shown_unit = uid and uid in set(res.units["unit_id"])
+    record = unit_record(ds, uid, threshold=threshold, lang=lang()) if shown_unit else None
     if record is not None:
         st.dataframe(shown(record), width="stretch", key="explore_record")
     else:

@@ -21,6 +21,7 @@ from lillegeo.app.widgets import (
 from lillegeo.choices import categories_of, options_for, years_of
 from lillegeo.fmt import fmt_auto, fmt_int, fmt_p
 from lillegeo.i18n import label_text
+from lillegeo.insee import per_option
 from lillegeo.layers import hot_layer, typology_layer
 from lillegeo.maps import categorical_map
 from lillegeo.params import ALPHA_CHOICES, PERMUTATION_CHOICES, WEIGHT_CHOICES, bounds, options
@@ -58,7 +59,7 @@ with tab_area:
         column = bound(st.selectbox, tr("explore.column"), "hotspots", "column", options=o.numeric,
                        then=lambda v: {"per": o.default_per(v)})
         per = bound(st.selectbox, tr("explore.per"), "hotspots", "per", options=o.per_for(column),
-                    format_func=lambda v: v or tr("explore.raw"))
+                    format_func=lambda v: per_option(column, v, lang()))
         bound(st.checkbox, tr("explore.exclude_ad"), "hotspots", "exclude_ad", disabled=not per)
         bound(st.radio, tr("explore.smoothing"), "hotspots", "smoothing", options=options("hotspots", "smoothing"),
               format_func=lambda v: tr(f"smoothing.{v}"), disabled=not per)

@@ -223,17 +223,18 @@ def test_hotspots_cli_accepts_smoothing(demo, tmp_path, capsys):
                  "global_eb", "--permutations", "99", "--out", str(out)]) == 0
     s = _last_json(capsys.readouterr().out)
     assert s["smoothing"] == "global_eb"
-    # reference: esda's Empirical_Bayes on the units with a denominator, per 1,000, withheld and A/D left out
+    # reference: esda's Empirical_Bayes on the units with a denominator, in % (unemployment's convention,
+    # lillegeo.insee.rate_multiplier), withheld and A/D left out
     u = demo.units
     ok = u["P21_ACT1564"].astype(float) > 0
     eb = pd.Series(np.nan, index=u.index)
     eb[ok] = Empirical_Bayes(u.loc[ok, "P21_CHOM1564"].to_numpy(float).reshape(-1, 1),
-                             u.loc[ok, "P21_ACT1564"].to_numpy(float).reshape(-1, 1)).r.ravel() * 1000
+                             u.loc[ok, "P21_ACT1564"].to_numpy(float).reshape(-1, 1)).r.ravel() * 100
     groups = _expected_groups(u, "P21_CHOM1564", "P21_ACT1564")
     csv = pd.read_csv(out, dtype={"unit_id": str})
     shown = (groups == "shown").to_numpy()
     np.testing.assert_allclose(csv.loc[shown, "value"], eb[shown], rtol=1e-9)
-    raw = u["P21_CHOM1564"].astype(float) / u["P21_ACT1564"].astype(float) * 1000
+    raw = u["P21_CHOM1564"].astype(float) / u["P21_ACT1564"].astype(float) * 100
     assert not np.allclose(csv.loc[shown, "value"], raw[shown])  # smoothed, not the raw rate
     # the same as the pipeline with HotspotParams(smoothing=...)
     _, res, _ = indicator_hotspots(u, "P21_CHOM1564", per="P21_ACT1564", exclude_types=("A", "D"),

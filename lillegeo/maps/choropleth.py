@@ -12,6 +12,7 @@ import pandas as pd
 from ..fmt import fmt_int
 from ..i18n import t
 from ..indicators import Indicator, count_columns, suppress, suppress_frame
+from ..insee import field_label
 from .build import _add_commune_borders, _add_overlay, _data_group, _finish, _new_map, _require_geometry
 from .categorical import withheld_legend_row
 from .classes import (
@@ -203,7 +204,7 @@ def choropleth_map(
     if den is not None:
         aliases.append(esc(t("map.denominator", lang, column=den.name or "")))
     popup_fields = fields + rec_keys
-    popup_aliases = aliases + [esc(c) for c in rec_cols]
+    popup_aliases = aliases + [esc(field_label(c, lang)) for c in rec_cols]  # readable name, code in brackets
     static = ["uid", "name", "commune"]  # with the geometry in the base map; the rest comes with the paint
     base = _Units(geo, props=props[static], painted=True)
     base.add_to(m)

@@ -77,11 +77,12 @@ def test_corpus_case_in_the_app(data_page, case):
         assert not errors, errors
         assert any("Loaded" in s.value for s in at.success)
         assert at.session_state["dataset_token"] != before
-        # the repair is reported to the user in the readers' notes table of the page
+        # the repair is reported to the user in the readers' sentences on the page
         if case.expect in ("ok:flattened", "ok:repaired", "ok:padded", "ok:decoded", "ok:mixed"):
-            table = next(d.value for d in at.dataframe if "notes" in map(str.lower, d.value.columns))
-            notes = " ".join(table[[c for c in table.columns if c.lower() == "notes"][0]].astype(str))
-            assert notes.strip(), "a repair must be reported"
+            notes = [m for r in at.session_state["dataset"].reports for m in r.messages_in("en")]
+            assert notes, "a repair must be reported"
+            shown = " ".join(m.value for m in at.markdown).replace("\\", "")  # Markdown escapes removed
+            assert all(n[1:40] in shown for n in notes), (notes, shown)
     else:
         assert len(errors) == 1 and re.search(case.expect, errors[0]), errors
         assert "Traceback" not in errors[0] and not re.search(r"lillegeo-\w+/", errors[0])  # no server path

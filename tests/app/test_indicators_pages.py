@@ -59,8 +59,9 @@ def test_partial_coverage_on_data_and_explore():
         at.switch_page(page).run()
         assert not at.exception, at.exception
         assert [i.value for i in at.info if "covers" in i.value] == [want]
-    table = at.dataframe[-1].value
-    assert table["unit_id"].iloc[:110].str.startswith("59350").all()  # Lille's units, with data, first
+        table = at.dataframe[-1].value  # Data: the preview; Explore: the indicator table
+        first = table["unit_id"].iloc[:min(110, len(table))]
+        assert len(first) >= 50 and first.str.startswith("59350").all()  # Lille's units, with data, first
 
 
 def test_no_cluster_says_why_on_the_clusters_tab():

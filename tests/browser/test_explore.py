@@ -185,20 +185,29 @@ def test_real_lille_upload_and_map(app_url, page, tmp_path):
     wait_idle(page)
     metrics = page.locator('[data-testid="stMetricValue"]').all_inner_texts()
     assert metrics == ["110 / 509", "399", "0"], metrics
+    # what the readers did, in sentences, and the partial coverage in plain words
+    page.get_by_text("Read 509 units from MEL_IRIS.zip").wait_for()
+    coverage = "The table covers 110 of 509 units (Lille); the map is fitted to them."
+    page.get_by_text(coverage).wait_for()
     page.get_by_role("link", name="2 · Explore").click()
     _map_frame(page)
-    # choose P16_POP_IMM per P16_POP in the sidebar
-    for label, value in (("Indicator (count or value)", "P16_POP_IMM"), ("Per (denominator)", "P16_POP")):
-        box = page.locator('[data-testid="stSelectbox"]').filter(has_text=label)
-        box.locator("input").click()
-        box.locator("input").fill(value)
-        rerun(page, page.get_by_role("option", name=value, exact=True).click)
+    # choose P16_POP_IMM in the sidebar: its conventional denominator P16_POP comes with it, in %
+    box = page.locator('[data-testid="stSelectbox"]').filter(has_text="Indicator (count or value)")
+    box.locator("input").click()
+    box.locator("input").fill("P16_POP_IMM")
+    rerun(page, page.get_by_role("option", name="P16_POP_IMM", exact=True).click)
+    expect(page.locator('[data-testid="stSelectbox"]').filter(has_text="Per (denominator)").locator("input")
+           ).to_have_value("P16_POP (%)")
     expect(page.frame_locator(FOLIUM).locator('[data-lillegeo="legend"]')).to_contain_text(
-        "P16_POP_IMM per 1,000 P16_POP")
+        "P16_POP_IMM as % of P16_POP")
     frame = _map_frame(page)
     legend = frame.locator('[data-lillegeo="legend"]').inner_text()
-    assert "P16_POP_IMM per 1,000 P16_POP" in legend and "No data" in legend
+    assert "P16_POP_IMM as % of P16_POP" in legend and "No data" in legend
     assert _drawn(frame)["units"] == 509
+    page.get_by_text(coverage).wait_for()
+    # the view is fitted to Lille's units (the ones with data), not to the whole metropolis
+    centre = frame.evaluate("() => { const c = window.map.getCenter(); return [c.lat, c.lng]; }")
+    assert 50.60 < centre[0] < 50.67 and 2.96 < centre[1] < 3.13, centre
     page.screenshot(path=str(ARTIFACTS / "lille_real.png"), full_page=True)
     assert page.watch.remote == [] and page.watch.errors == []
 
