@@ -87,6 +87,9 @@ STRINGS: dict[str, dict[str, str]] = {
                             "fr": "{n} cellule(s) d'effectif inférieures à {threshold} sont masquées (vides) dans cette table."},
     "data.next": {"en": "Next: explore the indicators on a map (page 2).", "fr": "Ensuite : explorer les indicateurs sur une carte (page 2)."},
     # --- strings added for: evaluation-tables (add this area's new strings right below this line)
+    "col.excludes_1": {"en": "interval excludes 1", "fr": "l'intervalle exclut 1"},
+    "col.crime_elasticity": {"en": "crime elasticity", "fr": "élasticité à la délinquance"},
+    "col.moran_i": {"en": "residual Moran's I", "fr": "I de Moran des résidus"},
     # table headers and cells (lillegeo.tables.readable); exports keep the machine names
     "col.unit_id": {"en": 'unit code', "fr": 'code'},
     "col.unit_name": {"en": 'unit name', "fr": 'nom'},

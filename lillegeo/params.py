@@ -1,16 +1,11 @@
 """One frozen, typed parameter object per analysis: defaults, types, ranges and options written once.
 
-Every analysis of the app (Explore, area hot spots, clusters and heat, typologies, evaluation,
-equity, slides) has one dataclass below. The pages take their widgets' options and bounds from it,
-the command line its defaults (``--help``) and checks, a recipe is validated by it when it is loaded,
-and :mod:`lillegeo.pipeline` runs the analysis from it: the four cannot disagree (the model is
-scikit-learn's ``_parameter_constraints``). A value outside its range is refused with a message
-that names the section and the field, shows the value and says what is allowed; nothing is
-clipped silently.
-
-The upper bounds keep one request from holding the server: the work an analysis does grows with
-permutations x units, bootstrap draws x units, and DBSCAN's neighbour pairs (radius x density).
-:func:`check_cost` refuses work over a stated budget before it starts.
+Every analysis (Explore, area hot spots, clusters and heat, typologies, evaluation, equity, slides) has
+one dataclass below. The pages take their widgets' options and bounds from it, the command line its
+defaults and checks, a recipe is validated by it, and :mod:`lillegeo.pipeline` runs the analysis from it
+(the model is scikit-learn's ``_parameter_constraints``). A value outside its range is refused with a
+message naming the section and field; nothing is clipped silently. :func:`check_cost` refuses work over
+a stated budget (permutations x units, bootstrap draws x units, DBSCAN neighbour pairs) before it starts.
 
 Examples
 --------
@@ -357,11 +352,8 @@ class EquityParams(Params):
 
 @dataclass(frozen=True)
 class SlideParams(Params):
-    """One council slide: a layer of the analysis, a title, a caption and, for a map added from a page,
-    a copy of that page's parameters when it was added (``None``: the recipe's current ones).
-
-    An empty title means the map's own title (the indicator mapped, for Explore).
-    """
+    """One council slide: a layer, a title (empty: the map's own), a caption and, for a map added from a
+    page, a copy of that page's parameters when it was added (``None``: the recipe's current ones)."""
 
     section: ClassVar[str] = "slide"
     layer: str = _p("explore", "str", options=SLIDE_LAYERS)

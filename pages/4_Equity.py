@@ -18,6 +18,7 @@ from lillegeo.app.widgets import (
     with_current,
 )
 from lillegeo.choices import options_for
+from lillegeo.equity.chart import sensitivity_chart
 from lillegeo.layers import equity_layer
 from lillegeo.maps import categorical_map
 from lillegeo.params import BAND_SLIDER, BOOTSTRAP_CHOICES, bounds, options
@@ -91,9 +92,9 @@ say("caption", f"{res.model.model}; {tr('eq.model_n', n=res.model.n_units)}")
 show_table(model_table(res.model), "equity_model", "eq_model_table")
 st.subheader(tr("eq.robustness"))
 show_table(res.robustness, "equity_robustness", "eq_robust_table")
-st.subheader(tr("eq.sensitivity"))
-st.line_chart(res.model.sensitivity, x="gradient_pct", y=["rate_ratio", "ci_low", "ci_high"],
-              x_label=tr("eq.sensitivity_x"), y_label=tr("eq.rate_ratio"), height=340)
+if res.model.sensitivity is not None:
+    st.subheader(tr("eq.sensitivity"))
+    st.altair_chart(sensitivity_chart(res.model.sensitivity, lang(), height=340), width="stretch")
 st.subheader(tr("eq.representation"))
 show_table(res.representation, "equity_representation", "eq_rep_table")
 table_downloads(table, "equity_units", "eq_dl")
