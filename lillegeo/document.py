@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .fmt import fmt_int, fmt_number
+from .fmt import fmt_cell
 from .i18n import column_labels, t
 from .maps import esc
 
@@ -52,11 +52,7 @@ def _cell(v: Any, lang: str) -> str:
         return ""
     if isinstance(v, (bool, np.bool_)):
         return {"fr": ("non", "oui")}.get(lang, ("False", "True"))[bool(v)]
-    if isinstance(v, (int, np.integer)):
-        return fmt_int(int(v), lang)
-    if isinstance(v, (float, np.floating)):
-        return fmt_number(float(v), lang, 3)
-    return str(v)
+    return fmt_cell(v, lang, 3)  # whole numbers without decimals, others with three
 
 
 _CSS = """
