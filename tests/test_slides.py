@@ -81,7 +81,7 @@ def test_run_of_a_recipe_with_custom_slides_produces_them(custom_run):
     # the explore slide maps the column it was added with, not the recipe's (incidents)
     assert _h.unescape(meta[1]["title"]).startswith("P21_POP_IMM") and "P21_POP_IMM" in docs[1]
     # the hot spot slide tests the column it was added with; the recipe's own map tests incidents
-    assert "P21_POP_IMM; queen; 99 perm." in docs[2]
+    assert "P21_POP_IMM; queen contiguity; 99 permutations" in docs[2]  # the slide keeps its own parameters
     assert "P21_POP_IMM; queen" not in (out / "maps" / "hotspots.html").read_text(encoding="utf-8")
     assert meta[2]["caption"] == "immigrant residents"
     # the equity slide shows the layer chosen on the page (observed / expected), not the bivariate map
