@@ -94,7 +94,8 @@ def test_bivariate_no_longer_leaves_withheld_units_white(demo, equity):
 def test_typology_and_hotspot_layers_draw_withheld_units(demo):
     typ = run_typology(demo, TypologyParams(columns=("checks", "DISP_MED21"), k=3), threshold=THR)
     layer, _ = typology_layer(typ, "en")
-    _check_map(demo.units, layer, small(demo.units["checks"]))
+    # checks enter as a rate per 1,000 residents: withheld when the checks or the residents are 1 to 10
+    _check_map(demo.units, layer, small(demo.units["checks"]) | small(demo.units["P21_POP"]))
     h = HotspotParams(column="incidents", per="P21_POP", permutations=99)
     res = run_area_hotspots(demo, h, threshold=THR)
     hl = hot_layer(res.hotspots, "en", withheld=res.indicator.withheld, threshold=THR)
