@@ -116,7 +116,7 @@ def test_a_french_reader_meets_no_english(app_url, browser, tmp_path):
         wait_idle(page, SLOW_MS)
         _no_english(page, "Équité", seen)
 
-        _visit(page, NAV["present"], "Diapositives")
+        _visit(page, NAV["present"], "Modifier les diapositives")
         _no_english(page, "Présenter", seen)
         with page.expect_download(timeout=SLOW_MS) as dl:
             page.get_by_role("button", name="Télécharger le rapport (HTML)").click()
