@@ -123,7 +123,7 @@ def test_a_french_reader_meets_no_english(app_url, browser, tmp_path):
         report = tmp_path / "report.html"
         dl.value.save_as(report)
         html = report.read_text(encoding="utf-8")
-        heads = set(re.findall(r"<th>([^<]*)</th>", html))
+        heads = set(re.findall(r"<th[^>]*>([^<]*)</th>", html))
         assert {"fichier", "nature", "lignes", "section", "paramètre", "valeur"} <= heads, heads
         assert heads.isdisjoint({"file", "kind", "rows", "key", "value", "label", "unit_id"}), heads
         assert "Données de démonstration synthétiques" in html
