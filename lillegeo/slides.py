@@ -25,6 +25,7 @@ from typing import Any
 
 from .dataset import Dataset
 from .fmt import fmt_int
+from .hotspots import UNTESTED  # withheld, left-out (A/D), no-data and island units are not tested
 from .i18n import t
 from .layers import equity_layer
 from .maps import categorical_map, esc, to_offline_html
@@ -36,7 +37,6 @@ __all__ = ["slides_of", "slide_analysis", "headline_findings", "findings_html", 
 
 _HOT = ("Hot spot", "High-High")
 _COLD = ("Cold spot", "Low-Low")
-_UNTESTED = ("No data", "No neighbours (island)")
 
 
 def _auto_title(layer: str, a: Analysis) -> str:
@@ -124,7 +124,7 @@ def headline_findings(a: Analysis) -> list[dict[str, Any]]:
     if a.hotspots is not None:
         hs = a.hotspots.hotspots
         labels = hs.frame["label"].astype(str)
-        tested = int((~labels.isin(_UNTESTED)).sum())
+        tested = int((~labels.isin(UNTESTED)).sum())
         hot = int(labels.str.startswith(_HOT).sum())
         cold = int(labels.str.startswith(_COLD).sum())
         method = t(f"hot.method.{hs.method}", lang)

@@ -99,8 +99,9 @@ def test_findings_slide_gives_interval_and_n():
     assert f"{m.rate_ratio:.2f} times" in model["text"] and f"{m.n_units} units" in model["text"]
     hot = next(f for f in found if f["kind"] == "hotspots")
     labels = a.hotspots.hotspots.frame["label"]
-    tested = int((~labels.isin(["No data", "No neighbours (island)"])).sum())
-    # counted by hand from the labels esda's statistics were given
+    # counted by hand from the labels: withheld, left-out (A/D), no-data and island units are not tested
+    tested = int((~labels.isin(["Withheld", "Left out (A/D)", "No data", "No neighbours (island)"])).sum())
+    assert tested < len(labels)
     assert hot["text"].startswith(f"{fmt_int(a.hotspots.n_significant)} of {fmt_int(tested)} units tested")
     assert f"{int(labels.str.startswith('Hot spot').sum())} hot" in hot["text"]
     doc = findings_html(a)
