@@ -157,11 +157,11 @@ def findings_html(a: Analysis) -> str:
         cls = "caveat" if f["kind"] == "caveat" else ("flag" if f["flag"] else "finding")
         items.append(f"<li class='{cls}'>{esc(f['text'])}</li>")
     return (f"<!DOCTYPE html><html lang='{esc(lang)}'><head><meta charset='utf-8'><style>"
-            "body{margin:0;padding:clamp(12px,1.7vw,32px) clamp(16px,3.3vw,64px);font:clamp(14px,1.45vw,28px)/1.4 system-ui,-apple-system,'Segoe UI',sans-serif;"
-            "color:#111;background:#fafaf8} ul{list-style:none;padding:0;margin:0}"
+            "body{margin:0;padding:clamp(12px,1.7vw,32px) clamp(16px,3.3vw,64px);font:clamp(14px,1.25vw,24px)/1.35 system-ui,-apple-system,'Segoe UI',sans-serif;"
+            "color:#111;background:#fafaf8;overflow:auto} ul{list-style:none;padding:0;margin:0}"
             "li{margin:0 0 clamp(8px,1.05vw,20px);padding:clamp(6px,.65vw,12px) clamp(10px,1.15vw,22px);border-left:clamp(5px,.52vw,10px) solid #2c7fb8;background:#eef6fb}"
             "li.flag{border-color:#b58100;background:#fff3cd;font-weight:600}"
-            "li.caveat{font-size:clamp(12px,1.15vw,22px);border-color:#999;background:transparent;color:#333;margin-bottom:8px;padding:4px 22px}"
+            "li.caveat{font-size:clamp(12px,1vw,19px);border-color:#999;background:transparent;color:#333;margin-bottom:8px;padding:4px 22px}"
             f"</style></head><body data-lillegeo='findings'><ul>{''.join(items)}</ul></body></html>")
 
 
