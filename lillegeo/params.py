@@ -28,10 +28,11 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import numpy as np
-from sklearn.neighbors import KDTree
+
+from .cost import COST_BUDGET, check_cost
 
 __all__ = ["Param", "Params", "ExploreParams", "DisclosureParams", "HotspotParams", "ClusterParams",
-           "TypologyParams", "EvaluationParams", "EquityParams", "SlideParams", "SECTIONS", "SPEC", "DEFAULTS",
+           "TypologyParams", "EvaluationParams", "EquityParams", "ProgrammeParams", "SlideParams", "SECTIONS", "SPEC", "DEFAULTS",
            "DEFAULT_THRESHOLD", "validate", "check_weights", "check_cost", "check_slides", "COST_BUDGET", "bounds",
            "options", "MAX_SLIDES", "MAX_TEXT", "MAX_LIST", "SLIDE_LAYERS", "SLIDE_SECTION", "WEIGHT_CHOICES", "PERMUTATION_CHOICES",
            "ALPHA_CHOICES", "BOOTSTRAP_CHOICES", "BAND_SLIDER"]
@@ -47,10 +48,6 @@ MAX_SLIDES = 30
 DEFAULT_THRESHOLD = 11
 #: Profiling verdict: a recording gradient (shortfall per 10 points of share) the verdict must survive.
 DEFAULT_TOLERANCE = 0.05
-#: Work budgets (see :func:`check_cost`): permutation draws x units, bootstrap draws x units, and
-#: DBSCAN neighbour pairs (about 16 bytes each in scikit-learn's neighbour lists).
-COST_BUDGET = {"permutation_units": 60_000_000, "bootstrap_units": 10_000_000, "neighbour_pairs": 40_000_000,
-               "heat_cells": 4_000_000}
 
 #: Choices offered by the pages (any valid value is accepted from a recipe or the command line).
 WEIGHT_CHOICES = ("queen", "rook", "knn:6", "knn:8", "distance:1000", "distance:1500")
@@ -351,6 +348,34 @@ class EquityParams(Params):
 
 
 @dataclass(frozen=True)
+class ProgrammeParams(Params):
+    """Programme evaluation (page Evaluate): did an intervention change an outcome, and where did it go?
+
+    ``treated`` lists unit codes, each optionally with its own start (``CODE@YYYY-MM-DD``, staggered
+    starts); the others start on ``start``. ``treated_from`` picks them instead from the priority
+    neighbourhoods (``qpv``) or the current hot spots (``hotspots``). The buffer is a ring of
+    ``buffer_m`` metres or of ``buffer_rings`` rings of neighbouring units around the treated area.
+    """
+
+    section: ClassVar[str] = "programme"
+    layer: str = _p("incidents", "str", help="point layer counted per unit and period")
+    categories: tuple = _p((), "strs", help="categories kept (none: all)")
+    treated: tuple = _p((), "strs", help="treated unit codes, each optionally CODE@YYYY-MM-DD")
+    treated_from: str = _p("units", "str", options=("units", "qpv", "hotspots"))
+    start: str = _p("", "str", help="start date of the programme, YYYY-MM-DD")
+    buffer_m: float = _p(0.0, "float", 0, 3000, help="displacement ring around the treated area in metres (0: none)")
+    buffer_rings: int = _p(0, "int", 0, 3, help="displacement ring of neighbouring units (0: none)")
+    control: str = _p("rest", "str", options=("rest", "matched"))
+    n_matched: int = _p(20, "int", 5, 500, help="control units matched on pre-period trend and profile")
+    period: str = _p("month", "str", options=("month", "quarter"))
+    method: str = _p("did", "str", options=("before_after", "wdd", "did", "event", "synth"))
+    family: str = _p("poisson", "str", options=("poisson", "negbin"), help="count model of the before/after ratio")
+    event_window: int = _p(6, "int", 1, 36, help="periods shown before and after the start in the event study")
+    alpha: float = _p(0.05, "float", 0.001, 0.2, help="1 - confidence level of the intervals")
+    seed: int = _p(0, "int", 0, _SEED_MAX)
+
+
+@dataclass(frozen=True)
 class SlideParams(Params):
     """One council slide: a layer, a title (empty: the map's own), a caption and, for a map added from a
     page, a copy of that page's parameters when it was added (``None``: the recipe's current ones)."""
@@ -383,7 +408,7 @@ class SlideParams(Params):
 #: Every analysis section of a recipe, in the order of the pages.
 SECTIONS: dict[str, type[Params]] = {c.section: c for c in (DisclosureParams, ExploreParams, HotspotParams,
                                                             ClusterParams, TypologyParams, EvaluationParams,
-                                                            EquityParams)}
+                                                            EquityParams, ProgrammeParams)}
 #: Section -> field -> :class:`Param` (read-only view of the dataclasses, for widgets and messages).
 SPEC: dict[str, dict[str, Param]] = {sec: cls.spec() for sec, cls in SECTIONS.items()}
 #: Default values per section (what a new recipe and a fresh page start from).
@@ -453,47 +478,3 @@ def check_slides(slides: Any) -> tuple[SlideParams, ...]:
         except ValueError as exc:
             raise ValueError(f"slide {i}: {exc}") from None
     return tuple(out)
-
-
-def check_cost(kind: str, *, units: int = 0, draws: int = 0, xy: np.ndarray | None = None, eps_m: float = 0.0,
-               cells: int = 0, budget: dict[str, int] | None = None) -> None:
-    """Refuse work beyond the budget before it starts, with a message that says what to lower.
-
-    ``kind`` is ``permutations`` (``draws`` x ``units``), ``bootstrap`` (``draws`` x ``units``),
-    ``dbscan`` (neighbour pairs within ``eps_m`` of the points ``xy``, estimated on a sample of
-    2,000 points) or ``heat`` (grid ``cells``).
-
-    >>> check_cost("permutations", units=374, draws=999)
-    >>> check_cost("permutations", units=48_600, draws=9_999)
-    Traceback (most recent call last):
-    ...
-    ValueError: 9,999 permutations on 48,600 units is 485,951,400 draws, over the budget of 60,000,000; use at most 1,234 permutations
-    """
-    b = {**COST_BUDGET, **(budget or {})}
-    if kind in ("permutations", "bootstrap"):
-        key = "permutation_units" if kind == "permutations" else "bootstrap_units"
-        work = int(draws) * int(units)
-        if work > b[key]:
-            most = max(b[key] // max(int(units), 1), 0)
-            raise ValueError(f"{draws:,} {kind} on {units:,} units is {work:,} draws, over the budget of "
-                             f"{b[key]:,}; use at most {most:,} {kind}")
-        return
-    if kind == "heat":
-        if cells > b["heat_cells"]:
-            raise ValueError(f"the heat grid would have {cells:,} cells, over the budget of {b['heat_cells']:,}; "
-                             "use larger cells")
-        return
-    if kind == "dbscan":
-        if xy is None or len(xy) < 2:
-            return
-        rng = np.random.default_rng(0)  # a sample for the estimate only; the result does not depend on it
-        sample = xy if len(xy) <= 2000 else xy[rng.choice(len(xy), 2000, replace=False)]
-        mean_nb = float(KDTree(xy).query_radius(sample, r=eps_m, count_only=True).mean())
-        pairs = mean_nb * len(xy)
-        if pairs > b["neighbour_pairs"]:
-            ratio = math.sqrt(b["neighbour_pairs"] / pairs)
-            raise ValueError(f"a search radius of {eps_m:g} m gives about {pairs:,.0f} neighbour pairs among "
-                             f"{len(xy):,} incidents, over the budget of {b['neighbour_pairs']:,}; use a radius "
-                             f"of at most about {max(10, int(eps_m * ratio)):,} m or fewer incidents (a filter)")
-        return
-    raise ValueError(f"unknown cost kind {kind!r}")

@@ -33,8 +33,20 @@ import tomli_w
 from .demo import DEMO_DIR
 from .i18n import t
 from .limits import check_toml, limits
-from .params import (MAX_TEXT, SECTIONS, ClusterParams, DisclosureParams, EquityParams, EvaluationParams,
-                     ExploreParams, HotspotParams, SlideParams, TypologyParams, check_slides)
+from .params import (
+    MAX_TEXT,
+    SECTIONS,
+    ClusterParams,
+    DisclosureParams,
+    EquityParams,
+    EvaluationParams,
+    ExploreParams,
+    HotspotParams,
+    ProgrammeParams,
+    SlideParams,
+    TypologyParams,
+    check_slides,
+)
 
 __all__ = ["Recipe", "RECIPE_VERSION", "sha256_file", "default_slides", "iter_sources", "params_frame"]
 
@@ -88,6 +100,7 @@ class Recipe:
     typology: TypologyParams = field(default_factory=TypologyParams)
     evaluation: EvaluationParams = field(default_factory=EvaluationParams)
     equity: EquityParams = field(default_factory=EquityParams)
+    programme: ProgrammeParams = field(default_factory=ProgrammeParams)
     slides: tuple[SlideParams, ...] = ()
     base_dir: Path | None = field(default=None, compare=False)
 
