@@ -711,6 +711,15 @@ STRINGS: dict[str, dict[str, str]] = {
                         "fr": "Les points chauds de la période 1 sont choisis avec ces paramètres (mêmes valeurs par défaut que les autres onglets)."},
     "hot.eval_stale": {"en": "The parameters changed since the last comparison: run it again.",
                        "fr": "Les paramètres ont changé depuis la dernière comparaison : relancez-la."},
+    # --- strings added for: prog-methods (add this area's new strings right below this line)
+
+    # --- strings added for: prog-flow (add this area's new strings right below this line)
+
+    # --- strings added for: prog-page (add this area's new strings right below this line)
+
+    # --- strings added for: demo (add this area's new strings right below this line)
+
+    # --- strings added for: rest14 (add this area's new strings right below this line)
 }
 
 
