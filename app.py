@@ -27,7 +27,8 @@ pages = [
     st.Page("pages/3_Hotspots.py", title=tr("nav.hotspots"), icon=":material/local_fire_department:",
             url_path="hotspots"),
     st.Page("pages/4_Equity.py", title=tr("nav.equity"), icon=":material/balance:", url_path="equity"),
-    st.Page("pages/5_Present.py", title=tr("nav.present"), icon=":material/co_present:", url_path="present"),
+    st.Page("pages/5_Evaluate.py", title=tr("nav.evaluate"), icon=":material/query_stats:", url_path="evaluate"),
+    st.Page("pages/6_Present.py", title=tr("nav.present"), icon=":material/co_present:", url_path="present"),
 ]
 with guarded("page"):  # an unexpected error: one translated line, the traceback in the server log
     st.navigation(pages).run()

@@ -277,7 +277,7 @@ def test_every_page_download_is_formula_free_and_pages_render(hostile, downloads
     walk = [("pages/1_Data.py", None), ("pages/2_Explore.py", None), ("pages/3_Hotspots.py", None),
             ("pages/4_Equity.py", None),
             # Present gets the shorter deep name (its mathtext recursion is slow to render)
-            ("pages/2_Explore.py", DEEP_SHORT), ("pages/5_Present.py", None)]
+            ("pages/2_Explore.py", DEEP_SHORT), ("pages/6_Present.py", None)]
     for page, column in walk:
         if column is not None:
             at.session_state["recipe"] = at.session_state["recipe"].with_params("explore", column=column)

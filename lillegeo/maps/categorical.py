@@ -49,6 +49,7 @@ def categorical_map(
     tiles: str | None = None,
     tolerance: float | None = None,
     legend: str | None = None,
+    overlay_label: str | None = None,
 ) -> folium.Map:
     """Units coloured by category (hot/cold spots, LISA quadrants, types), plus optional layers.
 
@@ -70,6 +71,8 @@ def categorical_map(
         Kernel density surface drawn as an image layer with its own legend.
     legend : str, optional
         Legend HTML built by :func:`bivariate_legend_html` (already escaped), replacing the list legend.
+    overlay_label : str, optional
+        Name of the ``overlay`` outlines (default: the priority neighbourhoods).
 
     Returns
     -------
@@ -108,7 +111,7 @@ def categorical_map(
         _add_heat(m, heat, lang)
     if hulls is not None and len(hulls):
         _add_hulls(m, hulls, lang)
-    _add_overlay(m, overlay, None, None, units.crs is None, lang)
+    _add_overlay(m, overlay, overlay_label, None, units.crs is None, lang)
     counts = cats.value_counts()
     if legend is not None:
         _Legend(legend, position="bottomright").add_to(data)

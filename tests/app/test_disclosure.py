@@ -23,7 +23,7 @@ from .conftest import APP_TIMEOUT
 T = lg.DEFAULT_THRESHOLD
 COUNT_RE = re.compile(r"^([PC]\d{2}_|incidents|checks|numerator$|denominator$|people$|population$|stops$|crime$|"
                       r"enforcement$|hits$|n$|count$)")
-PAGES = ["pages/1_Data.py", "pages/2_Explore.py", "pages/3_Hotspots.py", "pages/4_Equity.py", "pages/5_Present.py"]
+PAGES = ["pages/1_Data.py", "pages/2_Explore.py", "pages/3_Hotspots.py", "pages/4_Equity.py", "pages/6_Present.py"]
 
 
 def small(values) -> pd.Series:
@@ -177,7 +177,7 @@ def test_no_small_count_on_any_page_or_export(page, downloads):
     # the walk saw what the page shows (a vacuous walk would pass anything)
     # Data: the preview (the readers' reports are sentences, not a table); Present lists its slides as
     # editable rows, not as a table (its downloads are checked above)
-    expected_tables = {"1_Data": 1, "2_Explore": 1, "3_Hotspots": 3, "4_Equity": 4, "5_Present": 0}
+    expected_tables = {"1_Data": 1, "2_Explore": 1, "3_Hotspots": 3, "4_Equity": 4, "6_Present": 0}
     assert n_tables >= next(v for k, v in expected_tables.items() if k in page)
     if "Explore" in page or "Hotspots" in page or "Equity" in page:
         assert n_maps >= 1 and downloads

@@ -49,7 +49,7 @@ def _visible_texts(at: AppTest) -> list[str]:
 
 
 @pytest.mark.parametrize("page", [None, "pages/1_Data.py", "pages/3_Hotspots.py", "pages/4_Equity.py",
-                                  "pages/5_Present.py"])
+                                  "pages/6_Present.py"])
 def test_no_english_left_in_french(page):
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=APP_TIMEOUT)
     at.session_state["recipe"] = Recipe.for_demo(language="fr")

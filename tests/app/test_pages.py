@@ -123,7 +123,7 @@ def test_present_page_and_recipe_roundtrip():
     from lillegeo.recipe import Recipe
 
     at = _app()
-    at.switch_page("pages/5_Present.py").run()
+    at.switch_page("pages/6_Present.py").run()
     assert not at.exception, at.exception
     assert at.title[0].value == "Present"
     assert [b.label for b in at.get("download_button")] == ["Download the slides (offline HTML)",

@@ -23,7 +23,7 @@ def test_add_a_map_then_rename_move_and_remove_slides():
     assert any("Slide 6 added" in s.value for s in at.success)
     # lighter analyses for the Present page's previews
     at.session_state["recipe"] = r.with_params("hotspots", permutations=99).with_params("equity", bootstrap=0)
-    at.switch_page("pages/5_Present.py").run()
+    at.switch_page("pages/6_Present.py").run()
     assert not at.exception
     assert at.text_input(key="present_title_5").value == added.title
     at.text_input(key="present_title_5").set_value("Immigrant residents").run()

@@ -125,7 +125,7 @@ def test_hostile_names_are_literal_on_every_page(app_url, page, tmp_path):
     expect(page.get_by_text("Show the heat surface")).to_be_visible()  # the tab's content is shown
     text = _check_page(page, "hotspots_points", probes)
 
-    page.get_by_role("link", name="5 · Present").click()
+    page.get_by_role("link", name="6 · Present").click()
     page.get_by_role("button", name="Download the report (PDF)").or_(
         page.locator('[data-testid="stAlertContentError"]')).first.wait_for(timeout=SLOW_MS)
     text = _check_page(page, "present", probes)

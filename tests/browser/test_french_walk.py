@@ -17,7 +17,7 @@ pytestmark = pytest.mark.browser
 FOLIUM = 'iframe[title="streamlit_folium.st_folium"]'
 
 NAV = {"data": "1 · Données", "explore": "2 · Explorer", "hotspots": "3 · Points chauds", "equity": "4 · Équité",
-       "present": "5 · Présenter"}
+       "present": "6 · Présenter"}
 #: English a French reader must never meet (the issue's list and common UI words)
 ENGLISH = re.compile(r"Withheld|Select all|Choose options|Synthetic demo data|\bvalue\b|\bmiles\b|\b\d+ (?:mi|ft)\b"
                      r"|Hot spot|Cold spot|Not significant|No data|Formulas|\bseed\b|\bperm\.|left out|"

@@ -157,7 +157,7 @@ def test_a_map_added_on_explore_becomes_a_slide_edited_on_present(app_url, page)
     wait_idle(page)
     rerun(page, page.get_by_role("button", name="Add this map as a slide").click)
     expect(page.get_by_text("Slide 6 added")).to_be_visible()
-    page.get_by_role("link", name="5 · Present").click()
+    page.get_by_role("link", name="6 · Present").click()
     title = page.get_by_label("Title of slide 6 (Explore map)")
     expect(title).to_have_value(re.compile("incidents"))  # the indicator mapped when it was added
     deck = page.frame_locator('iframe[srcdoc*="id=\\"slides\\""]')

@@ -104,9 +104,9 @@ def read_screen(page, L: dict, nav: dict) -> dict:
 
 
 NAV_EN = {"explore": "2 · Explore", "hotspots": "3 · Hotspots", "equity": "4 · Equity", "data": "1 · Data",
-          "present": "5 · Present"}
+          "present": "6 · Present"}
 NAV_FR = {"explore": "2 · Explorer", "hotspots": "3 · Points chauds", "equity": "4 · Équité", "data": "1 · Données",
-          "present": "5 · Présenter"}
+          "present": "6 · Présenter"}
 
 
 def test_choices_survive_pages_language_save_load_and_run(app_url, browser, page, tmp_path, capsys):

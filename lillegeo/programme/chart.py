@@ -1,0 +1,189 @@
+"""The charts of a programme evaluation, in French or English: the time series (treated, control or
+synthetic, buffer; the start marked) and the event study (rate ratios with their intervals, the line of no
+change at 1), as Altair charts for the page and as matplotlib figures for the PNG/PDF downloads and the
+slides; and the table of the estimates every method gave.
+
+A point of the time series whose events (summed over the role's units in that period) are from 1 to
+``threshold - 1`` is withheld: left out of the chart and its exports, like every small count.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import altair as alt
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from ..i18n import STRINGS, t
+from ..indicators import suppress
+from .types import ProgrammeResult
+
+__all__ = ["SERIES_COLORS", "series_long", "series_chart", "event_chart", "chart_figure", "estimates_table",
+           "assumption"]
+
+#: Colour of each line of the time series (role -> colour).
+SERIES_COLORS = {"treated": "#b2182b", "control": "#2166ac", "synthetic": "#5aae61", "buffer": "#e08214"}
+_ROLE_OF = {"treated": "treated", "control": "control", "buffer": "buffer", "synthetic": "treated"}
+
+
+def _series_frame(res: ProgrammeResult) -> pd.DataFrame:
+    s = res.series
+    if "period" not in s.columns:
+        s = s.rename_axis("period").reset_index()
+    return s
+
+
+def series_long(res: ProgrammeResult, lang: str = "en") -> pd.DataFrame:
+    """The time series as one row per period and line: ``period``, ``line`` (``treated``, ``control``,
+    ``synthetic``, ``buffer``), ``name`` (translated), ``value`` (events per unit and period, NaN when
+    withheld) and ``withheld``.
+
+    A treated, control or buffer point is withheld when its role's events in that period (from
+    ``res.panel``) are from 1 to ``res.threshold - 1``; the synthetic line is withheld where the treated
+    line is (it is fitted to it).
+    """
+    s = _series_frame(res)
+    lines = [c for c in SERIES_COLORS if c in s.columns]
+    panel = res.panel
+    totals = (panel.groupby(["role", "period"])["count"].sum() if len(panel)
+              else pd.Series(dtype=float, index=pd.MultiIndex.from_tuples([], names=["role", "period"])))
+    rows = []
+    for line in lines:
+        role = _ROLE_OF[line]
+        tot = pd.Series([totals.get((role, p), np.nan) for p in s["period"]], index=s.index, dtype=float)
+        hidden = suppress(tot, threshold=res.threshold)
+        values = pd.to_numeric(s[line], errors="coerce").where(~hidden)
+        rows.append(pd.DataFrame({"period": pd.to_datetime(s["period"]).to_numpy(), "line": line,
+                                  "name": t(f"evaluate.line.{line}", lang), "value": values.to_numpy(),
+                                  "withheld": hidden.to_numpy()}))
+    if not rows:
+        return pd.DataFrame(columns=["period", "line", "name", "value", "withheld"])
+    return pd.concat(rows, ignore_index=True)
+
+
+def series_chart(res: ProgrammeResult, lang: str = "en", height: int = 300) -> alt.LayerChart:
+    """Events per unit and period of the treated, control (or synthetic) and buffer units, the start
+    marked by a dashed rule; withheld points left out."""
+    data = series_long(res, lang).dropna(subset=["value"])
+    names = [t(f"evaluate.line.{k}", lang) for k in SERIES_COLORS]
+    x_title, y_title = t("evaluate.chart.period", lang), t("evaluate.chart.per_unit", lang)
+    color = alt.Color("name:N", title=None, scale=alt.Scale(domain=names, range=list(SERIES_COLORS.values())),
+                      legend=alt.Legend(orient="bottom"))
+    tips = [alt.Tooltip("period:T", title=x_title, format="%Y-%m"), alt.Tooltip("name:N", title=" "),
+            alt.Tooltip("value:Q", title=y_title, format=".2f")]
+    lines = alt.Chart(data[["period", "name", "value"]]).mark_line(point=True).encode(
+        x=alt.X("period:T", title=x_title), y=alt.Y("value:Q", title=y_title), color=color, tooltip=tips)
+    start = pd.DataFrame({"period": [pd.Timestamp(res.start)], "label": [t("evaluate.chart.start", lang)]})
+    rule = alt.Chart(start).mark_rule(color="#333333", strokeDash=[5, 4]).encode(
+        x="period:T", tooltip=[alt.Tooltip("period:T", title=t("evaluate.chart.start", lang), format="%Y-%m-%d")])
+    text = alt.Chart(start).mark_text(align="left", dx=4, dy=-6, color="#333333").encode(
+        x="period:T", y=alt.value(8), text="label:N")
+    return alt.layer(lines, rule, text).properties(height=height)
+
+
+def _event_frame(res: ProgrammeResult) -> pd.DataFrame | None:
+    ev = res.event
+    if ev is None or not len(ev):
+        return None
+    cols = ["rel_period", "estimate", "ci_low", "ci_high"] + (["n_units"] if "n_units" in ev.columns else [])
+    return ev[cols].astype(float).dropna(subset=["estimate"])
+
+
+def event_chart(res: ProgrammeResult, lang: str = "en", height: int = 300) -> alt.LayerChart | None:
+    """The event study: each period's rate ratio relative to the start with its interval (log scale), the
+    line of no change at 1 and the start between periods -1 and 0; ``None`` without an event study."""
+    data = _event_frame(res)
+    if data is None:
+        return None
+    x_title, y_title = t("evaluate.chart.rel_period", lang), t("evaluate.chart.rate_ratio", lang)
+    x = alt.X("rel_period:Q", title=x_title, axis=alt.Axis(tickMinStep=1, format="d"))
+    y = alt.Y("estimate:Q", title=y_title, scale=alt.Scale(type="log", zero=False))
+    tips = [alt.Tooltip("rel_period:Q", title=x_title, format="d"),
+            alt.Tooltip("estimate:Q", title=y_title, format=".2f"),
+            alt.Tooltip("ci_low:Q", title=t("col.ci_low", lang), format=".2f"),
+            alt.Tooltip("ci_high:Q", title=t("col.ci_high", lang), format=".2f")]
+    base = alt.Chart(data)
+    bars = base.mark_rule(color="#2c7fb8", strokeWidth=2).encode(x=x, y=alt.Y("ci_low:Q", title=y_title,
+                                                                               scale=alt.Scale(type="log")),
+                                                                 y2="ci_high:Q", tooltip=tips)
+    points = base.mark_point(filled=True, size=60, color="#253494").encode(x=x, y=y, tooltip=tips)
+    one = alt.Chart(pd.DataFrame({"y": [1.0]})).mark_rule(color="#7a2e00", strokeDash=[4, 3]).encode(y="y:Q")
+    start = alt.Chart(pd.DataFrame({"x": [-0.5]})).mark_rule(color="#333333", strokeDash=[5, 4]).encode(x="x:Q")
+    return alt.layer(bars, points, one, start).properties(height=height)
+
+
+def chart_figure(res: ProgrammeResult, which: str, lang: str = "en", *, title: str = "", caption: str = "",
+                 demo: bool = False, png: Any = None, pdf: Any = None, size: tuple[float, float] = (11.7, 6.0)
+                 ) -> bytes:
+    """The ``series`` or ``event`` chart drawn by matplotlib (A4-wide), written to ``png``/``pdf``
+    (paths or buffers) when given; returns the PNG bytes. Text is drawn as written (never mathtext)."""
+    if which not in ("series", "event"):
+        raise ValueError(f"which must be 'series' or 'event', got {which!r}")
+    fig = Figure(figsize=size)
+    ax = fig.add_subplot(1, 1, 1)
+    if which == "series":
+        data = series_long(res, lang)
+        for line, color in SERIES_COLORS.items():
+            d = data[data["line"] == line]
+            if len(d):
+                ax.plot(d["period"], d["value"], marker="o", markersize=3, color=color,
+                        label=t(f"evaluate.line.{line}", lang))
+        ax.axvline(pd.Timestamp(res.start), color="#333333", linestyle="--", linewidth=1)
+        ax.text(pd.Timestamp(res.start), 1.0, " " + t("evaluate.chart.start", lang), transform=ax.get_xaxis_transform(),
+                va="top", fontsize=9, parse_math=False)
+        ax.set_xlabel(t("evaluate.chart.period", lang), parse_math=False)
+        ax.set_ylabel(t("evaluate.chart.per_unit", lang), parse_math=False)
+        if len(data):
+            ax.legend(loc="upper left", frameon=False)
+    else:
+        ev = _event_frame(res)
+        if ev is not None:
+            err = np.vstack([ev["estimate"] - ev["ci_low"], ev["ci_high"] - ev["estimate"]]).clip(min=0)
+            ax.errorbar(ev["rel_period"], ev["estimate"], yerr=err, fmt="o", color="#253494", ecolor="#2c7fb8",
+                        capsize=3)
+            ax.set_yscale("log")
+        ax.axhline(1.0, color="#7a2e00", linestyle="--", linewidth=1)
+        ax.axvline(-0.5, color="#333333", linestyle="--", linewidth=1)
+        ax.set_xlabel(t("evaluate.chart.rel_period", lang), parse_math=False)
+        ax.set_ylabel(t("evaluate.chart.rate_ratio", lang), parse_math=False)
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.suptitle(title or t(f"evaluate.chart.{which}", lang), x=0.02, ha="left", fontsize=14, fontweight="bold",
+                 parse_math=False)
+    foot = "  ·  ".join(x for x in (caption, t("demo.badge", lang) if demo else "") if x)
+    if foot:
+        fig.text(0.02, 0.01, foot, fontsize=8, color="#333333", ha="left", parse_math=False)
+    fig.subplots_adjust(left=0.08, right=0.98, top=0.9, bottom=0.14)
+    for dest, fmt in ((pdf, "pdf"), (png, "png")):
+        if dest is not None:
+            fig.savefig(dest, format=fmt, dpi=150)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=150)
+    return buf.getvalue()
+
+
+def estimates_table(res: ProgrammeResult, lang: str = "en") -> pd.DataFrame:
+    """One row per method that ran: ``method`` (translated), ``estimate``, ``ci_low``, ``ci_high``,
+    ``p_value``, ``n_units``, ``n_periods``, ``scale`` (translated) and ``note`` (why a method gave no
+    number, or its warning); the chosen method first. Exact values: the page shows :func:`readable` of it."""
+    order = [res.estimate.method] + [m for m in res.estimates if m != res.estimate.method]
+    rows = []
+    for m in order:
+        e = res.estimates.get(m, res.estimate if m == res.estimate.method else None)
+        if e is None:
+            continue
+        note = t(e.message, lang, **dict(e.message_args)) if e.message and e.message in STRINGS else e.message
+        rows.append({"method": t(f"evaluate.method.{m}", lang), "estimate": e.estimate, "ci_low": e.ci_low,
+                     "ci_high": e.ci_high, "p_value": e.p_value, "n_units": int(e.n_units),
+                     "n_periods": int(e.n_periods), "scale": t(f"evaluate.scale.{e.scale}", lang), "note": note})
+    return pd.DataFrame(rows, columns=["method", "estimate", "ci_low", "ci_high", "p_value", "n_units", "n_periods",
+                                       "scale", "note"])
+
+
+def assumption(method: str, lang: str = "en") -> str:
+    """What ``method`` assumes, in plain words (``programme.assume.<method>`` of the methods' authors when
+    present, else this page's own ``evaluate.assume.<method>``)."""
+    key = f"programme.assume.{method}"
+    return t(key if key in STRINGS else f"evaluate.assume.{method}", lang)
