@@ -1,0 +1,154 @@
+"""The Evaluate page's charts, table and change map, on a ProgrammeResult built by hand from the contract
+types (lillegeo.programme.types), so every expected number below is worked out from the frames here."""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import re
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+from shapely.geometry import box
+
+from lillegeo.params import ProgrammeParams
+from lillegeo.programme.chart import assumption, chart_figure, estimates_table, event_chart, series_chart, series_long
+from lillegeo.programme.layers import change_frame, change_layer, change_map, role_outlines
+from lillegeo.programme.types import Estimate, PreTrend, ProgrammeResult
+
+PERIODS = pd.to_datetime(["2023-05-01", "2023-06-01", "2023-07-01", "2023-08-01"])
+START = pd.Timestamp("2023-07-01")
+
+
+def _units() -> gpd.GeoDataFrame:
+    """A row of 8 squares of 1 km: units 0-1 treated, 2 buffer, 3-6 control, 7 not used."""
+    geoms = [box(700_000 + i * 1000, 7_050_000, 701_000 + i * 1000, 7_051_000) for i in range(8)]
+    return gpd.GeoDataFrame({"unit_id": [f"U{i}" for i in range(8)], "unit_name": [f"<b>Unit {i}</b>" for i in range(8)],
+                             "commune_id": "59350"}, geometry=geoms, crs=2154)
+
+
+ROLES = pd.Series(["treated", "treated", "buffer", "control", "control", "control", "control", "excluded"],
+                  index=[f"U{i}" for i in range(8)])
+
+
+def _panel() -> pd.DataFrame:
+    # treated units: 20 events per period each before, 10 after; buffer: 4 per period (withheld totals);
+    # control: 30 per period each
+    rows = []
+    for u, role in ROLES.items():
+        if role == "excluded":
+            continue
+        for p in PERIODS:
+            after = p >= START
+            count = {"treated": 10.0 if after else 20.0, "buffer": 4.0, "control": 30.0}[role]
+            rows.append({"unit": u, "period": p, "count": count, "role": role,
+                         "start": START if role != "control" else pd.NaT, "area": "A" if role != "control" else ""})
+    return pd.DataFrame(rows)
+
+
+def result(*, event: bool = True) -> ProgrammeResult:
+    panel = _panel()
+    series = panel.groupby(["period", "role"])["count"].mean().unstack("role").reset_index()
+    series["synthetic"] = [19.0, 21.0, 20.0, 20.0]
+    ev = None
+    if event:
+        ev = pd.DataFrame({"rel_period": [-2, -1, 0, 1], "estimate": [1.05, 1.0, 0.5, 0.52],
+                           "ci_low": [0.8, 1.0, 0.4, 0.41], "ci_high": [1.3, 1.0, 0.62, 0.66], "n_units": [7] * 4})
+    did = Estimate("did", 0.5, 0.41, 0.61, 7, 4, p_value=1e-5)
+    wdd = Estimate.failed("wdd", "evaluate.no_event", n_units=7, n_periods=4, scale="count")
+    change = gpd.GeoDataFrame({
+        "unit": [f"U{i}" for i in range(7)],
+        "role": ROLES.iloc[:7].tolist(),
+        "before": [20.0, 20.0, 4.0, 30.0, 30.0, 0.0, 30.0],
+        "after": [10.0, 15.0, 4.0, 30.0, 36.0, 3.0, 22.5],
+        "change": [0.5, 0.75, math.nan, 1.0, 1.2, math.nan, 0.75],
+        "withheld": [False, False, True, False, False, False, False]}, geometry=list(_units().geometry[:7]), crs=2154)
+    p = ProgrammeParams(treated=("U0", "U1"), start="2023-07-01", buffer_rings=1)
+    return ProgrammeResult(params=p, roles=ROLES, panel=panel, series=series, start=START, estimate=did,
+                           estimates={"did": did, "wdd": wdd}, pretrend=PreTrend(2, 0.4, True), event=ev,
+                           change=change, threshold=11)
+
+
+def test_series_withholds_small_totals_and_keeps_the_rest():
+    s = series_long(result(), "en")
+    # buffer: one unit with 4 events per period -> total 4, from 1 to 10: withheld in every period
+    buf = s[s["line"] == "buffer"]
+    assert buf["withheld"].all() and buf["value"].isna().all()
+    # treated: 2 units x 20 = 40 before, 2 x 10 = 20 after (>= 11): shown, mean per unit 20 then 10
+    tr = s[s["line"] == "treated"]
+    assert tr["value"].tolist() == [20.0, 20.0, 10.0, 10.0] and not tr["withheld"].any()
+    # synthetic follows the treated line's disclosure: shown here, its own values
+    assert s[s["line"] == "synthetic"]["value"].tolist() == [19.0, 21.0, 20.0, 20.0]
+    assert set(s["name"]) == {"Treated", "Control", "Synthetic control", "Ring (buffer)"}
+
+
+def test_series_chart_marks_the_start_and_leaves_out_withheld_points_in_french():
+    spec = series_chart(result(), "fr").to_dict()
+    text = json.dumps(spec, ensure_ascii=False)
+    assert "Début" in text and "Anneau (zone tampon)" not in json.dumps(spec["datasets"], ensure_ascii=False)
+    rows = [r for d in spec["datasets"].values() for r in d if "value" in r]
+    assert len(rows) == 12  # treated, control, synthetic x 4 periods; the 4 buffer points withheld
+    starts = [r for d in spec["datasets"].values() for r in d if r.get("label") == "Début"]
+    assert starts and starts[0]["period"].startswith("2023-07-01")
+
+
+def test_event_chart_has_intervals_a_line_at_one_and_none_without_an_event_study():
+    assert event_chart(result(event=False)) is None
+    spec = event_chart(result(), "en").to_dict()
+    rows = [r for d in spec["datasets"].values() for r in d]
+    assert {"y": 1.0} in rows and {"x": -0.5} in rows
+    assert [r["ci_high"] for r in rows if "ci_high" in r] == [1.3, 1.0, 0.62, 0.66]
+    assert '"type": "log"' in json.dumps(spec)
+
+
+@pytest.mark.parametrize("which", ["series", "event"])
+def test_chart_figures_write_png_and_pdf(which):
+    png, pdf = io.BytesIO(), io.BytesIO()
+    out = chart_figure(result(), which, "fr", caption="$\\foo{$ source", demo=True, png=png, pdf=pdf)
+    assert out.startswith(b"\x89PNG") and png.getvalue().startswith(b"\x89PNG")
+    assert pdf.getvalue().startswith(b"%PDF")
+    with pytest.raises(ValueError, match="which must be 'series' or 'event', got 'map'"):
+        chart_figure(result(), "map")
+
+
+def test_estimates_table_puts_the_chosen_method_first_and_gives_no_number_for_a_failed_one():
+    tab = estimates_table(result(), "fr")
+    assert tab["method"].tolist() == ["Différence de différences", "Différence de déplacement pondérée (WDD)"]
+    assert tab.loc[0, ["estimate", "ci_low", "ci_high", "n_units", "n_periods"]].tolist() == [0.5, 0.41, 0.61, 7, 4]
+    assert np.isnan(tab.loc[1, "estimate"]) and tab.loc[1, "note"] == "Pas d'étude d'événement pour cette méthode ou ces données."
+    assert tab.loc[1, "scale"] == "événements"
+
+
+def test_assumption_is_stated_for_every_method_in_both_languages():
+    for m in ("before_after", "wdd", "did", "event", "synth"):
+        en, fr = assumption(m, "en"), assumption(m, "fr")
+        assert en and fr and en != fr
+
+
+def test_change_classes_by_hand():
+    units = _units()
+    f = change_frame(result(), units)
+    assert f["role"].tolist() == ROLES.tolist()
+    layer = change_layer(result(), units, "en")
+    # 0.5 < 0.75: fell > 25 %; 0.75 is the lower bound of "fell 10-25 %"; U2 withheld; 1.0 within 10 %;
+    # 1.2 in [1.1, 1.25); U5 had no events before (ratio undefined); U6 0.75; U7 not evaluated (no class)
+    assert layer.labels.tolist() == ["Fell by more than 25 %", "Fell by 10 to 25 %", "Withheld (fewer than 11)",
+                                     "Within 10 %", "Rose by 10 to 25 %", "No events before", "Fell by 10 to 25 %", ""]
+    assert list(layer.colors)[-1] == "Withheld (fewer than 11)"
+
+
+def test_change_map_outlines_treated_and_buffer_and_counts_withheld_units():
+    units = _units()
+    out = role_outlines(result(), units, "fr")
+    assert out["unit_name"].tolist() == ["Zone traitée", "Anneau (zone tampon)"]
+    assert out.geometry.area.round().tolist() == [2_000_000.0, 1_000_000.0]  # two and one 1 km squares
+    html = change_map(result(), units, "en", assets="inline").get_root().render()
+    html = html.replace("\\u003c", "<").replace("\\u003e", ">").replace('\\"', '"')  # legends go as JSON
+    # one withheld unit (U2), its row and count in the legend; U5 "no events before" counted too
+    assert re.search(r'data-role="withheld".*?Withheld \(fewer than 11\).*?class="n">1<', html)
+    assert re.search(r'No events before</span><span class="n">1<', html)
+    assert "Treated area and ring" in html
+    assert "<b>Unit" not in html  # names escaped
