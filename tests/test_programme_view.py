@@ -15,7 +15,7 @@ import pytest
 from shapely.geometry import box
 
 from lillegeo.params import ProgrammeParams
-from lillegeo.programme.chart import assumption, chart_figure, estimates_table, event_chart, series_chart, series_long
+from lillegeo.programme.chart import chart_figure, estimates_table, event_chart, series_chart, series_long
 from lillegeo.programme.layers import change_frame, change_layer, change_map, role_outlines
 from lillegeo.programme.types import Estimate, PreTrend, ProgrammeResult
 
@@ -120,12 +120,6 @@ def test_estimates_table_puts_the_chosen_method_first_and_gives_no_number_for_a_
     assert tab.loc[0, ["estimate", "ci_low", "ci_high", "n_units", "n_periods"]].tolist() == [0.5, 0.41, 0.61, 7, 4]
     assert np.isnan(tab.loc[1, "estimate"]) and tab.loc[1, "note"] == "Pas d'étude d'événement pour cette méthode ou ces données."
     assert tab.loc[1, "scale"] == "événements"
-
-
-def test_assumption_is_stated_for_every_method_in_both_languages():
-    for m in ("before_after", "wdd", "did", "event", "synth"):
-        en, fr = assumption(m, "en"), assumption(m, "fr")
-        assert en and fr and en != fr
 
 
 def test_change_classes_by_hand():

@@ -21,8 +21,7 @@ from ..i18n import STRINGS, t
 from ..indicators import suppress
 from .types import ProgrammeResult
 
-__all__ = ["SERIES_COLORS", "series_long", "series_chart", "event_chart", "chart_figure", "estimates_table",
-           "assumption"]
+__all__ = ["SERIES_COLORS", "series_long", "series_chart", "event_chart", "chart_figure", "estimates_table"]
 
 #: Colour of each line of the time series (role -> colour).
 SERIES_COLORS = {"treated": "#b2182b", "control": "#2166ac", "synthetic": "#5aae61", "buffer": "#e08214"}
@@ -181,9 +180,3 @@ def estimates_table(res: ProgrammeResult, lang: str = "en") -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["method", "estimate", "ci_low", "ci_high", "p_value", "n_units", "n_periods",
                                        "scale", "note"])
 
-
-def assumption(method: str, lang: str = "en") -> str:
-    """What ``method`` assumes, in plain words (``programme.assume.<method>`` of the methods' authors when
-    present, else this page's own ``evaluate.assume.<method>``)."""
-    key = f"programme.assume.{method}"
-    return t(key if key in STRINGS else f"evaluate.assume.{method}", lang)

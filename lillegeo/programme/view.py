@@ -1,0 +1,64 @@
+"""What the Evaluate page needs besides the result: the units offered as treated (name and code), the start
+date as a date widget holds it, whether the design is complete enough to run, and the pre-trend sentence.
+
+Examples
+--------
+>>> date_text(as_date("2023-07-01")), as_date(""), date_text(None)
+('2023-07-01', None, '')
+>>> is_ready(ProgrammeParams(treated=("599010101",), start="2023-07-01")), is_ready(ProgrammeParams(start="2023-07-01"))
+(True, False)
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+
+import geopandas as gpd
+
+from ..i18n import STRINGS, t
+from ..params import ProgrammeParams
+from .types import PreTrend
+
+__all__ = ["with_kept", "unit_labels", "as_date", "date_text", "is_ready", "pretrend_text"]
+
+
+def with_kept(choices, kept) -> list:
+    """A widget's choices followed by the recipe's values it lacks (a recipe may name what the data has not).
+
+    >>> with_kept(["a", "b"], ("c", "a"))
+    ['a', 'b', 'c']
+    """
+    out = list(choices)
+    return out + [k for k in kept if k not in out]
+
+
+def unit_labels(units: gpd.GeoDataFrame) -> dict[str, str]:
+    """Unit code -> "name (code)", in the units' order, for the list of treated units."""
+    codes = units["unit_id"].astype(str)
+    names = units["unit_name"].astype(str) if "unit_name" in units.columns else codes
+    return {c: f"{n} ({c})" for c, n in zip(codes, names)}
+
+
+def as_date(text: str) -> _dt.date | None:
+    """The recipe's ``YYYY-MM-DD`` (``''``: none) as a date for a date widget."""
+    return _dt.date.fromisoformat(text) if text else None
+
+
+def date_text(value: _dt.date | None) -> str:
+    """A date widget's value as the recipe writes it (``''`` when empty)."""
+    return value.isoformat() if value else ""
+
+
+def is_ready(p: ProgrammeParams) -> bool:
+    """Whether the design names a treated area and a start: units picked (or chosen from the priority
+    neighbourhoods or the hot spots) and a start date (or a start on every picked unit)."""
+    if p.treated_from == "units" and not p.treated:
+        return False
+    return bool(p.start) or (p.treated_from == "units" and all("@" in c for c in p.treated))
+
+
+def pretrend_text(pt: PreTrend, lang: str = "en") -> str:
+    """The pre-trend check in words: its own message (an i18n key with its values), or nothing."""
+    if not pt.message:
+        return ""
+    return t(pt.message, lang, **dict(pt.message_args)) if pt.message in STRINGS else pt.message

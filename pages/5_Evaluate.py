@@ -1,0 +1,114 @@
+"""Evaluate: did a programme change the outcome where it ran, compared with what, and did the problem move?"""
+
+from functools import partial
+
+import streamlit as st
+
+from lillegeo.app import state
+from lillegeo.app.cache import cached
+from lillegeo.app.text import lang, md, say_error, tr
+from lillegeo.app.widgets import (
+    add_slide_button,
+    bound,
+    map_downloads,
+    page_header,
+    show_map,
+    show_table,
+    static_downloads,
+    with_current,
+)
+from lillegeo.choices import categories_of, options_for
+from lillegeo.params import bounds, options
+from lillegeo.pipeline import run_programme
+from lillegeo.programme.chart import chart_figure, estimates_table, event_chart, series_chart
+from lillegeo.programme.findings import programme_findings
+from lillegeo.programme.layers import change_layer, change_map
+from lillegeo.programme.view import as_date, date_text, is_ready, pretrend_text, unit_labels, with_kept
+
+ds, token = page_header("evaluate.title", "evaluate.question")
+o = options_for(ds)
+if not o.dated_layers:
+    st.info(tr("evaluate.need_points"))
+    st.stop()
+
+st.subheader(tr("evaluate.define"))
+p = state.current_recipe().programme
+names = unit_labels(ds.units)
+c1, c2, c3 = st.columns(3)
+with c1:
+    layer = bound(st.selectbox, tr("evaluate.layer"), "programme", "layer", options=with_current(o.dated_layers, p.layer))
+    bound(st.multiselect, tr("evaluate.categories"), "programme", "categories",
+          options=with_kept(categories_of(ds, layer), p.categories))
+    src = bound(st.radio, tr("evaluate.treated_from"), "programme", "treated_from",
+                options=options("programme", "treated_from"), format_func=lambda v: tr(f"evaluate.treated_from.{v}"))
+    if src == "units":
+        bound(st.multiselect, tr("evaluate.treated"), "programme", "treated", options=with_kept(names, p.treated),
+              format_func=lambda c: names.get(c, c))
+with c2:
+    bound(st.date_input, tr("evaluate.start"), "programme", "start", show=as_date, read=date_text)
+    lo, hi = bounds("programme", "buffer_m")
+    bound(st.number_input, tr("evaluate.buffer_m"), "programme", "buffer_m", min_value=lo, max_value=hi, step=50.0)
+    lo, hi = bounds("programme", "buffer_rings")
+    bound(st.number_input, tr("evaluate.buffer_rings"), "programme", "buffer_rings", min_value=lo, max_value=hi, step=1)
+    control = bound(st.radio, tr("evaluate.control"), "programme", "control", options=options("programme", "control"),
+                    format_func=lambda v: tr(f"evaluate.control.{v}"))
+    if control == "matched":
+        lo, hi = bounds("programme", "n_matched")
+        bound(st.number_input, tr("evaluate.n_matched"), "programme", "n_matched", min_value=lo, max_value=hi, step=1)
+with c3:
+    bound(st.radio, tr("evaluate.period"), "programme", "period", options=options("programme", "period"),
+          format_func=lambda v: tr(f"evaluate.period.{v}"), horizontal=True)
+    method = bound(st.selectbox, tr("evaluate.method"), "programme", "method", options=options("programme", "method"),
+                   format_func=lambda v: tr(f"evaluate.method.{v}"))
+    st.caption(tr(f"programme.assume.{method}"))
+    with st.expander(tr("evaluate.more")):
+        bound(st.radio, tr("evaluate.family"), "programme", "family", options=options("programme", "family"),
+              horizontal=True)
+        lo, hi = bounds("programme", "event_window")
+        bound(st.number_input, tr("evaluate.event_window"), "programme", "event_window", min_value=lo, max_value=hi)
+        lo, hi = bounds("programme", "alpha")
+        bound(st.number_input, tr("evaluate.alpha"), "programme", "alpha", min_value=lo, max_value=hi, step=0.01)
+        lo, hi = bounds("programme", "seed")
+        bound(st.number_input, tr("evaluate.seed"), "programme", "seed", min_value=lo, max_value=hi, step=1)
+
+r = state.current_recipe()
+if not is_ready(r.programme):
+    st.info(tr("evaluate.pick_treated"))
+    st.stop()
+try:
+    with st.spinner(tr("evaluate.running")):
+        res = cached(run_programme, token, ds, r.programme, threshold=r.disclosure.threshold, hotspots=r.hotspots)
+except ValueError as exc:
+    say_error(exc)
+    st.stop()
+
+if res.pretrend.message and not res.pretrend.ok:
+    st.warning(md(pretrend_text(res.pretrend, lang())), icon=":material/warning:")
+st.subheader(tr("evaluate.findings"))
+for line in programme_findings(res, lang()):
+    st.info(md(line))
+if res.pretrend.ok and res.pretrend.message:
+    st.caption(md(pretrend_text(res.pretrend, lang())))
+
+st.subheader(tr("evaluate.estimates"))
+show_table(estimates_table(res, lang()), "programme_estimates", "ev_estimates_table")
+
+st.subheader(tr("evaluate.series"))
+st.altair_chart(series_chart(res, lang()), width="stretch")
+static_downloads(partial(chart_figure, res, "series", lang(), demo=ds.demo), key="ev_series_dl",
+                 name="programme_series")
+st.subheader(tr("evaluate.event"))
+ev = event_chart(res, lang())
+if ev is None:
+    st.caption(tr("evaluate.no_event"))
+else:
+    st.altair_chart(ev, width="stretch")
+    static_downloads(partial(chart_figure, res, "event", lang(), demo=ds.demo), key="ev_event_dl",
+                     name="programme_event_study")
+
+st.subheader(tr("evaluate.map"))
+build = partial(change_map, res, ds.units, lang(), demo=ds.demo)
+show_map(build(assets="app"), height=540, key="ev_map")
+layer = change_layer(res, ds.units, lang())
+map_downloads(build, ds.units, layer.labels, layer.colors, title=tr("evaluate.map"), key="programme_map")
+add_slide_button("programme", tr("evaluate.map"))
