@@ -39,6 +39,7 @@ from .slides import (
     findings_html,
     headline_findings,
     hull_legend_html,
+    programme_slide,
     slide_analysis,
     slide_doc,
     slides_of,
@@ -139,6 +140,10 @@ def _deck(ds: Dataset, a: Analysis, maps: dict[str, Any]) -> list[tuple[SlidePar
             out.append((filled(s, a), findings_html(a)))
             continue
         try:
+            if s.layer == "programme":  # its own evaluation: the change map, the headline finding as caption
+                ps, pm = programme_slide(ds, a, s)
+                out.append((ps, slide_doc(pm)))
+                continue
             sa = slide_analysis(ds, a, s)
         except ValueError as exc:  # the other slides are still shown; this one says why
             out.append((filled(s, a), "<!DOCTYPE html><html><body style='font:28px system-ui;padding:40px'>"

@@ -54,9 +54,10 @@ WEIGHT_CHOICES = ("queen", "rook", "knn:6", "knn:8", "distance:1000", "distance:
 PERMUTATION_CHOICES = (99, 499, 999, 9999)
 ALPHA_CHOICES = (0.01, 0.05, 0.1)
 BOOTSTRAP_CHOICES = (0, 199, 999, 1999)
-SLIDE_LAYERS = ("explore", "hotspots", "clusters", "equity", "findings")
+SLIDE_LAYERS = ("explore", "hotspots", "clusters", "equity", "findings", "programme")
 #: The parameter section a slide of each map layer keeps a copy of (the findings slide keeps none).
-SLIDE_SECTION = {"explore": "explore", "hotspots": "hotspots", "clusters": "clusters", "equity": "equity"}
+SLIDE_SECTION = {"explore": "explore", "hotspots": "hotspots", "clusters": "clusters", "equity": "equity",
+                 "programme": "programme"}
 #: The Equity page's band slider: (lowest, highest, step); a recipe's band outside it widens it.
 BAND_SLIDER = (0.5, 2.0, 0.05)
 

@@ -30,10 +30,12 @@ from .i18n import t
 from .layers import equity_layer
 from .maps import categorical_map, esc, to_offline_html
 from .params import SLIDE_SECTION, SlideParams
-from .pipeline import Analysis, equity_columns, run_area_hotspots, run_clusters, run_equity, run_explore
+from .pipeline import Analysis, equity_columns, run_area_hotspots, run_clusters, run_equity, run_explore, run_programme
+from .programme.findings import programme_findings
+from .programme.layers import change_map
 
 __all__ = ["slides_of", "slide_analysis", "headline_findings", "findings_html", "hull_legend_html", "deck_html",
-           "SLIDE_CSS", "slide_doc", "equity_slide_map"]
+           "SLIDE_CSS", "slide_doc", "equity_slide_map", "programme_slide"]
 
 _HOT = ("Hot spot", "High-High")
 _COLD = ("Cold spot", "Low-Low")
@@ -78,8 +80,8 @@ def slide_analysis(ds: Dataset, a: Analysis, slide: SlideParams) -> Analysis:
     from them and the other layers left out. Raises ``ValueError`` when they cannot be honoured."""
     sec = SLIDE_SECTION.get(slide.layer)
     r = a.recipe
-    if sec is None or slide.params is None or slide.params == getattr(r, sec):
-        return a
+    if sec is None or slide.layer == "programme" or slide.params is None or slide.params == getattr(r, sec):
+        return a  # a programme slide runs its own evaluation (programme_slide)
     p = slide.params
     r2 = r.replace(**{sec: p})
     thr, lang = r.disclosure.threshold, r.language
@@ -110,6 +112,20 @@ def equity_slide_map(ds: Dataset, a: Analysis):
     return categorical_map(ds.units, layer.labels, layer.colors, legend_title=layer.title, legend=layer.legend,
                            legend_note=layer.note, overlay=ds.overlay, demo=ds.demo, lang=r.language,
                            assets="inline", title=t(f"eq.layer.{r.equity.layer}", r.language))
+
+
+def programme_slide(ds: Dataset, a: Analysis, slide: SlideParams) -> tuple[SlideParams, Any]:
+    """A programme slide: the change map of the evaluation its parameters describe (the recipe's
+    ``[programme]`` when it keeps none), titled, its caption the headline finding (estimate, interval, n).
+    Raises ``ValueError`` when the evaluation cannot run (no treated unit, no start, unknown layer)."""
+    r = a.recipe
+    p = slide.params if slide.params is not None else r.programme
+    res = run_programme(ds, p, threshold=r.disclosure.threshold, hotspots=r.hotspots)
+    found = programme_findings(res, r.language)
+    title = slide.title or t("slide.programme.title", r.language)
+    caption = slide.caption or (found[0] if found else t("slide.programme.caption", r.language))
+    m = change_map(res, ds.units, r.language, demo=ds.demo, assets="inline", title=title)
+    return slide.replace(title=title, caption=caption), m
 
 
 def headline_findings(a: Analysis) -> list[dict[str, Any]]:
