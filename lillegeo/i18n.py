@@ -712,6 +712,101 @@ STRINGS: dict[str, dict[str, str]] = {
     "hot.eval_stale": {"en": "The parameters changed since the last comparison: run it again.",
                        "fr": "Les paramètres ont changé depuis la dernière comparaison : relancez-la."},
     # --- strings added for: prog-methods (add this area's new strings right below this line)
+    "programme.fail.columns": {"en": "The panel lacks columns: it needs unit, period, count, role, start and area.",
+                               "fr": "Il manque des colonnes au panel : il faut unit, period, count, role, start et area."},
+    "programme.fail.no_treated": {"en": "No treated unit: pick the treated area first.",
+                                  "fr": "Aucune unité traitée : choisissez d'abord la zone traitée."},
+    "programme.fail.no_start": {"en": "The treated units have no start date.",
+                                "fr": "Les unités traitées n'ont pas de date de début."},
+    "programme.fail.no_control": {"en": "No control unit: every unit is treated or in the buffer.",
+                                  "fr": "Aucune unité témoin : toutes les unités sont traitées ou dans la zone tampon."},
+    "programme.fail.bad_counts": {"en": "Some counts are missing, negative or not numbers.",
+                                  "fr": "Certains effectifs manquent, sont négatifs ou ne sont pas des nombres."},
+    "programme.fail.no_pre": {"en": "No period before the start: nothing to compare with.",
+                              "fr": "Aucune période avant le début : rien à quoi comparer."},
+    "programme.fail.no_post": {"en": "No period after the start (of the last treated area): nothing to evaluate yet.",
+                               "fr": "Aucune période après le début (de la dernière zone traitée) : rien à évaluer encore."},
+    "programme.fail.all_zero": {"en": "All the counts are zero: no rate can be estimated.",
+                                "fr": "Tous les effectifs sont nuls : aucun taux ne peut être estimé."},
+    "programme.fail.zero_group": {"en": "The {role} units have no event before or no event after the start: "
+                                        "their rate ratio cannot be estimated.",
+                                  "fr": "Les unités « {role} » n'ont aucun événement avant ou après le début : "
+                                        "leur rapport de taux ne peut être estimé."},
+    "programme.fail.no_convergence": {"en": "The model did not converge ({method}): no estimate is given.",
+                                      "fr": "Le modèle n'a pas convergé ({method}) : aucune estimation n'est donnée."},
+    "programme.fail.not_finite": {"en": "The model gave an infinite or undefined interval ({method}): the data "
+                                        "cannot identify the effect (too few events or units).",
+                                  "fr": "Le modèle a donné un intervalle infini ou indéfini ({method}) : les données "
+                                        "ne permettent pas d'identifier l'effet (trop peu d'événements ou d'unités)."},
+    "programme.fail.few_pre": {"en": "Only {n_pre} period(s) before the start; at least {min_pre} are needed to "
+                                     "check that treated and control units moved alike before.",
+                               "fr": "Seulement {n_pre} période(s) avant le début ; il en faut au moins {min_pre} "
+                                     "pour vérifier que les unités traitées et témoins évoluaient de même avant."},
+    "programme.fail.few_donors": {"en": "Only {n} donor unit(s) with events; synthetic control needs at least "
+                                        "{min}.",
+                                  "fr": "Seulement {n} unité(s) donneuse(s) avec des événements ; le contrôle "
+                                        "synthétique en demande au moins {min}."},
+    "programme.pretrend.ok": {"en": "Before the start, treated and control units moved alike (joint test of the "
+                                    "{k} pre-period event-study terms: p = {p}).",
+                              "fr": "Avant le début, unités traitées et témoins évoluaient de même (test joint "
+                                    "des {k} termes d'avant le début de l'étude d'événement : p = {p})."},
+    "programme.pretrend.differ": {"en": "Warning: before the start, treated and control units already moved "
+                                        "differently (joint test of the {k} pre-period event-study terms: p = {p}). "
+                                        "The difference-in-differences may mistake that trend for an effect.",
+                                  "fr": "Attention : avant le début, unités traitées et témoins évoluaient déjà "
+                                        "différemment (test joint des {k} termes d'avant le début : p = {p}). "
+                                        "La double différence peut prendre cette tendance pour un effet."},
+    "programme.note.synth_interval": {"en": "The interval inverts the placebo test: treated / synthetic divided by "
+                                            "the spread of the donors' own post/pre ratios ({n} placebos).",
+                                      "fr": "L'intervalle inverse le test placebo : traité / synthétique divisé par "
+                                            "la dispersion des rapports après/avant des donneurs ({n} placebos)."},
+    "programme.note.synth_few_placebos": {"en": "Only {n} placebos: too few for a {level} interval; the rank "
+                                                "p-value alone is given.",
+                                          "fr": "Seulement {n} placebos : trop peu pour un intervalle à {level} ; "
+                                                "seule la p-valeur de rang est donnée."},
+    "programme.assume.before_after": {
+        "en": "Before/after: the change in the treated area's rate is the programme's effect only if nothing else "
+              "changed at the same time (season, trend, recording). Counts follow a Poisson law (negative binomial: "
+              "more spread than Poisson allows).",
+        "fr": "Avant/après : la variation du taux de la zone traitée n'est l'effet du programme que si rien d'autre "
+              "n'a changé au même moment (saison, tendance, enregistrement). Les effectifs suivent une loi de "
+              "Poisson (binomiale négative : plus dispersés que Poisson)."},
+    "programme.assume.wdd": {
+        "en": "Weighted displacement difference: without the programme, the treated area and the buffer would have "
+              "changed by as many events as the control area; counts are independent Poisson (the interval is "
+              "too narrow when they are over-dispersed); before and after cover periods of the same length.",
+        "fr": "Différence de déplacement pondérée : sans le programme, la zone traitée et la zone tampon auraient "
+              "varié d'autant d'événements que la zone témoin ; les effectifs sont des Poisson indépendants "
+              "(l'intervalle est trop étroit s'ils sont sur-dispersés) ; avant et après couvrent des durées égales."},
+    "programme.assume.did": {
+        "en": "Difference-in-differences: without the programme, treated and control units would have followed "
+              "parallel trends (in rates); nothing else changed only in the treated area at the start; the control "
+              "units are not affected (buffer units are left out). Errors are clustered by unit. With staggered "
+              "starts the single rate ratio averages the areas and can be biased if effects change over time.",
+        "fr": "Double différence : sans le programme, unités traitées et témoins auraient suivi des tendances "
+              "parallèles (en taux) ; rien d'autre n'a changé dans la seule zone traitée au début ; les unités "
+              "témoins ne sont pas touchées (la zone tampon est écartée). Erreurs groupées par unité. Avec des "
+              "débuts échelonnés, le rapport unique moyenne les zones et peut être biaisé si l'effet varie dans "
+              "le temps."},
+    "programme.assume.event": {
+        "en": "Event study: the same assumptions as difference-in-differences, shown period by period relative to "
+              "the start (reference: the period before); terms before the start near 1 support parallel trends.",
+        "fr": "Étude d'événement : mêmes hypothèses que la double différence, montrées période par période "
+              "autour du début (référence : la période précédente) ; des termes proches de 1 avant le début "
+              "soutiennent l'hypothèse de tendances parallèles."},
+    "programme.assume.synth": {
+        "en": "Synthetic control: a weighted mix of control units (weights positive, summing to 1) that tracked the "
+              "treated area before the start would have gone on tracking it without the programme; the donors are "
+              "not affected. Significance comes from placebos: each donor treated in turn.",
+        "fr": "Contrôle synthétique : un mélange pondéré d'unités témoins (poids positifs de somme 1) qui suivait "
+              "la zone traitée avant le début aurait continué de la suivre sans le programme ; les donneurs ne "
+              "sont pas touchés. La significativité vient des placebos : chaque donneur traité à son tour."},
+    "programme.wdq.displacement": {"en": "displacement into the buffer", "fr": "déplacement vers la zone tampon"},
+    "programme.wdq.diffusion": {"en": "diffusion of benefits to the buffer",
+                                "fr": "diffusion des bénéfices à la zone tampon"},
+    "programme.wdq.no_effect": {"en": "no effect on the buffer", "fr": "aucun effet sur la zone tampon"},
+    "programme.wdq.undefined": {"en": "not defined (no buffer, or no success in the treated area)",
+                                "fr": "non défini (pas de zone tampon, ou pas de succès dans la zone traitée)"},
 
     # --- strings added for: prog-flow (add this area's new strings right below this line)
 
