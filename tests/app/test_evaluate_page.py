@@ -1,0 +1,111 @@
+"""AppTest of the Evaluate page on the demo: the design from the parameter model, the run, the charts, the
+table (the numbers of run_programme called directly), the map, the slide, the recipe, EN/FR, and the
+state kept when leaving the page and coming back."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from shapely.geometry import Point
+from streamlit.testing.v1 import AppTest
+
+import lillegeo as lg
+from lillegeo.params import ProgrammeParams
+from lillegeo.pipeline import run_programme
+from lillegeo.programme.chart import estimates_table
+from lillegeo.tables import readable
+
+from ..conftest import ROOT
+from .conftest import APP_TIMEOUT
+
+PAGE = "pages/5_Evaluate.py"
+TRUTH = ROOT / "geodata" / "demo" / "truth.json"
+
+
+def treated_codes() -> tuple[str, ...]:
+    """The treated units of the demo's first planted intervention (truth.json), or before the demo plants
+    one, the three units nearest the first planted hot spot's centre."""
+    truth = json.loads(TRUTH.read_text(encoding="utf-8"))
+    if truth.get("interventions"):
+        return tuple(str(c) for c in truth["interventions"][0]["treated"])
+    h = truth["hotspots"][0]
+    u = lg.load_demo().units
+    near = u.representative_point().distance(Point(h["x"], h["y"])).sort_values().index[:3]
+    return tuple(u.loc[near, "unit_id"].astype(str))
+
+
+def _open(lang: str = "en") -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=APP_TIMEOUT).run()
+    if lang != "en":
+        at.selectbox(key="lang_choice").set_value(lang).run()
+    at.switch_page(PAGE).run()
+    return at
+
+
+def _design(at: AppTest, codes, method: str = "wdd") -> AppTest:
+    at.multiselect(key="p.programme.treated").set_value(list(codes)).run()
+    at.date_input(key="p.programme.start").set_value(dt.date(2023, 7, 1)).run()
+    at.number_input(key="p.programme.buffer_m").set_value(300.0).run()
+    at.selectbox(key="p.programme.method").set_value(method).run()
+    return at
+
+
+def test_fresh_page_asks_for_the_treated_area_and_states_the_method_assumption():
+    at = _open()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Evaluate"
+    assert any("Pick the treated units" in i.value for i in at.info)
+    method = at.selectbox(key="p.programme.method")
+    assert method.value == ProgrammeParams().method  # the parameter model's default, written once
+    assert any(c.value.startswith("Assumes") or "parallel" in c.value for c in at.caption)
+
+
+def test_run_shows_findings_table_charts_map_and_the_library_numbers():
+    codes = treated_codes()
+    at = _design(_open(), codes)
+    assert not at.exception, at.exception
+    assert at.info, "findings in plain words"
+    tables = [d for d in at.dataframe if d.key == "ev_estimates_table"]
+    assert tables
+    shown = tables[0].value
+    # the page's numbers are run_programme's called directly (same parameters, the recipe's threshold),
+    # shown through readable() like every table
+    p = ProgrammeParams(treated=codes, start="2023-07-01", buffer_m=300.0, method="wdd")
+    res = run_programme(lg.load_demo(), p, threshold=11)
+    expected = readable(estimates_table(res, "en"), "en")
+    assert shown.reset_index(drop=True).equals(expected.reset_index(drop=True)), (shown, expected)
+    assert shown.iloc[0, 0] == "Weighted displacement difference (WDD)"
+    charts = at.get("arrow_vega_lite_chart")
+    assert len(charts) >= 1
+    assert any(b.key and b.key.startswith("ev_series_dl") for b in at.get("download_button"))
+    assert any(b.key == "ev_estimates_table_dl_csv" for b in at.get("download_button"))
+
+
+def test_state_survives_leaving_the_page_and_goes_into_the_recipe_and_slides():
+    codes = treated_codes()
+    at = _design(_open(), codes, method="before_after")
+    at.switch_page("pages/2_Explore.py").run()
+    at.switch_page(PAGE).run()
+    assert not at.exception, at.exception
+    assert at.multiselect(key="p.programme.treated").value == list(codes)
+    assert at.date_input(key="p.programme.start").value == dt.date(2023, 7, 1)
+    assert at.selectbox(key="p.programme.method").value == "before_after"
+    at.button(key="slide_add_programme").click().run()
+    assert not at.exception, at.exception
+    assert any("Slide" in s.value for s in at.success)
+    recipe = at.session_state["recipe"]
+    assert recipe.programme.treated == codes and recipe.programme.method == "before_after"
+    assert recipe.slides[-1].layer == "programme" and recipe.slides[-1].params == recipe.programme
+    assert "[programme]" in recipe.to_toml()
+
+
+@pytest.mark.parametrize("lang,title,info", [("fr", "Évaluer", "Choisissez les unités traitées")])
+def test_french_page(lang, title, info):
+    at = _open(lang)
+    assert not at.exception, at.exception
+    assert at.title[0].value == title
+    assert any(info in i.value for i in at.info)
+    assert at.radio(key="p.programme.control").options == ["Le reste de la ville (hors anneau)",
+                                                           "Unités appariées sur la tendance avant et le profil"]
