@@ -809,6 +809,8 @@ STRINGS: dict[str, dict[str, str]] = {
                                 "fr": "non défini (pas de zone tampon, ou pas de succès dans la zone traitée)"},
 
     # --- strings added for: prog-flow (add this area's new strings right below this line)
+    "run.programme_failed": {"en": "Programme evaluation not computed: {error}",
+                             "fr": "Évaluation du programme non calculée : {error}"},
     "programme.name.before_after": {"en": "Before/after", "fr": "Avant/après"},
     "programme.name.wdd": {"en": "Weighted displacement difference", "fr": "Différence de déplacement pondérée"},
     "programme.name.did": {"en": "Difference-in-differences", "fr": "Double différence"},
