@@ -732,11 +732,11 @@ STRINGS: dict[str, dict[str, str]] = {
                                         "their rate ratio cannot be estimated.",
                                   "fr": "Les unités « {role} » n'ont aucun événement avant ou après le début : "
                                         "leur rapport de taux ne peut être estimé."},
-    "programme.fail.no_convergence": {"en": "The model did not converge ({method}): no estimate is given.",
-                                      "fr": "Le modèle n'a pas convergé ({method}) : aucune estimation n'est donnée."},
-    "programme.fail.not_finite": {"en": "The model gave an infinite or undefined interval ({method}): the data "
+    "programme.fail.no_convergence": {"en": "The model did not converge ({model}): no estimate is given.",
+                                      "fr": "Le modèle n'a pas convergé ({model}) : aucune estimation n'est donnée."},
+    "programme.fail.not_finite": {"en": "The model gave an infinite or undefined interval ({model}): the data "
                                         "cannot identify the effect (too few events or units).",
-                                  "fr": "Le modèle a donné un intervalle infini ou indéfini ({method}) : les données "
+                                  "fr": "Le modèle a donné un intervalle infini ou indéfini ({model}) : les données "
                                         "ne permettent pas d'identifier l'effet (trop peu d'événements ou d'unités)."},
     "programme.fail.few_pre": {"en": "Only {n_pre} period(s) before the start; at least {min_pre} are needed to "
                                      "check that treated and control units moved alike before.",
