@@ -15,6 +15,7 @@ from .io.fetch import FETCH_TIMEOUT_S
 from .maps import PALETTES, SCHEMES
 from .params import (DEFAULT_THRESHOLD, DEFAULT_TOLERANCE, ClusterParams, EquityParams, ExploreParams,
                      HotspotParams, SPEC, validate)
+from .programme.command import add_evaluate_parser
 from .versions import __version__
 
 __all__ = ["build_parser", "check_args", "main"]
@@ -122,6 +123,8 @@ def build_parser() -> argparse.ArgumentParser:
     pr.add_argument("--out", required=True, help="output .csv: the model and its robustness variants")
     pr.set_defaults(func=cmd_profiling)
 
+    add_evaluate_parser(sub)
+
     rn = sub.add_parser("run", help="re-run a recipe headless: tables, maps, static maps, report, lock file")
     rn.add_argument("recipe", help="recipe .toml saved by the app or written by hand")
     rn.add_argument("--out", required=True, help="output folder")
@@ -177,6 +180,9 @@ _CHECKED = {
                  ("clusters", "min_samples", "min_samples"), ("clusters", "seed", "seed")],
     "equity": [("equity", "bootstrap", "bootstrap"), ("equity", "seed", "seed")],
     "profiling": [("equity", "seed", "seed")],
+    "evaluate": [("programme", "alpha", "alpha"), ("programme", "n_matched", "n_matched"),
+                 ("programme", "event_window", "event_window"), ("programme", "seed", "seed"),
+                 ("disclosure", "threshold", "threshold")],
 }
 
 

@@ -732,11 +732,11 @@ STRINGS: dict[str, dict[str, str]] = {
                                         "their rate ratio cannot be estimated.",
                                   "fr": "Les unités « {role} » n'ont aucun événement avant ou après le début : "
                                         "leur rapport de taux ne peut être estimé."},
-    "programme.fail.no_convergence": {"en": "The model did not converge ({method}): no estimate is given.",
-                                      "fr": "Le modèle n'a pas convergé ({method}) : aucune estimation n'est donnée."},
-    "programme.fail.not_finite": {"en": "The model gave an infinite or undefined interval ({method}): the data "
+    "programme.fail.no_convergence": {"en": "The model did not converge ({model}): no estimate is given.",
+                                      "fr": "Le modèle n'a pas convergé ({model}) : aucune estimation n'est donnée."},
+    "programme.fail.not_finite": {"en": "The model gave an infinite or undefined interval ({model}): the data "
                                         "cannot identify the effect (too few events or units).",
-                                  "fr": "Le modèle a donné un intervalle infini ou indéfini ({method}) : les données "
+                                  "fr": "Le modèle a donné un intervalle infini ou indéfini ({model}) : les données "
                                         "ne permettent pas d'identifier l'effet (trop peu d'événements ou d'unités)."},
     "programme.fail.few_pre": {"en": "Only {n_pre} period(s) before the start; at least {min_pre} are needed to "
                                      "check that treated and control units moved alike before.",
@@ -809,6 +809,50 @@ STRINGS: dict[str, dict[str, str]] = {
                                 "fr": "non défini (pas de zone tampon, ou pas de succès dans la zone traitée)"},
 
     # --- strings added for: prog-flow (add this area's new strings right below this line)
+    "run.programme_failed": {"en": "Programme evaluation not computed: {error}",
+                             "fr": "Évaluation du programme non calculée : {error}"},
+    "programme.name.before_after": {"en": "Before/after", "fr": "Avant/après"},
+    "programme.name.wdd": {"en": "Weighted displacement difference", "fr": "Différence de déplacement pondérée"},
+    "programme.name.did": {"en": "Difference-in-differences", "fr": "Double différence"},
+    "programme.name.event": {"en": "Event study", "fr": "Étude d'événement"},
+    "programme.name.synth": {"en": "Synthetic control", "fr": "Contrôle synthétique"},
+    "programme.ref.before_after": {"en": "the same units before the start", "fr": "les mêmes unités avant le début"},
+    "programme.ref.did": {"en": "the control units over the same periods",
+                          "fr": "les unités témoins sur les mêmes périodes"},
+    "programme.ref.event": {"en": "the control units over the same periods",
+                            "fr": "les unités témoins sur les mêmes périodes"},
+    "programme.ref.synth": {"en": "its synthetic control", "fr": "son contrôle synthétique"},
+    "programme.find.fall": {"en": "{pct}% fewer events", "fr": "{pct} % d'événements en moins"},
+    "programme.find.rise": {"en": "{pct}% more events", "fr": "{pct} % d'événements en plus"},
+    "programme.find.ratio": {"en": "{method}: after the start the treated area had {change} than {reference} "
+                                   "(rate ratio {est}, {level}% interval {interval}, {p}); {n_units} units, "
+                                   "{n_periods} {periods}.",
+                             "fr": "{method} : après le début, la zone traitée a connu {change} que {reference} "
+                                   "(rapport de taux {est}, intervalle à {level} % {interval}, {p}) ; {n_units} "
+                                   "unités, {n_periods} {periods}."},
+    "programme.find.count": {"en": "{method}: {est} events in the treated area and its buffer, net of the control "
+                                   "({level}% interval {interval}, {p}; negative means fewer events); {n_units} "
+                                   "units, {n_periods} {periods}.",
+                             "fr": "{method} : {est} événements dans la zone traitée et sa zone tampon, nets de la "
+                                   "zone témoin (intervalle à {level} % {interval}, {p} ; négatif : moins "
+                                   "d'événements) ; {n_units} unités, {n_periods} {periods}."},
+    "programme.find.no_interval": {"en": "no interval", "fr": "pas d'intervalle"},
+    "programme.find.failed": {"en": "{method}: no estimate. {why}", "fr": "{method} : pas d'estimation. {why}"},
+    "programme.find.covers": {"en": "The interval includes {value}: the data cannot tell an effect from no effect.",
+                              "fr": "L'intervalle contient {value} : les données ne distinguent pas un effet "
+                                    "de l'absence d'effet."},
+    "programme.find.wdq": {"en": "Around the treated area (buffer): weighted displacement quotient {wdq}, "
+                                 "read as {reading}.",
+                           "fr": "Autour de la zone traitée (zone tampon) : quotient de déplacement pondéré "
+                                 "{wdq}, lu comme {reading}."},
+    "programme.find.design": {"en": "Design: {treated} treated units, {buffer} in the buffer, {control} control "
+                                    "units; start {start}.",
+                              "fr": "Plan : {treated} unités traitées, {buffer} dans la zone tampon, {control} "
+                                    "unités témoins ; début le {start}."},
+    "programme.find.synthetic": {"en": "These are synthetic demo data, not real events.",
+                                 "fr": "Ce sont des données de démonstration synthétiques, pas des événements réels."},
+    "programme.period.month": {"en": "months", "fr": "mois"},
+    "programme.period.quarter": {"en": "quarters", "fr": "trimestres"},
 
     # --- strings added for: prog-page (add this area's new strings right below this line)
     "nav.evaluate": {"en": "5 · Evaluate", "fr": "5 · Évaluer"},

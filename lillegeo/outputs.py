@@ -21,6 +21,7 @@ from .layers import Layer, equity_layer, hot_layer
 from .maps import WITHHELD_STYLE, categorical_map, choropleth_map, esc, to_offline_html
 from .params import SlideParams
 from .pipeline import Analysis, run_analysis
+from .programme.run import estimates_table
 from .recipe import Recipe, params_frame
 from .report import (
     categorical_static_map,
@@ -236,6 +237,9 @@ def write_tables(ds: Dataset, a: Analysis, tables: Path) -> None:
         write("equity_robustness", q.robustness)
         write("equity_representation", q.representation)
         write("equity_units", q.units_table)
+    if a.programme is not None:
+        write("programme_estimates", estimates_table(a.programme))
+        write("programme_series", a.programme.series.reset_index())
 
 
 class Presentation:
@@ -297,6 +301,8 @@ def summary(a: Analysis) -> dict[str, Any]:
         out["rate_ratio_text"] = fmt_number(a.equity.model.rate_ratio, a.recipe.language)
         out["verdict"] = a.equity.model.verdict
         out["tipping_gradient"] = a.equity.model.summary()["tipping_gradient"]
+    if a.programme is not None:
+        out["programme"] = a.programme.estimate.to_json()
     out["notes"] = list(a.notes)
     return out
 

@@ -60,12 +60,14 @@ from .params import (
     HotspotParams,
     TypologyParams,
 )
+from .programme.run import run_programme
+from .programme.types import ProgrammeResult
 from .recipe import Recipe
 
 __all__ = ["ExploreResult", "AreaResult", "ClusterResult", "EvaluationResult", "Analysis", "run_explore",
            "run_area_hotspots", "run_hotspot_sensitivity", "run_clusters", "run_cluster_sensitivity", "run_typology",
            "typology_inputs", "run_evaluation", "run_equity", "run_analysis", "equity_columns", "unit_record",
-           "run_outcome_test"]
+           "run_outcome_test", "run_programme"]
 
 AD_TYPES = ("A", "D")
 
@@ -397,6 +399,7 @@ class Analysis:
     clusters: ClusterResult | None
     equity: EquityResult | None
     notes: tuple[str, ...] = field(default_factory=tuple)
+    programme: ProgrammeResult | None = None  # when the recipe's [programme] lists treated units
 
 
 def run_analysis(ds: Dataset, recipe: Recipe) -> Analysis:
@@ -428,4 +431,10 @@ def run_analysis(ds: Dataset, recipe: Recipe) -> Analysis:
                                 threshold=thr, lang=lang)
         except ValueError as exc:  # the other analyses are still presented; the report says why
             notes.append(t("run.equity_failed", lang, error=str(exc)))
-    return Analysis(recipe, explore, hot, clusters, equity, tuple(notes))
+    programme = None
+    if recipe.programme.treated or recipe.programme.treated_from != "units":
+        try:
+            programme = run_programme(ds, recipe.programme, threshold=thr, hotspots=recipe.hotspots)
+        except ValueError as exc:  # the other analyses are still presented; the report says why
+            notes.append(t("run.programme_failed", lang, error=str(exc)))
+    return Analysis(recipe, explore, hot, clusters, equity, tuple(notes), programme)

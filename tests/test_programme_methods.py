@@ -162,3 +162,98 @@ def test_before_after_per_area_rows():
     assert list(zip(e.table["role"], e.table["area"])) == [("treated", ""), ("treated", "A"), ("treated", "B"),
                                                           ("control", "")]
     assert e.table["n_units"].tolist() == [10, 7, 3, 50]
+
+
+# ---------------------------------------------------------------- difference-in-differences, event study
+
+
+def _pyfixest_frame(panel: pd.DataFrame) -> pd.DataFrame:
+    """The reference data built independently: treated and control rows, a month index and treat_post."""
+    df = panel[panel["role"] != "buffer"].copy()
+    months = (df["period"].dt.year - 2021) * 12 + df["period"].dt.month - 1
+    start = df["start"].dt.year.sub(2021).mul(12).add(df["start"].dt.month - 1)
+    df["t"] = months
+    df["rel"] = months - start  # NaN for control units
+    df["tp"] = (df["rel"] >= 0).astype(float)
+    return df
+
+
+def test_did_equals_pyfixest():
+    import pyfixest as pf
+    panel = sim_panel(0.75, seed=7, n_buffer=5)
+    e = m.did(panel)
+    # the reference: pyfixest fepois called directly, buffer units left out, errors clustered by unit
+    ref = pf.fepois("count ~ tp | unit + t", data=_pyfixest_frame(panel), vcov={"CRV1": "unit"})
+    b = ref.coef()["tp"]
+    lo, hi = ref.confint(alpha=0.05).loc["tp"]
+    assert math.log(e.estimate) == pytest.approx(b, abs=1e-8)
+    assert math.log(e.ci_low) == pytest.approx(lo, abs=1e-8) and math.log(e.ci_high) == pytest.approx(hi, abs=1e-8)
+    assert e.p_value == pytest.approx(ref.pvalue()["tp"], abs=1e-10)
+    assert e.n_units == 55 and e.n_periods == 36
+
+
+def test_event_study_equals_pyfixest():
+    import pyfixest as pf
+    panel = sim_panel(0.75, seed=8)
+    e = m.event_study(panel, window=4)
+    df = _pyfixest_frame(panel)
+    rel = df["rel"].clip(-4, 4)
+    names = []
+    for k in (-4, -3, -2, 0, 1, 2, 3, 4):
+        name = f"e{k + 10}"
+        df[name] = (rel == k).astype(float)
+        names.append(name)
+    ref = pf.fepois("count ~ " + " + ".join(names) + " | unit + t", data=df, vcov={"CRV1": "unit"})
+    ci = ref.confint(alpha=0.05)
+    tab = e.table.set_index("rel_period")
+    assert list(tab.index) == [-4, -3, -2, -1, 0, 1, 2, 3, 4]
+    for k, name in zip((-4, -3, -2, 0, 1, 2, 3, 4), names):
+        assert math.log(tab.loc[k, "estimate"]) == pytest.approx(ref.coef()[name], abs=1e-8)
+        assert math.log(tab.loc[k, "ci_low"]) == pytest.approx(ci.loc[name].iloc[0], abs=1e-8)
+        assert math.log(tab.loc[k, "ci_high"]) == pytest.approx(ci.loc[name].iloc[1], abs=1e-8)
+    assert tab.loc[-1, "estimate"] == 1.0 and math.isnan(tab.loc[-1, "ci_low"])
+    assert tab.loc[0, "n_units"] == 10 and tab.loc[-4, "n_units"] == 10
+    # the estimate: the mean of the five post log rate ratios, its SE sqrt(w' V w) from the clustered vcov
+    w = np.array([0, 0, 0, 0.2, 0.2, 0.2, 0.2, 0.2])
+    avg = w @ ref.coef().to_numpy()
+    se = math.sqrt(w @ ref._vcov @ w)
+    assert math.log(e.estimate) == pytest.approx(avg, abs=1e-8)
+    assert math.log(e.ci_low) == pytest.approx(avg - 1.959963984540054 * se, abs=1e-8)
+
+
+def test_pretrend_wald_by_hand():
+    from scipy import stats
+    panel = sim_panel(0.75, seed=9)
+    pt = m.pretrend(panel, window=4)
+    ev = m.event_study(panel, window=4)
+    assert pt.n_pre == 18 and pt.message_args["k"] == 3
+    # by hand: W = b' V^-1 b over the terms -4, -3, -2 (clustered vcov), chi-squared with 3 df
+    import pyfixest as pf
+    df = _pyfixest_frame(panel)
+    rel = df["rel"].clip(-4, 4)
+    names = []
+    for k in (-4, -3, -2, 0, 1, 2, 3, 4):
+        df[f"e{k + 10}"] = (rel == k).astype(float)
+        names.append(f"e{k + 10}")
+    ref = pf.fepois("count ~ " + " + ".join(names) + " | unit + t", data=df, vcov={"CRV1": "unit"})
+    b = ref.coef().to_numpy()[:3]
+    V = ref._vcov[:3, :3]
+    W = float(b @ np.linalg.solve(V, b))
+    assert pt.message_args["statistic"] == pytest.approx(W, rel=1e-8)
+    assert pt.p_value == pytest.approx(stats.chi2.sf(W, 3), rel=1e-6)  # pyfixest: 1 - cdf
+    assert pt.ok == (pt.p_value >= 0.05) and ev.ok
+
+
+def test_pretrend_detects_a_diverging_trend_and_too_few_periods():
+    panel = sim_panel(1.0, seed=10)
+    # the treated units' rate grows 6 % a month before the start: the pre-trend test must reject
+    j = panel["period"].dt.month + 12 * (panel["period"].dt.year - 2021) - 1
+    rng = np.random.default_rng(0)
+    grow = (panel["role"] == "treated") & (j < 18)
+    panel.loc[grow, "count"] = rng.poisson(6.0 * np.exp(0.06 * (j[grow] - 17)))
+    pt = m.pretrend(panel)
+    assert not pt.ok and pt.p_value < 0.05 and pt.message == "programme.pretrend.differ"
+    short = sim_panel(0.75, seed=11, start_at=4)
+    few = m.pretrend(short)
+    assert not few.ok and few.n_pre == 4 and math.isnan(few.p_value) and few.message == "programme.fail.few_pre"
+    assert "4" in t(few.message, "en", **few.message_args)

@@ -101,6 +101,6 @@ def before_after(panel: pd.DataFrame, *, family: str = "poisson", alpha: float =
     n_units, n_periods = int(df["unit"].nunique()), int(df["period"].nunique())
     if head["fail"]:
         return Estimate.failed("before_after", head["fail"], n_units=n_units, n_periods=n_periods,
-                               role="treated", method="before_after")
+                               role="treated", model="before_after")
     return Estimate("before_after", head["rate_ratio"], head["ci_low"], head["ci_high"], n_units, n_periods,
                     se=head["se"], p_value=head["p_value"], table=table, extra={"family": family})

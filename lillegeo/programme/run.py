@@ -53,9 +53,12 @@ def _post(panel: pd.DataFrame, first: pd.Timestamp) -> np.ndarray:
     return (panel["period"] >= start).to_numpy()
 
 
-def role_series(panel: pd.DataFrame) -> pd.DataFrame:
-    """Events per unit and period, mean over each role's units: one row per period, one column per role."""
-    s = panel.groupby(["period", "role"], observed=True)["count"].mean().unstack("role")
+def role_series(panel: pd.DataFrame, *, threshold: int = DEFAULT_THRESHOLD) -> pd.DataFrame:
+    """Events per unit and period, mean over each role's units: one row per period, one column per role;
+    withheld (NaN) where the role's events in that period number 1 to ``threshold - 1``."""
+    g = panel.groupby(["period", "role"], observed=True)["count"]
+    total = g.sum()
+    s = g.mean().where(~suppress(total, threshold=threshold)).unstack("role")
     s = s[[r for r in ("treated", "control", "buffer") if r in s.columns]]
     s.columns.name = None
     return s
@@ -98,13 +101,14 @@ def _chosen(panel: pd.DataFrame, p: ProgrammeParams) -> dict[str, Estimate]:
     return out
 
 
-def _with_synthetic(series: pd.DataFrame, est: Estimate | None) -> pd.DataFrame:
+def _with_synthetic(series: pd.DataFrame, panel: pd.DataFrame, est: Estimate | None) -> pd.DataFrame:
     """The synthetic series on the chart's scale (events per treated unit and period)."""
     extra = None if est is None or not est.ok else est.extra.get("series")
     if extra is None or "synthetic" not in extra:
         return series
     s = extra.set_index("period") if "period" in extra.columns else extra
-    ratio = series["treated"].reindex(s.index).sum() / s["treated"].sum() if s["treated"].sum() else 1.0
+    per_unit = panel[panel["role"] == "treated"].groupby("period")["count"].mean()
+    ratio = per_unit.reindex(s.index).sum() / s["treated"].sum() if s["treated"].sum() else 1.0
     return series.assign(synthetic=(s["synthetic"] * ratio).reindex(series.index))
 
 
@@ -131,7 +135,7 @@ def run_programme(ds: Dataset, p: ProgrammeParams, *, threshold: int = DEFAULT_T
     estimates = _chosen(panel, p)
     chosen = estimates[p.method]
     pre = methods.pretrend(panel, alpha=p.alpha)
-    series = _with_synthetic(role_series(panel), estimates.get("synth"))
+    series = _with_synthetic(role_series(panel, threshold=threshold), panel, estimates.get("synth"))
     ev = estimates.get("event")
     event = ev.table if ev is not None and ev.ok else None
     change = change_per_unit(panel, ds.units, first, threshold=threshold)

@@ -1,0 +1,99 @@
+"""A programme evaluation in plain words (English and French): the estimate with its interval, p-value
+and n, the design, the pre-trend warning and the reading of the Weighted Displacement Quotient.
+
+Examples
+--------
+>>> from lillegeo import load_demo
+>>> from lillegeo.params import ProgrammeParams
+>>> from lillegeo.programme.run import run_programme
+>>> ds = load_demo()
+>>> res = run_programme(ds, ProgrammeParams(treated=(ds.units["unit_id"].iloc[0],), start="2023-07-01",
+...                                         method="before_after"))
+>>> programme_findings(res, "fr")[0].startswith("Avant/après : après le début")
+True
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Mapping
+
+from ..fmt import fmt_int, fmt_interval, fmt_number, fmt_p
+from ..i18n import t
+from .types import Estimate, ProgrammeResult
+
+__all__ = ["programme_findings", "estimate_sentence", "reason"]
+
+
+def _args(args: Mapping[str, Any], lang: str) -> dict[str, Any]:
+    """Message arguments for reading: p-values through ``fmt_p``, other numbers through ``lillegeo.fmt``."""
+    out: dict[str, Any] = {}
+    for k, v in args.items():
+        if isinstance(v, float) and k in ("p", "p_value"):
+            out[k] = fmt_p(v, lang, bare=True)
+        elif isinstance(v, float):
+            out[k] = fmt_number(v, lang, 0 if float(v).is_integer() else 2)
+        elif isinstance(v, int) and not isinstance(v, bool):
+            out[k] = fmt_int(v, lang)
+        else:
+            out[k] = v
+    return out
+
+
+def reason(key: str, args: Mapping[str, Any], lang: str) -> str:
+    """The text of a method's message key (``programme.fail.*``, ``programme.pretrend.*``…) in ``lang``."""
+    return t(key, lang, **_args(args, lang)) if key else ""
+
+
+def estimate_sentence(e: Estimate, lang: str = "en", *, alpha: float = 0.05, period: str = "month") -> str:
+    """One estimate in a sentence: what changed, the interval at ``1 - alpha``, the p-value and n."""
+    name = t(f"programme.name.{e.method}", lang)
+    if not e.ok:
+        return t("programme.find.failed", lang, method=name, why=reason(e.message, e.message_args, lang))
+    level = fmt_number(100 * (1 - alpha), lang, 0 if (100 * (1 - alpha)).is_integer() else 1)
+    has_ci = math.isfinite(e.ci_low) and math.isfinite(e.ci_high)
+    common = dict(method=name, level=level, p=fmt_p(e.p_value, lang),
+                  interval=(fmt_interval(e.ci_low, e.ci_high, lang, digits=0 if e.scale == "count" else 2) if has_ci
+                            else t("programme.find.no_interval", lang)),
+                  n_units=fmt_int(e.n_units, lang), n_periods=fmt_int(e.n_periods, lang),
+                  periods=t(f"programme.period.{period}", lang))
+    if e.scale == "count":
+        text = t("programme.find.count", lang, est=fmt_number(e.estimate, lang, 0), **common)
+        null = 0.0
+    else:
+        pct = abs(e.estimate - 1) * 100
+        change = t("programme.find.fall" if e.estimate < 1 else "programme.find.rise", lang,
+                   pct=fmt_number(pct, lang, 0))
+        text = t("programme.find.ratio", lang, est=fmt_number(e.estimate, lang, 2), change=change,
+                 reference=t(f"programme.ref.{'before_after' if e.method == 'before_after' else e.method}", lang),
+                 **common)
+        null = 1.0
+    if e.message:
+        text += " " + reason(e.message, e.message_args, lang)
+    if has_ci and e.ci_low <= null <= e.ci_high:
+        text += " " + t("programme.find.covers", lang, value=fmt_number(null, lang, 0))
+    return text
+
+
+def programme_findings(res: ProgrammeResult, lang: str = "en") -> list[str]:
+    """The findings of ``res`` in ``lang``: the chosen method's estimate, the design, before/after when
+    another method was chosen, the pre-trend check, the WDQ reading and the synthetic-data notice."""
+    p = res.params
+    out = [estimate_sentence(res.estimate, lang, alpha=p.alpha, period=p.period)]
+    counts = res.roles.value_counts()
+    out.append(t("programme.find.design", lang, treated=fmt_int(int(counts.get("treated", 0)), lang),
+                 buffer=fmt_int(int(counts.get("buffer", 0)), lang),
+                 control=fmt_int(int(counts.get("control", 0)), lang), start=f"{res.start:%Y-%m-%d}"))
+    if p.method != "before_after" and "before_after" in res.estimates:
+        out.append(estimate_sentence(res.estimates["before_after"], lang, alpha=p.alpha, period=p.period))
+    pre = res.pretrend
+    if pre.message:
+        out.append(reason(pre.message, pre.message_args, lang))
+    w = res.estimates.get("wdd")
+    if w is not None and w.ok and "wdq" in w.extra and (res.roles == "buffer").any():
+        reading = w.extra.get("wdq_reading") or "undefined"
+        out.append(t("programme.find.wdq", lang, wdq=fmt_number(w.extra["wdq"], lang, 2),
+                     reading=t(f"programme.wdq.{reading}", lang)))
+    if res.synthetic_data:
+        out.append(t("programme.find.synthetic", lang))
+    return out
