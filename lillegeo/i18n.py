@@ -935,6 +935,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "evaluate.role.excluded": {"en": "Not used", "fr": "Non utilisée"},
     "evaluate.before": {"en": "Events per period before", "fr": "Événements par période avant"},
     "evaluate.after": {"en": "Events per period after", "fr": "Événements par période après"},
+    "col.estimate": {"en": "estimate", "fr": "estimation"},
     "col.n_periods": {"en": "periods (n)", "fr": "périodes (n)"},
     "col.scale": {"en": "scale", "fr": "échelle"},
     "present.layer.programme": {"en": "Programme evaluation", "fr": "Évaluation du programme"},

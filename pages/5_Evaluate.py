@@ -21,9 +21,8 @@ from lillegeo.choices import categories_of, options_for
 from lillegeo.params import bounds, options
 from lillegeo.pipeline import run_programme
 from lillegeo.programme.chart import chart_figure, estimates_table, event_chart, series_chart
-from lillegeo.programme.findings import programme_findings
 from lillegeo.programme.layers import change_layer, change_map
-from lillegeo.programme.view import as_date, date_text, is_ready, pretrend_text, unit_labels, with_kept
+from lillegeo.programme.view import as_date, date_text, findings_shown, is_ready, unit_labels, with_kept
 
 ds, token = page_header("evaluate.title", "evaluate.question")
 o = options_for(ds)
@@ -82,13 +81,9 @@ except ValueError as exc:
     say_error(exc)
     st.stop()
 
-if res.pretrend.message and not res.pretrend.ok:
-    st.warning(md(pretrend_text(res.pretrend, lang())), icon=":material/warning:")
 st.subheader(tr("evaluate.findings"))
-for line in programme_findings(res, lang()):
-    st.info(md(line))
-if res.pretrend.ok and res.pretrend.message:
-    st.caption(md(pretrend_text(res.pretrend, lang())))
+for kind, line in findings_shown(res, lang()):
+    getattr(st, kind)(md(line))
 
 st.subheader(tr("evaluate.estimates"))
 show_table(estimates_table(res, lang()), "programme_estimates", "ev_estimates_table")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import math
+import pickle
 import re
 
 import geopandas as gpd
@@ -146,3 +147,13 @@ def test_change_map_outlines_treated_and_buffer_and_counts_withheld_units():
     assert re.search(r'No events before</span><span class="n">1<', html)
     assert "Treated area and ring" in html
     assert "<b>Unit" not in html  # names escaped
+
+
+def test_a_result_pickles_for_the_page_cache():
+    """st.cache_data pickles what it stores: the estimates' read-only mappings survive as they were."""
+    res = result()
+    back = pickle.loads(pickle.dumps(res))
+    assert back.estimate.to_json() == res.estimate.to_json() and dict(back.estimates["wdd"].message_args) == {}
+    assert back.estimates["wdd"].ok is False and math.isnan(back.estimates["wdd"].estimate)
+    e = Estimate("wdd", -118.0, -195.6, -40.4, 4, 2, extra={"wdq": 0.5}, message_args={"n": 3})
+    assert dict(pickle.loads(pickle.dumps(e)).extra) == {"wdq": 0.5}

@@ -33,8 +33,9 @@ def change_frame(res: ProgrammeResult, units: gpd.GeoDataFrame) -> pd.DataFrame:
     """``res.change`` aligned with ``units`` (by ``unit_id``): ``role``, ``before``, ``after``, ``change``,
     ``withheld``; units absent from the evaluation have role ``excluded`` and no values."""
     ch = pd.DataFrame(res.change.drop(columns="geometry", errors="ignore"))
-    if "unit" in ch.columns:
-        ch = ch.set_index("unit")
+    key = next((c for c in ("unit", "unit_id") if c in ch.columns), None)
+    if key is not None:
+        ch = ch.set_index(key)
     ch.index = ch.index.astype(str)
     codes = units["unit_id"].astype(str)
     out = pd.DataFrame(index=units.index)

@@ -26,7 +26,7 @@ Every method of :mod:`lillegeo.programme.methods` takes this panel and returns a
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from types import MappingProxyType
 from typing import Any, Mapping
 
@@ -76,6 +76,12 @@ class Estimate:
             for name in ("estimate", "ci_low", "ci_high"):
                 object.__setattr__(self, name, math.nan)
 
+    def __reduce__(self):
+        """Pickled (Streamlit's cache, worker processes) by its fields, the read-only mappings as dicts."""
+        vals = {f.name: getattr(self, f.name) for f in fields(self)}
+        vals["message_args"], vals["extra"] = dict(self.message_args), dict(self.extra)
+        return (_estimate_from, (vals,))
+
     @classmethod
     def failed(cls, method: str, message: str, *, n_units: int = 0, n_periods: int = 0, scale: str = "rate_ratio",
                **args: Any) -> "Estimate":
@@ -90,6 +96,10 @@ class Estimate:
         return {"method": self.method, "estimate": num(self.estimate), "ci_low": num(self.ci_low),
                 "ci_high": num(self.ci_high), "n_units": int(self.n_units), "n_periods": int(self.n_periods),
                 "scale": self.scale, "p_value": num(self.p_value), "ok": bool(self.ok), "message": self.message}
+
+
+def _estimate_from(vals: dict) -> Estimate:
+    return Estimate(**vals)
 
 
 @dataclass(frozen=True)

@@ -15,11 +15,11 @@ import datetime as _dt
 
 import geopandas as gpd
 
-from ..i18n import STRINGS, t
 from ..params import ProgrammeParams
-from .types import PreTrend
+from .findings import programme_findings, reason
+from .types import ProgrammeResult
 
-__all__ = ["with_kept", "unit_labels", "as_date", "date_text", "is_ready", "pretrend_text"]
+__all__ = ["with_kept", "unit_labels", "as_date", "date_text", "is_ready", "findings_shown"]
 
 
 def with_kept(choices, kept) -> list:
@@ -57,8 +57,14 @@ def is_ready(p: ProgrammeParams) -> bool:
     return bool(p.start) or (p.treated_from == "units" and all("@" in c for c in p.treated))
 
 
-def pretrend_text(pt: PreTrend, lang: str = "en") -> str:
-    """The pre-trend check in words: its own message (an i18n key with its values), or nothing."""
-    if not pt.message:
-        return ""
-    return t(pt.message, lang, **dict(pt.message_args)) if pt.message in STRINGS else pt.message
+def findings_shown(res: ProgrammeResult, lang: str = "en") -> list[tuple[str, str]]:
+    """The findings as the page shows them, each ``(kind, text)``: ``warning`` for a failed pre-trend check
+    (too few pre-periods, or trends that differ) and for a chosen method that gave no number, ``info``
+    for the others (:func:`~lillegeo.programme.findings.programme_findings`)."""
+    pre = res.pretrend
+    warn = {reason(pre.message, pre.message_args, lang)} if pre.message and not pre.ok else set()
+    out = []
+    for i, text in enumerate(programme_findings(res, lang)):
+        bad = text in warn or (i == 0 and not res.estimate.ok)
+        out.append(("warning" if bad else "info", text))
+    return out

@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-import pytest
 from shapely.geometry import Point
 from streamlit.testing.v1 import AppTest
 
@@ -15,10 +14,12 @@ import lillegeo as lg
 from lillegeo.params import ProgrammeParams
 from lillegeo.pipeline import run_programme
 from lillegeo.programme.chart import estimates_table
+from lillegeo.recipe import Recipe
 from lillegeo.tables import readable
 
 from ..conftest import ROOT
 from .conftest import APP_TIMEOUT
+from .test_french import _english_fragments, _visible_texts
 
 PAGE = "pages/5_Evaluate.py"
 TRUTH = ROOT / "geodata" / "demo" / "truth.json"
@@ -36,10 +37,10 @@ def treated_codes() -> tuple[str, ...]:
     return tuple(u.loc[near, "unit_id"].astype(str))
 
 
-def _open(lang: str = "en") -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=APP_TIMEOUT).run()
-    if lang != "en":
-        at.selectbox(key="lang_choice").set_value(lang).run()
+def _open(lang: str = "en", **programme) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=APP_TIMEOUT)
+    r = Recipe.for_demo(language=lang)
+    at.session_state["recipe"] = r.with_params("programme", **programme) if programme else r
     at.switch_page(PAGE).run()
     return at
 
@@ -67,9 +68,9 @@ def test_run_shows_findings_table_charts_map_and_the_library_numbers():
     at = _design(_open(), codes)
     assert not at.exception, at.exception
     assert at.info, "findings in plain words"
-    tables = [d for d in at.dataframe if d.key == "ev_estimates_table"]
-    assert tables
-    shown = tables[0].value
+    tables = [d.value for d in at.dataframe if "periods (n)" in d.value.columns]
+    assert len(tables) == 1
+    shown = tables[0]
     # the page's numbers are run_programme's called directly (same parameters, the recipe's threshold),
     # shown through readable() like every table
     p = ProgrammeParams(treated=codes, start="2023-07-01", buffer_m=300.0, method="wdd")
@@ -77,15 +78,18 @@ def test_run_shows_findings_table_charts_map_and_the_library_numbers():
     expected = readable(estimates_table(res, "en"), "en")
     assert shown.reset_index(drop=True).equals(expected.reset_index(drop=True)), (shown, expected)
     assert shown.iloc[0, 0] == "Weighted displacement difference (WDD)"
-    charts = at.get("arrow_vega_lite_chart")
-    assert len(charts) >= 1
+    assert len(at.get("vega_lite_chart")) == 1  # the time series (WDD has no event study)
+    assert any("No event study" in c.value for c in at.caption)
     assert any(b.key and b.key.startswith("ev_series_dl") for b in at.get("download_button"))
     assert any(b.key == "ev_estimates_table_dl_csv" for b in at.get("download_button"))
 
 
 def test_state_survives_leaving_the_page_and_goes_into_the_recipe_and_slides():
     codes = treated_codes()
-    at = _design(_open(), codes, method="before_after")
+    at = _design(_open(), codes, method="did")
+    assert len(at.get("vega_lite_chart")) == 2  # the time series and the event study
+    assert any(b.key == "ev_event_dl_png" for b in at.get("download_button"))
+    at.selectbox(key="p.programme.method").set_value("before_after").run()
     at.switch_page("pages/2_Explore.py").run()
     at.switch_page(PAGE).run()
     assert not at.exception, at.exception
@@ -101,11 +105,18 @@ def test_state_survives_leaving_the_page_and_goes_into_the_recipe_and_slides():
     assert "[programme]" in recipe.to_toml()
 
 
-@pytest.mark.parametrize("lang,title,info", [("fr", "Évaluer", "Choisissez les unités traitées")])
-def test_french_page(lang, title, info):
-    at = _open(lang)
+def test_french_page_has_no_english_before_and_after_the_run():
+    at = _open("fr")
     assert not at.exception, at.exception
-    assert at.title[0].value == title
-    assert any(info in i.value for i in at.info)
+    assert at.title[0].value == "Évaluer"
+    assert any("Choisissez les unités traitées" in i.value for i in at.info)
     assert at.radio(key="p.programme.control").options == ["Le reste de la ville (hors anneau)",
                                                            "Unités appariées sur la tendance avant et le profil"]
+    at = _open("fr", treated=treated_codes(), start="2023-07-01", buffer_m=300.0, method="did")
+    assert not at.exception, at.exception
+    english = _english_fragments()
+    left = sorted({frag for text in _visible_texts(at) for frag in english if frag in text.replace("\\", "")})
+    assert left == [], left
+    assert len(at.get("vega_lite_chart")) == 2
+    headers = {str(c) for d in at.dataframe for c in d.value.columns}
+    assert {"méthode", "estimation", "périodes (n)", "échelle", "note"} <= headers, headers
