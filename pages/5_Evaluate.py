@@ -18,7 +18,7 @@ from lillegeo.app.widgets import (
     with_current,
 )
 from lillegeo.choices import categories_of, options_for
-from lillegeo.params import bounds, options
+from lillegeo.params import ALPHA_CHOICES, bounds, options
 from lillegeo.pipeline import run_programme
 from lillegeo.programme.chart import chart_figure, estimates_table, event_chart, series_chart
 from lillegeo.programme.layers import change_layer, change_map
@@ -65,8 +65,7 @@ with c3:
               horizontal=True)
         lo, hi = bounds("programme", "event_window")
         bound(st.number_input, tr("evaluate.event_window"), "programme", "event_window", min_value=lo, max_value=hi)
-        lo, hi = bounds("programme", "alpha")
-        bound(st.number_input, tr("evaluate.alpha"), "programme", "alpha", min_value=lo, max_value=hi, step=0.01)
+        bound(st.selectbox, tr("evaluate.alpha"), "programme", "alpha", options=with_current(ALPHA_CHOICES, p.alpha))
         lo, hi = bounds("programme", "seed")
         bound(st.number_input, tr("evaluate.seed"), "programme", "seed", min_value=lo, max_value=hi, step=1)
 
