@@ -885,6 +885,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "evaluate.method.did": {"en": "Difference-in-differences", "fr": "Différence de différences"},
     "evaluate.method.event": {"en": "Event study", "fr": "Étude d'événement"},
     "evaluate.method.synth": {"en": "Synthetic control", "fr": "Contrôle synthétique"},
+    "evaluate.chart_png": {"en": "Chart (PNG)", "fr": "Graphique (PNG)"},
+    "evaluate.chart_pdf": {"en": "Chart (PDF)", "fr": "Graphique (PDF)"},
     "evaluate.more": {"en": "More settings", "fr": "Autres réglages"},
     "evaluate.family": {"en": "Count model", "fr": "Modèle de comptage"},
     "evaluate.event_window": {"en": "Periods shown around the start", "fr": "Périodes montrées autour du début"},

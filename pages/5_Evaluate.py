@@ -90,7 +90,7 @@ show_table(estimates_table(res, lang()), "programme_estimates", "ev_estimates_ta
 st.subheader(tr("evaluate.series"))
 st.altair_chart(series_chart(res, lang()), width="stretch")
 static_downloads(partial(chart_figure, res, "series", lang(), demo=ds.demo), key="ev_series_dl",
-                 name="programme_series")
+                 name="programme_series", labels=(tr("evaluate.chart_png"), tr("evaluate.chart_pdf")))
 st.subheader(tr("evaluate.event"))
 ev = event_chart(res, lang())
 if ev is None:
@@ -98,7 +98,7 @@ if ev is None:
 else:
     st.altair_chart(ev, width="stretch")
     static_downloads(partial(chart_figure, res, "event", lang(), demo=ds.demo), key="ev_event_dl",
-                     name="programme_event_study")
+                     name="programme_event_study", labels=(tr("evaluate.chart_png"), tr("evaluate.chart_pdf")))
 
 st.subheader(tr("evaluate.map"))
 build = partial(change_map, res, ds.units, lang(), demo=ds.demo)

@@ -136,8 +136,9 @@ def on_demand_table(params: Any, compute: Callable[[], pd.DataFrame], *, state_k
         st.info(tr("hot.eval_stale"))
 
 
-def static_downloads(draw: Callable[..., Any], *, key: str, name: str) -> None:
-    """PNG and PDF download buttons; ``draw(png=buffer)`` / ``draw(pdf=buffer)`` runs only when clicked."""
+def static_downloads(draw: Callable[..., Any], *, key: str, name: str, labels: tuple[str, str] | None = None) -> None:
+    """PNG and PDF download buttons; ``draw(png=buffer)`` / ``draw(pdf=buffer)`` runs only when clicked.
+    ``labels``: the buttons' labels (default: static map)."""
     def make(fmt: str):
         def build() -> bytes:
             buf = io.BytesIO()
@@ -147,10 +148,11 @@ def static_downloads(draw: Callable[..., Any], *, key: str, name: str) -> None:
 
     name = export_name(name, state.current_dataset().demo)
     c1, c2 = st.columns(2)
-    c1.download_button(tr("explore.download_png"), make("png"), file_name=f"{name}.png", mime="image/png",
-                       key=f"{key}_png", on_click="ignore")
-    c2.download_button(tr("explore.download_pdf"), make("pdf"), file_name=f"{name}.pdf", mime="application/pdf",
-                       key=f"{key}_pdf", on_click="ignore")
+    png, pdf = labels or (tr("explore.download_png"), tr("explore.download_pdf"))
+    c1.download_button(png, make("png"), file_name=f"{name}.png", mime="image/png", key=f"{key}_png",
+                       on_click="ignore")
+    c2.download_button(pdf, make("pdf"), file_name=f"{name}.pdf", mime="application/pdf", key=f"{key}_pdf",
+                       on_click="ignore")
 
 
 def map_downloads(make_map, units, labels, colors: dict, *, title: str, key: str, hulls=None) -> None:

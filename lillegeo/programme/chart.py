@@ -67,9 +67,10 @@ def series_chart(res: ProgrammeResult, lang: str = "en", height: int = 300) -> a
     """Events per unit and period of the treated, control (or synthetic) and buffer units, the start
     marked by a dashed rule; withheld points left out."""
     data = series_long(res, lang).dropna(subset=["value"])
-    names = [t(f"evaluate.line.{k}", lang) for k in SERIES_COLORS]
+    shown = [k for k in SERIES_COLORS if (data["line"] == k).any()]  # a legend of the lines drawn only
+    names = [t(f"evaluate.line.{k}", lang) for k in shown]
     x_title, y_title = t("evaluate.chart.period", lang), t("evaluate.chart.per_unit", lang)
-    color = alt.Color("name:N", title=None, scale=alt.Scale(domain=names, range=list(SERIES_COLORS.values())),
+    color = alt.Color("name:N", title=None, scale=alt.Scale(domain=names, range=[SERIES_COLORS[k] for k in shown]),
                       legend=alt.Legend(orient="bottom"))
     tips = [alt.Tooltip("period:T", title=x_title, format="%Y-%m"), alt.Tooltip("name:N", title=" "),
             alt.Tooltip("value:Q", title=y_title, format=".2f")]

@@ -56,7 +56,7 @@ def _class_names(lang: str) -> list[str]:
 def change_layer(res: ProgrammeResult, units: gpd.GeoDataFrame, lang: str = "en") -> Layer:
     """The change classes of each unit of ``units``, translated, with their colours in legend order:
     five classes of after / before, "no events before" (a ratio needs events before the start), and the
-    withheld class (counts under the threshold) last.
+    withheld class (counts under the threshold) last; classes no unit falls in are left out of the legend.
 
     Examples
     --------
@@ -70,7 +70,8 @@ def change_layer(res: ProgrammeResult, units: gpd.GeoDataFrame, lang: str = "en"
     none = t("evaluate.change.no_base", lang)
     evaluated = f["role"] != "excluded"
     labels = cls.where(cls.notna(), none).where(evaluated, "").astype(object)
-    colors = {**dict(zip(names, CHANGE_COLORS)), none: _NO_BASE}
+    used = set(labels)
+    colors = {k: v for k, v in {**dict(zip(names, CHANGE_COLORS)), none: _NO_BASE}.items() if k in used}
     labels, colors = with_withheld(labels, colors, f["withheld"] & evaluated, res.threshold, lang)
     return Layer(labels, colors, t("evaluate.change.legend", lang), note=t("evaluate.change.note", lang))
 
