@@ -21,6 +21,9 @@ from .layers import Layer, equity_layer, hot_layer
 from .maps import WITHHELD_STYLE, categorical_map, choropleth_map, esc, to_offline_html
 from .params import SlideParams
 from .pipeline import Analysis, run_analysis
+from .programme.chart import chart_figure
+from .programme.findings import programme_findings
+from .programme.layers import change_layer, role_outlines
 from .programme.run import estimates_table
 from .recipe import Recipe, params_frame
 from .report import (
@@ -129,6 +132,13 @@ def static_maps(ds: Dataset, a: Analysis, out_dir: Path | None = None) -> dict[s
         images["equity"] = static_map(ds.units, el.labels.map(el.colors).fillna(""), corners,
                                       title=t("eq.layer.bivariate", lang), caption=caption, demo=ds.demo, lang=lang,
                                       overlay=ds.overlay, **_files(out_dir, "equity"))
+    if a.programme is not None:  # the change map (treated area and ring outlined) and the time series
+        cl = change_layer(a.programme, ds.units, lang)
+        images["programme"] = categorical_static_map(
+            ds.units, cl.labels, cl.colors, title=t("evaluate.map", lang), caption=caption, demo=ds.demo, lang=lang,
+            overlay=role_outlines(a.programme, ds.units, lang), **_files(out_dir, "programme"))
+        images["programme_series"] = chart_figure(a.programme, "series", lang, caption=caption, demo=ds.demo,
+                                                  **_files(out_dir, "programme_series"))
     return images
 
 
@@ -203,6 +213,13 @@ def report_sections(ds: Dataset, a: Analysis, images: dict[str, bytes]) -> list[
         secs.append({"part": "tables", "heading": t("eq.exposure", lang), "table": q.exposure.table})
         secs.append({"part": "tables", "heading": t("eq.model", lang), "text": [q.model.model], "table": q.robustness})
         secs.append({"part": "tables", "heading": t("eq.representation", lang), "table": q.representation})
+    if a.programme is not None:
+        found = programme_findings(a.programme, lang)
+        secs.append({"part": "maps", "heading": t("evaluate.map", lang), "image": images.get("programme"),
+                     "text": found})
+        secs.append({"part": "maps", "heading": t("evaluate.chart.series", lang),
+                     "image": images.get("programme_series"), "text": found[:1]})
+        secs.append({"part": "tables", "heading": t("evaluate.estimates", lang), "table": estimates_table(a.programme)})
     secs.append({"part": "appendix", "heading": t("report.methods", lang), "text": [t("report.methods_text", lang)]
                  + list(a.notes)})
     loaded = pd.DataFrame([{"file": r.source, "kind": r.kind, "rows": r.rows,

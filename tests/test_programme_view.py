@@ -8,6 +8,7 @@ import json
 import math
 import pickle
 import re
+from types import SimpleNamespace
 
 import geopandas as gpd
 import numpy as np
@@ -15,10 +16,17 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
-from lillegeo.params import ProgrammeParams
+from lillegeo.outputs import report_sections, static_maps
+from lillegeo.params import ProgrammeParams, SlideParams
+from lillegeo.pipeline import run_analysis, run_programme
 from lillegeo.programme.chart import chart_figure, estimates_table, event_chart, series_chart, series_long
+from lillegeo.programme.findings import programme_findings
 from lillegeo.programme.layers import change_frame, change_layer, change_map, role_outlines
 from lillegeo.programme.types import Estimate, PreTrend, ProgrammeResult
+from lillegeo.recipe import Recipe
+from lillegeo.slides import programme_slide, slide_doc
+
+from .app.test_evaluate_page import treated_codes
 
 PERIODS = pd.to_datetime(["2023-05-01", "2023-06-01", "2023-07-01", "2023-08-01"])
 START = pd.Timestamp("2023-07-01")
@@ -158,3 +166,28 @@ def test_a_result_pickles_for_the_page_cache():
     assert back.estimates["wdd"].ok is False and math.isnan(back.estimates["wdd"].estimate)
     e = Estimate("wdd", -118.0, -195.6, -40.4, 4, 2, extra={"wdq": 0.5}, message_args={"n": 3})
     assert dict(pickle.loads(pickle.dumps(e)).extra) == {"wdq": 0.5}
+
+
+def test_programme_slide_and_report_section_on_the_demo(demo):
+    """A programme slide (added from the Evaluate page, keeping its parameters) shows the change map titled,
+    with the headline finding as its caption; the report gains the change map, the chart and the estimates."""
+    codes = treated_codes()
+    p = ProgrammeParams(treated=codes, start="2023-07-01", buffer_m=300.0, method="before_after")
+    r = (Recipe.for_demo().with_params("hotspots", permutations=99).with_params("equity", bootstrap=0)
+         .replace(programme=p))
+    slide = SlideParams(layer="programme", params=p)
+    filled_slide, m = programme_slide(demo, SimpleNamespace(recipe=r), slide)
+    res = run_programme(demo, p, threshold=r.disclosure.threshold)
+    assert filled_slide.title == "Did the programme work?"
+    assert filled_slide.caption == programme_findings(res, "en")[0] and "interval" in filled_slide.caption
+    doc = slide_doc(m)
+    assert "Events after / before the start" in doc and "Treated area and ring" in doc
+    a = run_analysis(demo, r)
+    assert a.programme is not None
+    images = static_maps(demo, a)
+    assert images["programme"].startswith(b"\x89PNG") and images["programme_series"].startswith(b"\x89PNG")
+    secs = report_sections(demo, a, images)
+    heads = [s["heading"] for s in secs]
+    assert "Change per unit" in heads and "Estimates" in heads
+    est = next(s for s in secs if s["heading"] == "Estimates")["table"]
+    assert est.loc[0, "estimate"] == res.estimate.estimate  # the same evaluation as the page's
