@@ -6,14 +6,17 @@ import json
 import math
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 import pytest
 from shapely.geometry import Point, box
 
+from lillegeo.fmt import fmt_interval, fmt_number, fmt_p
 from lillegeo.params import ProgrammeParams
+from lillegeo.programme import methods
 from lillegeo.programme.design import design, match_controls, parse_treated, units_inside
+from lillegeo.programme.findings import programme_findings
 from lillegeo.programme.panel import build_panel, check_panel_size, wide_counts
+from lillegeo.programme.run import run_programme
 
 
 @pytest.fixture()
@@ -160,3 +163,99 @@ def test_panel_refusals(grid):
     roles, starts, areas = design(grid, ProgrammeParams(treated=("r2c2",), start="2023-02-01"))
     with pytest.raises(ValueError, match="no date column"):
         build_panel(pts, grid, roles, starts, areas)
+
+
+# ------------------------------------------------------------------ run_programme on the demo
+
+DEMO_TREATED = ("599010101", "599010102")
+
+
+@pytest.fixture(scope="module")
+def demo_did():
+    import lillegeo as lg
+
+    ds = lg.load_demo()
+    p = ProgrammeParams(treated=DEMO_TREATED, start="2023-07-01", buffer_m=300, method="did")
+    return ds, run_programme(ds, p)
+
+
+def test_run_programme_on_demo(demo_did):
+    ds, res = demo_did
+    roles, panel = res.roles, res.panel
+    assert set(roles.index[roles == "treated"]) == set(DEMO_TREATED)
+    # every unit of the panel has a role; A/D units are never control
+    ad = set(ds.units.loc[ds.units["unit_type"].isin(["A", "D"]), "unit_id"].astype(str))
+    assert not ad & set(roles.index[roles == "control"])
+    # 36 months of 2022-2024, zero-filled; panel counts = incidents in the panel's units (aggregate_points)
+    assert panel["period"].nunique() == 36 and len(panel) == 36 * roles.isin(["treated", "buffer", "control"]).sum()
+    in_panel = ds.units["unit_id"].astype(str).isin(panel["unit"].unique())
+    assert panel["count"].sum() == ds.units.loc[in_panel, "incidents"].sum()
+    # the chosen method is did, computed on this very panel; before/after and the event study also ran
+    assert res.estimate == res.estimates["did"] and {"before_after", "event", "wdd"} <= set(res.estimates)
+    direct = methods.did(panel, alpha=0.05)
+    assert res.estimate.estimate == pytest.approx(direct.estimate, rel=1e-12)
+    assert res.event is not None and "rel_period" in res.event.columns
+    # series: mean events per unit of each role and month (by hand with pandas), withheld under 11
+    t = panel[panel["role"] == "treated"].groupby("period")["count"]
+    expected = t.mean().where(~t.sum().between(1, 10))
+    pd.testing.assert_series_equal(res.series["treated"], expected, check_names=False)
+    assert res.start == pd.Timestamp("2023-07-01") and res.synthetic_data is True
+
+
+def test_change_map_by_hand(demo_did):
+    _, res = demo_did
+    panel, ch = res.panel, res.change.set_index("unit_id")
+    for unit in ch.index[:40]:
+        u = panel[panel["unit"] == unit]
+        b, a = u.loc[u["period"] < "2023-07-01", "count"], u.loc[u["period"] >= "2023-07-01", "count"]
+        hidden = 1 <= b.sum() <= 10 or 1 <= a.sum() <= 10
+        assert ch.loc[unit, "withheld"] == hidden
+        if not hidden:  # 18 months before, 18 after
+            assert ch.loc[unit, "before"] == pytest.approx(b.sum() / 18)
+            assert ch.loc[unit, "change"] == pytest.approx(a.sum() / b.sum()) if b.sum() else True
+        else:
+            assert math.isnan(ch.loc[unit, "before"]) and math.isnan(ch.loc[unit, "change"])
+
+
+def test_findings_words(demo_did):
+    _, res = demo_did
+    e = res.estimate
+    en, fr = programme_findings(res, "en"), programme_findings(res, "fr")
+    assert en[0].startswith("Difference-in-differences: after the start the treated area had")
+    assert f"rate ratio {fmt_number(e.estimate, 'en', 2)}" in en[0] and fmt_p(e.p_value) in en[0]
+    assert fmt_interval(e.ci_low, e.ci_high, "fr") in fr[0] and "335 unités, 36 mois" in fr[0]
+    assert en[1] == "Design: 2 treated units, 18 in the buffer, 333 control units; start 2023-07-01."
+    wdq = res.estimates["wdd"].extra
+    assert any(f"quotient {fmt_number(wdq['wdq'], 'en', 2)}" in s for s in en)
+    assert en[-1] == "These are synthetic demo data, not real events."
+    assert not any("p = <" in s for s in en + fr)
+
+
+def test_cli_equals_run_programme(demo_did, tmp_path, capsys):
+    from lillegeo.cli import main
+
+    ds, res = demo_did
+    out = tmp_path / "est.csv"
+    rc = main(["evaluate", "--units", "geodata/demo/units.geojson", "--points", "incidents=geodata/demo/incidents.csv",
+               "--treated", ",".join(DEMO_TREATED), "--start", "2023-07-01", "--buffer-m", "300", "--method", "did",
+               "--out", str(out)])
+    assert rc == 0
+    last = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert last == res.estimate.to_json()  # same units and incidents files as the demo: the same numbers
+    table = pd.read_csv(out)
+    assert table["method"].iloc[0] == "did" and table["estimate"].iloc[0] == pytest.approx(last["estimate"])
+
+
+def test_cli_treated_file_and_refusals(tmp_path, capsys):
+    from lillegeo.cli import main
+    from lillegeo.programme.command import treated_codes
+
+    f = tmp_path / "codes.csv"
+    f.write_text("code_iris\n599010101\n599010102@2024-01-01\n", encoding="utf-8")
+    assert treated_codes(str(f)) == ("599010101", "599010102@2024-01-01")
+    assert treated_codes("a, b") == ("a", "b")
+    with pytest.raises(ValueError, match="not found"):
+        treated_codes(str(tmp_path / "missing.csv"))
+    rc = main(["evaluate", "--units", "geodata/demo/units.geojson", "--points", "incidents=geodata/demo/incidents.csv",
+               "--treated", "999", "--start", "2023-07-01", "--method", "before_after", "--out", str(tmp_path / "x.csv")])
+    assert rc == 2 and "not among the units: 999" in capsys.readouterr().err

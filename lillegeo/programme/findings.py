@@ -42,7 +42,8 @@ def _args(args: Mapping[str, Any], lang: str) -> dict[str, Any]:
 
 def reason(key: str, args: Mapping[str, Any], lang: str) -> str:
     """The text of a method's message key (``programme.fail.*``, ``programme.pretrend.*``…) in ``lang``."""
-    return t(key, lang, **_args(args, lang)) if key else ""
+    # a template's "p = {p}" with a floored p-value reads "p < 0.001", not "p = < 0.001"
+    return t(key, lang, **_args(args, lang)).replace("p = <", "p <") if key else ""
 
 
 def estimate_sentence(e: Estimate, lang: str = "en", *, alpha: float = 0.05, period: str = "month") -> str:
