@@ -167,7 +167,7 @@ def test_panel_refusals(grid):
 
 # ------------------------------------------------------------------ run_programme on the demo
 
-DEMO_TREATED = ("599010101", "599010102")
+DEMO_TREATED = ("599010101", "599010102")  # two units that are not the planted patrols' (any units)
 
 
 @pytest.fixture(scope="module")
@@ -259,3 +259,73 @@ def test_cli_treated_file_and_refusals(tmp_path, capsys):
     rc = main(["evaluate", "--units", "geodata/demo/units.geojson", "--points", "incidents=geodata/demo/incidents.csv",
                "--treated", "999", "--start", "2023-07-01", "--method", "before_after", "--out", str(tmp_path / "x.csv")])
     assert rc == 2 and "not among the units: 999" in capsys.readouterr().err
+
+
+# ------------------------------------------------------------------ the planted demo interventions
+
+def _truth(directory):
+    return json.loads((directory / "truth.json").read_text(encoding="utf-8"))["interventions"]
+
+
+def _planted_run(ds, interventions):
+    treated = tuple(c for iv in interventions for c in iv["treated"])
+    assert {iv["start"] for iv in interventions} == {"2023-07-01"}
+    return run_programme(ds, ProgrammeParams(treated=treated, start="2023-07-01", buffer_m=300, method="did"))
+
+
+@pytest.fixture(scope="module")
+def planted():
+    import lillegeo as lg
+    from lillegeo.demo import DEMO_DIR
+
+    ivs = _truth(DEMO_DIR)
+    return ivs, _planted_run(lg.load_demo(), ivs)
+
+
+@pytest.fixture(scope="module")
+def no_effect(tmp_path_factory):
+    """The demo regenerated with the effects set to none (demo14's DemoConfig options)."""
+    import lillegeo as lg
+    from lillegeo.demo import DemoConfig, write_demo
+
+    d = tmp_path_factory.mktemp("demo_no_effect")
+    write_demo(d, DemoConfig(intervention_rr=1.0, buffer_rr=(1.0, 1.0)))
+    ivs = _truth(d)
+    assert all(iv["effect_rate_ratio"] == 1.0 and iv["buffer_rate_ratio"] == 1.0 for iv in ivs)
+    return ivs, _planted_run(lg.load_demo(d), ivs)
+
+
+def _planted_count_change(ivs):
+    """The events the generator removed (treated) or added/removed (buffer) after the start, from truth.json:
+    after_expected - after_without_effect, summed over the treated areas and their buffers."""
+    return sum(iv[k]["after_expected"] - iv[k]["after_without_effect"] for iv in ivs
+               for k in ("treated_counts", "buffer_counts"))
+
+
+def test_planted_interventions_recovered(planted):
+    ivs, res = planted
+    # design = the generator's: same treated units, the same 300 m buffer units
+    assert set(res.roles.index[res.roles == "buffer"]) == {c for iv in ivs for c in iv["buffer"]}
+    truth_rr = {iv["effect_rate_ratio"] for iv in ivs}.pop()  # 0.75: incidents of treated units cut by a quarter
+    for name in ("before_after", "did", "event"):
+        e = res.estimates[name]
+        # e.g. did 0.758 [0.675, 0.851], event 0.775 [0.683, 0.878], before_after 0.755 [0.711, 0.801]; truth 0.75
+        assert e.ok and e.ci_low <= truth_rr <= e.ci_high, (name, e.estimate, e.ci_low, e.ci_high, truth_rr)
+        assert e.ci_high < 1  # and the effect is detected
+    w = res.estimates["wdd"]
+    truth_wdd = _planted_count_change(ivs)  # (1201.5-1602)+(703.5-938)+(860.4-717)+(500.65-589) = -579.95
+    assert w.ok and w.ci_low <= truth_wdd <= w.ci_high, (w.estimate, w.ci_low, w.ci_high, truth_wdd)
+    # displacement in one buffer, diffusion of benefits in the other: each area's buffer rate ratio covers its truth
+    table = res.estimates["before_after"].table
+    for area, iv in zip(("2023-07-01 #1", "2023-07-01 #2"), sorted(ivs, key=lambda iv: min(iv["treated"]))):
+        row = table[(table["role"] == "buffer") & (table["area"] == area)].iloc[0]
+        assert row["ci_low"] <= iv["buffer_rate_ratio"] <= row["ci_high"], (area, row.to_dict(), iv["buffer_rate_ratio"])
+
+
+def test_no_effect_intervals_cover_none(no_effect):
+    ivs, res = no_effect
+    for name in ("before_after", "did", "event"):
+        e = res.estimates[name]
+        assert e.ok and e.ci_low <= 1 <= e.ci_high, (name, e.estimate, e.ci_low, e.ci_high)
+    w = res.estimates["wdd"]
+    assert _planted_count_change(ivs) == 0 and w.ci_low <= 0 <= w.ci_high, (w.estimate, w.ci_low, w.ci_high)
