@@ -15,9 +15,10 @@ from __future__ import annotations
 
 from .fixest import did, event_study, pretrend
 from .ratios import before_after, rate_ratio
+from .synth import synth
 from .wdd import wdd, wdd_panel, wdq
 
-__all__ = ["did", "event_study", "pretrend", "wdd", "wdd_panel", "wdq", "before_after", "rate_ratio", "ASSUMPTIONS"]
+__all__ = ["did", "event_study", "pretrend", "wdd", "wdd_panel", "wdq", "before_after", "rate_ratio", "synth", "ASSUMPTIONS"]
 
 #: The i18n key of each method's plain-words assumptions (ProgrammeParams.method -> key).
 ASSUMPTIONS = {"before_after": "programme.assume.before_after", "wdd": "programme.assume.wdd",
