@@ -845,6 +845,10 @@ STRINGS: dict[str, dict[str, str]] = {
                                  "read as {reading}.",
                            "fr": "Autour de la zone traitée (zone tampon) : quotient de déplacement pondéré "
                                  "{wdq}, lu comme {reading}."},
+    "programme.find.wdq_area": {"en": "Around the treated area {area} (its buffer): weighted displacement quotient "
+                                      "{wdq}, read as {reading}.",
+                                "fr": "Autour de la zone traitée {area} (sa zone tampon) : quotient de déplacement "
+                                      "pondéré {wdq}, lu comme {reading}."},
     "programme.find.design": {"en": "Design: {treated} treated units, {buffer} in the buffer, {control} control "
                                     "units; start {start}.",
                               "fr": "Plan : {treated} unités traitées, {buffer} dans la zone tampon, {control} "

@@ -225,8 +225,11 @@ def test_findings_words(demo_did):
     assert f"rate ratio {fmt_number(e.estimate, 'en', 2)}" in en[0] and fmt_p(e.p_value) in en[0]
     assert fmt_interval(e.ci_low, e.ci_high, "fr") in fr[0] and "335 unités, 36 mois" in fr[0]
     assert en[1] == "Design: 2 treated units, 18 in the buffer, 333 control units; start 2023-07-01."
-    wdq = res.estimates["wdd"].extra
-    assert any(f"quotient {fmt_number(wdq['wdq'], 'en', 2)}" in s for s in en)
+    # the two treated units do not touch: two areas, each with its buffer and its WDQ sentence
+    for area in ("2023-07-01 #1", "2023-07-01 #2"):
+        wdq = res.estimates[f"wdd@{area}"].extra
+        assert any(s.startswith(f"Around the treated area {area} (its buffer): weighted displacement quotient "
+                                f"{fmt_number(wdq['wdq'], 'en', 2)}") for s in en)
     assert en[-1] == "These are synthetic demo data, not real events."
     assert not any("p = <" in s for s in en + fr)
 
@@ -267,10 +270,14 @@ def _truth(directory):
     return json.loads((directory / "truth.json").read_text(encoding="utf-8"))["interventions"]
 
 
-def _planted_run(ds, interventions):
+def _planted_params(interventions, method="did"):
     treated = tuple(c for iv in interventions for c in iv["treated"])
     assert {iv["start"] for iv in interventions} == {"2023-07-01"}
-    return run_programme(ds, ProgrammeParams(treated=treated, start="2023-07-01", buffer_m=300, method="did"))
+    return ProgrammeParams(treated=treated, start="2023-07-01", buffer_m=300, method=method)
+
+
+def _planted_run(ds, interventions):
+    return run_programme(ds, _planted_params(interventions))
 
 
 @pytest.fixture(scope="module")
@@ -279,7 +286,8 @@ def planted():
     from lillegeo.demo import DEMO_DIR
 
     ivs = _truth(DEMO_DIR)
-    return ivs, _planted_run(lg.load_demo(), ivs)
+    ds = lg.load_demo()
+    return ivs, _planted_run(ds, ivs), ds
 
 
 @pytest.fixture(scope="module")
@@ -303,7 +311,7 @@ def _planted_count_change(ivs):
 
 
 def test_planted_interventions_recovered(planted):
-    ivs, res = planted
+    ivs, res, _ = planted
     # design = the generator's: same treated units, the same 300 m buffer units
     assert set(res.roles.index[res.roles == "buffer"]) == {c for iv in ivs for c in iv["buffer"]}
     truth_rr = {iv["effect_rate_ratio"] for iv in ivs}.pop()  # 0.75: incidents of treated units cut by a quarter
@@ -320,6 +328,26 @@ def test_planted_interventions_recovered(planted):
     for area, iv in zip(("2023-07-01 #1", "2023-07-01 #2"), sorted(ivs, key=lambda iv: min(iv["treated"]))):
         row = table[(table["role"] == "buffer") & (table["area"] == area)].iloc[0]
         assert row["ci_low"] <= iv["buffer_rate_ratio"] <= row["ci_high"], (area, row.to_dict(), iv["buffer_rate_ratio"])
+        # and the WDQ of each area reads as planted (Bowers & Johnson 2003: with a success, < 0 displacement,
+        # > 0 diffusion); e.g. #1 WDQ -0.31 displacement, #2 +0.30 diffusion
+        reading = res.estimates[f"wdd@{area}"].extra["wdq_reading"]
+        assert reading == {"displacement": "displacement", "diffusion of benefits": "diffusion"}[iv["buffer_effect"]]
+    en = programme_findings(res, "en")
+    assert "Around the treated area 2023-07-01 #1 (its buffer)" in " ".join(en) and "diffusion of benefits" in en[-2]
+
+
+def test_planted_synthetic_control(planted):
+    ivs, res_did, ds = planted
+    res = run_programme(ds, _planted_params(ivs, "synth"))
+    e = res.estimate
+    # treated area (mean of the 8 treated units) / synthetic over the post-period, e.g. 0.777 with the
+    # placebo-inverted interval [0.554, 1.454] (40 donors); truth 0.75
+    assert e.method == "synth" and e.ok and e.ci_low <= 0.75 <= e.ci_high, (e.estimate, e.ci_low, e.ci_high)
+    assert e.estimate < 1
+    pd.testing.assert_frame_equal(res.panel, res_did.panel)  # the same design and panel as the other methods
+    # the chart's synthetic series is pysyncon's, on the same scale as the treated mean per unit
+    series = e.extra["series"].set_index("period")
+    assert res.series["synthetic"].to_numpy() == pytest.approx(series["synthetic"].to_numpy())
 
 
 def test_no_effect_intervals_cover_none(no_effect):
@@ -329,3 +357,5 @@ def test_no_effect_intervals_cover_none(no_effect):
         assert e.ok and e.ci_low <= 1 <= e.ci_high, (name, e.estimate, e.ci_low, e.ci_high)
     w = res.estimates["wdd"]
     assert _planted_count_change(ivs) == 0 and w.ci_low <= 0 <= w.ci_high, (w.estimate, w.ci_low, w.ci_high)
+    s = methods.synth(res.panel, alpha=0.05)  # what run_programme(method="synth") calls on this panel
+    assert s.ok and s.ci_low <= 1 <= s.ci_high, (s.estimate, s.ci_low, s.ci_high)
