@@ -359,3 +359,42 @@ def test_no_effect_intervals_cover_none(no_effect):
     assert _planted_count_change(ivs) == 0 and w.ci_low <= 0 <= w.ci_high, (w.estimate, w.ci_low, w.ci_high)
     s = methods.synth(res.panel, alpha=0.05)  # what run_programme(method="synth") calls on this panel
     assert s.ok and s.ci_low <= 1 <= s.ci_high, (s.estimate, s.ci_low, s.ci_high)
+
+
+# ------------------------------------------------------------------ headless run of a recipe
+
+def test_recipe_with_programme_writes_tables(demo, tmp_path):
+    from lillegeo.outputs import summary, write_tables
+    from lillegeo.pipeline import run_analysis
+    from lillegeo.recipe import Recipe
+
+    r = Recipe.for_demo().with_params("hotspots", permutations=99).with_params("equity", bootstrap=199)
+    assert run_analysis(demo, r).programme is None  # no treated unit in the recipe: no evaluation
+    r = r.with_params("programme", treated=DEMO_TREATED, start="2023-07-01", method="before_after")
+    a = run_analysis(demo, Recipe.from_toml(r.to_toml()))  # the [programme] section survives save and load
+    assert a.programme is not None and a.programme.estimate.method == "before_after"
+    write_tables(demo, a, tmp_path)
+    est = pd.read_csv(tmp_path / "programme_estimates.csv")
+    assert est["method"].iloc[0] == "before_after"
+    assert est["estimate"].iloc[0] == pytest.approx(a.programme.estimate.estimate, rel=1e-8)
+    series = pd.read_csv(tmp_path / "programme_series.csv")
+    assert list(series.columns[:3]) == ["period", "treated", "control"] and len(series) == 36
+    assert summary(a)["programme"] == a.programme.estimate.to_json()
+    bad = r.with_params("programme", treated=("nope",))
+    a = run_analysis(demo, bad)  # the other analyses still run; the note says why
+    assert a.programme is None and any("not among the units: nope" in n for n in a.notes)
+
+
+def test_treated_from_hot_spots_and_qpv(demo):
+    from lillegeo.params import HotspotParams
+    from lillegeo.pipeline import run_area_hotspots
+
+    h = HotspotParams(permutations=99)
+    res = run_programme(demo, ProgrammeParams(treated_from="hotspots", start="2023-07-01", method="before_after"),
+                        hotspots=h)
+    hot = run_area_hotspots(demo, h).hotspots.hot().to_numpy(bool)  # what the Hotspots page finds hot
+    assert hot.sum() > 0
+    assert set(res.roles.index[res.roles == "treated"]) == set(demo.units["unit_id"].astype(str)[hot])
+    res = run_programme(demo, ProgrammeParams(treated_from="qpv", start="2023-07-01", method="before_after"))
+    inside = units_inside(demo.units, demo.overlay)
+    assert inside and set(res.roles.index[res.roles == "treated"]) == set(inside)
