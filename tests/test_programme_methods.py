@@ -18,7 +18,8 @@ from lillegeo.programme import methods as m
 def sim_panel(effect: float = 0.75, *, seed: int = 1, n_units: int = 60, n_periods: int = 36, n_treated: int = 10,
               n_buffer: int = 0, buffer_effect: float = 1.0, start_at: int = 18, base: float = 6.0) -> pd.DataFrame:
     """Poisson counts with unit and period effects; the treated units' rate times ``effect`` from period
-    ``start_at`` on (and the buffer's times ``buffer_effect``)."""
+    ``start_at`` on (and the buffer's times ``buffer_effect``); ``mu0`` the expected count without any
+    effect (the truth of the WDD)."""
     rng = np.random.default_rng(seed)
     unit_fx = np.exp(rng.normal(0, 0.3, n_units))
     period_fx = np.exp(rng.normal(0, 0.05, n_periods))
@@ -31,15 +32,15 @@ def sim_panel(effect: float = 0.75, *, seed: int = 1, n_units: int = 60, n_perio
         for j, p in enumerate(periods):
             mu = base * unit_fx[u] * period_fx[j] * (mult if j >= start_at else 1.0)
             rows.append({"unit": f"U{u:03d}", "period": p, "count": float(rng.poisson(mu)), "role": role,
-                         "start": start if role != "control" else pd.NaT, "area": "A" if role != "control" else ""})
+                         "start": start if role != "control" else pd.NaT, "area": "A" if role != "control" else "",
+                         "mu0": base * unit_fx[u] * period_fx[j]})
     return pd.DataFrame(rows)
 
 
 def planted_difference(panel: pd.DataFrame, effect: float) -> float:
-    """The WDD's truth on a simulated panel with no period trend: the treated events the effect removed
-    over the window (expected), here estimated by the after-period treated count times (1/effect - 1)."""
-    after = panel[(panel["role"] == "treated") & (panel["period"] >= panel["start"])]["count"].sum()
-    return -(after / effect - after)
+    """The WDD's truth: the expected treated events the effect removed (negative) or added after the start."""
+    tr = panel[(panel["role"] == "treated") & (panel["period"] >= panel["start"])]
+    return float((tr["mu0"] * (effect - 1.0)).sum())
 
 
 # ---------------------------------------------------------------- WDD / WDQ
@@ -257,3 +258,146 @@ def test_pretrend_detects_a_diverging_trend_and_too_few_periods():
     few = m.pretrend(short)
     assert not few.ok and few.n_pre == 4 and math.isnan(few.p_value) and few.message == "programme.fail.few_pre"
     assert "4" in t(few.message, "en", **few.message_args)
+
+
+# ---------------------------------------------------------------- synthetic control
+
+
+def test_synth_equals_pysyncon_called_directly():
+    from pysyncon import Dataprep, Synth
+    panel = sim_panel(0.75, seed=12, n_units=25, n_treated=5, n_periods=24, start_at=12)
+    e = m.synth(panel)
+    assert e.ok and e.extra["n_donors"] == 20
+    # the reference: pysyncon's Dataprep + Synth on the treated mean and the 20 control units, predictors the
+    # pre-period mean counts over six blocks of two months, equal V
+    ctrl = panel[panel["role"] == "control"][["unit", "period", "count"]]
+    tr = panel[panel["role"] == "treated"].groupby("period", as_index=False)["count"].mean().assign(unit="TREATED")
+    foo = pd.concat([ctrl, tr], ignore_index=True)
+    foo["t"] = (foo["period"].dt.year - 2021) * 12 + foo["period"].dt.month - 1
+    blocks = [range(b, b + 2) for b in range(0, 12, 2)]
+    donors = sorted(ctrl["unit"].unique())
+    dp = Dataprep(foo=foo, predictors=["count"], predictors_op="mean", time_predictors_prior=blocks[0],
+                  special_predictors=[("count", b, "mean") for b in blocks[1:]], dependent="count",
+                  unit_variable="unit", time_variable="t", treatment_identifier="TREATED",
+                  controls_identifier=donors, time_optimize_ssr=range(0, 12))
+    ref = Synth()
+    ref.fit(dataprep=dp, custom_V=np.full(6, 1 / 6))
+    w = e.table.set_index("unit")["weight"].reindex(donors)
+    np.testing.assert_allclose(w.to_numpy(), ref.W, atol=1e-5)
+    Z0, Z1 = dp.make_outcome_mats(time_period=range(0, 24))
+    gaps = ref._gaps(Z0=Z0, Z1=Z1).to_numpy()
+    series = e.extra["series"]
+    np.testing.assert_allclose((series["treated"] - series["synthetic"]).to_numpy(), gaps, atol=1e-4)
+    # estimate, RMSPE ratio and the rank p-value by hand from the series and the placebos
+    post = (series["period"] >= pd.Timestamp("2022-01-01")).to_numpy()
+    assert e.estimate == pytest.approx(series["treated"][post].sum() / series["synthetic"][post].sum(), rel=1e-12)
+    gap = series["treated"] - series["synthetic"]
+    ratio = math.sqrt((gap[post] ** 2).mean() / (gap[~post] ** 2).mean())
+    assert e.extra["rmspe_ratio"] == pytest.approx(ratio, rel=1e-12)
+    plac = e.extra["placebos"]
+    assert len(plac) == 20
+    assert e.extra["placebo_p"] == (1 + (plac["rmspe_ratio"] >= ratio).sum()) / 21
+    # 20 placebos are too few for a 95 % interval (2 / 0.05 - 1 = 39 needed): no interval, and the page says why
+    assert math.isnan(e.ci_low) and e.message == "programme.note.synth_few_placebos"
+    assert "20" in t(e.message, "fr", **e.message_args)
+
+
+def _basque_dataprep(Dataprep, df):
+    controls = [r for r in df["regionname"].unique() if r != "Basque Country (Pais Vasco)"]
+    return Dataprep(
+        foo=df, predictors=["school.illit", "school.prim", "school.med", "school.high", "school.post.high", "invest"],
+        predictors_op="mean", time_predictors_prior=range(1964, 1970),
+        special_predictors=[("gdpcap", range(1960, 1970), "mean")]
+        + [(c, range(1961, 1970, 2), "mean") for c in ("sec.agriculture", "sec.energy", "sec.industry",
+                                                       "sec.construction", "sec.services.venta",
+                                                       "sec.services.nonventa")]
+        + [("popdens", [1969], "mean")],
+        dependent="gdpcap", unit_variable="regionname", time_variable="year",
+        treatment_identifier="Basque Country (Pais Vasco)", controls_identifier=controls,
+        time_optimize_ssr=range(1960, 1970))
+
+
+# ---------------------------------------------------------------- recovery of a planted effect
+
+
+@pytest.fixture(scope="module")
+def planted():
+    """60 units x 36 months, 10 treated; the treated rate times 0.75 from month 18 (and a panel with no effect)."""
+    return {0.75: sim_panel(0.75, seed=21), 1.0: sim_panel(1.0, seed=21)}
+
+
+@pytest.mark.parametrize("effect", [0.75, 1.0])
+@pytest.mark.parametrize("method", ["before_after", "did", "event", "synth"])
+def test_rate_ratio_methods_recover_the_planted_effect(planted, method, effect):
+    panel = planted[effect]
+    fn = {"before_after": m.before_after, "did": m.did, "event": m.event_study, "synth": m.synth}[method]
+    e = fn(panel)
+    # the truth is the planted rate ratio (0.75, or 1 with no effect); the interval must cover it
+    assert e.ok, e.message
+    assert e.ci_low <= effect <= e.ci_high, (method, e.estimate, e.ci_low, e.ci_high, effect)
+    assert e.ci_low < e.estimate < e.ci_high
+    if effect == 0.75:
+        assert e.ci_high < 1.0 or method == "synth"  # the effect is found (synth: placebo-wide interval)
+
+
+@pytest.mark.parametrize("effect", [0.75, 1.0])
+def test_wdd_recovers_the_planted_count_difference(effect):
+    # treated and control areas of the same size (10 units each), as the WDD assumes
+    panel = sim_panel(effect, seed=22, n_units=20, n_treated=10)
+    e = m.wdd_panel(panel)
+    truth = planted_difference(panel, effect)  # 0 with no effect; about -0.25 x 1,000 events with one
+    assert e.ci_low <= truth <= e.ci_high, (e.estimate, e.ci_low, e.ci_high, truth)
+    if effect == 1.0:
+        assert truth == 0.0
+    else:
+        assert e.ci_high < 0 and truth < -150
+
+
+# ---------------------------------------------------------------- failures: never a number
+
+
+ALL = {"before_after": m.before_after, "wdd": m.wdd_panel, "did": m.did, "event": m.event_study, "synth": m.synth}
+
+
+def _no_number(e, key):
+    assert not e.ok and e.message == key, (e.method, e.message)
+    assert math.isnan(e.estimate) and math.isnan(e.ci_low) and math.isnan(e.ci_high)
+    assert t(e.message, "en", **e.message_args) and t(e.message, "fr", **e.message_args)
+    assert e.to_json()["estimate"] is None
+
+
+@pytest.mark.parametrize("name", list(ALL))
+def test_failures_give_no_number(name):
+    fn = ALL[name]
+    small = sim_panel(0.75, seed=30, n_units=12, n_treated=3, n_periods=12, start_at=6)
+    no_treated = small.assign(role="control", start=pd.NaT)
+    _no_number(fn(no_treated), "programme.fail.no_treated")
+    no_pre = small.copy()
+    no_pre.loc[no_pre["role"] == "treated", "start"] = small["period"].min()
+    _no_number(fn(no_pre), "programme.fail.no_pre")
+    no_post = small.copy()
+    no_post.loc[no_post["role"] == "treated", "start"] = pd.Timestamp("2030-01-01")
+    _no_number(fn(no_post), "programme.fail.no_post")
+    _no_number(fn(small.assign(count=0.0)), "programme.fail.all_zero")
+    bad = small.copy()
+    bad.loc[3, "count"] = -2.0
+    _no_number(fn(bad), "programme.fail.bad_counts")
+    if name != "before_after":
+        _no_number(fn(small[small["role"] != "control"]), "programme.fail.no_control")
+
+
+def test_degenerate_fits_fail():
+    # every treated unit has no event after the start: the rate ratio is 0 with an infinite log: no number
+    panel = sim_panel(0.75, seed=31, n_units=30, n_treated=4, n_periods=24, start_at=12)
+    zero = panel.copy()
+    zero.loc[(zero["role"] == "treated") & (zero["period"] >= zero["start"]), "count"] = 0.0
+    _no_number(m.before_after(zero), "programme.fail.zero_group")
+    for fn in (m.did, m.event_study):  # checked before fitting: pyfixest would return exp(-19.6) with a tiny SE
+        _no_number(fn(zero), "programme.fail.zero_group")
+    assert m.pretrend(zero).message == "programme.fail.zero_group" and not m.pretrend(zero).ok
+    _no_number(m.synth(zero), "programme.fail.not_finite")
+    # three control units: too few donors
+    few = panel[~panel["unit"].isin([f"U{u:03d}" for u in range(7, 30)])]
+    e = m.synth(few)
+    _no_number(e, "programme.fail.few_donors")
+    assert e.message_args["n"] == 3
