@@ -10,9 +10,10 @@ starts allowed: the difference-in-differences is then the two-way fixed-effects 
   ``exp`` of pyfixest's (normal) interval.
 - :func:`event_study`: ``count ~ rel_m{k} + ... + rel_p{k} | unit + period`` with dummies for the
   periods relative to each treated unit's start, ``-window .. window``, the ends binned (``<= -window``
-  and ``>= window``), reference ``-1``. The estimate is the **mean of the post-start log rate ratios
-  (terms 0 .. window)** exponentiated, i.e. their geometric mean, with its interval from the clustered
-  covariance.
+  and ``>= window``), reference ``-1``. The estimate is the **geometric mean of the post-start rate
+  ratios (terms 0 .. window) over that of the pre-start ones (terms -window .. -1, the reference
+  being 1)**: the change from the whole pre-window rather than from the single reference period, whose
+  noise would otherwise shift every term; its interval comes from the clustered covariance.
 - :func:`pretrend`: the joint Wald test (chi-squared) that the pre-start event-study terms
   (``-window .. -2``) are all zero, as in the pre-trend tests discussed by Roth (2022), "Pretest with
   caution: event-study estimates after testing for parallel trends", AER: Insights 4(3).
@@ -161,8 +162,10 @@ def event_study(panel: pd.DataFrame, *, window: int = 6, alpha: float = 0.05) ->
     post = [rel_name(k) for k in ks if k >= 0]
     if not post:
         return Estimate.failed("event", "programme.fail.no_post", n_units=n_units, n_periods=n_periods)
+    pre = [rel_name(k) for k in ks if k < 0]
     names = list(coef.index)
-    w = np.array([1.0 / len(post) if n in post else 0.0 for n in names])
+    # post mean minus pre mean of the log rate ratios; the pre mean counts the reference period (0)
+    w = np.array([1.0 / len(post) if n in post else -1.0 / (len(pre) + 1) for n in names])
     avg = float(w @ coef.to_numpy())
     avg_se = float(math.sqrt(w @ np.asarray(fit._vcov) @ w))
     z = z_value(alpha)
@@ -172,7 +175,7 @@ def event_study(panel: pd.DataFrame, *, window: int = 6, alpha: float = 0.05) ->
                                model="event")
     p = float(2 * stats.norm.sf(abs(avg / avg_se)))
     return Estimate("event", math.exp(avg), low, high, n_units, n_periods, se=avg_se, p_value=p, table=table,
-                    extra={"average": "geometric mean of the post-start rate ratios 0..window",
+                    extra={"average": "post-start over pre-start geometric means of the rate ratios",
                            "window": window, "buffer": "left out"})
 
 
