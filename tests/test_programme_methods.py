@@ -180,9 +180,14 @@ def _pyfixest_frame(panel: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
-def test_did_equals_pyfixest():
+@pytest.mark.parametrize("staggered", [False, True])
+def test_did_equals_pyfixest(staggered):
     import pyfixest as pf
     panel = sim_panel(0.75, seed=7, n_buffer=5)
+    if staggered:  # a second area starting six months later
+        late = panel["unit"].isin(["U000", "U001", "U002", "U003"])
+        panel.loc[late, "start"] = pd.Timestamp("2023-01-01")
+        panel.loc[late, "area"] = "B"
     e = m.did(panel)
     # the reference: pyfixest fepois called directly, buffer units left out, errors clustered by unit
     ref = pf.fepois("count ~ tp | unit + t", data=_pyfixest_frame(panel), vcov={"CRV1": "unit"})
