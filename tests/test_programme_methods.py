@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from lillegeo.fmt import fmt_p
 from lillegeo.i18n import t
 from lillegeo.programme import methods as m
 
@@ -250,6 +251,8 @@ def test_pretrend_wald_by_hand():
     assert pt.message_args["statistic"] == pytest.approx(W, rel=1e-8)
     assert pt.p_value == pytest.approx(stats.chi2.sf(W, 3), rel=1e-6)  # pyfixest: 1 - cdf
     assert pt.ok == (pt.p_value >= 0.05) and ev.ok
+    text = m.message_text(pt.message, pt.message_args, "fr")
+    assert "3 termes" in text and fmt_p(pt.p_value, "fr") in text
 
 
 def test_pretrend_detects_a_diverging_trend_and_too_few_periods():
@@ -306,7 +309,8 @@ def test_synth_equals_pysyncon_called_directly():
     assert e.extra["placebo_p"] == (1 + (plac["rmspe_ratio"] >= ratio).sum()) / 21
     # 20 placebos are too few for a 95 % interval (2 / 0.05 - 1 = 39 needed): no interval, and the page says why
     assert math.isnan(e.ci_low) and e.message == "programme.note.synth_few_placebos"
-    assert "20" in t(e.message, "fr", **e.message_args)
+    assert m.message_text(e.message, e.message_args, "fr").startswith("Seulement 20 placebos : trop peu pour un "
+                                                                      "intervalle à 95 % ;")
 
 
 def _basque_dataprep(Dataprep, df):
