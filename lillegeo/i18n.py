@@ -747,22 +747,22 @@ STRINGS: dict[str, dict[str, str]] = {
                                   "fr": "Seulement {n} unité(s) donneuse(s) avec des événements ; le contrôle "
                                         "synthétique en demande au moins {min}."},
     "programme.pretrend.ok": {"en": "Before the start, treated and control units moved alike (joint test of the "
-                                    "{k} pre-period event-study terms: p = {p}).",
+                                    "{k} pre-period event-study terms: {p}).",
                               "fr": "Avant le début, unités traitées et témoins évoluaient de même (test joint "
-                                    "des {k} termes d'avant le début de l'étude d'événement : p = {p})."},
+                                    "des {k} termes d'avant le début de l'étude d'événement : {p})."},
     "programme.pretrend.differ": {"en": "Warning: before the start, treated and control units already moved "
-                                        "differently (joint test of the {k} pre-period event-study terms: p = {p}). "
+                                        "differently (joint test of the {k} pre-period event-study terms: {p}). "
                                         "The difference-in-differences may mistake that trend for an effect.",
                                   "fr": "Attention : avant le début, unités traitées et témoins évoluaient déjà "
-                                        "différemment (test joint des {k} termes d'avant le début : p = {p}). "
+                                        "différemment (test joint des {k} termes d'avant le début : {p}). "
                                         "La double différence peut prendre cette tendance pour un effet."},
     "programme.note.synth_interval": {"en": "The interval inverts the placebo test: treated / synthetic divided by "
-                                            "the spread of the donors' own post/pre ratios ({n} placebos).",
+                                            "the spread of the donors' own actual / synthetic ratios after the start ({n} placebos).",
                                       "fr": "L'intervalle inverse le test placebo : traité / synthétique divisé par "
-                                            "la dispersion des rapports après/avant des donneurs ({n} placebos)."},
-    "programme.note.synth_few_placebos": {"en": "Only {n} placebos: too few for a {level} interval; the rank "
+                                            "la dispersion des rapports réel / synthétique des donneurs après le début ({n} placebos)."},
+    "programme.note.synth_few_placebos": {"en": "Only {n} placebos: too few for a {level}% interval; the rank "
                                                 "p-value alone is given.",
-                                          "fr": "Seulement {n} placebos : trop peu pour un intervalle à {level} ; "
+                                          "fr": "Seulement {n} placebos : trop peu pour un intervalle à {level} % ; "
                                                 "seule la p-valeur de rang est donnée."},
     "programme.assume.before_after": {
         "en": "Before/after: the change in the treated area's rate is the programme's effect only if nothing else "

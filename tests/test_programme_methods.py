@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from lillegeo.fmt import fmt_p
 from lillegeo.i18n import t
 from lillegeo.programme import methods as m
 
@@ -180,9 +181,14 @@ def _pyfixest_frame(panel: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
-def test_did_equals_pyfixest():
+@pytest.mark.parametrize("staggered", [False, True])
+def test_did_equals_pyfixest(staggered):
     import pyfixest as pf
     panel = sim_panel(0.75, seed=7, n_buffer=5)
+    if staggered:  # a second area starting six months later
+        late = panel["unit"].isin(["U000", "U001", "U002", "U003"])
+        panel.loc[late, "start"] = pd.Timestamp("2023-01-01")
+        panel.loc[late, "area"] = "B"
     e = m.did(panel)
     # the reference: pyfixest fepois called directly, buffer units left out, errors clustered by unit
     ref = pf.fepois("count ~ tp | unit + t", data=_pyfixest_frame(panel), vcov={"CRV1": "unit"})
@@ -245,6 +251,8 @@ def test_pretrend_wald_by_hand():
     assert pt.message_args["statistic"] == pytest.approx(W, rel=1e-8)
     assert pt.p_value == pytest.approx(stats.chi2.sf(W, 3), rel=1e-6)  # pyfixest: 1 - cdf
     assert pt.ok == (pt.p_value >= 0.05) and ev.ok
+    text = m.message_text(pt.message, pt.message_args, "fr")
+    assert "3 termes" in text and fmt_p(pt.p_value, "fr") in text
 
 
 def test_pretrend_detects_a_diverging_trend_and_too_few_periods():
@@ -301,7 +309,8 @@ def test_synth_equals_pysyncon_called_directly():
     assert e.extra["placebo_p"] == (1 + (plac["rmspe_ratio"] >= ratio).sum()) / 21
     # 20 placebos are too few for a 95 % interval (2 / 0.05 - 1 = 39 needed): no interval, and the page says why
     assert math.isnan(e.ci_low) and e.message == "programme.note.synth_few_placebos"
-    assert "20" in t(e.message, "fr", **e.message_args)
+    assert m.message_text(e.message, e.message_args, "fr").startswith("Seulement 20 placebos : trop peu pour un "
+                                                                      "intervalle à 95 % ;")
 
 
 def _basque_dataprep(Dataprep, df):

@@ -141,7 +141,7 @@ def synth(panel: pd.DataFrame, *, alpha: float = 0.05, seed: int = 0) -> Estimat
         q_lo, q_hi = np.quantile(logs, [alpha / 2, 1 - alpha / 2])
         low, high = math.exp(est_log - q_hi), math.exp(est_log - q_lo)
     else:
-        message, args = "programme.note.synth_few_placebos", {"n": len(logs), "level": f"{1 - alpha:.0%}"}
+        message, args = "programme.note.synth_few_placebos", {"n": len(logs), "level": 100 * (1 - alpha)}
     weights = pd.DataFrame({"unit": donors, "weight": W}).sort_values("weight", ascending=False,
                                                                       kind="stable").reset_index(drop=True)
     series = pd.DataFrame({"period": Z.index, "treated": Z[TREATED].to_numpy(),
