@@ -861,6 +861,12 @@ STRINGS: dict[str, dict[str, str]] = {
     # --- strings added for: prog-page (add this area's new strings right below this line)
 
     # --- strings added for: demo (add this area's new strings right below this line)
+    "eq.outcome_sentence": {"en": "Checks of group \u201c{low}\u201d found something in {r_low} of {n_low} checks (95 % interval {ci_low} %), against {r_high} of {n_high} for group \u201c{high}\u201d ({ci_high} %).",
+                            "fr": "Les contrôles du groupe « {low} » ont trouvé quelque chose dans {r_low} des {n_low} contrôles (intervalle à 95 % {ci_low} %), contre {r_high} des {n_high} pour le groupe « {high} » ({ci_high} %)."},
+    "eq.outcome_apart": {"en": "A lower hit rate suggests that group \u201c{low}\u201d is checked on weaker grounds (Becker's outcome test); differences in who carries something can also produce it (infra-marginality).",
+                         "fr": "Un taux de succès plus bas suggère que le groupe « {low} » est contrôlé sur des motifs plus faibles (test de résultat de Becker) ; des différences dans qui porte quelque chose peuvent aussi le produire (infra-marginalité)."},
+    "eq.outcome_overlap": {"en": "The intervals overlap: these checks show no clear difference in hit rate.",
+                           "fr": "Les intervalles se chevauchent : ces contrôles ne montrent pas de différence nette de taux de succès."},
 
     # --- strings added for: rest14 (add this area's new strings right below this line)
 }

@@ -8,6 +8,7 @@ import json
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyfixest as pf
 import pytest
 import shapely
 from scipy import stats
@@ -171,3 +172,50 @@ def test_plan_areas_refuses_an_empty_area():
 def test_one_buffer_rate_ratio_per_intervention():
     with pytest.raises(ValueError, match="one buffer rate ratio per intervention"):
         generate_demo(dataclasses.replace(DemoConfig(n_cells=1500, n_incidents=3000), buffer_rr=(1.2,)))
+
+
+def _monthly_panel(units: gpd.GeoDataFrame, incidents: pd.DataFrame) -> pd.DataFrame:
+    """Incidents per unit and month (every unit-month, zeros included), H/Z units only."""
+    u = units.rename(columns={"code_iris": "unit_id", "type_iris": "unit_type"})
+    u = u[u["unit_type"].isin(["H", "Z"])]
+    j = _unit_of(incidents, u).rename("unit").to_frame()
+    j["month"] = pd.to_datetime(incidents["date"]).dt.to_period("M").dt.to_timestamp()
+    j = j.dropna()
+    months = pd.date_range("2022-01-01", "2024-12-01", freq="MS")
+    full = pd.MultiIndex.from_product([sorted(u["unit_id"]), months], names=["unit", "month"])
+    return j.groupby(["unit", "month"]).size().reindex(full, fill_value=0).rename("count").reset_index()
+
+
+def _did(panel: pd.DataFrame, truth: dict) -> list[tuple[str, str, float, float, float, float]]:
+    """Poisson DiD (pyfixest.fepois, unit and month fixed effects, errors clustered by unit) of each
+    planted area against the units of neither area: (id, role, truth, rate ratio, ci low, ci high)."""
+    areas = set().union(*(set(i["treated"]) | set(i["buffer"]) for i in truth["interventions"]))
+    out = []
+    for iv in truth["interventions"]:
+        for role, rr in (("treated", iv["effect_rate_ratio"]), ("buffer", iv["buffer_rate_ratio"])):
+            sub = panel[~panel["unit"].isin(areas) | panel["unit"].isin(iv[role])].copy()
+            sub["tp"] = (sub["unit"].isin(iv[role]) & (sub["month"] >= iv["start"])).astype(int)
+            m = pf.fepois("count ~ tp | unit + month", data=sub, vcov={"CRV1": "unit"})
+            lo, hi = np.exp(m.confint().loc["tp"].to_numpy())
+            out.append((iv["id"], role, rr, float(np.exp(m.coef()["tp"])), float(lo), float(hi)))
+    return out
+
+
+def test_pyfixest_recovers_the_planted_patrols():
+    """The demo's design is recoverable: each area's Poisson DiD interval (pyfixest called directly)
+    covers the planted rate ratio. Obtained on the shipped demo: patrol-1 treated 0.772 [0.685, 0.869]
+    (truth 0.75), buffer 1.157 [1.012, 1.321] (1.2); patrol-2 treated 0.739 [0.655, 0.834] (0.75),
+    buffer 0.867 [0.738, 1.019] (0.85)."""
+    ds_units = lg.load_demo().units.rename(columns={"unit_id": "code_iris", "unit_type": "type_iris"})
+    incidents = pd.read_csv(DEMO_DIR / "incidents.csv")
+    res = _did(_monthly_panel(ds_units, incidents), TRUTH)
+    for iv, role, rr, est, lo, hi in res:
+        assert lo <= rr <= hi, (iv, role, rr, est, lo, hi)
+    treated = [r for r in res if r[1] == "treated"]
+    assert all(hi < 1 for *_, hi in treated)  # the cut itself is detected, not only covered
+
+
+def test_pyfixest_finds_nothing_when_no_effect_is_planted(no_effect):
+    res = _did(_monthly_panel(no_effect["units"], no_effect["incidents"]), no_effect["truth"])
+    for iv, role, rr, est, lo, hi in res:
+        assert rr == 1.0 and lo <= 1.0 <= hi, (iv, role, est, lo, hi)
