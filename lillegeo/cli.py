@@ -165,6 +165,8 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--out", default="geodata/demo")
     d.add_argument("--seed", type=int, default=59350)
     d.add_argument("--bias-rr", type=float, default=1.3, help="enforcement bias: rate ratio per 10 points of share")
+    d.add_argument("--intervention-rr", type=float, help="planted patrols' rate ratio on treated units (1: no effect)")
+    d.add_argument("--buffer-rr", help="rate ratio in each patrol's buffer, comma-separated (e.g. 1.2,0.85)")
     d.set_defaults(func=cmd_demo)
     return p
 

@@ -363,7 +363,10 @@ def cmd_fetch(args) -> int:
 def cmd_demo(args) -> int:
     from .demo import DemoConfig, write_demo
 
-    cfg = DemoConfig(seed=args.seed, bias_rr=args.bias_rr)
+    planted = {} if args.intervention_rr is None else {"intervention_rr": args.intervention_rr}
+    if args.buffer_rr:
+        planted["buffer_rr"] = tuple(float(v) for v in args.buffer_rr.split(","))
+    cfg = DemoConfig(seed=args.seed, bias_rr=args.bias_rr, **planted)
     files = write_demo(args.out, cfg)
     print(json.dumps({"out": str(args.out), "files": [f.name for f in files]}))
     return 0

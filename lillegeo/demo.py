@@ -16,13 +16,17 @@ Regenerate with ``python -m lillegeo demo --out geodata/demo``.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field, asdict
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+
+from .demo_plan import plant
+from .demo_plan import random_dates as _random_dates
+from .demo_plan import sample_in as _sample_in
 
 __all__ = ["DemoConfig", "generate_demo", "write_demo", "simulate_checks", "DEMO_DIR", "NB_SHAPE"]
 
@@ -74,6 +78,15 @@ class DemoConfig:
         ``1.0`` means checks follow recorded crime only.
     checks_per_incident : float
         Expected identity checks per recorded incident when there is no bias.
+    intervention_rr : float
+        Rate ratio of the planted patrols on the incidents of the treated units after the start
+        (``1.0``: no effect). See :mod:`lillegeo.demo_plan`.
+    buffer_rr : tuple of float
+        Rate ratio in each intervention's buffer after the start (``> 1`` displacement, ``< 1``
+        diffusion of benefits, ``1.0`` none).
+    hit_rate_reference, hit_rate_group : float
+        Share of checks that find something, for the reference group (``non immigré``) and for the
+        group checked on a lower threshold (``immigré``).
     """
 
     seed: int = 59350
@@ -83,6 +96,19 @@ class DemoConfig:
     bias_rr: float = 1.3
     checks_per_incident: float = 0.12
     years: tuple[int, ...] = (2022, 2023, 2024)
+    intervention_rr: float = 0.75
+    buffer_rr: tuple[float, ...] = (1.2, 0.85)
+    #: Treated units: representative point within this radius of the hot-spot centre (metres).
+    intervention_radius_m: float = 500.0
+    #: Buffer units: the other units within this distance of the treated area (metres).
+    intervention_buffer_m: float = 300.0
+    #: Planted patrols: the hot spot (index in ``hotspots``) and the start date.
+    interventions: tuple[dict, ...] = field(default_factory=lambda: (
+        {"hotspot": 0, "start": "2023-07-01"}, {"hotspot": 3, "start": "2023-07-01"}))
+    hit_rate_reference: float = 0.12
+    hit_rate_group: float = 0.08
+    #: Odds of a check's person being an immigrant, relative to the unit's resident share.
+    check_group_odds: float = 2.0
     hotspots: tuple[dict, ...] = field(default_factory=lambda: (
         # dx, dy in km from the centre, sigma in metres, weight, years active
         {"dx": 0.3, "dy": 0.4, "sigma": 160, "weight": 0.22, "years": [2022, 2023, 2024]},
@@ -192,47 +218,23 @@ def _deprivation(cfg: DemoConfig, x: np.ndarray, y: np.ndarray) -> np.ndarray:
     return np.clip(d, 0, 1)
 
 
-def _sample_in(rng: np.random.Generator, geom, n: int) -> np.ndarray:
-    """``n`` points uniformly inside ``geom`` (rejection sampling in its bounds)."""
-    if n == 0:
-        return np.empty((0, 2))
-    minx, miny, maxx, maxy = geom.bounds
-    shapely.prepare(geom)
-    out = []
-    got = 0
-    while got < n:
-        m = max(64, int((n - got) * 3))
-        pts = np.c_[rng.uniform(minx, maxx, m), rng.uniform(miny, maxy, m)]
-        pts = pts[shapely.contains_xy(geom, pts[:, 0], pts[:, 1])]
-        out.append(pts)
-        got += len(pts)
-    return np.vstack(out)[:n]
-
-
-def _random_dates(rng: np.random.Generator, years: list[int], n: int) -> pd.Series:
-    year = rng.choice(years, size=n)
-    day = rng.integers(0, 365, size=n)
-    minute = rng.integers(0, 24 * 60, size=n)
-    base = pd.to_datetime(pd.Series(year).astype(str) + "-01-01")
-    ts = base + pd.to_timedelta(day, unit="D") + pd.to_timedelta(minute, unit="min")
-    return ts.dt.strftime("%Y-%m-%d %H:%M")
-
-
 #: Gamma shape of the enforcement noise: checks are negative binomial (NB2) with alpha = 1 / NB_SHAPE.
 NB_SHAPE = 8.0
 
 
 def simulate_checks(crime: np.ndarray, share: np.ndarray, *, bias_rr: float, checks_per_incident: float,
-                    rng: np.random.Generator) -> np.ndarray:
+                    rng: np.random.Generator, return_mean: bool = False) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
     """Identity checks per unit: recorded crime times the documented bias, with over-dispersion.
 
     ``E[checks_i] = checks_per_incident * (crime_i + 0.5) * bias_rr ** (10 * share_i)`` times a
     Gamma(NB_SHAPE, 1/NB_SHAPE) factor, then Poisson: a negative binomial whose rate ratio per
-    10 percentage points of ``share`` (beyond crime) is exactly ``bias_rr``.
+    10 percentage points of ``share`` (beyond crime) is exactly ``bias_rr``. With ``return_mean``,
+    also the Poisson mean of each unit (Gamma factor included).
     """
     lam = checks_per_incident * (np.asarray(crime, float) + 0.5) * bias_rr ** (np.asarray(share, float) * 10)
     lam = lam * rng.gamma(NB_SHAPE, 1 / NB_SHAPE, len(lam))
-    return rng.poisson(lam)
+    counts = rng.poisson(lam)
+    return (counts, lam) if return_mean else counts
 
 
 def generate_demo(config: DemoConfig | None = None) -> dict:
@@ -403,8 +405,8 @@ def generate_demo(config: DemoConfig | None = None) -> dict:
     inc_units = inc_units[~inc_units.index.duplicated()]
     crime = np.bincount(inc_units["index_right"].dropna().astype(int), minlength=n).astype(float)
     shape = NB_SHAPE
-    n_checks = simulate_checks(crime, imm_share, bias_rr=cfg.bias_rr, checks_per_incident=cfg.checks_per_incident,
-                               rng=rng)
+    n_checks, lam = simulate_checks(crime, imm_share, bias_rr=cfg.bias_rr,
+                                    checks_per_incident=cfg.checks_per_incident, rng=rng, return_mean=True)
     ck_xy = np.vstack([_sample_in(rng, g, k) for g, k in zip(units.geometry, n_checks)])
     ck_lonlat = gpd.GeoSeries(gpd.points_from_xy(ck_xy[:, 0], ck_xy[:, 1]), crs=2154).to_crs(4326)
     checks = pd.DataFrame({
@@ -424,9 +426,17 @@ def generate_demo(config: DemoConfig | None = None) -> dict:
                     "geometry": shapely.set_precision(poly.intersection(boundary), 0.1)})
     qpv = gpd.GeoDataFrame(qpv, geometry="geometry", crs=2154)
 
+    # 9. Planted patrols and stop-level outcomes (own random streams, after every draw above).
+    centres = [(CENTRE[0] + hs[iv["hotspot"]]["dx"] * 1000, CENTRE[1] + hs[iv["hotspot"]]["dy"] * 1000)
+               for iv in cfg.interventions]
+    inc_unit = inc_units["index_right"].fillna(-1).astype(int).to_numpy()[incidents.index]
+    incidents, truth_hot, checks, planted = plant(
+        cfg, units, incidents, xy[incidents.index], inc_unit, truth_hot, checks=checks, n_checks=n_checks,
+        lam=lam, share=imm_share, centres=centres, categories=_CATEGORIES, category_p=_CATEGORY_P)
+
     truth = {
         "generator": "lillegeo.demo.generate_demo",
-        "config": {k: v for k, v in asdict(cfg).items() if k not in ("hotspots", "deprived")},
+        "config": {k: v for k, v in asdict(cfg).items() if k not in ("hotspots", "deprived", "interventions")},
         "hotspots": [
             {"id": i, "x": CENTRE[0] + h["dx"] * 1000, "y": CENTRE[1] + h["dy"] * 1000,
              "sigma_m": h["sigma"], "weight": h["weight"], "years": h["years"],
@@ -437,6 +447,7 @@ def generate_demo(config: DemoConfig | None = None) -> dict:
                              for dx, dy, r in cfg.deprived],
         "bias": {"rate_ratio_per_10pp_immigrant_share": cfg.bias_rr, "nb_gamma_shape": shape,
                  "model": "checks ~ Poisson(checks_per_incident * (incidents + 0.5) * bias_rr^(10*share) * Gamma)"},
+        **planted,
         "crs": "EPSG:2154",
     }
     return {"units": units, "census": census, "incidents": incidents.reset_index(drop=True),

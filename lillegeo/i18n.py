@@ -747,22 +747,22 @@ STRINGS: dict[str, dict[str, str]] = {
                                   "fr": "Seulement {n} unité(s) donneuse(s) avec des événements ; le contrôle "
                                         "synthétique en demande au moins {min}."},
     "programme.pretrend.ok": {"en": "Before the start, treated and control units moved alike (joint test of the "
-                                    "{k} pre-period event-study terms: p = {p}).",
+                                    "{k} pre-period event-study terms: {p}).",
                               "fr": "Avant le début, unités traitées et témoins évoluaient de même (test joint "
-                                    "des {k} termes d'avant le début de l'étude d'événement : p = {p})."},
+                                    "des {k} termes d'avant le début de l'étude d'événement : {p})."},
     "programme.pretrend.differ": {"en": "Warning: before the start, treated and control units already moved "
-                                        "differently (joint test of the {k} pre-period event-study terms: p = {p}). "
+                                        "differently (joint test of the {k} pre-period event-study terms: {p}). "
                                         "The difference-in-differences may mistake that trend for an effect.",
                                   "fr": "Attention : avant le début, unités traitées et témoins évoluaient déjà "
-                                        "différemment (test joint des {k} termes d'avant le début : p = {p}). "
+                                        "différemment (test joint des {k} termes d'avant le début : {p}). "
                                         "La double différence peut prendre cette tendance pour un effet."},
     "programme.note.synth_interval": {"en": "The interval inverts the placebo test: treated / synthetic divided by "
-                                            "the spread of the donors' own post/pre ratios ({n} placebos).",
+                                            "the spread of the donors' own actual / synthetic ratios after the start ({n} placebos).",
                                       "fr": "L'intervalle inverse le test placebo : traité / synthétique divisé par "
-                                            "la dispersion des rapports après/avant des donneurs ({n} placebos)."},
-    "programme.note.synth_few_placebos": {"en": "Only {n} placebos: too few for a {level} interval; the rank "
+                                            "la dispersion des rapports réel / synthétique des donneurs après le début ({n} placebos)."},
+    "programme.note.synth_few_placebos": {"en": "Only {n} placebos: too few for a {level}% interval; the rank "
                                                 "p-value alone is given.",
-                                          "fr": "Seulement {n} placebos : trop peu pour un intervalle à {level} ; "
+                                          "fr": "Seulement {n} placebos : trop peu pour un intervalle à {level} % ; "
                                                 "seule la p-valeur de rang est donnée."},
     "programme.assume.before_after": {
         "en": "Before/after: the change in the treated area's rate is the programme's effect only if nothing else "
@@ -845,6 +845,10 @@ STRINGS: dict[str, dict[str, str]] = {
                                  "read as {reading}.",
                            "fr": "Autour de la zone traitée (zone tampon) : quotient de déplacement pondéré "
                                  "{wdq}, lu comme {reading}."},
+    "programme.find.wdq_area": {"en": "Around the treated area {area} (its buffer): weighted displacement quotient "
+                                      "{wdq}, read as {reading}.",
+                                "fr": "Autour de la zone traitée {area} (sa zone tampon) : quotient de déplacement "
+                                      "pondéré {wdq}, lu comme {reading}."},
     "programme.find.design": {"en": "Design: {treated} treated units, {buffer} in the buffer, {control} control "
                                     "units; start {start}.",
                               "fr": "Plan : {treated} unités traitées, {buffer} dans la zone tampon, {control} "
@@ -946,6 +950,12 @@ STRINGS: dict[str, dict[str, str]] = {
                                 "fr": "Événements après / avant le début par unité ; zone traitée et anneau entourés"},
 
     # --- strings added for: demo (add this area's new strings right below this line)
+    "eq.outcome_sentence": {"en": "Checks of group \u201c{low}\u201d found something in {r_low} of {n_low} checks (95 % interval {ci_low} %), against {r_high} of {n_high} for group \u201c{high}\u201d ({ci_high} %).",
+                            "fr": "Les contrôles du groupe « {low} » ont trouvé quelque chose dans {r_low} des {n_low} contrôles (intervalle à 95 % {ci_low} %), contre {r_high} des {n_high} pour le groupe « {high} » ({ci_high} %)."},
+    "eq.outcome_apart": {"en": "A lower hit rate suggests that group \u201c{low}\u201d is checked on weaker grounds (Becker's outcome test); differences in who carries something can also produce it (infra-marginality).",
+                         "fr": "Un taux de succès plus bas suggère que le groupe « {low} » est contrôlé sur des motifs plus faibles (test de résultat de Becker) ; des différences dans qui porte quelque chose peuvent aussi le produire (infra-marginalité)."},
+    "eq.outcome_overlap": {"en": "The intervals overlap: these checks show no clear difference in hit rate.",
+                           "fr": "Les intervalles se chevauchent : ces contrôles ne montrent pas de différence nette de taux de succès."},
 
     # --- strings added for: rest14 (add this area's new strings right below this line)
 }

@@ -19,6 +19,7 @@ from lillegeo.app.widgets import (
 )
 from lillegeo.choices import options_for
 from lillegeo.equity.chart import sensitivity_chart
+from lillegeo.equity.hitrate import outcome_sentence
 from lillegeo.layers import equity_layer
 from lillegeo.maps import categorical_map
 from lillegeo.params import BAND_SLIDER, BOOTSTRAP_CHOICES, bounds, options
@@ -105,3 +106,6 @@ if outcomes is None:
     st.info(tr("eq.stop_level_none"))
 else:
     show_table(outcomes, "equity_outcome_test", "eq_outcome_table")
+    sentence = outcome_sentence(outcomes, lang())
+    if sentence:
+        say("info", sentence)

@@ -4,11 +4,13 @@ called directly, recovery of a planted effect on simulated panels, and failures 
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from lillegeo.fmt import fmt_p
 from lillegeo.i18n import t
 from lillegeo.programme import methods as m
 
@@ -18,7 +20,8 @@ from lillegeo.programme import methods as m
 def sim_panel(effect: float = 0.75, *, seed: int = 1, n_units: int = 60, n_periods: int = 36, n_treated: int = 10,
               n_buffer: int = 0, buffer_effect: float = 1.0, start_at: int = 18, base: float = 6.0) -> pd.DataFrame:
     """Poisson counts with unit and period effects; the treated units' rate times ``effect`` from period
-    ``start_at`` on (and the buffer's times ``buffer_effect``)."""
+    ``start_at`` on (and the buffer's times ``buffer_effect``); ``mu0`` the expected count without any
+    effect (the truth of the WDD)."""
     rng = np.random.default_rng(seed)
     unit_fx = np.exp(rng.normal(0, 0.3, n_units))
     period_fx = np.exp(rng.normal(0, 0.05, n_periods))
@@ -31,15 +34,15 @@ def sim_panel(effect: float = 0.75, *, seed: int = 1, n_units: int = 60, n_perio
         for j, p in enumerate(periods):
             mu = base * unit_fx[u] * period_fx[j] * (mult if j >= start_at else 1.0)
             rows.append({"unit": f"U{u:03d}", "period": p, "count": float(rng.poisson(mu)), "role": role,
-                         "start": start if role != "control" else pd.NaT, "area": "A" if role != "control" else ""})
+                         "start": start if role != "control" else pd.NaT, "area": "A" if role != "control" else "",
+                         "mu0": base * unit_fx[u] * period_fx[j]})
     return pd.DataFrame(rows)
 
 
 def planted_difference(panel: pd.DataFrame, effect: float) -> float:
-    """The WDD's truth on a simulated panel with no period trend: the treated events the effect removed
-    over the window (expected), here estimated by the after-period treated count times (1/effect - 1)."""
-    after = panel[(panel["role"] == "treated") & (panel["period"] >= panel["start"])]["count"].sum()
-    return -(after / effect - after)
+    """The WDD's truth: the expected treated events the effect removed (negative) or added after the start."""
+    tr = panel[(panel["role"] == "treated") & (panel["period"] >= panel["start"])]
+    return float((tr["mu0"] * (effect - 1.0)).sum())
 
 
 # ---------------------------------------------------------------- WDD / WDQ
@@ -178,9 +181,14 @@ def _pyfixest_frame(panel: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
-def test_did_equals_pyfixest():
+@pytest.mark.parametrize("staggered", [False, True])
+def test_did_equals_pyfixest(staggered):
     import pyfixest as pf
     panel = sim_panel(0.75, seed=7, n_buffer=5)
+    if staggered:  # a second area starting six months later
+        late = panel["unit"].isin(["U000", "U001", "U002", "U003"])
+        panel.loc[late, "start"] = pd.Timestamp("2023-01-01")
+        panel.loc[late, "area"] = "B"
     e = m.did(panel)
     # the reference: pyfixest fepois called directly, buffer units left out, errors clustered by unit
     ref = pf.fepois("count ~ tp | unit + t", data=_pyfixest_frame(panel), vcov={"CRV1": "unit"})
@@ -213,8 +221,9 @@ def test_event_study_equals_pyfixest():
         assert math.log(tab.loc[k, "ci_high"]) == pytest.approx(ci.loc[name].iloc[1], abs=1e-8)
     assert tab.loc[-1, "estimate"] == 1.0 and math.isnan(tab.loc[-1, "ci_low"])
     assert tab.loc[0, "n_units"] == 10 and tab.loc[-4, "n_units"] == 10
-    # the estimate: the mean of the five post log rate ratios, its SE sqrt(w' V w) from the clustered vcov
-    w = np.array([0, 0, 0, 0.2, 0.2, 0.2, 0.2, 0.2])
+    # the estimate: the mean of the five post log rate ratios minus the mean of the four pre ones (-4..-1, the
+    # reference -1 being 0), its SE sqrt(w' V w) from the clustered vcov
+    w = np.array([-0.25, -0.25, -0.25, 0.2, 0.2, 0.2, 0.2, 0.2])
     avg = w @ ref.coef().to_numpy()
     se = math.sqrt(w @ ref._vcov @ w)
     assert math.log(e.estimate) == pytest.approx(avg, abs=1e-8)
@@ -242,6 +251,8 @@ def test_pretrend_wald_by_hand():
     assert pt.message_args["statistic"] == pytest.approx(W, rel=1e-8)
     assert pt.p_value == pytest.approx(stats.chi2.sf(W, 3), rel=1e-6)  # pyfixest: 1 - cdf
     assert pt.ok == (pt.p_value >= 0.05) and ev.ok
+    text = m.message_text(pt.message, pt.message_args, "fr")
+    assert "3 termes" in text and fmt_p(pt.p_value, "fr") in text
 
 
 def test_pretrend_detects_a_diverging_trend_and_too_few_periods():
@@ -257,3 +268,170 @@ def test_pretrend_detects_a_diverging_trend_and_too_few_periods():
     few = m.pretrend(short)
     assert not few.ok and few.n_pre == 4 and math.isnan(few.p_value) and few.message == "programme.fail.few_pre"
     assert "4" in t(few.message, "en", **few.message_args)
+
+
+# ---------------------------------------------------------------- synthetic control
+
+
+def test_synth_equals_pysyncon_called_directly():
+    from pysyncon import Dataprep, Synth
+    panel = sim_panel(0.75, seed=12, n_units=25, n_treated=5, n_periods=24, start_at=12)
+    e = m.synth(panel)
+    assert e.ok and e.extra["n_donors"] == 20
+    # the reference: pysyncon's Dataprep + Synth on the treated mean and the 20 control units, predictors the
+    # pre-period mean counts over six blocks of two months, equal V
+    ctrl = panel[panel["role"] == "control"][["unit", "period", "count"]]
+    tr = panel[panel["role"] == "treated"].groupby("period", as_index=False)["count"].mean().assign(unit="TREATED")
+    foo = pd.concat([ctrl, tr], ignore_index=True)
+    foo["t"] = (foo["period"].dt.year - 2021) * 12 + foo["period"].dt.month - 1
+    blocks = [range(b, b + 2) for b in range(0, 12, 2)]
+    donors = sorted(ctrl["unit"].unique())
+    dp = Dataprep(foo=foo, predictors=["count"], predictors_op="mean", time_predictors_prior=blocks[0],
+                  special_predictors=[("count", b, "mean") for b in blocks[1:]], dependent="count",
+                  unit_variable="unit", time_variable="t", treatment_identifier="TREATED",
+                  controls_identifier=donors, time_optimize_ssr=range(0, 12))
+    ref = Synth()
+    ref.fit(dataprep=dp, custom_V=np.full(6, 1 / 6))
+    w = e.table.set_index("unit")["weight"].reindex(donors)
+    np.testing.assert_allclose(w.to_numpy(), ref.W, atol=1e-5)
+    Z0, Z1 = dp.make_outcome_mats(time_period=range(0, 24))
+    gaps = ref._gaps(Z0=Z0, Z1=Z1).to_numpy()
+    series = e.extra["series"]
+    np.testing.assert_allclose((series["treated"] - series["synthetic"]).to_numpy(), gaps, atol=1e-4)
+    # estimate, RMSPE ratio and the rank p-value by hand from the series and the placebos
+    post = (series["period"] >= pd.Timestamp("2022-01-01")).to_numpy()
+    assert e.estimate == pytest.approx(series["treated"][post].sum() / series["synthetic"][post].sum(), rel=1e-12)
+    gap = series["treated"] - series["synthetic"]
+    ratio = math.sqrt((gap[post] ** 2).mean() / (gap[~post] ** 2).mean())
+    assert e.extra["rmspe_ratio"] == pytest.approx(ratio, rel=1e-12)
+    plac = e.extra["placebos"]
+    assert len(plac) == 20
+    assert e.extra["placebo_p"] == (1 + (plac["rmspe_ratio"] >= ratio).sum()) / 21
+    # 20 placebos are too few for a 95 % interval (2 / 0.05 - 1 = 39 needed): no interval, and the page says why
+    assert math.isnan(e.ci_low) and e.message == "programme.note.synth_few_placebos"
+    assert m.message_text(e.message, e.message_args, "fr").startswith("Seulement 20 placebos : trop peu pour un "
+                                                                      "intervalle à 95 % ;")
+
+
+def _basque_dataprep(Dataprep, df):
+    controls = [r for r in df["regionname"].unique() if r != "Basque Country (Pais Vasco)"]
+    return Dataprep(
+        foo=df, predictors=["school.illit", "school.prim", "school.med", "school.high", "school.post.high", "invest"],
+        predictors_op="mean", time_predictors_prior=range(1964, 1970),
+        special_predictors=[("gdpcap", range(1960, 1970), "mean")]
+        + [(c, range(1961, 1970, 2), "mean") for c in ("sec.agriculture", "sec.energy", "sec.industry",
+                                                       "sec.construction", "sec.services.venta",
+                                                       "sec.services.nonventa")]
+        + [("popdens", [1969], "mean")],
+        dependent="gdpcap", unit_variable="regionname", time_variable="year",
+        treatment_identifier="Basque Country (Pais Vasco)", controls_identifier=controls,
+        time_optimize_ssr=range(1960, 1970))
+
+
+# ---------------------------------------------------------------- recovery of a planted effect
+
+
+@pytest.mark.parametrize("effect", [0.75, 1.0])
+@pytest.mark.parametrize("method", ["before_after", "did", "event"])
+def test_rate_ratio_methods_recover_the_planted_effect(method, effect):
+    # 60 units x 36 months, 10 treated, the treated rate times 0.75 from month 18 (or 1: no effect), ten
+    # seeded panels: a 95 % interval covers the truth in at least 8 of 10 (binomial: fails 1.2 % of the
+    # time for a correct interval; every draw is seeded, so the test is deterministic)
+    fn = {"before_after": m.before_after, "did": m.did, "event": m.event_study}[method]
+    covered, logs = 0, []
+    for seed in range(40, 50):
+        e = fn(sim_panel(effect, seed=seed))
+        assert e.ok, e.message
+        assert e.ci_low < e.estimate < e.ci_high
+        covered += e.ci_low <= effect <= e.ci_high
+        logs.append(math.log(e.estimate))
+        if effect == 0.75:
+            assert e.ci_high < 1.0  # the effect is found every time
+    assert covered >= 8, (method, covered)
+    assert abs(np.mean(logs) - math.log(effect)) < 0.05  # no bias beyond noise
+
+
+@pytest.mark.parametrize("effect", [0.75, 1.0])
+def test_synth_recovers_the_planted_effect(effect):
+    e = m.synth(sim_panel(effect, seed=21))
+    # the truth (0.75, or 1 with no effect) inside the placebo interval; the rank p-value small only with an effect
+    assert e.ok and e.ci_low <= effect <= e.ci_high, (e.estimate, e.ci_low, e.ci_high)
+    assert (e.extra["placebo_p"] < 0.05) == (effect == 0.75)
+    assert e.message == "programme.note.synth_interval" and e.extra["n_donors"] == 40
+
+
+@pytest.mark.parametrize("effect", [0.75, 1.0])
+def test_wdd_recovers_the_planted_count_difference(effect):
+    # treated and control areas of the same size (10 units each), as the WDD assumes
+    panel = sim_panel(effect, seed=22, n_units=20, n_treated=10)
+    e = m.wdd_panel(panel)
+    truth = planted_difference(panel, effect)  # 0 with no effect; about -0.25 x 1,000 events with one
+    assert e.ci_low <= truth <= e.ci_high, (e.estimate, e.ci_low, e.ci_high, truth)
+    if effect == 1.0:
+        assert truth == 0.0
+    else:
+        assert e.ci_high < 0 and truth < -150
+
+
+# ---------------------------------------------------------------- failures: never a number
+
+
+ALL = {"before_after": m.before_after, "wdd": m.wdd_panel, "did": m.did, "event": m.event_study, "synth": m.synth}
+
+
+def _no_number(e, key):
+    assert not e.ok and e.message == key, (e.method, e.message)
+    assert math.isnan(e.estimate) and math.isnan(e.ci_low) and math.isnan(e.ci_high)
+    assert t(e.message, "en", **e.message_args) and t(e.message, "fr", **e.message_args)
+    assert e.to_json()["estimate"] is None
+
+
+@pytest.mark.parametrize("name", list(ALL))
+def test_failures_give_no_number(name):
+    fn = ALL[name]
+    small = sim_panel(0.75, seed=30, n_units=12, n_treated=3, n_periods=12, start_at=6)
+    no_treated = small.assign(role="control", start=pd.NaT)
+    _no_number(fn(no_treated), "programme.fail.no_treated")
+    no_pre = small.copy()
+    no_pre.loc[no_pre["role"] == "treated", "start"] = small["period"].min()
+    _no_number(fn(no_pre), "programme.fail.no_pre")
+    no_post = small.copy()
+    no_post.loc[no_post["role"] == "treated", "start"] = pd.Timestamp("2030-01-01")
+    _no_number(fn(no_post), "programme.fail.no_post")
+    _no_number(fn(small.assign(count=0.0)), "programme.fail.all_zero")
+    bad = small.copy()
+    bad.loc[3, "count"] = -2.0
+    _no_number(fn(bad), "programme.fail.bad_counts")
+    if name != "before_after":
+        _no_number(fn(small[small["role"] != "control"]), "programme.fail.no_control")
+
+
+def test_degenerate_fits_fail():
+    # every treated unit has no event after the start: the rate ratio is 0 with an infinite log: no number
+    panel = sim_panel(0.75, seed=31, n_units=30, n_treated=4, n_periods=24, start_at=12)
+    zero = panel.copy()
+    zero.loc[(zero["role"] == "treated") & (zero["period"] >= zero["start"]), "count"] = 0.0
+    _no_number(m.before_after(zero), "programme.fail.zero_group")
+    for fn in (m.did, m.event_study):  # checked before fitting: pyfixest would return exp(-19.6) with a tiny SE
+        _no_number(fn(zero), "programme.fail.zero_group")
+    assert m.pretrend(zero).message == "programme.fail.zero_group" and not m.pretrend(zero).ok
+    _no_number(m.synth(zero), "programme.fail.not_finite")
+    # three control units: too few donors
+    few = panel[~panel["unit"].isin([f"U{u:03d}" for u in range(7, 30)])]
+    e = m.synth(few)
+    _no_number(e, "programme.fail.few_donors")
+    assert e.message_args["n"] == 3
+
+
+def test_synthetic_control_reproduces_abadie_gardeazabal_basque():
+    # Abadie & Gardeazabal (2003), "The economic costs of conflict: a case study of the Basque Country",
+    # AER 93(1): the synthetic Basque Country is Cataluña 0.8508 + Madrid 0.1492 (the R Synth package's
+    # basque data and example, reproduced by pysyncon's tests with Nelder-Mead V). The data: tests/data/README.md.
+    from pysyncon import Dataprep, Synth
+    df = pd.read_csv(Path(__file__).parent / "data" / "basque_1960_1970.csv")
+    s = Synth()
+    s.fit(dataprep=_basque_dataprep(Dataprep, df), optim_method="Nelder-Mead", optim_initial="equal")
+    w = s.weights(round=6)
+    assert w["Cataluna"] == pytest.approx(0.8508, abs=0.005)
+    assert w["Madrid (Comunidad De)"] == pytest.approx(0.1492, abs=0.005)
+    assert w.drop(["Cataluna", "Madrid (Comunidad De)"]).max() < 0.005

@@ -42,7 +42,8 @@ def _args(args: Mapping[str, Any], lang: str) -> dict[str, Any]:
 
 def reason(key: str, args: Mapping[str, Any], lang: str) -> str:
     """The text of a method's message key (``programme.fail.*``, ``programme.pretrend.*``…) in ``lang``."""
-    return t(key, lang, **_args(args, lang)) if key else ""
+    # a template's "p = {p}" with a floored p-value reads "p < 0.001", not "p = < 0.001"
+    return t(key, lang, **_args(args, lang)).replace("p = <", "p <") if key else ""
 
 
 def estimate_sentence(e: Estimate, lang: str = "en", *, alpha: float = 0.05, period: str = "month") -> str:
@@ -89,11 +90,15 @@ def programme_findings(res: ProgrammeResult, lang: str = "en") -> list[str]:
     pre = res.pretrend
     if pre.message:
         out.append(reason(pre.message, pre.message_args, lang))
-    w = res.estimates.get("wdd")
-    if w is not None and w.ok and "wdq" in w.extra and (res.roles == "buffer").any():
-        reading = w.extra.get("wdq_reading") or "undefined"
-        out.append(t("programme.find.wdq", lang, wdq=fmt_number(w.extra["wdq"], lang, 2),
-                     reading=t(f"programme.wdq.{reading}", lang)))
+    per_area = {k.partition("@")[2]: e for k, e in res.estimates.items() if k.startswith("wdd@")}
+    if (res.roles == "buffer").any():
+        for area, w in (per_area.items() if per_area else [("", res.estimates.get("wdd"))]):
+            if w is None or not w.ok or "wdq" not in w.extra:
+                continue
+            reading = t(f"programme.wdq.{w.extra.get('wdq_reading') or 'undefined'}", lang)
+            wdq = fmt_number(w.extra["wdq"], lang, 2)
+            out.append(t("programme.find.wdq_area", lang, area=area, wdq=wdq, reading=reading) if area
+                       else t("programme.find.wdq", lang, wdq=wdq, reading=reading))
     if res.synthetic_data:
         out.append(t("programme.find.synthetic", lang))
     return out

@@ -10,9 +10,10 @@ starts allowed: the difference-in-differences is then the two-way fixed-effects 
   ``exp`` of pyfixest's (normal) interval.
 - :func:`event_study`: ``count ~ rel_m{k} + ... + rel_p{k} | unit + period`` with dummies for the
   periods relative to each treated unit's start, ``-window .. window``, the ends binned (``<= -window``
-  and ``>= window``), reference ``-1``. The estimate is the **mean of the post-start log rate ratios
-  (terms 0 .. window)** exponentiated, i.e. their geometric mean, with its interval from the clustered
-  covariance.
+  and ``>= window``), reference ``-1``. The estimate is the **geometric mean of the post-start rate
+  ratios (terms 0 .. window) over that of the pre-start ones (terms -window .. -1, the reference
+  being 1)**: the change from the whole pre-window rather than from the single reference period, whose
+  noise would otherwise shift every term; its interval comes from the clustered covariance.
 - :func:`pretrend`: the joint Wald test (chi-squared) that the pre-start event-study terms
   (``-window .. -2``) are all zero, as in the pre-trend tests discussed by Roth (2022), "Pretest with
   caution: event-study estimates after testing for parallel trends", AER: Insights 4(3).
@@ -73,6 +74,18 @@ def event_frame(df: pd.DataFrame, window: int) -> tuple[pd.DataFrame, list[int]]
     return df, ks
 
 
+def _empty_cell(df: pd.DataFrame, by: str) -> bool:
+    """True when a group of the treated rows by ``by`` (or the control rows before or after the start) has
+    no event: its coefficient would run off to minus infinity (separation), never a trustworthy number."""
+    treated = df[df["role"] == "treated"]
+    if (treated.groupby(by)["count"].sum() <= 0).any():
+        return True
+    first = df.loc[df["role"] == "treated", "start"].min()
+    control = df[df["role"] == "control"]
+    periods = pd.to_datetime(control["period"])
+    return control.loc[periods < first, "count"].sum() <= 0 or control.loc[periods >= first, "count"].sum() <= 0
+
+
 def _fit(fml: str, df: pd.DataFrame):
     """pyfixest's fit, or ``None`` when it fails (no convergence, separation, singular design)."""
     with warnings.catch_warnings():
@@ -89,6 +102,9 @@ def did(panel: pd.DataFrame, *, alpha: float = 0.05) -> Estimate:
     if why:
         return Estimate.failed("did", why)
     df = did_frame(panel)
+    if _empty_cell(df, "treat_post"):
+        return Estimate.failed("did", "programme.fail.zero_group", n_units=int(df["unit"].nunique()),
+                               n_periods=int(df["period"].nunique()), role="treated")
     fit = _fit("count ~ treat_post | unit + period_id", df)
     if fit is None or "treat_post" not in fit.coef().index:
         return Estimate.failed("did", "programme.fail.no_convergence", n_units=int(df["unit"].nunique()),
@@ -106,13 +122,15 @@ def did(panel: pd.DataFrame, *, alpha: float = 0.05) -> Estimate:
 
 
 def _event_fit(panel: pd.DataFrame, window: int):
+    """The event-study frame, its relative periods, pyfixest's fit (``None`` when failed) and the i18n key
+    of the failure ('' when fitted)."""
     df, ks = event_frame(did_frame(panel), window)
-    if not ks:
-        return df, ks, None
+    if not ks or _empty_cell(df, "rel_binned"):
+        return df, ks, None, "programme.fail.zero_group"
     fit = _fit("count ~ " + " + ".join(rel_name(k) for k in ks) + " | unit + period_id", df)
     if fit is None or any(rel_name(k) not in fit.coef().index for k in ks):
-        return df, ks, None
-    return df, ks, fit
+        return df, ks, None, "programme.fail.no_convergence"
+    return df, ks, fit, ""
 
 
 def event_study(panel: pd.DataFrame, *, window: int = 6, alpha: float = 0.05) -> Estimate:
@@ -121,11 +139,10 @@ def event_study(panel: pd.DataFrame, *, window: int = 6, alpha: float = 0.05) ->
     why = check_panel(panel)
     if why:
         return Estimate.failed("event", why)
-    df, ks, fit = _event_fit(panel, window)
+    df, ks, fit, why = _event_fit(panel, window)
     n_units, n_periods = int(df["unit"].nunique()), int(df["period"].nunique())
     if fit is None:
-        return Estimate.failed("event", "programme.fail.no_convergence", n_units=n_units, n_periods=n_periods,
-                               model="event")
+        return Estimate.failed("event", why, n_units=n_units, n_periods=n_periods, model="event", role="treated")
     coef, se, pv = fit.coef(), fit.se(), fit.pvalue()
     ci = fit.confint(alpha=alpha)
     treated = df[df["role"] == "treated"]
@@ -145,8 +162,10 @@ def event_study(panel: pd.DataFrame, *, window: int = 6, alpha: float = 0.05) ->
     post = [rel_name(k) for k in ks if k >= 0]
     if not post:
         return Estimate.failed("event", "programme.fail.no_post", n_units=n_units, n_periods=n_periods)
+    pre = [rel_name(k) for k in ks if k < 0]
     names = list(coef.index)
-    w = np.array([1.0 / len(post) if n in post else 0.0 for n in names])
+    # post mean minus pre mean of the log rate ratios; the pre mean counts the reference period (0)
+    w = np.array([1.0 / len(post) if n in post else -1.0 / (len(pre) + 1) for n in names])
     avg = float(w @ coef.to_numpy())
     avg_se = float(math.sqrt(w @ np.asarray(fit._vcov) @ w))
     z = z_value(alpha)
@@ -156,7 +175,7 @@ def event_study(panel: pd.DataFrame, *, window: int = 6, alpha: float = 0.05) ->
                                model="event")
     p = float(2 * stats.norm.sf(abs(avg / avg_se)))
     return Estimate("event", math.exp(avg), low, high, n_units, n_periods, se=avg_se, p_value=p, table=table,
-                    extra={"average": "geometric mean of the post-start rate ratios 0..window",
+                    extra={"average": "post-start over pre-start geometric means of the rate ratios",
                            "window": window, "buffer": "left out"})
 
 
@@ -173,11 +192,11 @@ def pretrend(panel: pd.DataFrame, *, alpha: float = 0.05, min_pre: int = 6, wind
     if n_pre < min_pre:
         return PreTrend(n_pre, math.nan, False, message="programme.fail.few_pre",
                         message_args={"n_pre": n_pre, "min_pre": min_pre})
-    _, ks, fit = _event_fit(panel, window)
+    _, ks, fit, why = _event_fit(panel, window)
     pre = [rel_name(k) for k in ks if k <= -2]
     if fit is None or not pre:
-        return PreTrend(n_pre, math.nan, False, message="programme.fail.no_convergence",
-                        message_args={"model": "pretrend"})
+        return PreTrend(n_pre, math.nan, False, message=why or "programme.fail.no_convergence",
+                        message_args={"model": "pretrend", "role": "treated"})
     names = list(fit.coef().index)
     R = np.array([[1.0 if n == c else 0.0 for n in names] for c in pre])
     with warnings.catch_warnings():

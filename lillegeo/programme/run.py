@@ -10,7 +10,7 @@ Examples
 >>> code = ds.units["unit_id"].iloc[0]
 >>> res = run_programme(ds, ProgrammeParams(treated=(code,), start="2023-07-01", method="before_after"))
 >>> res.estimate.method, sorted(res.series.columns)
-('before_after', ['buffer', 'control', 'treated'])
+('before_after', ['control', 'treated'])
 """
 
 from __future__ import annotations
@@ -88,10 +88,17 @@ def change_per_unit(panel: pd.DataFrame, units: gpd.GeoDataFrame, first: pd.Time
 
 def _chosen(panel: pd.DataFrame, p: ProgrammeParams) -> dict[str, Estimate]:
     """Every method run for ``p``: before/after always, the chosen one, the event study for did/event,
-    and the WDD/WDQ whenever there is a buffer (its reading: displacement or diffusion of benefits)."""
+    and the WDD/WDQ whenever there is a buffer (its reading: displacement or diffusion of benefits), also
+    per treated area (``wdd@<area>``) when there are several."""
     out = {"before_after": methods.before_after(panel, family=p.family, alpha=p.alpha)}
-    if p.method == "wdd" or (panel["role"] == "buffer").any():
+    has_buffer = bool((panel["role"] == "buffer").any())
+    if p.method == "wdd" or has_buffer:
         out["wdd"] = methods.wdd_panel(panel, alpha=p.alpha)
+    areas = sorted(a for a in panel.loc[panel["role"] == "treated", "area"].unique() if a)
+    if has_buffer and len(areas) > 1:  # each area with its own buffer: displacement here, diffusion there
+        for a in areas:
+            out[f"wdd@{a}"] = methods.wdd_panel(panel[(panel["area"] == a) | (panel["role"] == "control")],
+                                                alpha=p.alpha)
     if p.method == "did":
         out["did"] = methods.did(panel, alpha=p.alpha)
     if p.method in ("did", "event"):
@@ -134,7 +141,7 @@ def run_programme(ds: Dataset, p: ProgrammeParams, *, threshold: int = DEFAULT_T
     first = pd.Timestamp(starts[roles == "treated"].min())
     estimates = _chosen(panel, p)
     chosen = estimates[p.method]
-    pre = methods.pretrend(panel, alpha=p.alpha)
+    pre = methods.pretrend(panel, alpha=p.alpha, window=p.event_window)
     series = _with_synthetic(role_series(panel, threshold=threshold), panel, estimates.get("synth"))
     ev = estimates.get("event")
     event = ev.table if ev is not None and ev.ok else None
@@ -144,13 +151,14 @@ def run_programme(ds: Dataset, p: ProgrammeParams, *, threshold: int = DEFAULT_T
 
 
 def estimates_table(res: ProgrammeResult) -> pd.DataFrame:
-    """One row per method that ran (the chosen one first): estimate, interval, se, p, n, scale, ok, message
-    key, and the WDQ, its reading and the placebo p-value where the method gives them."""
+    """One row per method that ran (the chosen one first; ``area`` set for a per-area WDD): estimate,
+    interval, se, p, n, scale, ok, message key, and the WDQ, its reading and the placebo p-value where
+    the method gives them."""
     names = [res.params.method] + [m for m in res.estimates if m != res.params.method]
     rows = []
     for name in names:
         e = res.estimates[name]
-        rows.append({"method": e.method, "estimate": e.estimate, "ci_low": e.ci_low, "ci_high": e.ci_high,
+        rows.append({"method": e.method, "area": name.partition("@")[2], "estimate": e.estimate, "ci_low": e.ci_low, "ci_high": e.ci_high,
                      "se": e.se, "p_value": e.p_value, "n_units": e.n_units, "n_periods": e.n_periods,
                      "scale": e.scale, "ok": e.ok, "message": e.message,
                      "wdq": e.extra.get("wdq", math.nan), "wdq_reading": e.extra.get("wdq_reading", ""),

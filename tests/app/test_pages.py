@@ -105,6 +105,8 @@ def test_equity_page():
     flags = [w.value for w in at.warning if w.value.startswith(("FLAG", "Verdict: ROBUST"))]
     assert len(flags) >= 2  # exposure and the benchmark model's verdict, on the biased demo
     assert any("1.34 times the checks" in w for w in flags)
+    # the stop-level outcome test on the demo's checks: table and plain sentence (planted 12 % / 8 %)
+    assert any(w.value.startswith("Checks of group \u201cimmigré\u201d found something in 8.1 %") for w in at.info)
     at.radio(key="p.equity.groups").set_value("overlay").run()
     assert not at.exception, at.exception
     assert any("priority" in w.value and "QPV" in w.value for w in list(at.warning) + list(at.info))
@@ -117,6 +119,7 @@ def test_equity_page():
     assert not at.exception
     assert at.title[0].value == "Équité"
     assert any(w.value.startswith("SIGNAL") for w in at.warning)
+    assert any(w.value.startswith("Les contrôles du groupe « immigré » ont trouvé") for w in at.info)
 
 
 def test_present_page_and_recipe_roundtrip():
