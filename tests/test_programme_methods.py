@@ -428,10 +428,22 @@ def test_synthetic_control_reproduces_abadie_gardeazabal_basque():
     # AER 93(1): the synthetic Basque Country is Cataluña 0.8508 + Madrid 0.1492 (the R Synth package's
     # basque data and example, reproduced by pysyncon's tests with Nelder-Mead V). The data: tests/data/README.md.
     from pysyncon import Dataprep, Synth
+    from threadpoolctl import threadpool_limits
     df = pd.read_csv(Path(__file__).parent / "data" / "basque_1960_1970.csv")
     s = Synth()
-    s.fit(dataprep=_basque_dataprep(Dataprep, df), optim_method="Nelder-Mead", optim_initial="equal")
+    with threadpool_limits(limits=1):  # thousands of tiny fits: BLAS threads only contend
+        s.fit(dataprep=_basque_dataprep(Dataprep, df), optim_method="Nelder-Mead", optim_initial="equal")
     w = s.weights(round=6)
     assert w["Cataluna"] == pytest.approx(0.8508, abs=0.005)
     assert w["Madrid (Comunidad De)"] == pytest.approx(0.1492, abs=0.005)
     assert w.drop(["Cataluna", "Madrid (Comunidad De)"]).max() < 0.005
+
+
+def test_every_method_states_its_assumptions_in_both_languages():
+    from lillegeo.i18n import STRINGS
+    from lillegeo.params import ProgrammeParams
+    assert set(m.ASSUMPTIONS) == set(ProgrammeParams.__dataclass_fields__["method"].metadata["param"].options)
+    for key in m.ASSUMPTIONS.values():
+        assert STRINGS[key]["en"] and STRINGS[key]["fr"] and STRINGS[key]["en"] != STRINGS[key]["fr"]
+    fails = [k for k in STRINGS if k.startswith("programme.fail.")]
+    assert len(fails) >= 12 and all(STRINGS[k]["fr"] != STRINGS[k]["en"] for k in fails)
