@@ -109,6 +109,9 @@ def test_evaluate_page_offline_in_english_and_french_and_the_cli_agrees(app_url,
     assert shown.loc[0, "ci_low"] == pytest.approx(cli["ci_low"], rel=1e-6)
     assert shown.loc[0, "ci_high"] == pytest.approx(cli["ci_high"], rel=1e-6)
     assert int(shown.loc[0, "n_units"]) == cli["n_units"] and int(shown.loc[0, "n_periods"]) == cli["n_periods"]
+    truth = json.loads((DEMO / "truth.json").read_text(encoding="utf-8")).get("interventions")
+    if truth:  # the planted effect (truth.json) lies in the page's difference-in-differences interval
+        assert shown.loc[0, "ci_low"] <= truth[0]["effect_rate_ratio"] <= shown.loc[0, "ci_high"], shown.loc[0]
 
     box = page.locator('[data-testid="stSelectbox"]').filter(has=page.get_by_text("Language", exact=True))
     box.locator("input").click()
