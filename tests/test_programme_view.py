@@ -111,7 +111,9 @@ def test_event_chart_has_intervals_a_line_at_one_and_none_without_an_event_study
     rows = [r for d in spec["datasets"].values() for r in d]
     assert {"y": 1.0} in rows and {"x": -0.5} in rows
     assert [r["ci_high"] for r in rows if "ci_high" in r] == [1.3, 1.0, 0.62, 0.66]
+    # log scale from the lowest bound to the highest (0.4 and 1.3 here), 1 always inside, 10 % margin
     assert '"type": "log"' in json.dumps(spec)
+    assert spec["layer"][1]["encoding"]["y"]["scale"]["domain"] == pytest.approx([0.4 / 1.1, 1.3 * 1.1])
 
 
 @pytest.mark.parametrize("which", ["series", "event"])

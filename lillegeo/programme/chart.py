@@ -100,14 +100,16 @@ def event_chart(res: ProgrammeResult, lang: str = "en", height: int = 300) -> al
         return None
     x_title, y_title = t("evaluate.chart.rel_period", lang), t("evaluate.chart.rate_ratio", lang)
     x = alt.X("rel_period:Q", title=x_title, axis=alt.Axis(tickMinStep=1, format="d"))
-    y = alt.Y("estimate:Q", title=y_title, scale=alt.Scale(type="log", zero=False))
+    lo = float(np.nanmin(data[["ci_low", "estimate"]].to_numpy().clip(min=1e-6)))
+    hi = float(np.nanmax(data[["ci_high", "estimate"]].to_numpy()))
+    scale = alt.Scale(type="log", domain=[min(lo, 1.0) / 1.1, max(hi, 1.0) * 1.1], nice=False)  # 1 always shown
+    y = alt.Y("estimate:Q", title=y_title, scale=scale)
     tips = [alt.Tooltip("rel_period:Q", title=x_title, format="d"),
             alt.Tooltip("estimate:Q", title=y_title, format=".2f"),
             alt.Tooltip("ci_low:Q", title=t("col.ci_low", lang), format=".2f"),
             alt.Tooltip("ci_high:Q", title=t("col.ci_high", lang), format=".2f")]
     base = alt.Chart(data)
-    bars = base.mark_rule(color="#2c7fb8", strokeWidth=2).encode(x=x, y=alt.Y("ci_low:Q", title=y_title,
-                                                                               scale=alt.Scale(type="log")),
+    bars = base.mark_rule(color="#2c7fb8", strokeWidth=2).encode(x=x, y=alt.Y("ci_low:Q", title=y_title, scale=scale),
                                                                  y2="ci_high:Q", tooltip=tips)
     points = base.mark_point(filled=True, size=60, color="#253494").encode(x=x, y=y, tooltip=tips)
     one = alt.Chart(pd.DataFrame({"y": [1.0]})).mark_rule(color="#7a2e00", strokeDash=[4, 3]).encode(y="y:Q")
