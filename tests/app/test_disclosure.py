@@ -16,14 +16,17 @@ from streamlit.testing.v1 import AppTest
 
 import lillegeo as lg
 from lillegeo.maps import layer_properties
+from lillegeo.recipe import Recipe
 
 from ..conftest import ROOT
 from .conftest import APP_TIMEOUT
+from .test_evaluate_page import treated_codes
 
 T = lg.DEFAULT_THRESHOLD
 COUNT_RE = re.compile(r"^([PC]\d{2}_|incidents|checks|numerator$|denominator$|people$|population$|stops$|crime$|"
                       r"enforcement$|hits$|n$|count$)")
-PAGES = ["pages/1_Data.py", "pages/2_Explore.py", "pages/3_Hotspots.py", "pages/4_Equity.py", "pages/6_Present.py"]
+PAGES = ["pages/1_Data.py", "pages/2_Explore.py", "pages/3_Hotspots.py", "pages/4_Equity.py", "pages/5_Evaluate.py",
+         "pages/6_Present.py"]
 
 
 def small(values) -> pd.Series:
@@ -152,6 +155,9 @@ def _export_problems(name: str, data, units: pd.DataFrame, value_is_count: bool)
 def test_no_small_count_on_any_page_or_export(page, downloads):
     units = lg.load_demo().units.set_index("unit_id")
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=APP_TIMEOUT)
+    if "Evaluate" in page:  # an evaluation run: the planted intervention's units, a 300 m ring
+        at.session_state["recipe"] = Recipe.for_demo().with_params(
+            "programme", treated=treated_codes(), start="2023-07-01", buffer_m=300.0)
     at.switch_page(page.split()[0]).run()
     assert not at.exception, at.exception
     hot = page.endswith("raw counts")  # hot and cold spots of raw incident counts: the value is a count
@@ -177,9 +183,9 @@ def test_no_small_count_on_any_page_or_export(page, downloads):
     # the walk saw what the page shows (a vacuous walk would pass anything)
     # Data: the preview (the readers' reports are sentences, not a table); Present lists its slides as
     # editable rows, not as a table (its downloads are checked above)
-    expected_tables = {"1_Data": 1, "2_Explore": 1, "3_Hotspots": 3, "4_Equity": 4, "6_Present": 0}
+    expected_tables = {"1_Data": 1, "2_Explore": 1, "3_Hotspots": 3, "4_Equity": 4, "5_Evaluate": 1, "6_Present": 0}
     assert n_tables >= next(v for k, v in expected_tables.items() if k in page)
-    if "Explore" in page or "Hotspots" in page or "Equity" in page:
+    if "Explore" in page or "Hotspots" in page or "Equity" in page or "Evaluate" in page:
         assert n_maps >= 1 and downloads
     if "Present" in page:
         assert {"presentation.html", "report.html"} <= {name for name, _ in downloads}
