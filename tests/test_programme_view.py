@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
-from lillegeo.outputs import report_sections, static_maps
+from lillegeo.outputs import deck_of, report_sections, static_maps
 from lillegeo.params import ProgrammeParams, SlideParams
 from lillegeo.pipeline import run_analysis, run_programme
 from lillegeo.programme.chart import chart_figure, estimates_table, event_chart, series_chart, series_long
@@ -193,3 +193,7 @@ def test_programme_slide_and_report_section_on_the_demo(demo):
     assert "Change per unit" in heads and "Estimates" in heads
     est = next(s for s in secs if s["heading"] == "Estimates")["table"]
     assert est.loc[0, "estimate"] == res.estimate.estimate  # the same evaluation as the page's
+    # in the deck (Present page, run): the slide after the built-in ones, its caption the finding
+    html, deck = deck_of(demo, r.add_slide(slide), analysis=a)
+    assert [s.layer for s in deck][-1] == "programme" and deck[-1].caption == filled_slide.caption
+    assert '"layer": "programme"' in html or '"layer":"programme"' in html
