@@ -728,10 +728,12 @@ STRINGS: dict[str, dict[str, str]] = {
                                "fr": "Aucune période après le début (de la dernière zone traitée) : rien à évaluer encore."},
     "programme.fail.all_zero": {"en": "All the counts are zero: no rate can be estimated.",
                                 "fr": "Tous les effectifs sont nuls : aucun taux ne peut être estimé."},
-    "programme.fail.zero_group": {"en": "The {role} units have no event before or no event after the start: "
-                                        "their rate ratio cannot be estimated.",
-                                  "fr": "Les unités « {role} » n'ont aucun événement avant ou après le début : "
-                                        "leur rapport de taux ne peut être estimé."},
+    "programme.fail.zero_group": {"en": "The treated units (or the controls) have no event before or no event after the "
+                                        "start, or in one of the periods compared: the rate ratio would be 0 or "
+                                        "infinite, so none is given.",
+                                  "fr": "Les unités traitées (ou témoins) n'ont aucun événement avant ou après le "
+                                        "début, ou dans l'une des périodes comparées : le rapport de taux serait nul "
+                                        "ou infini, il n'est donc pas donné."},
     "programme.fail.no_convergence": {"en": "The model did not converge ({model}): no estimate is given.",
                                       "fr": "Le modèle n'a pas convergé ({model}) : aucune estimation n'est donnée."},
     "programme.fail.not_finite": {"en": "The model gave an infinite or undefined interval ({model}): the data "
