@@ -200,18 +200,23 @@ def test_did_equals_pyfixest(staggered):
     assert e.n_units == 55 and e.n_periods == 36
 
 
-def test_event_study_equals_pyfixest():
+def _reference_event_fit(panel: pd.DataFrame):
+    """pyfixest called directly: relative periods -4..4 (ends binned, -1 the reference), unit and month FE,
+    errors clustered by unit; the dummies named e6..e14 (k + 10)."""
     import pyfixest as pf
-    panel = sim_panel(0.75, seed=8)
-    e = m.event_study(panel, window=4)
     df = _pyfixest_frame(panel)
     rel = df["rel"].clip(-4, 4)
     names = []
     for k in (-4, -3, -2, 0, 1, 2, 3, 4):
-        name = f"e{k + 10}"
-        df[name] = (rel == k).astype(float)
-        names.append(name)
-    ref = pf.fepois("count ~ " + " + ".join(names) + " | unit + t", data=df, vcov={"CRV1": "unit"})
+        df[f"e{k + 10}"] = (rel == k).astype(float)
+        names.append(f"e{k + 10}")
+    return names, pf.fepois("count ~ " + " + ".join(names) + " | unit + t", data=df, vcov={"CRV1": "unit"})
+
+
+def test_event_study_equals_pyfixest():
+    panel = sim_panel(0.75, seed=8)
+    e = m.event_study(panel, window=4)
+    names, ref = _reference_event_fit(panel)
     ci = ref.confint(alpha=0.05)
     tab = e.table.set_index("rel_period")
     assert list(tab.index) == [-4, -3, -2, -1, 0, 1, 2, 3, 4]
@@ -237,14 +242,7 @@ def test_pretrend_wald_by_hand():
     ev = m.event_study(panel, window=4)
     assert pt.n_pre == 18 and pt.message_args["k"] == 3
     # by hand: W = b' V^-1 b over the terms -4, -3, -2 (clustered vcov), chi-squared with 3 df
-    import pyfixest as pf
-    df = _pyfixest_frame(panel)
-    rel = df["rel"].clip(-4, 4)
-    names = []
-    for k in (-4, -3, -2, 0, 1, 2, 3, 4):
-        df[f"e{k + 10}"] = (rel == k).astype(float)
-        names.append(f"e{k + 10}")
-    ref = pf.fepois("count ~ " + " + ".join(names) + " | unit + t", data=df, vcov={"CRV1": "unit"})
+    _, ref = _reference_event_fit(panel)
     b = ref.coef().to_numpy()[:3]
     V = ref._vcov[:3, :3]
     W = float(b @ np.linalg.solve(V, b))
