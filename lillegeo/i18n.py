@@ -775,10 +775,10 @@ STRINGS: dict[str, dict[str, str]] = {
               "Poisson (binomiale négative : plus dispersés que Poisson)."},
     "programme.assume.wdd": {
         "en": "Weighted displacement difference: without the programme, the treated area and the buffer would have "
-              "changed by as many events as the control area; counts are independent Poisson (the interval is "
+              "changed by as many events as the control area scaled to their size before the start; counts are independent Poisson (the interval is "
               "too narrow when they are over-dispersed); before and after cover periods of the same length.",
         "fr": "Différence de déplacement pondérée : sans le programme, la zone traitée et la zone tampon auraient "
-              "varié d'autant d'événements que la zone témoin ; les effectifs sont des Poisson indépendants "
+              "varié d'autant d'événements que la zone témoin ramenée à leur taille avant le début ; les effectifs sont des Poisson indépendants "
               "(l'intervalle est trop étroit s'ils sont sur-dispersés) ; avant et après couvrent des durées égales."},
     "programme.assume.did": {
         "en": "Difference-in-differences: without the programme, treated and control units would have followed "

@@ -103,9 +103,16 @@ def test_wdd_panel_sums_equal_windows():
     pre = panel["period"] < start
     sums = {r: (panel[(panel["role"] == r) & pre]["count"].sum(), panel[(panel["role"] == r) & ~pre]["count"].sum())
             for r in ("treated", "control", "buffer")}
-    direct = m.wdd(sums["treated"], sums["control"], sums["buffer"])  # 18 months each side: the whole panel
+    (tb, ta), (cb, ca), (db, da) = sums["treated"], sums["control"], sums["buffer"]
+    # by hand, the control (45 units) scaled to the treated (10) and buffer (5) areas' size before the start:
+    # WDD = ΔT + ΔD - (Tb + Db) / Cb x ΔC, Var = T + D + ((Tb + Db) / Cb)^2 x C (18 months each side)
+    w = (tb + db) / cb
     assert e.ok and e.extra["window"] == 18 and e.n_periods == 36 and e.n_units == 60
-    assert e.estimate == direct.estimate and e.se == direct.se
+    assert e.estimate == pytest.approx((ta - tb) + (da - db) - w * (ca - cb), abs=1e-9)
+    assert e.se == pytest.approx(math.sqrt(tb + ta + db + da + w ** 2 * (cb + ca)), rel=1e-12)
+    assert e.extra["control_scale"] == pytest.approx(tb / cb) and e.extra["displacement_scale"] == pytest.approx(db / cb)
+    # the WDQ reads the unscaled counts (a ratio of ratios: the scale cancels)
+    assert e.extra["wdq"] == pytest.approx(m.wdd(sums["treated"], sums["control"], sums["buffer"]).extra["wdq"])
     assert list(e.table["role"]) == ["treated", "control", "buffer"]
     # a later start: the window shrinks to the 12 periods after it, and 12 before
     late = panel.copy()
