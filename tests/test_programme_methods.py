@@ -256,6 +256,7 @@ def test_pretrend_wald_by_hand():
     assert pt.message_args["statistic"] == pytest.approx(W, rel=1e-8)
     assert pt.p_value == pytest.approx(stats.chi2.sf(W, 3), rel=1e-6)  # pyfixest: 1 - cdf
     assert pt.ok == (pt.p_value >= 0.05) and ev.ok
+    assert m.pretrend(panel, window=4, event=ev) == pt  # the event study's own test, reused: no second fit
     text = m.message_text(pt.message, pt.message_args, "fr")
     assert "3 termes" in text and fmt_p(pt.p_value, "fr") in text
 
