@@ -5,7 +5,8 @@ unit with a unit effect, uniform dates in 2022-2024; 200 treated units from 2023
 buffer), then times :func:`lillegeo.pipeline.run_programme` (points put in units, the 1.75 M-row panel,
 before/after, WDD, Poisson difference-in-differences and event study with unit and month fixed effects,
 the pre-trend test, series and change map). The stable figure is the ratio against a baseline run in
-the same process: a plain ``np.bincount`` of the same unit-month counts (unit found by grid arithmetic).
+the same process: a plain ``np.bincount`` of the same unit-month counts (unit found by grid arithmetic;
+the best of five runs).
 
     python benchmarks/bench_programme.py [--method did|before_after|wdd|event]
 """
@@ -60,13 +61,16 @@ def main() -> None:
     units, pts, x, y, treated = national()
     print(f"generated {len(units):,} units and {len(pts):,} incidents in {time.perf_counter() - t:.1f} s")
 
-    t = time.perf_counter()
-    col = ((x - X0) // CELL).astype(np.int64)
-    row = ((y - Y0) // CELL).astype(np.int64)
-    month = (pts["date"].dt.year.to_numpy() - 2022) * 12 + pts["date"].dt.month.to_numpy() - 1
-    counts = np.bincount((row * NX + col) * 36 + month, minlength=NX * NY * 36)
-    base_s = time.perf_counter() - t
-    print(f"baseline np.bincount of the unit-month counts: {base_s:.3f} s ({counts.sum():,} incidents)")
+    runs = []
+    for _ in range(5):  # the best of five: a 0.1 s figure moves with the other jobs on a shared machine
+        t = time.perf_counter()
+        col = ((x - X0) // CELL).astype(np.int64)
+        row = ((y - Y0) // CELL).astype(np.int64)
+        month = (pts["date"].dt.year.to_numpy() - 2022) * 12 + pts["date"].dt.month.to_numpy() - 1
+        counts = np.bincount((row * NX + col) * 36 + month, minlength=NX * NY * 36)
+        runs.append(time.perf_counter() - t)
+    base_s = min(runs)
+    print(f"baseline np.bincount of the unit-month counts (best of 5): {base_s:.3f} s ({counts.sum():,} incidents)")
 
     ds = Dataset(name="national", units=units, points={"incidents": pts})
     p = ProgrammeParams(treated=tuple(treated), start="2023-07-01", buffer_m=300, method=args.method)

@@ -104,7 +104,7 @@ class DemoConfig:
     intervention_buffer_m: float = 300.0
     #: Planted patrols: the hot spot (index in ``hotspots``) and the start date.
     interventions: tuple[dict, ...] = field(default_factory=lambda: (
-        {"hotspot": 0, "start": "2023-07-01"}, {"hotspot": 3, "start": "2023-07-01"}))
+        {"hotspot": 0, "start": "2023-07-01"}, {"hotspot": 2, "start": "2023-07-01"}))
     hit_rate_reference: float = 0.12
     hit_rate_group: float = 0.08
     #: Odds of a check's person being an immigrant, relative to the unit's resident share.

@@ -728,10 +728,12 @@ STRINGS: dict[str, dict[str, str]] = {
                                "fr": "Aucune période après le début (de la dernière zone traitée) : rien à évaluer encore."},
     "programme.fail.all_zero": {"en": "All the counts are zero: no rate can be estimated.",
                                 "fr": "Tous les effectifs sont nuls : aucun taux ne peut être estimé."},
-    "programme.fail.zero_group": {"en": "The {role} units have no event before or no event after the start: "
-                                        "their rate ratio cannot be estimated.",
-                                  "fr": "Les unités « {role} » n'ont aucun événement avant ou après le début : "
-                                        "leur rapport de taux ne peut être estimé."},
+    "programme.fail.zero_group": {"en": "The treated units (or the controls) have no event before or no event after the "
+                                        "start, or in one of the periods compared: the rate ratio would be 0 or "
+                                        "infinite, so none is given.",
+                                  "fr": "Les unités traitées (ou témoins) n'ont aucun événement avant ou après le "
+                                        "début, ou dans l'une des périodes comparées : le rapport de taux serait nul "
+                                        "ou infini, il n'est donc pas donné."},
     "programme.fail.no_convergence": {"en": "The model did not converge ({model}): no estimate is given.",
                                       "fr": "Le modèle n'a pas convergé ({model}) : aucune estimation n'est donnée."},
     "programme.fail.not_finite": {"en": "The model gave an infinite or undefined interval ({model}): the data "
@@ -773,10 +775,10 @@ STRINGS: dict[str, dict[str, str]] = {
               "Poisson (binomiale négative : plus dispersés que Poisson)."},
     "programme.assume.wdd": {
         "en": "Weighted displacement difference: without the programme, the treated area and the buffer would have "
-              "changed by as many events as the control area; counts are independent Poisson (the interval is "
+              "changed by as many events as the control area scaled to their size before the start; counts are independent Poisson (the interval is "
               "too narrow when they are over-dispersed); before and after cover periods of the same length.",
         "fr": "Différence de déplacement pondérée : sans le programme, la zone traitée et la zone tampon auraient "
-              "varié d'autant d'événements que la zone témoin ; les effectifs sont des Poisson indépendants "
+              "varié d'autant d'événements que la zone témoin ramenée à leur taille avant le début ; les effectifs sont des Poisson indépendants "
               "(l'intervalle est trop étroit s'ils sont sur-dispersés) ; avant et après couvrent des durées égales."},
     "programme.assume.did": {
         "en": "Difference-in-differences: without the programme, treated and control units would have followed "

@@ -135,8 +135,8 @@ def test_checks_outside_the_areas_are_unchanged(no_effect, shipped):
 def test_outcome_test_recovers_the_planted_hit_rates():
     """Planted: 12 % hits for 'non immigré', 8 % for 'immigré' (truth.json). The Newcombe interval of
     the difference (statsmodels' confint_proportions_2indep, called directly on the page's counts)
-    covers 0.04 and excludes 0; each group's 99 % Wilson interval covers its rate (the drawn 659 / 5081
-    = 12.97 % sits 2.1 standard errors above 12 %, outside the 95 % interval: sampling noise)."""
+    covers 0.04 and excludes 0; each group's 99 % Wilson interval covers its rate (the drawn 661 / 5070
+    = 13.04 % sits 2.3 standard errors above 12 %, outside the 95 % interval: sampling noise)."""
     so = TRUTH["stop_outcomes"]
     assert (so["hit_rate_reference"], so["hit_rate_group"]) == (0.12, 0.08)
     t = run_outcome_test(lg.load_demo()).set_index("group")
@@ -203,9 +203,9 @@ def _did(panel: pd.DataFrame, truth: dict) -> list[tuple[str, str, float, float,
 
 def test_pyfixest_recovers_the_planted_patrols():
     """The demo's design is recoverable: each area's Poisson DiD interval (pyfixest called directly)
-    covers the planted rate ratio. Obtained on the shipped demo: patrol-1 treated 0.772 [0.685, 0.869]
-    (truth 0.75), buffer 1.157 [1.012, 1.321] (1.2); patrol-2 treated 0.739 [0.655, 0.834] (0.75),
-    buffer 0.867 [0.738, 1.019] (0.85)."""
+    covers the planted rate ratio. Obtained on the shipped demo: patrol-1 treated 0.771 [0.681, 0.873]
+    (truth 0.75), buffer 1.156 [1.007, 1.326] (1.2); patrol-2 treated 0.703 [0.592, 0.835] (0.75),
+    buffer 0.873 [0.746, 1.022] (0.85)."""
     ds_units = lg.load_demo().units.rename(columns={"unit_id": "code_iris", "unit_type": "type_iris"})
     incidents = pd.read_csv(DEMO_DIR / "incidents.csv")
     res = _did(_monthly_panel(ds_units, incidents), TRUTH)

@@ -12,6 +12,7 @@ import pytest
 
 import lillegeo as lg
 from lillegeo.choices import fit_recipe, options_for
+from lillegeo.demo import DEMO_DIR
 from lillegeo.explain import coverage_note, describe_report, no_cluster_reason
 from lillegeo.indicators import compute_indicator, suppress
 from lillegeo.insee import conventional_per, field_label, is_code_column, rate_multiplier
@@ -202,7 +203,8 @@ def test_reader_reports_as_sentences(mel):
 def test_no_cluster_says_why(demo):
     res = run_clusters(demo, ClusterParams(eps_m=10.0, min_samples=5000))
     assert res.clusters.n_clusters == 0
-    assert res.empty_reason() == ("No cluster: no place has at least 5000 incidents within 10 m (36000 incidents "
+    rows = len(pd.read_csv(DEMO_DIR / "incidents.csv"))  # every row of the shipped file, counted by pandas
+    assert res.empty_reason() == (f"No cluster: no place has at least 5000 incidents within 10 m ({rows} incidents "
                                   "used). Lower the minimum or widen the radius.")
     assert res.empty_reason("fr").startswith("Aucun agrégat : aucun endroit ne compte au moins 5000 incidents")
     assert run_clusters(demo, ClusterParams()).empty_reason() is None

@@ -398,3 +398,14 @@ def test_treated_from_hot_spots_and_qpv(demo):
     res = run_programme(demo, ProgrammeParams(treated_from="qpv", start="2023-07-01", method="before_after"))
     inside = units_inside(demo.units, demo.overlay)
     assert inside and set(res.roles.index[res.roles == "treated"]) == set(inside)
+
+
+def test_planted_with_matched_control(planted):
+    ivs, _, ds = planted
+    res = run_programme(ds, _planted_params(ivs).replace(control="matched", n_matched=30))
+    roles = res.roles
+    assert (roles == "control").sum() == 30 and (roles == "buffer").sum() == 26  # buffer never a control
+    # did 0.789 [0.711, 0.877] against 30 matched controls; WDD -460 [-720, -200] against the planted -580
+    d, w = res.estimates["did"], res.estimates["wdd"]
+    assert d.ci_low <= 0.75 <= d.ci_high, (d.estimate, d.ci_low, d.ci_high)
+    assert w.ci_low <= _planted_count_change(ivs) <= w.ci_high, (w.estimate, w.ci_low, w.ci_high)

@@ -103,9 +103,16 @@ def test_wdd_panel_sums_equal_windows():
     pre = panel["period"] < start
     sums = {r: (panel[(panel["role"] == r) & pre]["count"].sum(), panel[(panel["role"] == r) & ~pre]["count"].sum())
             for r in ("treated", "control", "buffer")}
-    direct = m.wdd(sums["treated"], sums["control"], sums["buffer"])  # 18 months each side: the whole panel
+    (tb, ta), (cb, ca), (db, da) = sums["treated"], sums["control"], sums["buffer"]
+    # by hand, the control (45 units) scaled to the treated (10) and buffer (5) areas' size before the start:
+    # WDD = ΔT + ΔD - (Tb + Db) / Cb x ΔC, Var = T + D + ((Tb + Db) / Cb)^2 x C (18 months each side)
+    w = (tb + db) / cb
     assert e.ok and e.extra["window"] == 18 and e.n_periods == 36 and e.n_units == 60
-    assert e.estimate == direct.estimate and e.se == direct.se
+    assert e.estimate == pytest.approx((ta - tb) + (da - db) - w * (ca - cb), abs=1e-9)
+    assert e.se == pytest.approx(math.sqrt(tb + ta + db + da + w ** 2 * (cb + ca)), rel=1e-12)
+    assert e.extra["control_scale"] == pytest.approx(tb / cb) and e.extra["displacement_scale"] == pytest.approx(db / cb)
+    # the WDQ reads the unscaled counts (a ratio of ratios: the scale cancels)
+    assert e.extra["wdq"] == pytest.approx(m.wdd(sums["treated"], sums["control"], sums["buffer"]).extra["wdq"])
     assert list(e.table["role"]) == ["treated", "control", "buffer"]
     # a later start: the window shrinks to the 12 periods after it, and 12 before
     late = panel.copy()
@@ -200,18 +207,23 @@ def test_did_equals_pyfixest(staggered):
     assert e.n_units == 55 and e.n_periods == 36
 
 
-def test_event_study_equals_pyfixest():
+def _reference_event_fit(panel: pd.DataFrame):
+    """pyfixest called directly: relative periods -4..4 (ends binned, -1 the reference), unit and month FE,
+    errors clustered by unit; the dummies named e6..e14 (k + 10)."""
     import pyfixest as pf
-    panel = sim_panel(0.75, seed=8)
-    e = m.event_study(panel, window=4)
     df = _pyfixest_frame(panel)
     rel = df["rel"].clip(-4, 4)
     names = []
     for k in (-4, -3, -2, 0, 1, 2, 3, 4):
-        name = f"e{k + 10}"
-        df[name] = (rel == k).astype(float)
-        names.append(name)
-    ref = pf.fepois("count ~ " + " + ".join(names) + " | unit + t", data=df, vcov={"CRV1": "unit"})
+        df[f"e{k + 10}"] = (rel == k).astype(float)
+        names.append(f"e{k + 10}")
+    return names, pf.fepois("count ~ " + " + ".join(names) + " | unit + t", data=df, vcov={"CRV1": "unit"})
+
+
+def test_event_study_equals_pyfixest():
+    panel = sim_panel(0.75, seed=8)
+    e = m.event_study(panel, window=4)
+    names, ref = _reference_event_fit(panel)
     ci = ref.confint(alpha=0.05)
     tab = e.table.set_index("rel_period")
     assert list(tab.index) == [-4, -3, -2, -1, 0, 1, 2, 3, 4]
@@ -237,20 +249,14 @@ def test_pretrend_wald_by_hand():
     ev = m.event_study(panel, window=4)
     assert pt.n_pre == 18 and pt.message_args["k"] == 3
     # by hand: W = b' V^-1 b over the terms -4, -3, -2 (clustered vcov), chi-squared with 3 df
-    import pyfixest as pf
-    df = _pyfixest_frame(panel)
-    rel = df["rel"].clip(-4, 4)
-    names = []
-    for k in (-4, -3, -2, 0, 1, 2, 3, 4):
-        df[f"e{k + 10}"] = (rel == k).astype(float)
-        names.append(f"e{k + 10}")
-    ref = pf.fepois("count ~ " + " + ".join(names) + " | unit + t", data=df, vcov={"CRV1": "unit"})
+    _, ref = _reference_event_fit(panel)
     b = ref.coef().to_numpy()[:3]
     V = ref._vcov[:3, :3]
     W = float(b @ np.linalg.solve(V, b))
     assert pt.message_args["statistic"] == pytest.approx(W, rel=1e-8)
     assert pt.p_value == pytest.approx(stats.chi2.sf(W, 3), rel=1e-6)  # pyfixest: 1 - cdf
     assert pt.ok == (pt.p_value >= 0.05) and ev.ok
+    assert m.pretrend(panel, window=4, event=ev) == pt  # the event study's own test, reused: no second fit
     text = m.message_text(pt.message, pt.message_args, "fr")
     assert "3 termes" in text and fmt_p(pt.p_value, "fr") in text
 

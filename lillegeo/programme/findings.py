@@ -16,41 +16,20 @@ True
 from __future__ import annotations
 
 import math
-from typing import Any, Mapping
 
 from ..fmt import fmt_int, fmt_interval, fmt_number, fmt_p
 from ..i18n import t
+from .methods import message_text
 from .types import Estimate, ProgrammeResult
 
-__all__ = ["programme_findings", "estimate_sentence", "reason"]
-
-
-def _args(args: Mapping[str, Any], lang: str) -> dict[str, Any]:
-    """Message arguments for reading: p-values through ``fmt_p``, other numbers through ``lillegeo.fmt``."""
-    out: dict[str, Any] = {}
-    for k, v in args.items():
-        if isinstance(v, float) and k in ("p", "p_value"):
-            out[k] = fmt_p(v, lang, bare=True)
-        elif isinstance(v, float):
-            out[k] = fmt_number(v, lang, 0 if float(v).is_integer() else 2)
-        elif isinstance(v, int) and not isinstance(v, bool):
-            out[k] = fmt_int(v, lang)
-        else:
-            out[k] = v
-    return out
-
-
-def reason(key: str, args: Mapping[str, Any], lang: str) -> str:
-    """The text of a method's message key (``programme.fail.*``, ``programme.pretrend.*``…) in ``lang``."""
-    # a template's "p = {p}" with a floored p-value reads "p < 0.001", not "p = < 0.001"
-    return t(key, lang, **_args(args, lang)).replace("p = <", "p <") if key else ""
+__all__ = ["programme_findings", "estimate_sentence"]
 
 
 def estimate_sentence(e: Estimate, lang: str = "en", *, alpha: float = 0.05, period: str = "month") -> str:
     """One estimate in a sentence: what changed, the interval at ``1 - alpha``, the p-value and n."""
     name = t(f"programme.name.{e.method}", lang)
     if not e.ok:
-        return t("programme.find.failed", lang, method=name, why=reason(e.message, e.message_args, lang))
+        return t("programme.find.failed", lang, method=name, why=message_text(e.message, e.message_args, lang))
     level = fmt_number(100 * (1 - alpha), lang, 0 if (100 * (1 - alpha)).is_integer() else 1)
     has_ci = math.isfinite(e.ci_low) and math.isfinite(e.ci_high)
     common = dict(method=name, level=level, p=fmt_p(e.p_value, lang),
@@ -70,7 +49,7 @@ def estimate_sentence(e: Estimate, lang: str = "en", *, alpha: float = 0.05, per
                  **common)
         null = 1.0
     if e.message:
-        text += " " + reason(e.message, e.message_args, lang)
+        text += " " + message_text(e.message, e.message_args, lang)
     if has_ci and e.ci_low <= null <= e.ci_high:
         text += " " + t("programme.find.covers", lang, value=fmt_number(null, lang, 0))
     return text
@@ -89,7 +68,7 @@ def programme_findings(res: ProgrammeResult, lang: str = "en") -> list[str]:
         out.append(estimate_sentence(res.estimates["before_after"], lang, alpha=p.alpha, period=p.period))
     pre = res.pretrend
     if pre.message:
-        out.append(reason(pre.message, pre.message_args, lang))
+        out.append(message_text(pre.message, pre.message_args, lang))
     per_area = {k.partition("@")[2]: e for k, e in res.estimates.items() if k.startswith("wdd@")}
     if (res.roles == "buffer").any():
         for area, w in (per_area.items() if per_area else [("", res.estimates.get("wdd"))]):

@@ -176,13 +176,28 @@ def event_study(panel: pd.DataFrame, *, window: int = 6, alpha: float = 0.05) ->
     p = float(2 * stats.norm.sf(abs(avg / avg_se)))
     return Estimate("event", math.exp(avg), low, high, n_units, n_periods, se=avg_se, p_value=p, table=table,
                     extra={"average": "post-start over pre-start geometric means of the rate ratios",
-                           "window": window, "buffer": "left out"})
+                           "window": window, "buffer": "left out", "pretrend": _pre_wald(fit, ks)})
 
 
-def pretrend(panel: pd.DataFrame, *, alpha: float = 0.05, min_pre: int = 6, window: int = 6) -> PreTrend:
+def _pre_wald(fit, ks: list[int]) -> dict | None:
+    """The joint Wald test (chi-squared) that the terms ``-window .. -2`` are zero: k, statistic, p."""
+    pre = [rel_name(k) for k in ks if k <= -2]
+    if not pre:
+        return None
+    names = list(fit.coef().index)
+    R = np.array([[1.0 if n == c else 0.0 for n in names] for c in pre])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = fit.wald_test(R=R, distribution="chi2")
+    return {"k": len(pre), "statistic": float(res["statistic"]), "p": float(res["pvalue"])}
+
+
+def pretrend(panel: pd.DataFrame, *, alpha: float = 0.05, min_pre: int = 6, window: int = 6,
+             event: Estimate | None = None) -> PreTrend:
     """Fewer than ``min_pre`` periods before the earliest start: ``ok`` false with ``programme.fail.few_pre``;
     else the joint Wald test (chi-squared, clustered covariance) of the event-study terms ``-window .. -2``;
-    ``ok`` false when it rejects at ``alpha`` (``programme.pretrend.differ``)."""
+    ``ok`` false when it rejects at ``alpha`` (``programme.pretrend.differ``). ``event``: the
+    :func:`event_study` of the same panel and window, whose test is then reused (no second fit)."""
     why = check_panel(panel)
     if why:
         return PreTrend(0, math.nan, False, message=why)
@@ -192,20 +207,16 @@ def pretrend(panel: pd.DataFrame, *, alpha: float = 0.05, min_pre: int = 6, wind
     if n_pre < min_pre:
         return PreTrend(n_pre, math.nan, False, message="programme.fail.few_pre",
                         message_args={"n_pre": n_pre, "min_pre": min_pre})
-    _, ks, fit, why = _event_fit(panel, window)
-    pre = [rel_name(k) for k in ks if k <= -2]
-    if fit is None or not pre:
-        return PreTrend(n_pre, math.nan, False, message=why or "programme.fail.no_convergence",
-                        message_args={"model": "pretrend", "role": "treated"})
-    names = list(fit.coef().index)
-    R = np.array([[1.0 if n == c else 0.0 for n in names] for c in pre])
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        res = fit.wald_test(R=R, distribution="chi2")
-    p = float(res["pvalue"])
-    if not finite(p):
+    if event is not None and event.ok and event.extra.get("window") == window:
+        test = event.extra.get("pretrend")
+    else:
+        _, ks, fit, why = _event_fit(panel, window)
+        if fit is None:
+            return PreTrend(n_pre, math.nan, False, message=why, message_args={"model": "pretrend", "role": "treated"})
+        test = _pre_wald(fit, ks)
+    if test is None or not finite(test["p"]):
         return PreTrend(n_pre, math.nan, False, message="programme.fail.not_finite",
                         message_args={"model": "pretrend"})
-    ok = p >= alpha
-    return PreTrend(n_pre, p, ok, message="programme.pretrend.ok" if ok else "programme.pretrend.differ",
-                    message_args={"k": len(pre), "p": p, "statistic": float(res["statistic"])})
+    ok = test["p"] >= alpha
+    return PreTrend(n_pre, test["p"], ok, message="programme.pretrend.ok" if ok else "programme.pretrend.differ",
+                    message_args=dict(test))

@@ -55,35 +55,42 @@ def wdq(treated: Pair, control: Pair, displacement: Pair | None) -> dict:
 
 
 def wdd(treated: Pair, control: Pair, displacement: Pair | None, displacement_control: Pair | None = None, *,
-        alpha: float = 0.05) -> Estimate:
+        alpha: float = 0.05, control_scale: float = 1.0, displacement_scale: float = 1.0) -> Estimate:
     """The WDD of (before, after) counts, with its Poisson standard error and Wald interval.
 
     ``displacement`` may be ``None`` (no buffer: WDD = ΔT − ΔC); ``displacement_control`` ``None``
-    means the control area serves as the buffer's control too. ``extra`` carries the WDQ and its reading
-    (:func:`wdq`), the success measure and the total net effect.
+    means the control area serves as the buffer's control too. ``control_scale`` and
+    ``displacement_scale`` multiply the control changes (1: Wheeler & Ratcliffe's WDD, for controls of
+    the treated area's size; :func:`wdd_panel` scales a larger control down to it), their variance
+    by the square. ``extra`` carries the WDQ and its reading (:func:`wdq`, on the unscaled counts), the
+    success measure and the total net effect.
     """
     pairs = [p for p in (treated, control, displacement, displacement_control) if p is not None]
-    if any(len(p) != 2 or not finite(*p) or min(p) < 0 for p in pairs):
+    if any(len(p) != 2 or not finite(*p) or min(p) < 0 for p in pairs) or not finite(control_scale,
+                                                                                 displacement_scale):
         return Estimate.failed("wdd", "programme.fail.bad_counts", scale="count")
     (tb, ta), (cb, ca) = treated, control
-    est = (ta - tb) - (ca - cb)
-    var = tb + ta + cb + ca
+    c_weight = control_scale  # the weight of ΔC in the WDD
+    est = (ta - tb)
+    var = tb + ta
     if displacement is not None:
         db, da = displacement
         est += da - db
         var += db + da
         if displacement_control is None:
-            est -= ca - cb
-            var += 3 * (cb + ca)  # -2ΔC: Var = 4 (Cb + Ca), one share already counted
+            c_weight += displacement_scale
         else:
             ob, oa = displacement_control
-            est -= oa - ob
-            var += ob + oa
+            est -= displacement_scale * (oa - ob)
+            var += displacement_scale ** 2 * (ob + oa)
+    est -= c_weight * (ca - cb)
+    var += c_weight ** 2 * (cb + ca)
     if var <= 0:
         return Estimate.failed("wdd", "programme.fail.all_zero", scale="count")
     se = math.sqrt(var)
     low, high, p = normal_interval(est, se, alpha)
-    extra = {"z": est / se, "variance": var, **wdq(treated, control, displacement)}
+    extra = {"z": est / se, "variance": var, "control_scale": control_scale,
+             "displacement_scale": displacement_scale, **wdq(treated, control, displacement)}
     return Estimate("wdd", float(est), low, high, 0, 2, scale="count", se=se, p_value=p, extra=extra)
 
 
@@ -101,7 +108,10 @@ def wdd_panel(panel: pd.DataFrame, *, alpha: float = 0.05) -> Estimate:
     ``k`` is the longest window every treated and buffer unit has on both sides of its own start, so
     before and after cover the same length (control units are counted around the earliest start). The
     buffer (``role`` ``buffer``), when present, is the displacement area and the control area serves as
-    its control too. ``table``: role, before, after, units.
+    its control too. The control (often the rest of the city) is scaled to the size of the area it stands
+    for: its changes are multiplied by treated-before / control-before (and buffer-before /
+    control-before), so that a control area of the treated area's size adds the same change (the WDD's
+    premise); ``extra`` has the scales. ``table``: role, before, after, units.
     """
     why = check_panel(panel)
     if why:
@@ -122,7 +132,12 @@ def wdd_panel(panel: pd.DataFrame, *, alpha: float = 0.05) -> Estimate:
         after = float(sub.loc[sub["post"], "count"].sum())
         sums[role] = (before, after)
         rows.append({"role": role, "before": before, "after": after, "n_units": int(sub["unit"].nunique())})
-    est = wdd(sums["treated"], sums["control"], sums.get("buffer"), alpha=alpha)
+    cb = sums["control"][0]
+    if cb <= 0:
+        return Estimate.failed("wdd", "programme.fail.zero_group", scale="count", role="control")
+    buffer = sums.get("buffer")
+    est = wdd(sums["treated"], sums["control"], buffer, alpha=alpha, control_scale=sums["treated"][0] / cb,
+              displacement_scale=0.0 if buffer is None else buffer[0] / cb)
     if not est.ok:
         return est
     n_units = int(df["unit"].nunique())

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
+from lillegeo import load_demo
+from lillegeo.equity import benchmark_model
+
 from ..conftest import ROOT
 from .conftest import APP_TIMEOUT
 
@@ -104,7 +107,11 @@ def test_equity_page():
     assert at.title[0].value == "Equity"
     flags = [w.value for w in at.warning if w.value.startswith(("FLAG", "Verdict: ROBUST"))]
     assert len(flags) >= 2  # exposure and the benchmark model's verdict, on the biased demo
-    assert any("1.34 times the checks" in w for w in flags)
+    # the model's rate ratio, from benchmark_model (equal to statsmodels' NB2 in tests/test_equity.py)
+    u = load_demo().units
+    rr = benchmark_model(u, enforcement="checks", crime="incidents", population="P21_POP",
+                         share=u["P21_POP_IMM"] / u["P21_POP"]).rate_ratio
+    assert any(f"{rr:.2f} times the checks" in w for w in flags)
     # the stop-level outcome test on the demo's checks: table and plain sentence (planted 12 % / 8 %)
     assert any(w.value.startswith("Checks of group \u201cimmigré\u201d found something in 8.1 %") for w in at.info)
     at.radio(key="p.equity.groups").set_value("overlay").run()
