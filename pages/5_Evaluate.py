@@ -22,6 +22,7 @@ from lillegeo.params import ALPHA_CHOICES, bounds, options
 from lillegeo.pipeline import run_programme
 from lillegeo.programme.chart import chart_figure, estimates_table, event_chart, series_chart
 from lillegeo.programme.layers import change_layer, change_map
+from lillegeo.programme.run import estimates_table as estimates_export
 from lillegeo.programme.view import as_date, date_text, findings_shown, is_ready, unit_labels, with_kept
 
 ds, token = page_header("evaluate.title", "evaluate.question")
@@ -85,7 +86,8 @@ for kind, line in findings_shown(res, lang()):
     getattr(st, kind)(md(line))
 
 st.subheader(tr("evaluate.estimates"))
-show_table(estimates_table(res, lang()), "programme_estimates", "ev_estimates_table")
+# shown in words; downloaded as the command line and `run` write it (machine names, exact values)
+show_table(estimates_table(res, lang()), "programme_estimates", "ev_estimates_table", export=estimates_export(res))
 
 st.subheader(tr("evaluate.series"))
 st.altair_chart(series_chart(res, lang()), width="stretch")

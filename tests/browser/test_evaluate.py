@@ -105,6 +105,10 @@ def test_evaluate_page_offline_in_english_and_french_and_the_cli_agrees(app_url,
     run = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, timeout=600)
     assert run.returncode == 0, run.stderr
     cli = json.loads(run.stdout.strip().splitlines()[-1])
+    written = pd.read_csv(out)  # the CLI's table: the page's download, column for column
+    assert shown["method"].tolist() == written["method"].tolist() == ["did", "before_after", "wdd", "event"]
+    for col in ("estimate", "ci_low", "ci_high", "p_value", "n_units", "n_periods"):
+        assert shown[col].to_numpy() == pytest.approx(written[col].to_numpy(), rel=1e-6, nan_ok=True), col
     assert shown.loc[0, "estimate"] == pytest.approx(cli["estimate"], rel=1e-6)
     assert shown.loc[0, "ci_low"] == pytest.approx(cli["ci_low"], rel=1e-6)
     assert shown.loc[0, "ci_high"] == pytest.approx(cli["ci_high"], rel=1e-6)
