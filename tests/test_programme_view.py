@@ -3,6 +3,7 @@ types (lillegeo.programme.types), so every expected number below is worked out f
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import math
@@ -23,6 +24,7 @@ from lillegeo.programme.chart import chart_figure, estimates_table, event_chart,
 from lillegeo.programme.findings import programme_findings
 from lillegeo.programme.layers import change_frame, change_layer, change_map, role_outlines
 from lillegeo.programme.types import Estimate, PreTrend, ProgrammeResult
+from lillegeo.programme.view import findings_shown
 from lillegeo.recipe import Recipe
 from lillegeo.slides import programme_slide, slide_doc
 
@@ -197,3 +199,16 @@ def test_programme_slide_and_report_section_on_the_demo(demo):
     html, deck = deck_of(demo, r.add_slide(slide), analysis=a)
     assert [s.layer for s in deck][-1] == "programme" and deck[-1].caption == filled_slide.caption
     assert '"layer": "programme"' in html or '"layer":"programme"' in html
+
+
+def test_findings_shown_warn_of_a_failed_pretrend_and_a_failed_method():
+    ok = findings_shown(result(), "en")
+    assert all(kind == "info" for kind, _ in ok) and ok[0][1].startswith("Difference-in-differences")
+    bad = dataclasses.replace(result(), pretrend=PreTrend(2, math.nan, False, "programme.fail.few_pre",
+                                                          {"n_pre": 2, "min_pre": 4}))
+    shown = findings_shown(bad, "fr")
+    warned = [text for kind, text in shown if kind == "warning"]
+    assert warned == ["Seulement 2 période(s) avant le début ; il en faut au moins 4 pour vérifier que les unités "
+                      "traitées et témoins évoluaient de même avant."]
+    failed = dataclasses.replace(result(), estimate=result().estimates["wdd"])
+    assert findings_shown(failed, "en")[0][0] == "warning"

@@ -19,6 +19,7 @@ from matplotlib.figure import Figure
 
 from ..i18n import STRINGS, t
 from ..indicators import suppress
+from .methods import message_text
 from .types import ProgrammeResult
 
 __all__ = ["SERIES_COLORS", "series_long", "series_chart", "event_chart", "chart_figure", "estimates_table"]
@@ -176,7 +177,7 @@ def estimates_table(res: ProgrammeResult, lang: str = "en") -> pd.DataFrame:
         e = res.estimates.get(m, res.estimate if m == res.estimate.method else None)
         if e is None:
             continue
-        note = t(e.message, lang, **dict(e.message_args)) if e.message and e.message in STRINGS else e.message
+        note = message_text(e.message, e.message_args, lang) if e.message in STRINGS else e.message
         rows.append({"method": t(f"evaluate.method.{m}", lang), "estimate": e.estimate, "ci_low": e.ci_low,
                      "ci_high": e.ci_high, "p_value": e.p_value, "n_units": int(e.n_units),
                      "n_periods": int(e.n_periods), "scale": t(f"evaluate.scale.{e.scale}", lang), "note": note})

@@ -16,7 +16,8 @@ import datetime as _dt
 import geopandas as gpd
 
 from ..params import ProgrammeParams
-from .findings import programme_findings, reason
+from .findings import programme_findings
+from .methods import message_text
 from .types import ProgrammeResult
 
 __all__ = ["with_kept", "unit_labels", "as_date", "date_text", "is_ready", "findings_shown"]
@@ -62,7 +63,7 @@ def findings_shown(res: ProgrammeResult, lang: str = "en") -> list[tuple[str, st
     (too few pre-periods, or trends that differ) and for a chosen method that gave no number, ``info``
     for the others (:func:`~lillegeo.programme.findings.programme_findings`)."""
     pre = res.pretrend
-    warn = {reason(pre.message, pre.message_args, lang)} if pre.message and not pre.ok else set()
+    warn = {message_text(pre.message, pre.message_args, lang)} if pre.message and not pre.ok else set()
     out = []
     for i, text in enumerate(programme_findings(res, lang)):
         bad = text in warn or (i == 0 and not res.estimate.ok)
