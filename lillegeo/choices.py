@@ -131,5 +131,10 @@ def fit_recipe(recipe: Recipe, ds: Dataset) -> Recipe:
         q = q.replace(**picked, reference=_pick(q.reference, refs, "complement"),
                       other_crime=_pick(q.other_crime, others, ""),
                       groups=q.groups if (q.groups != "overlay" or o.has_overlay) else "people")
-    fitted = recipe.replace(explore=e, hotspots=h, clusters=c, typology=ty, evaluation=ev, equity=q)
+    pg = recipe.programme
+    if o.dated_layers:  # the Evaluate page: a dated layer of these data, its categories
+        layer = _pick(pg.layer, o.dated_layers, "incidents")
+        cats = categories_of(ds, layer)
+        pg = pg.replace(layer=layer, categories=tuple(x for x in pg.categories if x in cats))
+    fitted = recipe.replace(explore=e, hotspots=h, clusters=c, typology=ty, evaluation=ev, equity=q, programme=pg)
     return recipe if fitted == recipe else fitted

@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
+from lillegeo.choices import categories_of, fit_recipe
 from lillegeo.outputs import deck_of, report_sections, static_maps
 from lillegeo.params import ProgrammeParams, SlideParams
 from lillegeo.pipeline import run_analysis, run_programme
@@ -212,3 +213,15 @@ def test_findings_shown_warn_of_a_failed_pretrend_and_a_failed_method():
                       "traitées et témoins évoluaient de même avant."]
     failed = dataclasses.replace(result(), estimate=result().estimates["wdd"])
     assert findings_shown(failed, "en")[0][0] == "warning"
+
+
+def test_fit_recipe_gives_the_evaluate_page_a_dated_layer_and_its_categories(demo):
+    """A recipe naming a layer or categories the data lack gets the incidents layer and keeps only the
+    categories the layer has (as the other pages' layers are fitted)."""
+    cats = categories_of(demo, "incidents")
+    r = Recipe.for_demo().with_params("programme", layer="checks", categories=(cats[0], "no such category"))
+    assert fit_recipe(r, demo).programme.categories == ()  # checks has no such categories
+    r = Recipe.for_demo().with_params("programme", categories=(cats[0], "no such category"))
+    assert fit_recipe(r, demo).programme.categories == (cats[0],)
+    demo_one = dataclasses.replace(demo, points={"checks": demo.points["checks"]})
+    assert fit_recipe(Recipe.for_demo(), demo_one).programme.layer == "checks"
