@@ -104,6 +104,7 @@ def test_series_chart_marks_the_start_and_leaves_out_withheld_points_in_french()
     assert "Début" in text and "Anneau (zone tampon)" not in text
     rows = [r for d in spec["datasets"].values() for r in d if "value" in r]
     assert len(rows) == 12  # treated, control, synthetic x 4 periods; the 4 buffer points withheld
+    assert spec["layer"][0]["encoding"]["x"]["axis"]["format"] == "%Y-%m"  # no English month names
     starts = [r for d in spec["datasets"].values() for r in d if r.get("label") == "Début"]
     assert starts and starts[0]["period"].startswith("2023-07-01")
 

@@ -76,7 +76,9 @@ def series_chart(res: ProgrammeResult, lang: str = "en", height: int = 300) -> a
     tips = [alt.Tooltip("period:T", title=x_title, format="%Y-%m"), alt.Tooltip("name:N", title=" "),
             alt.Tooltip("value:Q", title=y_title, format=".2f")]
     lines = alt.Chart(data[["period", "name", "value"]]).mark_line(point=True).encode(
-        x=alt.X("period:T", title=x_title), y=alt.Y("value:Q", title=y_title), color=color, tooltip=tips)
+        # dates as numbers (2023-07): Vega's month names would be English on a French page
+        x=alt.X("period:T", title=x_title, axis=alt.Axis(format="%Y-%m")), y=alt.Y("value:Q", title=y_title),
+        color=color, tooltip=tips)
     start = pd.DataFrame({"period": [pd.Timestamp(res.start)], "label": [t("evaluate.chart.start", lang)]})
     rule = alt.Chart(start).mark_rule(color="#333333", strokeDash=[5, 4]).encode(
         x="period:T", tooltip=[alt.Tooltip("period:T", title=t("evaluate.chart.start", lang), format="%Y-%m-%d")])
