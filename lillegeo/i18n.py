@@ -893,6 +893,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "evaluate.method.synth": {"en": "Synthetic control", "fr": "Contrôle synthétique"},
     "evaluate.chart_png": {"en": "Chart (PNG)", "fr": "Graphique (PNG)"},
     "evaluate.chart_pdf": {"en": "Chart (PDF)", "fr": "Graphique (PDF)"},
+    "evaluate.click": {"en": "Click a unit on the map to add it to the treated units (remove it from the list above).",
+                       "fr": "Cliquez sur une unité de la carte pour l'ajouter aux unités traitées (retirez-la dans la liste ci-dessus)."},
     "evaluate.more": {"en": "More settings", "fr": "Autres réglages"},
     "evaluate.family": {"en": "Count model", "fr": "Modèle de comptage"},
     "evaluate.event_window": {"en": "Periods shown around the start", "fr": "Périodes montrées autour du début"},

@@ -23,7 +23,16 @@ from lillegeo.pipeline import run_programme
 from lillegeo.programme.chart import chart_figure, estimates_table, event_chart, series_chart
 from lillegeo.programme.layers import change_layer, change_map
 from lillegeo.programme.run import estimates_table as estimates_export
-from lillegeo.programme.view import as_date, date_text, findings_shown, is_ready, unit_labels, with_kept
+from lillegeo.programme.view import (
+    as_date,
+    clicked_unit,
+    date_text,
+    findings_shown,
+    is_ready,
+    unit_labels,
+    with_kept,
+    with_unit,
+)
 
 ds, token = page_header("evaluate.title", "evaluate.question")
 o = options_for(ds)
@@ -104,7 +113,14 @@ else:
 
 st.subheader(tr("evaluate.map"))
 build = partial(change_map, res, ds.units, lang(), demo=ds.demo)
-show_map(build(assets="app"), height=540, key="ev_map")
+out = show_map(build(assets="app"), height=540, key="ev_map", returned_objects=["last_active_drawing"])
+if r.programme.treated_from == "units":  # a unit clicked on the map joins the treated units (once per click)
+    st.caption(tr("evaluate.click"))
+    picked = clicked_unit(out, names)
+    if picked and picked != st.session_state.get("ev_last_click"):
+        st.session_state["ev_last_click"] = picked
+        state.update("programme", treated=with_unit(r.programme.treated, picked))
+        st.rerun()
 layer = change_layer(res, ds.units, lang())
 map_downloads(build, ds.units, layer.labels, layer.colors, title=tr("evaluate.map"), key="programme_map")
 add_slide_button("programme", tr("evaluate.map"))

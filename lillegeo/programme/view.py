@@ -12,6 +12,8 @@ Examples
 from __future__ import annotations
 
 import datetime as _dt
+import html
+from typing import Any
 
 import geopandas as gpd
 
@@ -20,7 +22,7 @@ from .findings import programme_findings
 from .methods import message_text
 from .types import ProgrammeResult
 
-__all__ = ["with_kept", "unit_labels", "as_date", "date_text", "is_ready", "findings_shown"]
+__all__ = ["with_kept", "unit_labels", "clicked_unit", "with_unit", "as_date", "date_text", "is_ready", "findings_shown"]
 
 
 def with_kept(choices, kept) -> list:
@@ -38,6 +40,27 @@ def unit_labels(units: gpd.GeoDataFrame) -> dict[str, str]:
     codes = units["unit_id"].astype(str)
     names = units["unit_name"].astype(str) if "unit_name" in units.columns else codes
     return {c: f"{n} ({c})" for c, n in zip(codes, names)}
+
+
+def clicked_unit(out: Any, codes) -> str:
+    """The code of the unit last clicked on a map shown by ``show_map(..., returned_objects=
+    ["last_active_drawing"])`` (``''`` when none, or not one of ``codes``); the map sends it escaped.
+
+    >>> clicked_unit({"last_active_drawing": {"properties": {"uid": "59350&lt;1"}}}, ["59350<1"])
+    '59350<1'
+    """
+    feature = (out or {}).get("last_active_drawing") or {}
+    uid = html.unescape(str((feature.get("properties") or {}).get("uid", "")))
+    return uid if uid in set(codes) else ""
+
+
+def with_unit(treated: tuple, code: str) -> tuple:
+    """The treated units with ``code`` added (unchanged when it is there already, with or without its own start).
+
+    >>> with_unit(("A", "B@2023-01-01"), "B"), with_unit(("A",), "C")
+    (('A', 'B@2023-01-01'), ('A', 'C'))
+    """
+    return treated if code in {c.split("@")[0] for c in treated} else tuple(treated) + (code,)
 
 
 def as_date(text: str) -> _dt.date | None:

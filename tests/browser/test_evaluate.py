@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 from ..app.test_evaluate_page import treated_codes
 from ..conftest import ROOT
 from .conftest import ARTIFACTS, SLOW_MS, rerun, wait_idle
-from .test_explore import FOLIUM
+from .test_explore import FOLIUM, _hover_unit, _map_frame
 
 pytestmark = pytest.mark.browser
 
@@ -122,5 +122,12 @@ def test_evaluate_page_offline_in_english_and_french_and_the_cli_agrees(app_url,
     rerun(page, lambda: page.get_by_role("option", name="Français", exact=True).click(), timeout=SLOW_MS)
     expect(page.get_by_role("heading", name="Évaluer")).to_be_visible()
     _drawn(page, "Événements après / avant le début", "fr")
+    # a unit clicked on the map joins the treated units (here a unit of the ring): the design says so
+    n = len(codes)
+    expect(page.get_by_text(f"Plan : {n} unités traitées")).to_be_visible()
+    extra = json.loads((DEMO / "truth.json").read_text(encoding="utf-8"))["interventions"][0]["buffer"][0]
+    _hover_unit(page, _map_frame(page), extra, click=True)
+    expect(page.get_by_text(f"Plan : {n + 1} unités traitées")).to_be_visible(timeout=SLOW_MS)
+    _map_frame(page, timeout=SLOW_MS)
     assert page.watch.remote == [], page.watch.remote
     assert page.watch.errors == [], page.watch.errors
