@@ -226,3 +226,16 @@ def test_fit_recipe_gives_the_evaluate_page_a_dated_layer_and_its_categories(dem
     assert fit_recipe(r, demo).programme.categories == (cats[0],)
     demo_one = dataclasses.replace(demo, points={"checks": demo.points["checks"]})
     assert fit_recipe(Recipe.for_demo(), demo_one).programme.layer == "checks"
+
+
+def test_legend_leaves_out_empty_classes_and_outlines_leave_the_mouse_to_the_units():
+    res = result()
+    change = res.change.copy()
+    change.loc[5, ["before", "change"]] = [30.0, 0.1]  # U5 now had events before: no "no events before" unit
+    layer = change_layer(dataclasses.replace(res, change=change), _units(), "en")
+    # U2 (withheld, no ratio) is in the withheld class, not counted as "no events before"
+    assert "No events before" not in layer.colors and "Rose by more than 25 %" not in layer.colors
+    assert list(layer.colors) == ["Fell by more than 25 %", "Fell by 10 to 25 %", "Within 10 %", "Rose by 10 to 25 %",
+                                  "Withheld (fewer than 11)"]
+    html = change_map(res, _units(), "en", assets="inline").get_root().render()
+    assert html.count('"interactive": false') + html.count('"interactive":false') == 1  # the outlines only

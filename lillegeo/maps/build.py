@@ -91,7 +91,7 @@ def _add_commune_borders(m: folium.Map, units: gpd.GeoDataFrame, geo: gpd.GeoSer
 
 
 def _add_overlay(m: folium.Map, overlay: gpd.GeoDataFrame | None, overlay_label: str | None,
-                 overlay_name_col: str | None, planar: bool, lang: str) -> None:
+                 overlay_name_col: str | None, planar: bool, lang: str, interactive: bool = True) -> None:
     if overlay is None or not len(overlay):
         return
     # outlines drawn on top: simplified and memoised like the units (a rerun re-sends, never recomputes)
@@ -102,7 +102,7 @@ def _add_overlay(m: folium.Map, overlay: gpd.GeoDataFrame | None, overlay_label:
     fg = _data_group(label)
     _Units(geo, props=pd.DataFrame({"label": labels_s.to_numpy()}),
            styles=[{"fill": False, "color": "#c2185b", "weight": 2.5, "dashArray": "6 4"}],
-           fields=["label"], aliases=[label]).add_to(fg)
+           fields=["label"], aliases=[label], interactive=interactive).add_to(fg)
     fg.add_to(m)
 
 

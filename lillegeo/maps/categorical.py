@@ -50,6 +50,7 @@ def categorical_map(
     tolerance: float | None = None,
     legend: str | None = None,
     overlay_label: str | None = None,
+    overlay_interactive: bool = True,
 ) -> folium.Map:
     """Units coloured by category (hot/cold spots, LISA quadrants, types), plus optional layers.
 
@@ -73,6 +74,9 @@ def categorical_map(
         Legend HTML built by :func:`bivariate_legend_html` (already escaped), replacing the list legend.
     overlay_label : str, optional
         Name of the ``overlay`` outlines (default: the priority neighbourhoods).
+    overlay_interactive : bool
+        Whether the outlines take the mouse (their own tooltip); ``False`` leaves hovering and clicking
+        to the units under them.
 
     Returns
     -------
@@ -111,7 +115,7 @@ def categorical_map(
         _add_heat(m, heat, lang)
     if hulls is not None and len(hulls):
         _add_hulls(m, hulls, lang)
-    _add_overlay(m, overlay, overlay_label, None, units.crs is None, lang)
+    _add_overlay(m, overlay, overlay_label, None, units.crs is None, lang, overlay_interactive)
     counts = cats.value_counts()
     if legend is not None:
         _Legend(legend, position="bottomright").add_to(data)

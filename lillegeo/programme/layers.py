@@ -70,7 +70,7 @@ def change_layer(res: ProgrammeResult, units: gpd.GeoDataFrame, lang: str = "en"
     none = t("evaluate.change.no_base", lang)
     evaluated = f["role"] != "excluded"
     labels = cls.where(cls.notna(), none).where(evaluated, "").astype(object)
-    used = set(labels)
+    used = set(labels[~(f["withheld"] & evaluated).to_numpy()])  # withheld units are relabelled below
     colors = {k: v for k, v in {**dict(zip(names, CHANGE_COLORS)), none: _NO_BASE}.items() if k in used}
     labels, colors = with_withheld(labels, colors, f["withheld"] & evaluated, res.threshold, lang)
     return Layer(labels, colors, t("evaluate.change.legend", lang), note=t("evaluate.change.note", lang))
@@ -94,7 +94,8 @@ def change_map(res: ProgrammeResult, units: gpd.GeoDataFrame, lang: str = "en", 
                assets: str = "app", title: str | None = None, **kw: Any) -> folium.Map:
     """The change map as the Evaluate page draws it: :func:`change_layer` on ``units``, tooltips with the
     role, events before and after (withheld ones left blank) and the change; the treated area and the
-    buffer outlined (:func:`role_outlines`)."""
+    buffer outlined (:func:`role_outlines`), the outlines leaving the mouse to the units (a click picks a
+    unit inside them)."""
     layer = change_layer(res, units, lang)
     f = change_frame(res, units)
     hide = f["withheld"]
@@ -104,5 +105,5 @@ def change_map(res: ProgrammeResult, units: gpd.GeoDataFrame, lang: str = "en", 
             t("evaluate.change", lang): f["change"].where(~hide)}
     return categorical_map(units, layer.labels, layer.colors, legend_title=layer.title, legend_note=layer.note,
                            tooltip_columns=tips, overlay=role_outlines(res, units, lang),
-                           overlay_label=t("evaluate.outline", lang), demo=demo, lang=lang, assets=assets,
+                           overlay_label=t("evaluate.outline", lang), overlay_interactive=False, demo=demo, lang=lang, assets=assets,
                            title=title, **kw)
