@@ -141,7 +141,7 @@ def run_programme(ds: Dataset, p: ProgrammeParams, *, threshold: int = DEFAULT_T
     first = pd.Timestamp(starts[roles == "treated"].min())
     estimates = _chosen(panel, p)
     chosen = estimates[p.method]
-    pre = methods.pretrend(panel, alpha=p.alpha, window=p.event_window)
+    pre = methods.pretrend(panel, alpha=p.alpha, window=p.event_window, event=estimates.get("event"))
     series = _with_synthetic(role_series(panel, threshold=threshold), panel, estimates.get("synth"))
     ev = estimates.get("event")
     event = ev.table if ev is not None and ev.ok else None
