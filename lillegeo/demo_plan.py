@@ -8,12 +8,13 @@ outside the planted areas stays exactly as the main stream drew it:
   date. The *treated units* are the units whose representative point lies within ``radius_m`` of the
   hot-spot centre, and the unit holding the centre; the *buffer units* are the other units within
   ``buffer_m`` metres of the treated area (polygon distance in Lambert-93, so every neighbour
-  touching it is in). After the start, each
-  incident of a treated unit is kept with probability ``intervention_rr`` (binomial thinning: the
-  expected count is multiplied by exactly that rate ratio); in the buffer, incidents are thinned the
-  same way when ``buffer_rr < 1`` (diffusion of benefits) or joined by ``Poisson((buffer_rr - 1) * n)``
-  new incidents when ``buffer_rr > 1`` (displacement; ``n`` the unit's post-start count, new points
-  uniform in the unit, dates uniform from the start to the end of the last year).
+  touching it is in). Of the ``n`` incidents of a
+  treated area after the start, exactly ``round(intervention_rr * n)`` survive, picked at random
+  (so the realised rate ratio is the planted one, up to rounding; the estimators' uncertainty is
+  the counts' own noise); in the buffer the same when ``buffer_rr < 1`` (diffusion of benefits), or
+  exactly ``round((buffer_rr - 1) * n)`` new incidents when ``buffer_rr > 1`` (displacement), spread
+  over the buffer units in proportion to their post-start counts (multinomial), new points uniform
+  in the unit, dates uniform from the start to the end of the last year.
 * **Checks follow the new crime**: checks of unit *i* were drawn as ``Poisson(lam_i)`` with ``lam_i``
   proportional to ``incidents_i + 0.5``; where the intervention changed the unit's incidents by
   ``r_i = (new_i + 0.5) / (old_i + 0.5)``, checks are thinned with probability ``r_i`` (``r_i < 1``)
@@ -140,12 +141,13 @@ def plant_interventions(cfg: Any, units: gpd.GeoDataFrame, incidents: pd.DataFra
             sel = np.flatnonzero(inside & post)
             counterfactual = len(sel)
             added = 0
-            if rr < 1:
-                keep[sel] = rng.random(len(sel)) < rr
-            elif rr > 1:
+            if rr < 1:  # exactly round(rr * n) of the area's n post-start incidents survive
+                drop = rng.choice(len(sel), size=len(sel) - int(round(rr * len(sel))), replace=False)
+                keep[sel[drop]] = False
+            elif rr > 1:  # exactly round((rr - 1) * n) new ones, spread over the units like their incidents
                 per = _counts(inc_unit, inside & post, n)[idx]
-                extra = rng.poisson((rr - 1) * per)
-                added = int(extra.sum())
+                added = int(round((rr - 1) * per.sum()))
+                extra = rng.multinomial(added, per / per.sum()) if per.sum() else np.zeros(len(idx), int)
                 for u, m in zip(idx, extra):
                     if m == 0:
                         continue

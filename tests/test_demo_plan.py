@@ -11,8 +11,7 @@ import pandas as pd
 import pyfixest as pf
 import pytest
 import shapely
-from scipy import stats
-from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
+from statsmodels.stats.proportion import confint_proportions_2indep
 
 import lillegeo as lg
 from lillegeo.demo import DEMO_DIR, DemoConfig, generate_demo
@@ -103,20 +102,15 @@ def test_the_no_effect_run_plants_nothing(no_effect):
     assert t["checks_follow_planted_incidents"] == {"units_changed": 0, "checks_removed": 0, "checks_added": 0}
 
 
-def test_the_planted_rate_ratios_are_within_sampling_noise():
-    """Thinning: kept ~ Binomial(n, rr), Clopper-Pearson interval (statsmodels) covers rr; displacement:
-    added ~ Poisson((rr - 1) n), exact Poisson interval (chi-square quantiles, Garwood 1936) covers it."""
+def test_the_planted_rate_ratios_are_realised_exactly():
+    """After the start, exactly round(rr x n) of an area's n incidents are shipped (hand rule of
+    lillegeo/demo_plan.py: a random subset is kept, or round((rr - 1) n) are added)."""
     for iv in TRUTH["interventions"]:
         for role, rr in (("treated", iv["effect_rate_ratio"]), ("buffer", iv["buffer_rate_ratio"])):
             c = iv[f"{role}_counts"]
-            n, after = c["after_without_effect"], c["after"]
-            if rr < 1:
-                lo, hi = proportion_confint(after, n, alpha=0.01, method="beta")
-                assert lo <= rr <= hi, (iv["id"], role, after, n)
-            else:
-                k = after - n
-                lo, hi = stats.chi2.ppf(0.005, 2 * k) / 2, stats.chi2.ppf(0.995, 2 * k + 2) / 2
-                assert lo <= (rr - 1) * n <= hi, (iv["id"], role, k, n)
+            assert c["after"] == round(rr * c["after_without_effect"]), (iv["id"], role, c)
+    # patrol-1's treated area: 1,602 incidents after the start as drawn, 0.75 x 1,602 = 1,201.5 -> 1,202 kept
+    assert TRUTH["interventions"][0]["treated_counts"]["after"] == 1202
 
 
 def test_checks_outside_the_areas_are_unchanged(no_effect, shipped):
@@ -135,8 +129,8 @@ def test_checks_outside_the_areas_are_unchanged(no_effect, shipped):
 def test_outcome_test_recovers_the_planted_hit_rates():
     """Planted: 12 % hits for 'non immigré', 8 % for 'immigré' (truth.json). The Newcombe interval of
     the difference (statsmodels' confint_proportions_2indep, called directly on the page's counts)
-    covers 0.04 and excludes 0; each group's 99 % Wilson interval covers its rate (the drawn 661 / 5070
-    = 13.04 % sits 2.3 standard errors above 12 %, outside the 95 % interval: sampling noise)."""
+    covers 0.04 and excludes 0; each group's 99 % Wilson interval covers its rate (the drawn 663 / 5074
+    = 13.07 % sits 2.3 standard errors above 12 %, outside the 95 % interval: sampling noise)."""
     so = TRUTH["stop_outcomes"]
     assert (so["hit_rate_reference"], so["hit_rate_group"]) == (0.12, 0.08)
     t = run_outcome_test(lg.load_demo()).set_index("group")
@@ -203,9 +197,9 @@ def _did(panel: pd.DataFrame, truth: dict) -> list[tuple[str, str, float, float,
 
 def test_pyfixest_recovers_the_planted_patrols():
     """The demo's design is recoverable: each area's Poisson DiD interval (pyfixest called directly)
-    covers the planted rate ratio. Obtained on the shipped demo: patrol-1 treated 0.771 [0.681, 0.873]
-    (truth 0.75), buffer 1.156 [1.007, 1.326] (1.2); patrol-2 treated 0.703 [0.592, 0.835] (0.75),
-    buffer 0.873 [0.746, 1.022] (0.85)."""
+    covers the planted rate ratio. Obtained on the shipped demo: patrol-1 treated 0.761 [0.676, 0.858]
+    (truth 0.75), buffer 1.195 [1.041, 1.371] (1.2); patrol-2 treated 0.741 [0.637, 0.862] (0.75),
+    buffer 0.867 [0.739, 1.017] (0.85)."""
     ds_units = lg.load_demo().units.rename(columns={"unit_id": "code_iris", "unit_type": "type_iris"})
     incidents = pd.read_csv(DEMO_DIR / "incidents.csv")
     res = _did(_monthly_panel(ds_units, incidents), TRUTH)

@@ -40,6 +40,11 @@ def test_equity_page_offline(app_url, page):
     legend = page.frame_locator(FOLIUM).locator('[data-lillegeo="legend"]').inner_text()
     assert "Crime" in legend and "Top-left: many checks, little recorded crime" in legend
     page.screenshot(path=str(ARTIFACTS / "equity.png"), full_page=True)
+    # the stop-level outcome test on the demo's checks (planted hit rates 12 % / 8 %): table and sentence
+    outcome = page.get_by_text(re.compile(r"^Checks of group \u201cimmigré\u201d found something in \d+\.\d %"))
+    expect(outcome).to_be_visible()
+    outcome.scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "equity_outcome_test.png"))
     rerun(page, page.get_by_text("Checks observed / expected given crime").click)
     legend = page.frame_locator(FOLIUM).locator('[data-lillegeo="legend"]')
     expect(legend).to_contain_text("more than expected")
