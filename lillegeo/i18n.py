@@ -540,8 +540,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "report.loaded": {"en": "What was loaded", "fr": "Ce qui a été chargé"},
     "report.join": {"en": "{matched} of {n} units matched a table row; {without} units without data; {unmatched} table rows with no unit.",
                     "fr": "{matched} unités sur {n} appariées à une ligne de la table ; {without} unités sans données ; {unmatched} lignes de la table sans unité."},
-    "report.moran": {"en": "Global Moran's I = {i} (pseudo p = {p}; {perm} permutations, seed {seed}, weights {weights}).",
-                     "fr": "I de Moran global = {i} (pseudo p = {p} ; {perm} permutations, graine {seed}, pondérations {weights})."},
+    "report.moran": {"en": "Global Moran's I = {i} (pseudo {p}; {perm} permutations, seed {seed}, weights {weights}).",
+                     "fr": "I de Moran global = {i} (pseudo {p} ; {perm} permutations, graine {seed}, pondérations {weights})."},
     "report.methods": {"en": "Methods and caveats", "fr": "Méthodes et limites"},
     "report.methods_text": {"en": "Rates per 1,000 residents; activity and miscellaneous (A/D) IRIS left out of rates; counts from 1 to 10 withheld. Hot spots: Getis-Ord Gi* (binary weights) or local Moran (row-standardised), conditional permutations, pseudo p = (M+1)/(R+1). Clusters: density clustering in Lambert-93 metres. Equity: people-weighted exposure with a bootstrap interval; negative binomial benchmark model with offset log(population) and recorded crime as covariate. Recorded crime depends on where police look; results are area-level.",
                             "fr": "Taux pour 1 000 habitants ; IRIS d'activité et divers (A/D) écartés des taux ; effectifs de 1 à 10 masqués. Points chauds : Getis-Ord Gi* (pondérations binaires) ou Moran local (standardisé en ligne), permutations conditionnelles, pseudo p = (M+1)/(R+1). Agrégats : classification par densité en mètres Lambert-93. Équité : exposition pondérée par la population avec intervalle bootstrap ; modèle binomial négatif avec offset log(population) et délinquance enregistrée en covariable. La délinquance enregistrée dépend de là où la police regarde ; les résultats sont par zone."},
@@ -720,6 +720,12 @@ STRINGS: dict[str, dict[str, str]] = {
     # --- strings added for: demo (add this area's new strings right below this line)
 
     # --- strings added for: rest14 (add this area's new strings right below this line)
+    "col.p_sim": {"en": "p (permutations)", "fr": "p (permutations)"},
+    "value:model": {"en": "model", "fr": "modèle"},
+    "value:diagnostic": {"en": "diagnostic", "fr": "diagnostic"},
+    "value:units": {"en": "units", "fr": "unités"},
+    "value:table": {"en": "table", "fr": "table"},
+    "value:points": {"en": "points", "fr": "points"},
 }
 
 
