@@ -2,7 +2,7 @@
 
 A report is a list of sections (dicts). Each has a ``heading``, a ``part`` and any of ``text`` (list of
 str), ``findings`` (list of ``{"kind", "flag", "text"}``), ``image`` (PNG bytes), ``caption`` and
-``table`` (DataFrame). The parts come in this order whatever the order of the list:
+``table`` (DataFrame; ``max_rows`` how many of its rows to show, else 60 in HTML, 40 in PDF). The parts come in this order whatever the order of the list:
 
 1. ``summary``: one page of findings, first;
 2. ``maps``;
@@ -91,7 +91,7 @@ def _section_html(s: dict[str, Any], lang: str) -> list[str]:
     if s.get("caption"):
         out.append(f"<p class='caveat'>{esc(s['caption'])}</p>")
     if s.get("table") is not None:
-        out.append(_table_html(s["table"], lang))
+        out.append(_table_html(s["table"], lang, s.get("max_rows") or 60))
     return out
 
 
@@ -265,7 +265,7 @@ def report_pdf(sections: list[dict[str, Any]], path: str | Path | Any, *, title:
                 for p in s.get("text", []):
                     pages.para("p", p)
                 if s.get("table") is not None:
-                    pages.table(s["table"], lang)
+                    pages.table(s["table"], lang, s.get("max_rows") or 40)
             if part == "appendix" and recipe_text:
                 pages.line("h", t("report.recipe", lang))
                 for ln in recipe_text.splitlines():

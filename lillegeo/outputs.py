@@ -209,7 +209,8 @@ def report_sections(ds: Dataset, a: Analysis, images: dict[str, bytes]) -> list[
         secs.append({"part": "appendix", "heading": t("data.join_report", lang), "text": [
             t("report.join", lang, matched=jr.matched, n=jr.n_units, without=len(jr.units_without_data),
               unmatched=len(jr.unmatched_rows))] + jr.hints})
-    secs.append({"part": "appendix", "heading": t("report.params", lang), "table": params_frame(recipe, lang)})
+    secs.append({"part": "appendix", "heading": t("report.params", lang), "table": params_frame(recipe, lang),
+                 "max_rows": 1000})  # every parameter: the recipe below repeats them
     return secs
 
 

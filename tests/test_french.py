@@ -175,12 +175,13 @@ def test_report_tables_have_french_headers_and_numbers():
     html = re.sub(r"<(t[hd])[^>]*>", r"<\1>", html)  # attributes (scope, class) aside
     for head in ("code", "valeur", "rapport", "personnes", "paramètre"):
         assert f"<th>{head}</th>" in html
-    assert f"<td>1{NNBSP}234,568</td>" in html and f"<td>89{NNBSP}373</td>" in html and "<td>1,500</td>" in html
+    # lillegeo.tables.readable: statistics with two decimals, people whole
+    assert f"<td>1{NNBSP}234,57</td>" in html and f"<td>89{NNBSP}373</td>" in html and "<td>1,50</td>" in html
     assert "Données de démonstration synthétiques" in html
     assert "<th>value</th>" not in html and "<th>key</th>" not in html
     html_en = re.sub(r"<(t[hd])[^>]*>", r"<\1>", report_html([{"heading": "Table", "table": table}], title="Report",
                                                            lang="en"))
-    assert "<th>value</th>" in html_en and "<td>1,234.568</td>" in html_en
+    assert "<th>value</th>" in html_en and "<td>1,234.57</td>" in html_en
 
 
 def test_fmt_cell():
@@ -233,7 +234,7 @@ def test_static_maps_and_report_of_a_french_run(demo, french_analysis, figure_te
     html = report_html(sections, title="Rapport", lang="fr", demo=True)
     heads = set(re.findall(r"<th[^>]*>([^<]*)</th>", html))
     # the loaded-files table, the hot-spot table and the recipe's parameters, with French headers
-    assert {"fichier", "nature", "lignes", "code", "valeur", "statistique", "étiquette", "section", "paramètre"} <= heads
+    assert {"fichier", "nature", "lignes", "code", "valeur", "statistique", "classe", "section", "paramètre"} <= heads
     assert heads.isdisjoint({"file", "kind", "rows", "value", "label", "key", "unit_id", "statistic"}), heads
     assert "contiguïté reine" in html and "Withheld" not in html and "Synthetic demo data" not in html
     figure_texts.clear()
