@@ -11,10 +11,18 @@ import pandas as pd
 
 from ..hotspots import AreaHotspots, area_hotspots, point_clusters
 from ..i18n import t
-from ..params import DEFAULT_THRESHOLD, ClusterParams, EquityParams, HotspotParams
 from ..indicators import suppress
-from .exposure import (DEFAULT_BAND, ExposureResult, _col, area_groups, exposure_ratio, overlay_share,
-                       representation, top_quantile)
+from ..params import DEFAULT_THRESHOLD, ClusterParams, EquityParams, HotspotParams
+from .exposure import (
+    DEFAULT_BAND,
+    ExposureResult,
+    _col,
+    area_groups,
+    exposure_ratio,
+    overlay_share,
+    representation,
+    top_quantile,
+)
 from .findings import findings
 from .layers import bivariate_classes
 from .model import BenchmarkResult, benchmark_model
@@ -65,6 +73,8 @@ class EquityResult:
         Units whose group share is withheld (group or residents from 1 to ``threshold - 1``).
     threshold : int
         The disclosure threshold.
+    left_out : Series of bool
+        Activity and miscellaneous (A/D) units, left out of the rates per 1,000 (few residents).
     """
 
     exposure: ExposureResult
@@ -80,6 +90,7 @@ class EquityResult:
     withheld: pd.Series | None = None
     share_withheld: pd.Series | None = None
     threshold: int = DEFAULT_THRESHOLD
+    left_out: pd.Series | None = None
 
 
 def run_equity(units: gpd.GeoDataFrame, *, enforcement: str, crime: str, population: str, group: str,
@@ -172,4 +183,5 @@ def run_equity(units: gpd.GeoDataFrame, *, enforcement: str, crime: str, populat
                         residual_ratio=resid.where(~small), residual_hotspots=res_gi,
                         bivariate=(biv_labels, biv_colors), share=share.where(~share_small),
                         withheld=small, share_withheld=share_small, threshold=threshold,
+                        left_out=pd.Series(ad, index=units.index),
                         findings=findings(exposure=exp, model=model, representation_rows=rep_rows, lang=lang))
