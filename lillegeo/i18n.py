@@ -721,6 +721,59 @@ STRINGS: dict[str, dict[str, str]] = {
 
     # --- strings added for: rest14 (add this area's new strings right below this line)
     "col.p_sim": {"en": "p (permutations)", "fr": "p (permutations)"},
+    "ioerr.too_many_lines": {"en": "'{name}' has {n} lines, over the limit of {limit} rows",
+                             "fr": "« {name} » a {n} lignes, au-delà de la limite de {limit} lignes ; refusé. Gardez "
+                                   "seulement votre territoire ou votre période et chargez ce fichier"},
+    "ioerr.not_regular": {"en": "'{name}' is not a regular file",
+                          "fr": "« {name} » n'est pas un fichier ordinaire ; donnez le chemin du fichier lui-même"},
+    "ioerr.utf16": {"en": "the file is not valid UTF-16 text",
+                    "fr": "le fichier commence par une marque d'ordre des octets UTF-16 mais n'est pas un texte "
+                          "UTF-16 valide ; enregistrez-le en CSV UTF-8"},
+    "ioerr.decode": {"en": "could not decode the file as UTF-8 or cp1252",
+                     "fr": "le fichier n'a pu être décodé ni en UTF-8 ni en cp1252"},
+    "ioerr.json_depth": {"en": "'{name}' nests JSON more than {limit} levels deep",
+                         "fr": "« {name} » imbrique des tableaux et objets JSON sur plus de {limit} niveaux, "
+                               "au-delà de la limite ; refusé (des contours GeoJSON en demandent moins de 10)"},
+    "ioerr.geojson_truncated": {"en": "could not read '{name}' as GeoJSON",
+                                "fr": "« {name} » n'a pas pu être lu comme GeoJSON : aucun membre « type » de "
+                                      "premier niveau (le fichier est peut-être tronqué)"},
+    "ioerr.gpkg_view": {"en": "'{name}' is not a valid GeoPackage",
+                        "fr": "« {name} » n'est pas un GeoPackage valide : « {view} » est une vue SQL là où un "
+                              "GeoPackage a une table ; refusé"},
+    "ioerr.gpkg_invalid": {"en": "'{name}' is not a valid GeoPackage ({what})",
+                           "fr": "« {name} » n'est pas un GeoPackage valide (cela ressemble à : {what}) ; refusé"},
+    "ioerr.gpkg_no_layer": {"en": "'{name}' holds no vector layer",
+                            "fr": "« {name} » ne contient aucune couche vectorielle (sa table gpkg_contents n'en "
+                                  "liste aucune)"},
+    "ioerr.gpkg_layer_missing": {"en": "layer '{layer}' not found in '{name}'; layers are: {layers}",
+                                 "fr": "couche « {layer} » introuvable dans « {name} » ; les couches sont : {layers}"},
+    "ioerr.gpkg_layer_view": {"en": "layer '{layer}' of '{name}' is a SQL view",
+                              "fr": "la couche « {layer} » de « {name} » est une vue SQL, pas une table ; les vues "
+                                    "ne sont pas lues (une vue exécute une requête, peut-être sans fin). Exportez la "
+                                    "vue en table (QGIS : Exporter > Sauvegarder les entités sous…, ou ogr2ogr) et "
+                                    "chargez ce fichier"},
+    "ioerr.gpkg_layer_virtual": {"en": "layer '{layer}' of '{name}' is not a plain table",
+                                 "fr": "la couche « {layer} » de « {name} » n'est pas une table ordinaire ; refusée. "
+                                       "Exportez-la en table et chargez ce fichier"},
+    "ioerr.gpkg_generated": {"en": "layer '{layer}' of '{name}' has computed (generated) columns",
+                             "fr": "la couche « {layer} » de « {name} » a des colonnes calculées (générées) ; "
+                                   "refusée. Exportez-la en table ordinaire et chargez ce fichier"},
+    "ioerr.dbf_invalid": {"en": "'{name}': its .dbf is not a dBase table",
+                          "fr": "« {name} » : son .dbf n'est pas une table dBase (cela ressemble à : {what}) ; refusé"},
+    "ioerr.dbf_damaged": {"en": "could not read '{name}': its .dbf header is damaged",
+                          "fr": "« {name} » n'a pas pu être lu : l'en-tête de son .dbf est endommagé"},
+    "ioerr.7z_total": {"en": "the 7z archive expands to more than allowed",
+                       "fr": "l'archive 7z se décompresse au-delà de ce qui est permis ; refusée"},
+    "ioerr.crs_unknown": {"en": "crs {crs} is not understood",
+                          "fr": "système de coordonnées {crs} non reconnu ; donnez-le sous la forme « EPSG:2154 » "
+                                "ou « EPSG:4326 »"},
+    "model.nb2": {"en": "negative binomial (NB2, started from Poisson, {method}), offset log(population)",
+                  "fr": "binomiale négative (NB2, initialisée par Poisson, {method}), offset log(population)"},
+    "model.poisson_robust": {"en": "Poisson, robust (HC0) errors, offset log(population)",
+                             "fr": "Poisson, erreurs robustes (HC0), offset log(population)"},
+    "model.clustered": {"en": ", errors clustered by {column}", "fr": ", erreurs groupées par {column}"},
+    "model.few_clusters": {"en": "only {n} clusters: clustered errors are unreliable",
+                           "fr": "seulement {n} groupes : les erreurs groupées ne sont pas fiables"},
     "value:model": {"en": "model", "fr": "modèle"},
     "value:diagnostic": {"en": "diagnostic", "fr": "diagnostic"},
     "value:units": {"en": "units", "fr": "unités"},

@@ -17,11 +17,12 @@ from lillegeo.app.widgets import (
     table_downloads,
     with_current,
 )
-from lillegeo.choices import options_for
+from lillegeo.choices import band_choices, options_for
 from lillegeo.equity.chart import sensitivity_chart
+from lillegeo.fmt import fmt_number
 from lillegeo.layers import equity_layer
 from lillegeo.maps import categorical_map
-from lillegeo.params import BAND_SLIDER, BOOTSTRAP_CHOICES, bounds, options
+from lillegeo.params import BOOTSTRAP_CHOICES, bounds, options
 from lillegeo.pipeline import run_equity, run_outcome_test
 from lillegeo.tables import model_table
 
@@ -47,8 +48,8 @@ with c3:
     bound(st.selectbox, tr("eq.bootstrap"), "equity", "bootstrap", options=with_current(BOOTSTRAP_CHOICES, q.bootstrap))
     lo, hi = bounds("equity", "seed")
     bound(st.number_input, tr("eq.seed"), "equity", "seed", min_value=lo, max_value=hi, step=1)
-    bound(st.slider, tr("eq.band"), "equity", "band", min_value=min(BAND_SLIDER[0], q.band[0]),
-          max_value=max(BAND_SLIDER[1], q.band[1]), step=BAND_SLIDER[2])
+    bound(st.select_slider, tr("eq.band"), "equity", "band", options=band_choices(q.band),
+          format_func=lambda v: fmt_number(v, lang(), 2))  # 0,80 – 1,25 in French
 kinds = [k for k in options("equity", "groups") if k != "overlay" or o.has_overlay]
 bound(st.radio, tr("eq.group_kind"), "equity", "groups", options=kinds, horizontal=True,
       format_func=lambda v: tr(f"eq.group_kind.{v}"))

@@ -13,6 +13,7 @@ from ..hotspots import AreaHotspots, area_hotspots, point_clusters
 from ..i18n import t
 from ..indicators import suppress
 from ..params import DEFAULT_THRESHOLD, ClusterParams, EquityParams, HotspotParams
+from ..wording import fmt_g
 from .exposure import (
     DEFAULT_BAND,
     ExposureResult,
@@ -143,15 +144,15 @@ def run_equity(units: gpd.GeoDataFrame, *, enforcement: str, crime: str, populat
     # representation in hotspots, for each method
     rep_rows = []
     hot_res = area_hotspots(units, cri, method="gi_star", permutations=permutations, alpha=alpha, seed=seed)
-    methods = {t("rep.gi", lang, alpha=f"{alpha:g}"): hot_res.hot()}
+    methods = {t("rep.gi", lang, alpha=fmt_g(alpha, lang)): hot_res.hot()}
     lm = area_hotspots(units, cri, method="local_moran", permutations=permutations, alpha=alpha, seed=seed)
-    methods[t("rep.lm", lang, alpha=f"{alpha:g}")] = lm.hot()
+    methods[t("rep.lm", lang, alpha=fmt_g(alpha, lang))] = lm.hot()
     if points is not None and len(points):
         pc = point_clusters(points, algorithm="dbscan", eps_m=eps_m, min_samples=min_samples, seed=seed,
                             threshold=threshold)
         if len(pc.hulls):
             hull = pc.hulls.union_all()
-            methods[t("rep.dbscan", lang, eps=f"{eps_m:g}", min=min_samples)] = pd.Series(units.geometry.intersects(hull).to_numpy(),
+            methods[t("rep.dbscan", lang, eps=fmt_g(eps_m, lang), min=min_samples)] = pd.Series(units.geometry.intersects(hull).to_numpy(),
                                                                     index=units.index)
     for name, mask in methods.items():
         r = representation(units, mask, group, population=population, bootstrap=bootstrap, seed=seed)
