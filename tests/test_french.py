@@ -21,6 +21,7 @@ from lillegeo.params import ClusterParams, HotspotParams
 from lillegeo.report import categorical_static_map, indicator_static_map, report_html
 from lillegeo.wording import clusters_note, fmt_g, hotspot_note, weights_text
 
+
 def _controls(html: str) -> str:
     """The text of the map's legend, title and badge controls (their HTML is a JSON string in the page)."""
     return "\n".join(json.loads(m) for m in re.findall(r'innerHTML = ("(?:[^"\\]|\\.)*");', html))
