@@ -721,6 +721,11 @@ STRINGS: dict[str, dict[str, str]] = {
 
     # --- strings added for: rest14 (add this area's new strings right below this line)
     "col.p_sim": {"en": "p (permutations)", "fr": "p (permutations)"},
+    "hot.exclude_ad": {"en": "Leave out A/D units", "fr": "Écarter les IRIS A/D"},
+    "eq.units_downloads": {"en": "The map's values per unit (checks, crime, rates, observed / expected, group share; "
+                                 "small counts withheld):",
+                           "fr": "Les valeurs de la carte par unité (contrôles, délinquance, taux, observé / attendu, "
+                                 "part du groupe ; petits effectifs masqués) :"},
     "ioerr.too_many_lines": {"en": "'{name}' has {n} lines, over the limit of {limit} rows",
                              "fr": "« {name} » a {n} lignes, au-delà de la limite de {limit} lignes ; refusé. Gardez "
                                    "seulement votre territoire ou votre période et chargez ce fichier"},

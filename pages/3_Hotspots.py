@@ -61,7 +61,8 @@ with tab_area:
                        then=lambda v: {"per": o.default_per(v)})
         per = bound(st.selectbox, tr("explore.per"), "hotspots", "per", options=o.per_for(column),
                     format_func=lambda v: per_option(column, v, lang()))
-        bound(st.checkbox, tr("explore.exclude_ad"), "hotspots", "exclude_ad", disabled=not per)
+        bound(st.checkbox, tr("hot.exclude_ad"), "hotspots", "exclude_ad", disabled=not per,
+              help=tr("explore.exclude_ad"))  # a narrow column: the short label, the sentence in the help
         bound(st.radio, tr("explore.smoothing"), "hotspots", "smoothing", options=options("hotspots", "smoothing"),
               format_func=lambda v: tr(f"smoothing.{v}"), disabled=not per)
     with c2:

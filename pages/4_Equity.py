@@ -85,6 +85,8 @@ build = partial(categorical_map, ds.units, layer.labels, layer.colors, legend_ti
 show_map(build(assets="app"), height=560, key="eq_map")
 map_downloads(build, ds.units, layer.labels, layer.colors, title=tr(f"eq.layer.{layer_name}"), key="equity_map")
 add_slide_button("equity", tr(f"eq.layer.{layer_name}"))
+st.caption(tr("eq.units_downloads"))  # the map's values per unit: one pair of buttons, under the map
+table_downloads(table, "equity_units", "eq_dl")
 
 st.subheader(tr("eq.exposure"))
 show_table(res.exposure.table, "equity_exposure", "eq_exposure_table")
@@ -98,7 +100,6 @@ if res.model.sensitivity is not None:
     st.altair_chart(sensitivity_chart(res.model.sensitivity, lang(), height=340), width="stretch")
 st.subheader(tr("eq.representation"))
 show_table(res.representation, "equity_representation", "eq_rep_table")
-table_downloads(table, "equity_units", "eq_dl")
 
 st.subheader(tr("eq.stop_level"))
 outcomes = run_outcome_test(ds)
