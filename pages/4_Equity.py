@@ -48,8 +48,8 @@ with c3:
     bound(st.selectbox, tr("eq.bootstrap"), "equity", "bootstrap", options=with_current(BOOTSTRAP_CHOICES, q.bootstrap))
     lo, hi = bounds("equity", "seed")
     bound(st.number_input, tr("eq.seed"), "equity", "seed", min_value=lo, max_value=hi, step=1)
-    bound(st.select_slider, tr("eq.band"), "equity", "band", options=band_choices(q.band),
-          format_func=lambda v: fmt_number(v, lang(), 2))  # 0,80 – 1,25 in French
+    bound(st.select_slider, tr("eq.band"), "equity", "band", options=band_choices(q.band), value=q.band,
+          format_func=lambda v: fmt_number(v, lang(), 2))  # 0,80 – 1,25 in French; value: a range, two thumbs
 kinds = [k for k in options("equity", "groups") if k != "overlay" or o.has_overlay]
 bound(st.radio, tr("eq.group_kind"), "equity", "groups", options=kinds, horizontal=True,
       format_func=lambda v: tr(f"eq.group_kind.{v}"))

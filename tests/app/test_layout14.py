@@ -47,6 +47,20 @@ def test_equity_band_slider_reads_french():
     assert tuple(band.value) == tuple(q.band)  # the recipe's band, unchanged by the widget
 
 
+def test_equity_band_slider_keeps_and_sets_the_range():
+    # in English: AppTest formats the widgets' values again outside the run, where the session's language
+    # is not known (the French options would be looked up in English)
+    at = _page("pages/4_Equity.py", "en")
+    q = Recipe.for_demo().equity
+    at.run()  # a rerun keeps the range (a range select slider needs its default as a range)
+    assert not at.error and at.session_state["recipe"].equity.band == q.band
+    at.select_slider(key="p.equity.band").set_range(0.75, 1.5).run()  # moving the thumbs sets the recipe
+    assert not at.error, [e.value for e in at.error]
+    assert at.session_state["recipe"].equity.band == (0.75, 1.5)
+    at.switch_page("pages/2_Explore.py").run()  # another page: the band is not reset
+    assert not at.error and at.session_state["recipe"].equity.band == (0.75, 1.5)
+
+
 def test_hotspots_caption_checkbox_and_number_inputs():
     at = _page("pages/3_Hotspots.py", "fr")
     captions = " ".join(str(c.value) for c in at.caption)
