@@ -27,9 +27,10 @@ from dataclasses import dataclass
 from .dataset import Dataset
 from .indicators import numeric_columns
 from .insee import conventional_per, is_code_column
+from .params import BAND_SLIDER
 from .recipe import Recipe
 
-__all__ = ["Options", "options_for", "fit_recipe", "years_of", "categories_of"]
+__all__ = ["Options", "options_for", "fit_recipe", "years_of", "categories_of", "band_choices"]
 
 DATED = "date"
 
@@ -138,3 +139,17 @@ def fit_recipe(recipe: Recipe, ds: Dataset) -> Recipe:
         pg = pg.replace(layer=layer, categories=tuple(x for x in pg.categories if x in cats))
     fitted = recipe.replace(explore=e, hotspots=h, clusters=c, typology=ty, evaluation=ev, equity=q, programme=pg)
     return recipe if fitted == recipe else fitted
+
+
+def band_choices(band: tuple[float, float], grid: tuple[float, float, float] = BAND_SLIDER) -> list[float]:
+    """The values the disparity band's slider offers: ``grid`` (low, high, step) and the two ends of
+    ``band`` (a recipe may hold any valid band), rounded to hundredths so that 0.8 is found again.
+
+    Examples
+    --------
+    >>> band_choices((0.8, 1.25))[:3], 0.8 in band_choices((0.8, 1.25)), band_choices((0.33, 3.0))[0]
+    ([0.5, 0.55, 0.6], True, 0.33)
+    """
+    lo, hi, step = grid
+    n = int(round((hi - lo) / step))
+    return sorted({round(lo + i * step, 2) for i in range(n + 1)} | {round(float(b), 2) for b in band})

@@ -68,7 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
     h.add_argument("--method", default=_H.method, choices=list(SPEC["hotspots"]["method"].options))
     h.add_argument("--weights", default=_H.weights, help="queen, rook, knn:K or distance:METRES")
     h.add_argument("--permutations", type=int, default=_H.permutations, help="19-9999")
-    h.add_argument("--alpha", type=float, default=_H.alpha, help="0.001-0.2")
+    h.add_argument("--alpha", type=float, default=_H.alpha,
+                   help="{:g}-{:g}".format(SPEC["hotspots"]["alpha"].lo, SPEC["hotspots"]["alpha"].hi))
     mc = h.add_mutually_exclusive_group()
     mc.add_argument("--fdr", action="store_true", help="false discovery rate correction (esda.fdr)")
     mc.add_argument("--bonferroni", action="store_true", help="Bonferroni correction (alpha / n)")

@@ -258,19 +258,16 @@ def _load_with_points(args):
 
 
 def cmd_equity(args) -> int:
-    import numpy as np
-    import pandas as pd
-
     from .equity import exposure_ratio
+    from .indicators import compute_indicator
 
     data = _load_with_points(args)
-    burden = data[args.burden].astype(float) if args.burden in data.columns else None
-    if burden is None:
+    if args.burden not in data.columns:
         raise ValueError(f"burden column '{args.burden}' not found; columns are: {', '.join(map(str, data.columns))}")
-    if args.per:
-        den = data[args.per].astype(float)
-        ad = data["unit_type"].isin(["A", "D"]) if "unit_type" in data else pd.Series(False, index=data.index)
-        burden = pd.Series(np.where((den > 0) & ~ad, burden / den * 1000, np.nan), index=data.index)
+    # the burden as the pages compute an indicator: rate per 1,000 with --per, A/D units left out, zero
+    # denominators without data; the partition (shown, withheld, left out, no data) is printed with it
+    ind = compute_indicator(data, args.burden, per=args.per or None, exclude_types=("A", "D") if args.per else ())
+    burden = ind.raw.where(~ind.excluded)  # exposure is people-weighted over all units: small rates stay inside
     reference = None if args.reference in (None, "complement") else args.reference
     res = exposure_ratio(data.assign(_burden=burden), "_burden", args.group, reference, population=args.population,
                          bootstrap=args.bootstrap, seed=args.seed, band=(args.band_low, args.band_high))
@@ -278,7 +275,7 @@ def cmd_equity(args) -> int:
     write_table(res.table, args.out, "csv")
     print(f"exposure ratio {res.ratio:.3f} (95% bootstrap interval {res.ci_low:.3f} to {res.ci_high:.3f}); "
           f"flag: {res.flag}")
-    print(json.dumps(res.summary(), ensure_ascii=False))
+    print(json.dumps({**res.summary(), "partition": ind.partition}, ensure_ascii=False))
     return 0
 
 

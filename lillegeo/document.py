@@ -2,7 +2,7 @@
 
 A report is a list of sections (dicts). Each has a ``heading``, a ``part`` and any of ``text`` (list of
 str), ``findings`` (list of ``{"kind", "flag", "text"}``), ``image`` (PNG bytes), ``caption`` and
-``table`` (DataFrame). The parts come in this order whatever the order of the list:
+``table`` (DataFrame; ``max_rows`` how many of its rows to show, else 60 in HTML, 40 in PDF). The parts come in this order whatever the order of the list:
 
 1. ``summary``: one page of findings, first;
 2. ``maps``;
@@ -25,9 +25,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .fmt import fmt_cell
-from .i18n import column_labels, t
+from .i18n import t
 from .maps import esc
+from .tables import readable
 
 __all__ = ["report_html", "report_pdf", "PARTS", "ordered_parts"]
 
@@ -47,12 +47,9 @@ def ordered_parts(sections: list[dict[str, Any]]) -> list[tuple[str, list[dict[s
     return out
 
 
-def _cell(v: Any, lang: str) -> str:
-    if v is None or (isinstance(v, float) and not np.isfinite(v)):
-        return ""
-    if isinstance(v, (bool, np.bool_)):
-        return {"fr": ("non", "oui")}.get(lang, ("False", "True"))[bool(v)]
-    return fmt_cell(v, lang, 3)  # whole numbers without decimals, others with three
+def _numeric(df: pd.DataFrame) -> list[bool]:
+    """Which columns hold numbers (right-aligned), true/false columns aside."""
+    return [pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c]) for c in df.columns]
 
 
 _CSS = """
@@ -72,14 +69,11 @@ nav ol{margin:.3em 0 1em}
 
 
 def _table_html(df: pd.DataFrame, lang: str, max_rows: int = 60) -> str:
-    head = "".join(f"<th scope='col'>{esc(c)}</th>" for c in column_labels(df, lang).columns)  # reader's language
-    rows = []
-    for _, r in df.head(max_rows).iterrows():
-        cells = []
-        for v in r.to_numpy():
-            num = isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_))
-            cells.append(f"<td{' class=num' if num else ''}>{esc(_cell(v, lang))}</td>")
-        rows.append("<tr>" + "".join(cells) + "</tr>")
+    shown = readable(df.head(max_rows), lang)  # the reader's language: headers, p < 0.001, whole people, yes/no
+    head = "".join(f"<th scope='col'>{esc(c)}</th>" for c in shown.columns)
+    num = _numeric(df)
+    rows = ["<tr>" + "".join(f"<td{' class=num' if n else ''}>{esc(v)}</td>" for v, n in zip(r, num)) + "</tr>"
+            for r in shown.itertuples(index=False)]
     more = f"<p class='caveat'>{esc(t('report.more_rows', lang, n=len(df) - max_rows))}</p>" if len(df) > max_rows else ""
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>{more}"
 
@@ -97,7 +91,7 @@ def _section_html(s: dict[str, Any], lang: str) -> list[str]:
     if s.get("caption"):
         out.append(f"<p class='caveat'>{esc(s['caption'])}</p>")
     if s.get("table") is not None:
-        out.append(_table_html(s["table"], lang))
+        out.append(_table_html(s["table"], lang, s.get("max_rows") or 60))
     return out
 
 
@@ -172,41 +166,51 @@ class _Pages:
     def table(self, df: pd.DataFrame, lang: str, max_rows: int = 40) -> None:
         from matplotlib.patches import Rectangle
 
-        cols = [str(c) for c in column_labels(df, lang).columns]
-        body = [[_cell(v, lang) for v in r] for r in df.head(max_rows).itertuples(index=False)]
+        shown = readable(df.head(max_rows), lang)  # as in the HTML report
+        cols = [str(c) for c in shown.columns]
+        body = [list(r) for r in shown.itertuples(index=False)]
         if not cols:
             return
-        widths = np.array([max([len(c)] + [len(r[i]) for r in body]) for i, c in enumerate(cols)], dtype=float)
-        widths = np.clip(widths, 4, 40)
+        longest_word = [max((len(w) for w in c.split()), default=1) for c in cols]  # headers wrap at spaces
+        widths = np.array([max([longest_word[i]] + [len(r[i]) for r in body]) for i in range(len(cols))], dtype=float)
+        widths = np.clip(widths, 6, 40)
         fs = 7 if widths.sum() < 120 else 5.5
         x = 0.07 + np.concatenate([[0], np.cumsum(widths / widths.sum() * 0.86)])
-        chars = ((x[1:] - x[:-1]) / 0.86 * (150 if fs == 7 else 190)).astype(int)
+        chars = ((x[1:] - x[:-1]) / 0.86 * (130 if fs == 7 else 165)).astype(int)  # DejaVu: ~0.55 em a character
         h = 0.0145 if fs == 7 else 0.012
 
+        def fit(text: str, n: int) -> str:
+            return text if len(text) <= n else text[: max(n - 1, 1)] + "…"
+
+        bold = np.maximum((chars * 0.85).astype(int), 3)  # bold type is wider
+        heads = ["\n".join(fit(w, bold[i]) for w in (textwrap.wrap(c, bold[i]) or [""])[:4]) for i, c in enumerate(cols)]
+        lines = max(c.count("\n") + 1 for c in heads)
+
         def row(cells: list[str], header: bool) -> None:
-            self.room(h)
+            hh = h * (0.75 * lines + 0.25) if header else h
+            self.room(hh)
             if header:
-                self.fig.add_artist(Rectangle((x[0], self.y - h), x[-1] - x[0], h, transform=self.fig.transFigure,
+                self.fig.add_artist(Rectangle((x[0], self.y - hh), x[-1] - x[0], hh, transform=self.fig.transFigure,
                                               facecolor="#eef1f8", edgecolor="none"))
             for i, c in enumerate(cells):
-                c = c if len(c) <= chars[i] else c[: max(chars[i] - 1, 1)] + "…"
-                self.fig.text(x[i] + 0.004, self.y - h / 2, c, va="center", fontsize=fs, parse_math=False,
-                              fontweight="bold" if header else "normal")
+                self.fig.text(x[i] + 0.004, self.y - hh / 2, c if header else fit(c, chars[i]), va="center",
+                              fontsize=fs, parse_math=False, fontweight="bold" if header else "normal",
+                              linespacing=1.1)
             for xx in x:
-                self.fig.add_artist(self.rule([xx, xx], [self.y - h, self.y], transform=self.fig.transFigure,
-                                                    color="#bbbbbb", linewidth=0.5))
-            self.fig.add_artist(self.rule([x[0], x[-1]], [self.y - h, self.y - h], transform=self.fig.transFigure,
-                                                color="#bbbbbb", linewidth=0.5))
+                self.fig.add_artist(self.rule([xx, xx], [self.y - hh, self.y], transform=self.fig.transFigure,
+                                              color="#bbbbbb", linewidth=0.5))
+            self.fig.add_artist(self.rule([x[0], x[-1]], [self.y - hh, self.y - hh], transform=self.fig.transFigure,
+                                          color="#bbbbbb", linewidth=0.5))
             if header:
                 self.fig.add_artist(self.rule([x[0], x[-1]], [self.y, self.y], transform=self.fig.transFigure,
-                                                    color="#bbbbbb", linewidth=0.5))
-            self.y -= h
+                                              color="#bbbbbb", linewidth=0.5))
+            self.y -= hh
 
-        row(cols, True)
+        row(heads, True)
         for r in body:
             if self.y - h < 0.045:  # the header again at the top of the next page
                 self.new()
-                row(cols, True)
+                row(heads, True)
             row(r, False)
         if len(df) > max_rows:
             self.line("caveat", t("report.more_rows", lang, n=len(df) - max_rows))
@@ -252,6 +256,7 @@ def report_pdf(sections: list[dict[str, Any]], path: str | Path | Any, *, title:
                 pages.new()
             pages.line("part", t(heads[part], lang))
             for s in secs:
+                pages.room(0.12 if s.get("table") is not None else 0.05)  # no heading alone at the foot of a page
                 for w in textwrap.wrap(s["heading"], 78) or [""]:
                     pages.line("h", w)
                 for f in s.get("findings", []):
@@ -260,7 +265,7 @@ def report_pdf(sections: list[dict[str, Any]], path: str | Path | Any, *, title:
                 for p in s.get("text", []):
                     pages.para("p", p)
                 if s.get("table") is not None:
-                    pages.table(s["table"], lang)
+                    pages.table(s["table"], lang, s.get("max_rows") or 40)
             if part == "appendix" and recipe_text:
                 pages.line("h", t("report.recipe", lang))
                 for ln in recipe_text.splitlines():

@@ -176,8 +176,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "explore.download_map": {"en": "Download the map (offline HTML)", "fr": "Télécharger la carte (HTML hors ligne)"},
     "explore.no_numeric": {"en": "The loaded data has no numeric column to map.",
                            "fr": "Les données chargées n'ont aucune colonne numérique à cartographier."},
-    "explore.summary": {"en": "{shown} units shown, {withheld} withheld (count under {threshold}), {nodata} without data.",
-                        "fr": "{shown} unités affichées, {withheld} masquées (effectif inférieur à {threshold}), {nodata} sans données."},
     # --- strings added for: withheld (add this area's new strings right below this line)
     # hotspots page
     "nav.hotspots": {"en": "3 · Hotspots", "fr": "3 · Points chauds"},
@@ -378,14 +376,8 @@ STRINGS: dict[str, dict[str, str]] = {
                          "fr": "Les résidents comptés dans « {group} » connaissent {ratio} fois le niveau de {burden} de « {reference} » (intervalle à 95 % : {lo} à {hi} ; {people} personnes dans {units} unités). Dans la bande {lo_band}–{hi_band} ou non significatif : non signalé. Ce rapport n'est pas ajusté sur la délinquance enregistrée."},
     "finding.exposure_flag": {"en": "FLAG: residents counted in '{group}' experience {ratio} times the {burden} of '{reference}' (95% interval {lo} to {hi}; {people} people in {units} units), outside the {lo_band}–{hi_band} band. This is not adjusted for recorded crime: see the benchmark model.",
                               "fr": "SIGNALÉ : les résidents comptés dans « {group} » connaissent {ratio} fois le niveau de {burden} de « {reference} » (intervalle à 95 % : {lo} à {hi} ; {people} personnes dans {units} unités), hors de la bande {lo_band}–{hi_band}. Ce rapport n'est pas ajusté sur la délinquance enregistrée : voir le modèle de référence."},
-    "finding.model": {"en": "Given recorded crime, each 10 more points of the group's share in a unit go with {rr} times the checks (95% interval {lo} to {hi}; {p}; {n} units). The interval includes 1: no disparity beyond crime is detected.",
-                      "fr": "À délinquance enregistrée égale, 10 points de plus de part du groupe dans une unité vont avec {rr} fois plus de contrôles (intervalle à 95 % : {lo} à {hi} ; {p} ; {n} unités). L'intervalle contient 1 : aucune disparité au-delà de la délinquance n'est détectée."},
-    "finding.model_flag": {"en": "FLAG: given recorded crime, each 10 more points of the group's share in a unit go with {rr} times the checks (95% interval {lo} to {hi}; {p}; {n} units): checks beyond what recorded crime explains.",
-                           "fr": "SIGNALÉ : à délinquance enregistrée égale, 10 points de plus de part du groupe dans une unité vont avec {rr} fois plus de contrôles (intervalle à 95 % : {lo} à {hi} ; {p} ; {n} unités) : des contrôles au-delà de ce qu'explique la délinquance enregistrée."},
     "finding.representation": {"en": "{method}: the group's share living in hotspot units is {ratio} times the share of all residents living there (95% interval {lo} to {hi}; {units} hotspot units).",
                                "fr": "{method} : la part du groupe vivant dans les unités en point chaud est {ratio} fois celle de l'ensemble des résidents (intervalle à 95 % : {lo} à {hi} ; {units} unités en point chaud)."},
-    "caveat.recorded_crime": {"en": "Caveat: recorded crime depends on where police look; if checks create records, the crime benchmark absorbs part of any bias (omitted-variable and feedback bias).",
-                              "fr": "Limite : la délinquance enregistrée dépend de là où la police regarde ; si les contrôles créent des enregistrements, la référence absorbe une partie du biais (variable omise, boucle de rétroaction)."},
     "caveat.area_level": {"en": "Caveat: these are area-level results about where people live, not about the individuals who were checked.",
                           "fr": "Limite : ce sont des résultats par zone, sur les lieux de résidence, pas sur les personnes contrôlées."},
     "caveat.withheld": {"en": "Caveat: counts under the disclosure threshold are withheld from every display; the statistics use them.",
@@ -531,7 +523,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "static.biv.checks": {"en": "many checks, little crime", "fr": "beaucoup de contrôles, peu de délinquance"},
     "static.biv.crime": {"en": "much crime, few checks", "fr": "beaucoup de délinquance, peu de contrôles"},
     "static.biv.both": {"en": "much crime, many checks", "fr": "beaucoup de délinquance et de contrôles"},
-    "static.withheld": {"en": "withheld (counts under {threshold}) or no data", "fr": "masqué (effectifs < {threshold}) ou pas de données"},
     "present.keys": {"en": "→ / space: next · ←: previous · F: full screen", "fr": "→ / espace : suivante · ← : précédente · F : plein écran"},
     "report.generated": {"en": "Generated on {date} by lillegeo.", "fr": "Produit le {date} par lillegeo."},
     "report.more_rows": {"en": "{n} more rows in the CSV.", "fr": "{n} lignes de plus dans le CSV."},
@@ -540,8 +531,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "report.loaded": {"en": "What was loaded", "fr": "Ce qui a été chargé"},
     "report.join": {"en": "{matched} of {n} units matched a table row; {without} units without data; {unmatched} table rows with no unit.",
                     "fr": "{matched} unités sur {n} appariées à une ligne de la table ; {without} unités sans données ; {unmatched} lignes de la table sans unité."},
-    "report.moran": {"en": "Global Moran's I = {i} (pseudo p = {p}; {perm} permutations, seed {seed}, weights {weights}).",
-                     "fr": "I de Moran global = {i} (pseudo p = {p} ; {perm} permutations, graine {seed}, pondérations {weights})."},
+    "report.moran": {"en": "Global Moran's I = {i} (pseudo {p}; {perm} permutations, seed {seed}, weights {weights}).",
+                     "fr": "I de Moran global = {i} (pseudo {p} ; {perm} permutations, graine {seed}, pondérations {weights})."},
     "report.methods": {"en": "Methods and caveats", "fr": "Méthodes et limites"},
     "report.methods_text": {"en": "Rates per 1,000 residents; activity and miscellaneous (A/D) IRIS left out of rates; counts from 1 to 10 withheld. Hot spots: Getis-Ord Gi* (binary weights) or local Moran (row-standardised), conditional permutations, pseudo p = (M+1)/(R+1). Clusters: density clustering in Lambert-93 metres. Equity: people-weighted exposure with a bootstrap interval; negative binomial benchmark model with offset log(population) and recorded crime as covariate. Recorded crime depends on where police look; results are area-level.",
                             "fr": "Taux pour 1 000 habitants ; IRIS d'activité et divers (A/D) écartés des taux ; effectifs de 1 à 10 masqués. Points chauds : Getis-Ord Gi* (pondérations binaires) ou Moran local (standardisé en ligne), permutations conditionnelles, pseudo p = (M+1)/(R+1). Agrégats : classification par densité en mètres Lambert-93. Équité : exposition pondérée par la population avec intervalle bootstrap ; modèle binomial négatif avec offset log(population) et délinquance enregistrée en covariable. La délinquance enregistrée dépend de là où la police regarde ; les résultats sont par zone."},
@@ -962,6 +953,70 @@ STRINGS: dict[str, dict[str, str]] = {
                            "fr": "Les intervalles se chevauchent : ces contrôles ne montrent pas de différence nette de taux de succès."},
 
     # --- strings added for: rest14 (add this area's new strings right below this line)
+    "col.p_sim": {"en": "p (permutations)", "fr": "p (permutations)"},
+    "hot.exclude_ad": {"en": "Leave out A/D units", "fr": "Écarter les IRIS A/D"},
+    "eq.units_downloads": {"en": "The map's values per unit (checks, crime, rates, observed / expected, group share; "
+                                 "small counts withheld):",
+                           "fr": "Les valeurs de la carte par unité (contrôles, délinquance, taux, observé / attendu, "
+                                 "part du groupe ; petits effectifs masqués) :"},
+    "ioerr.too_many_lines": {"en": "'{name}' has {n} lines, over the limit of {limit} rows",
+                             "fr": "« {name} » a {n} lignes, au-delà de la limite de {limit} lignes ; refusé. Gardez "
+                                   "seulement votre territoire ou votre période et chargez ce fichier"},
+    "ioerr.not_regular": {"en": "'{name}' is not a regular file",
+                          "fr": "« {name} » n'est pas un fichier ordinaire ; donnez le chemin du fichier lui-même"},
+    "ioerr.utf16": {"en": "the file is not valid UTF-16 text",
+                    "fr": "le fichier commence par une marque d'ordre des octets UTF-16 mais n'est pas un texte "
+                          "UTF-16 valide ; enregistrez-le en CSV UTF-8"},
+    "ioerr.decode": {"en": "could not decode the file as UTF-8 or cp1252",
+                     "fr": "le fichier n'a pu être décodé ni en UTF-8 ni en cp1252"},
+    "ioerr.json_depth": {"en": "'{name}' nests JSON more than {limit} levels deep",
+                         "fr": "« {name} » imbrique des tableaux et objets JSON sur plus de {limit} niveaux, "
+                               "au-delà de la limite ; refusé (des contours GeoJSON en demandent moins de 10)"},
+    "ioerr.geojson_truncated": {"en": "could not read '{name}' as GeoJSON",
+                                "fr": "« {name} » n'a pas pu être lu comme GeoJSON : aucun membre « type » de "
+                                      "premier niveau (le fichier est peut-être tronqué)"},
+    "ioerr.gpkg_view": {"en": "'{name}' is not a valid GeoPackage",
+                        "fr": "« {name} » n'est pas un GeoPackage valide : « {view} » est une vue SQL là où un "
+                              "GeoPackage a une table ; refusé"},
+    "ioerr.gpkg_invalid": {"en": "'{name}' is not a valid GeoPackage ({what})",
+                           "fr": "« {name} » n'est pas un GeoPackage valide (cela ressemble à : {what}) ; refusé"},
+    "ioerr.gpkg_no_layer": {"en": "'{name}' holds no vector layer",
+                            "fr": "« {name} » ne contient aucune couche vectorielle (sa table gpkg_contents n'en "
+                                  "liste aucune)"},
+    "ioerr.gpkg_layer_missing": {"en": "layer '{layer}' not found in '{name}'; layers are: {layers}",
+                                 "fr": "couche « {layer} » introuvable dans « {name} » ; les couches sont : {layers}"},
+    "ioerr.gpkg_layer_view": {"en": "layer '{layer}' of '{name}' is a SQL view",
+                              "fr": "la couche « {layer} » de « {name} » est une vue SQL, pas une table ; les vues "
+                                    "ne sont pas lues (une vue exécute une requête, peut-être sans fin). Exportez la "
+                                    "vue en table (QGIS : Exporter > Sauvegarder les entités sous…, ou ogr2ogr) et "
+                                    "chargez ce fichier"},
+    "ioerr.gpkg_layer_virtual": {"en": "layer '{layer}' of '{name}' is not a plain table",
+                                 "fr": "la couche « {layer} » de « {name} » n'est pas une table ordinaire ; refusée. "
+                                       "Exportez-la en table et chargez ce fichier"},
+    "ioerr.gpkg_generated": {"en": "layer '{layer}' of '{name}' has computed (generated) columns",
+                             "fr": "la couche « {layer} » de « {name} » a des colonnes calculées (générées) ; "
+                                   "refusée. Exportez-la en table ordinaire et chargez ce fichier"},
+    "ioerr.dbf_invalid": {"en": "'{name}': its .dbf is not a dBase table",
+                          "fr": "« {name} » : son .dbf n'est pas une table dBase (cela ressemble à : {what}) ; refusé"},
+    "ioerr.dbf_damaged": {"en": "could not read '{name}': its .dbf header is damaged",
+                          "fr": "« {name} » n'a pas pu être lu : l'en-tête de son .dbf est endommagé"},
+    "ioerr.7z_total": {"en": "the 7z archive expands to more than allowed",
+                       "fr": "l'archive 7z se décompresse au-delà de ce qui est permis ; refusée"},
+    "ioerr.crs_unknown": {"en": "crs {crs} is not understood",
+                          "fr": "système de coordonnées {crs} non reconnu ; donnez-le sous la forme « EPSG:2154 » "
+                                "ou « EPSG:4326 »"},
+    "model.nb2": {"en": "negative binomial (NB2, started from Poisson, {method}), offset log(population)",
+                  "fr": "binomiale négative (NB2, initialisée par Poisson, {method}), offset log(population)"},
+    "model.poisson_robust": {"en": "Poisson, robust (HC0) errors, offset log(population)",
+                             "fr": "Poisson, erreurs robustes (HC0), offset log(population)"},
+    "model.clustered": {"en": ", errors clustered by {column}", "fr": ", erreurs groupées par {column}"},
+    "model.few_clusters": {"en": "only {n} clusters: clustered errors are unreliable",
+                           "fr": "seulement {n} groupes : les erreurs groupées ne sont pas fiables"},
+    "value:model": {"en": "model", "fr": "modèle"},
+    "value:diagnostic": {"en": "diagnostic", "fr": "diagnostic"},
+    "value:units": {"en": "units", "fr": "unités"},
+    "value:table": {"en": "table", "fr": "table"},
+    "value:points": {"en": "points", "fr": "points"},
 }
 
 

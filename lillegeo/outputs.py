@@ -15,7 +15,7 @@ import pandas as pd
 
 from .dataset import Dataset, load_sources
 from .equity import BIVARIATE
-from .fmt import fmt_counts
+from .fmt import fmt_counts, fmt_int, fmt_p
 from .i18n import label_text, t
 from .layers import Layer, equity_layer, hot_layer
 from .maps import WITHHELD_STYLE, categorical_map, choropleth_map, esc, to_offline_html
@@ -48,6 +48,7 @@ from .slides import (
     slide_doc,
     slides_of,
 )
+from .tables import model_table
 from .versions import lock_info
 from .wording import clusters_note, hotspot_note, weights_text
 
@@ -193,13 +194,12 @@ def report_sections(ds: Dataset, a: Analysis, images: dict[str, bytes]) -> list[
                  "text": [explore_text] + ind.notes})
     if a.hotspots is not None:
         hs = a.hotspots.hotspots
-        table = a.hotspots.table
-        moran = t("report.moran", lang, i=fmt_number(hs.moran_i, lang, 3), p=fmt_number(hs.moran_p, lang, 3),
+        moran = t("report.moran", lang, i=fmt_number(hs.moran_i, lang, 3), p=fmt_p(hs.moran_p, lang),
                   perm=fmt_number(hs.permutations, lang, 0), seed=hs.seed, weights=weights_text(hs.weights, lang))
         secs.append({"part": "maps", "heading": t("hot.legend", lang), "image": images.get("hotspots"), "text": [moran]})
+        sig = a.hotspots.significant_table()  # as the page shows it: significant units only, none withheld
         secs.append({"part": "tables", "heading": t("hot.legend", lang), "text": [moran],
-                     "table": table[table["label"] != "Not significant"].assign(
-                         label=lambda d: d["label"].map(lambda v: label_text(v, lang)))})
+                     "table": sig.assign(label=sig["label"].map(lambda v: label_text(v, lang)))})
     if a.clusters is not None:
         pc = a.clusters.clusters
         text = ([t("hot.clusters_summary", lang, k=pc.n_clusters, noise=pc.n_noise, n=pc.n_points)]
@@ -211,7 +211,9 @@ def report_sections(ds: Dataset, a: Analysis, images: dict[str, bytes]) -> list[
         secs.append({"part": "maps", "heading": t("eq.layer.bivariate", lang), "image": images.get("equity"),
                      "text": [t("slide.equity.caption", lang)]})
         secs.append({"part": "tables", "heading": t("eq.exposure", lang), "table": q.exposure.table})
-        secs.append({"part": "tables", "heading": t("eq.model", lang), "text": [q.model.model], "table": q.robustness})
+        secs.append({"part": "tables", "heading": t("eq.model", lang), "table": model_table(q.model),
+                     "text": [f"{q.model.model}; {t('eq.model_n', lang, n=fmt_int(q.model.n_units, lang))}"]})
+        secs.append({"part": "tables", "heading": t("eq.robustness", lang), "table": q.robustness})
         secs.append({"part": "tables", "heading": t("eq.representation", lang), "table": q.representation})
     if a.programme is not None:
         found = programme_findings(a.programme, lang)
@@ -230,7 +232,8 @@ def report_sections(ds: Dataset, a: Analysis, images: dict[str, bytes]) -> list[
         secs.append({"part": "appendix", "heading": t("data.join_report", lang), "text": [
             t("report.join", lang, matched=jr.matched, n=jr.n_units, without=len(jr.units_without_data),
               unmatched=len(jr.unmatched_rows))] + jr.hints})
-    secs.append({"part": "appendix", "heading": t("report.params", lang), "table": params_frame(recipe)})
+    secs.append({"part": "appendix", "heading": t("report.params", lang), "table": params_frame(recipe, lang),
+                 "max_rows": 1000})  # every parameter: the recipe below repeats them
     return secs
 
 

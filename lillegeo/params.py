@@ -270,7 +270,7 @@ class HotspotParams(Params):
     method: str = _p("gi_star", "str", options=("gi_star", "local_moran"))
     weights: str = _p("queen", "weights", help="queen, rook, knn:K (1-50) or distance:METRES (1-50000)")
     permutations: int = _p(999, "int", 19, 9999, help="conditional permutations for pseudo p-values")
-    alpha: float = _p(0.05, "float", 0.001, 0.2, help="significance level")
+    alpha: float = _p(0.05, "float", 0.001, 0.10, help="significance level (Gi* bins: 99, 95 and 90 %)")
     correction: str = _p("none", "str", options=("none", "fdr", "bonferroni"))
     seed: int = _p(0, "int", 0, _SEED_MAX)
 
@@ -320,7 +320,7 @@ class EvaluationParams(Params):
     eps_m: float = _p(120.0, "float", 10, 1000, help="DBSCAN search radius in metres")
     min_samples: int = _p(60, "int", DEFAULT_THRESHOLD, 5000, help="DBSCAN incidents per cluster core")
     weights: str = _p("queen", "weights", help="weights of the Gi* and local Moran hotspots")
-    alpha: float = _p(0.05, "float", 0.001, 0.2, help="significance level of the area hotspots")
+    alpha: float = _p(HotspotParams.alpha, "float", 0.001, 0.10, help="significance level of the area hotspots")
     permutations: int = _p(HotspotParams.permutations, "int", 19, 9999,
                            help="conditional permutations of the Gi* and local Moran hotspots")
     bandwidth_m: float = _p(ClusterParams.bandwidth_m, "float", 50, 2000, help="heat kernel bandwidth in metres")

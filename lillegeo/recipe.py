@@ -47,6 +47,7 @@ from .params import (
     TypologyParams,
     check_slides,
 )
+from .wording import param_text
 
 __all__ = ["Recipe", "RECIPE_VERSION", "sha256_file", "default_slides", "iter_sources", "params_frame"]
 
@@ -347,8 +348,14 @@ def iter_sources(srcs: dict):
         yield f"points.{name}", s
 
 
-def params_frame(recipe: Recipe) -> pd.DataFrame:
-    """Every parameter of the recipe as rows (section, key, value), for the report."""
-    rows = [{"section": sec, "key": k, "value": ", ".join(map(str, v)) if isinstance(v, list) else str(v)}
+def params_frame(recipe: Recipe, lang: str | None = None) -> pd.DataFrame:
+    """Every parameter of the recipe as rows (section, key, value), for the report: values as text,
+    written for a reader in ``lang`` when given (``oui``, ``0,05``), else as Python writes them."""
+    def text(v) -> str:
+        if lang is not None:
+            return param_text(v, lang)
+        return ", ".join(map(str, v)) if isinstance(v, list) else str(v)
+
+    rows = [{"section": sec, "key": k, "value": text(v)}
             for sec in SECTIONS for k, v in getattr(recipe, sec).to_dict().items()]
     return pd.DataFrame(rows)

@@ -33,6 +33,7 @@ from .params import SLIDE_SECTION, SlideParams
 from .pipeline import Analysis, equity_columns, run_area_hotspots, run_clusters, run_equity, run_explore, run_programme
 from .programme.findings import programme_findings
 from .programme.layers import change_map
+from .wording import fmt_g
 
 __all__ = ["slides_of", "slide_analysis", "headline_findings", "findings_html", "hull_legend_html", "deck_html",
            "SLIDE_CSS", "slide_doc", "equity_slide_map", "programme_slide"]
@@ -57,7 +58,7 @@ def _auto_caption(layer: str, a: Analysis) -> str:
     if layer == "equity" and r.equity.layer != "bivariate":
         return t("report.methods_equity", r.language)
     if layer == "hotspots" and r.hotspots.method == "local_moran":
-        return t("slide.hotspots_lm.caption", r.language, alpha=f"{r.hotspots.alpha:g}")
+        return t("slide.hotspots_lm.caption", r.language, alpha=fmt_g(r.hotspots.alpha, r.language))
     return t(f"slide.{layer}.caption", r.language)
 
 
@@ -147,7 +148,7 @@ def headline_findings(a: Analysis) -> list[dict[str, Any]]:
         correction = t(f"hot.correction.{r.hotspots.correction}", lang)
         out.append({"kind": "hotspots", "flag": False, "text": t(
             "findings.hotspots", lang, sig=fmt_int(a.hotspots.n_significant, lang), n=fmt_int(tested, lang),
-            alpha=f"{r.hotspots.alpha:g}".replace(".", "," if lang == "fr" else "."), hot=fmt_int(hot, lang),
+            alpha=fmt_g(r.hotspots.alpha, lang), hot=fmt_int(hot, lang),
             cold=fmt_int(cold, lang), method=method, perm=fmt_int(hs.permutations, lang),
             correction=correction)})
     if a.clusters is not None:

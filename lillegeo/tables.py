@@ -29,7 +29,7 @@ DIGITS = {"exposure": 1, "coef": 3, "statistic": 3, "z": 2, "hit_rate_1": 3, "hi
 
 
 def header(column, lang: str = "en") -> str:
-    """A column's header in ``lang``: ``col.<name>`` of :mod:`lillegeo.i18n`, else the French
+    """A column's header in ``lang``: ``col.<name>`` (or ``column:<name>``) of :mod:`lillegeo.i18n`, else the French
     table of technical names, else the name itself (a data column such as ``P21_POP``).
 
     Examples
@@ -38,8 +38,9 @@ def header(column, lang: str = "en") -> str:
     ('95 % CI low', 'IC 95 % bas', 'P21_POP_IMM')
     """
     name = str(column)
-    if f"col.{name}" in STRINGS:
-        return t(f"col.{name}", lang)
+    for key in (f"col.{name}", f"column:{name}"):  # the tables' headers, then the record's and report's
+        if key in STRINGS:
+            return t(key, lang)
     return COLUMN_LABELS_FR.get(name, name) if lang == "fr" else name
 
 
@@ -49,7 +50,7 @@ def _cell(column: str, value, lang: str) -> str:
     if isinstance(value, (bool, np.bool_)):
         return t("col.yes" if value else "col.no", lang)
     if not isinstance(value, (int, float, np.integer, np.floating)):
-        return str(value)
+        return t(f"value:{value}", lang) if f"value:{value}" in STRINGS else str(value)  # a kind: model, units
     if column in P_COLUMNS:
         return fmt_p(value, lang, bare=True)
     if column in PEOPLE_COLUMNS or column in COUNT_COLUMNS or isinstance(value, (int, np.integer)):

@@ -7,7 +7,7 @@ from __future__ import annotations
 from .fmt import fmt_number
 from .i18n import t
 
-__all__ = ["fmt_g", "weights_text", "hotspot_note", "clusters_note"]
+__all__ = ["fmt_g", "param_text", "weights_text", "hotspot_note", "clusters_note"]
 
 
 def fmt_g(x, lang: str = "en") -> str:
@@ -23,6 +23,28 @@ def fmt_g(x, lang: str = "en") -> str:
     while digits < 6 and abs(round(x, digits) - x) > 1e-12:
         digits += 1
     return fmt_number(x, lang, digits)
+
+
+def param_text(value, lang: str = "en") -> str:
+    """A parameter's value as a reader reads it: ``yes``/``oui`` for a flag, numbers as typed in the
+    reader's language (``0,05``), lists joined with ``;`` in French, ``—`` when unset.
+
+    Examples
+    --------
+    >>> param_text(True, "fr"), param_text(0.05, "fr"), param_text([0.5, 2.0], "fr"), param_text(None)
+    ('oui', '0,05', '0,5 ; 2', '—')
+    >>> param_text(120.0), param_text(("a", "b")), param_text("queen")
+    ('120', 'a, b', 'queen')
+    """
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return t("col.yes" if value else "col.no", lang)
+    if isinstance(value, (int, float)):
+        return fmt_g(value, lang)
+    if isinstance(value, (list, tuple)):
+        return (" ; " if lang == "fr" else ", ").join(param_text(v, lang) for v in value)
+    return str(value)
 
 
 def weights_text(spec: str, lang: str = "en") -> str:

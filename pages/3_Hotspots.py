@@ -19,7 +19,7 @@ from lillegeo.app.widgets import (
     with_current,
 )
 from lillegeo.choices import categories_of, options_for, years_of
-from lillegeo.fmt import fmt_auto, fmt_int, fmt_p
+from lillegeo.fmt import fmt_auto, fmt_counts, fmt_int, fmt_p
 from lillegeo.i18n import label_text
 from lillegeo.insee import per_option
 from lillegeo.layers import hot_layer, typology_layer
@@ -48,7 +48,8 @@ tab_area, tab_points, tab_types, tab_eval = st.tabs(
 
 def number(label: str, section: str, name: str, step):
     lo, hi = bounds(section, name)
-    return bound(st.number_input, label, section, name, min_value=lo, max_value=hi, step=step)
+    fmt = {"format": "%g"} if isinstance(step, float) else {}  # 120, not 120.00
+    return bound(st.number_input, label, section, name, min_value=lo, max_value=hi, step=step, **fmt)
 
 
 # ------------------------------------------------------------------ area hot and cold spots
@@ -60,7 +61,8 @@ with tab_area:
                        then=lambda v: {"per": o.default_per(v)})
         per = bound(st.selectbox, tr("explore.per"), "hotspots", "per", options=o.per_for(column),
                     format_func=lambda v: per_option(column, v, lang()))
-        bound(st.checkbox, tr("explore.exclude_ad"), "hotspots", "exclude_ad", disabled=not per)
+        bound(st.checkbox, tr("hot.exclude_ad"), "hotspots", "exclude_ad", disabled=not per,
+              help=tr("explore.exclude_ad"))  # a narrow column: the short label, the sentence in the help
         bound(st.radio, tr("explore.smoothing"), "hotspots", "smoothing", options=options("hotspots", "smoothing"),
               format_func=lambda v: tr(f"smoothing.{v}"), disabled=not per)
     with c2:
@@ -89,7 +91,8 @@ with tab_area:
         m1.metric(tr("hot.moran"), fmt_auto(hs.moran_i, lang(), 3))
         m2.metric(tr("hot.moran_p"), fmt_p(hs.moran_p, lang(), bare=True))
         m3.metric(tr("hot.significant"), fmt_int(res.n_significant, lang()))
-        st.caption(tr("hot.partition", alpha=h.alpha, threshold=threshold, **res.partition))
+        st.caption(tr("hot.partition", alpha=fmt_g(h.alpha, lang()), threshold=threshold,
+                      **fmt_counts(res.partition, lang())))
         if res.impossible_note(lang()):
             st.warning(res.impossible_note(lang()))
         if hs.islands:
@@ -136,10 +139,10 @@ with tab_points:
             heat_on = bound(st.checkbox, tr("hot.heat"), "clusters", "heat")
             lo, hi = bounds("clusters", "bandwidth_m")
             bound(st.number_input, tr("hot.bandwidth"), "clusters", "bandwidth_m", min_value=lo, max_value=hi,
-                  step=50.0, disabled=not heat_on)
+                  step=50.0, format="%g", disabled=not heat_on)
             lo, hi = bounds("clusters", "cell_m")
             bound(st.number_input, tr("hot.cell"), "clusters", "cell_m", min_value=lo, max_value=hi, step=25.0,
-                  disabled=not heat_on)
+                  format="%g", disabled=not heat_on)
         cp = state.current_recipe().clusters
         try:
             with st.spinner(tr("hot.tab.points")):

@@ -17,12 +17,13 @@ from lillegeo.app.widgets import (
     table_downloads,
     with_current,
 )
-from lillegeo.choices import options_for
+from lillegeo.choices import band_choices, options_for
 from lillegeo.equity.chart import sensitivity_chart
 from lillegeo.equity.hitrate import outcome_sentence
+from lillegeo.fmt import fmt_number
 from lillegeo.layers import equity_layer
 from lillegeo.maps import categorical_map
-from lillegeo.params import BAND_SLIDER, BOOTSTRAP_CHOICES, bounds, options
+from lillegeo.params import BOOTSTRAP_CHOICES, bounds, options
 from lillegeo.pipeline import run_equity, run_outcome_test
 from lillegeo.tables import model_table
 
@@ -48,8 +49,8 @@ with c3:
     bound(st.selectbox, tr("eq.bootstrap"), "equity", "bootstrap", options=with_current(BOOTSTRAP_CHOICES, q.bootstrap))
     lo, hi = bounds("equity", "seed")
     bound(st.number_input, tr("eq.seed"), "equity", "seed", min_value=lo, max_value=hi, step=1)
-    bound(st.slider, tr("eq.band"), "equity", "band", min_value=min(BAND_SLIDER[0], q.band[0]),
-          max_value=max(BAND_SLIDER[1], q.band[1]), step=BAND_SLIDER[2])
+    bound(st.select_slider, tr("eq.band"), "equity", "band", options=band_choices(q.band), value=q.band,
+          format_func=lambda v: fmt_number(v, lang(), 2))  # 0,80 – 1,25 in French; value: a range, two thumbs
 kinds = [k for k in options("equity", "groups") if k != "overlay" or o.has_overlay]
 bound(st.radio, tr("eq.group_kind"), "equity", "groups", options=kinds, horizontal=True,
       format_func=lambda v: tr(f"eq.group_kind.{v}"))
@@ -85,6 +86,8 @@ build = partial(categorical_map, ds.units, layer.labels, layer.colors, legend_ti
 show_map(build(assets="app"), height=560, key="eq_map")
 map_downloads(build, ds.units, layer.labels, layer.colors, title=tr(f"eq.layer.{layer_name}"), key="equity_map")
 add_slide_button("equity", tr(f"eq.layer.{layer_name}"))
+st.caption(tr("eq.units_downloads"))  # the map's values per unit: one pair of buttons, under the map
+table_downloads(table, "equity_units", "eq_dl")
 
 st.subheader(tr("eq.exposure"))
 show_table(res.exposure.table, "equity_exposure", "eq_exposure_table")
@@ -98,7 +101,6 @@ if res.model.sensitivity is not None:
     st.altair_chart(sensitivity_chart(res.model.sensitivity, lang(), height=340), width="stretch")
 st.subheader(tr("eq.representation"))
 show_table(res.representation, "equity_representation", "eq_rep_table")
-table_downloads(table, "equity_units", "eq_dl")
 
 st.subheader(tr("eq.stop_level"))
 outcomes = run_outcome_test(ds)

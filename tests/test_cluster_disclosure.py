@@ -26,6 +26,7 @@ import lillegeo as lg
 from lillegeo.generalise import (OUTLINE_CLEARANCE_M, OUTLINE_GRID_M, dominant_categories, generalised_outline,
                                  month_bounds)
 from lillegeo.hotspots import heat_surface, point_clusters
+from lillegeo.tables import header
 
 from .app.test_disclosure import html_tables
 
@@ -111,7 +112,7 @@ def check_table(table: pd.DataFrame, where: str, points: pd.DataFrame | None = N
                     bad.append(f"{where}: cluster {r['cluster']} share {k} {pct}% of {n} is under {T}")
         for col in ("first", "last"):
             v = r.get(col)
-            if not (v is None or pd.isna(v) or v == "" or MONTH.match(str(v))):
+            if not (v is None or pd.isna(v) or v in ("", "—") or MONTH.match(str(v))):  # "—": withheld, as printed
                 bad.append(f"{where}: {col} {v!r} is not a month")
     return bad
 
@@ -393,7 +394,9 @@ def test_rerun_tables_and_report(rerun, incidents):
     problems += check_table(clusters, "clusters.csv")
     # the same table in the report, as printed
     found = False
+    machine = {header(c): c for c in ("incidents", "dominant_categories", "first", "last")}  # printed headers
     for df in html_tables((out / "report.html").read_text(encoding="utf-8")):
+        df = df.rename(columns=machine)
         if "incidents" in df.columns and "dominant_categories" in df.columns:
             found = True
             df["incidents"] = pd.to_numeric(df["incidents"].astype(str).str.replace(r"[^\d]", "", regex=True))

@@ -100,7 +100,7 @@ def test_gi_star_alpha_changes_the_count(demo):
     assert strict.n_significant < loose.n_significant
     assert not (strict.significant & ~loose.significant).any()
     assert set(strict.frame.loc[strict.significant, "bin"].abs()) == {3}
-    with pytest.raises(ValueError, match="alpha for Gi\\* must be at most 0.10"):
+    with pytest.raises(ValueError, match="alpha must be between 0.001 and 0.1"):
         area_hotspots(demo.units, "incidents", alpha=0.2, **kw)
 
 

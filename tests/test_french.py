@@ -21,6 +21,7 @@ from lillegeo.params import ClusterParams, HotspotParams
 from lillegeo.report import categorical_static_map, indicator_static_map, report_html
 from lillegeo.wording import clusters_note, fmt_g, hotspot_note, weights_text
 
+
 def _controls(html: str) -> str:
     """The text of the map's legend, title and badge controls (their HTML is a JSON string in the page)."""
     return "\n".join(json.loads(m) for m in re.findall(r'innerHTML = ("(?:[^"\\]|\\.)*");', html))
@@ -175,12 +176,13 @@ def test_report_tables_have_french_headers_and_numbers():
     html = re.sub(r"<(t[hd])[^>]*>", r"<\1>", html)  # attributes (scope, class) aside
     for head in ("code", "valeur", "rapport", "personnes", "paramètre"):
         assert f"<th>{head}</th>" in html
-    assert f"<td>1{NNBSP}234,568</td>" in html and f"<td>89{NNBSP}373</td>" in html and "<td>1,500</td>" in html
+    # lillegeo.tables.readable: statistics with two decimals, people whole
+    assert f"<td>1{NNBSP}234,57</td>" in html and f"<td>89{NNBSP}373</td>" in html and "<td>1,50</td>" in html
     assert "Données de démonstration synthétiques" in html
     assert "<th>value</th>" not in html and "<th>key</th>" not in html
     html_en = re.sub(r"<(t[hd])[^>]*>", r"<\1>", report_html([{"heading": "Table", "table": table}], title="Report",
                                                            lang="en"))
-    assert "<th>value</th>" in html_en and "<td>1,234.568</td>" in html_en
+    assert "<th>value</th>" in html_en and "<td>1,234.57</td>" in html_en
 
 
 def test_fmt_cell():
@@ -233,7 +235,7 @@ def test_static_maps_and_report_of_a_french_run(demo, french_analysis, figure_te
     html = report_html(sections, title="Rapport", lang="fr", demo=True)
     heads = set(re.findall(r"<th[^>]*>([^<]*)</th>", html))
     # the loaded-files table, the hot-spot table and the recipe's parameters, with French headers
-    assert {"fichier", "nature", "lignes", "code", "valeur", "statistique", "étiquette", "section", "paramètre"} <= heads
+    assert {"fichier", "nature", "lignes", "code", "valeur", "statistique", "classe", "section", "paramètre"} <= heads
     assert heads.isdisjoint({"file", "kind", "rows", "value", "label", "key", "unit_id", "statistic"}), heads
     assert "contiguïté reine" in html and "Withheld" not in html and "Synthetic demo data" not in html
     figure_texts.clear()
@@ -242,3 +244,70 @@ def test_static_maps_and_report_of_a_french_run(demo, french_analysis, figure_te
     # tables are ruled in the PDF, one text per cell: the French headers are cells, the English ones are not
     assert {"fichier", "nature", "lignes", "section", "paramètre", "valeur"} <= set(figure_texts), figure_texts[:40]
     assert "Synthetic demo data" not in pdf_text and not {"file", "kind", "rows"} & set(figure_texts)
+
+
+# ------------------------------------------------------------------ leftovers (rest of issue 14)
+
+def test_equity_method_names_and_model_note_in_french(french_analysis):
+    q = french_analysis.equity
+    methods = " ".join(q.representation["method"])
+    assert "alpha 0,05" in methods and "alpha 0.05" not in methods  # the recipe's alpha, written 0,05
+    assert "r = 120 m" in methods
+    # the benchmark model's method note (shown under the model table and the residual legend)
+    assert q.model.model.startswith("binomiale négative (NB2, initialisée par Poisson")
+    for word in ("negative binomial", "started from", "robust (HC0)"):
+        assert word not in q.model.model and word not in " ".join(q.robustness["variant"]), word
+    findings = " ".join(f["text"] for f in q.findings)
+    assert "alpha 0.05" not in findings
+
+
+def test_band_choices_and_chart_locale():
+    from lillegeo.choices import band_choices
+    from lillegeo.equity.chart import sensitivity_chart
+    from lillegeo.fmt import fmt_number
+
+    choices = band_choices((0.8, 1.25))
+    assert 0.8 in choices and 1.25 in choices and choices == sorted(choices)
+    # the select slider shows its options through fmt_number: 0,80 and 1,25 in French
+    assert [fmt_number(v, "fr", 2) for v in (0.8, 1.25)] == ["0,80", "1,25"]
+    curve = pd.DataFrame({"gradient_pct": [0.0, 5.0], "rate_ratio": [1.3, 1.1], "ci_low": [1.2, 1.0],
+                          "ci_high": [1.4, 1.2]})
+    fr = sensitivity_chart(curve, "fr").to_dict()
+    assert fr["config"]["locale"]["number"]["decimal"] == "," and fr["config"]["locale"]["number"]["thousands"] == NNBSP
+    assert "locale" not in sensitivity_chart(curve, "en").to_dict().get("config", {})
+
+
+def _gpkg_without_contents(tmp_path) -> bytes:
+    import sqlite3
+
+    path = tmp_path / "plain.sqlite"
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE t (a INTEGER)")
+    con.commit()
+    con.close()
+    return path.read_bytes()
+
+
+@pytest.mark.parametrize("case, french", [
+    ("gpkg", "« x.gpkg » n'est pas un GeoPackage valide"),
+    ("truncated", "« t.geojson » n'a pas pu être lu comme GeoJSON : aucun membre « type » de premier niveau"),
+    ("utf16", "n'est pas un texte UTF-16 valide ; enregistrez-le en CSV UTF-8"),
+])
+def test_more_reader_errors_are_shown_in_french(case, french, tmp_path):
+    reader, data, name = {
+        "gpkg": ("read_units", _gpkg_without_contents(tmp_path), "x.gpkg"),
+        "truncated": ("read_units", b'{"features": [{"properties": {"a": [1, 2', "t.geojson"),
+        "utf16": ("read_table", b"\xff\xfea\x00;\x00b\x00\n\x00\x00\xd8", "u.csv"),
+    }[case]
+    with pytest.raises(ValueError) as err:
+        getattr(lg, reader)(data, name=name)
+    shown = reader_message(str(err.value), "fr")
+    assert french in shown, (str(err.value), shown)
+    for word in ("refused", "could not", "is not", "holds", "the file"):
+        assert word not in shown, shown
+
+
+def test_reader_limits_read_with_french_thousands():
+    shown = reader_message("'a.csv' has 2,000,001 lines, over the limit of 2,000,000 rows; refused. Keep only your "
+                           "area or period and load that file", "fr")
+    assert shown.startswith(f"« a.csv » a 2{NNBSP}000{NNBSP}001 lignes, au-delà de la limite de 2{NNBSP}000{NNBSP}000")

@@ -84,10 +84,10 @@ def test_equity_layers_draw_withheld_units_with_their_count(demo, equity, name):
 
 def test_bivariate_no_longer_leaves_withheld_units_white(demo, equity):
     layer = equity_layer(equity, "bivariate", "fr", group="P21_POP_IMM")
-    blank = (layer.labels == "").sum()
-    # before: 241 of 374 units blank; now only the units without rates (A/D left out, no residents)
+    # before: 241 of 374 units blank; then the units without rates (A/D); now none: A/D units are named
+    assert not (layer.labels == "").any()
     ad = demo.units["unit_type"].isin(["A", "D"]) & ~(layer.labels == "Masqué (moins de 11)")
-    assert blank == int(ad.sum()) <= 5
+    assert (layer.labels[ad] == "Écarté (IRIS A/D)").all() and int(ad.sum()) <= 5
     assert "Masqué (moins de 11)" in layer.legend and 'data-role="withheld"' in layer.legend
 
 

@@ -50,7 +50,7 @@ def bound(widget: Callable, label: str, section: str, name: str, *, show: Callab
     value = getattr(getattr(state.current_recipe(), section), name)
     if show is not None:
         value = show(value)
-    elif isinstance(value, tuple) and widget is not st.slider:
+    elif isinstance(value, tuple) and widget not in (st.slider, st.select_slider):  # a range stays a tuple
         value = list(value)
     key = _key(section, name)
     st.session_state[key] = value

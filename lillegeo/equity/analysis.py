@@ -11,10 +11,19 @@ import pandas as pd
 
 from ..hotspots import AreaHotspots, area_hotspots, point_clusters
 from ..i18n import t
-from ..params import DEFAULT_THRESHOLD, ClusterParams, EquityParams, HotspotParams
 from ..indicators import suppress
-from .exposure import (DEFAULT_BAND, ExposureResult, _col, area_groups, exposure_ratio, overlay_share,
-                       representation, top_quantile)
+from ..params import DEFAULT_THRESHOLD, ClusterParams, EquityParams, HotspotParams
+from ..wording import fmt_g
+from .exposure import (
+    DEFAULT_BAND,
+    ExposureResult,
+    _col,
+    area_groups,
+    exposure_ratio,
+    overlay_share,
+    representation,
+    top_quantile,
+)
 from .findings import findings
 from .layers import bivariate_classes
 from .model import BenchmarkResult, benchmark_model
@@ -65,6 +74,8 @@ class EquityResult:
         Units whose group share is withheld (group or residents from 1 to ``threshold - 1``).
     threshold : int
         The disclosure threshold.
+    left_out : Series of bool
+        Activity and miscellaneous (A/D) units, left out of the rates per 1,000 (few residents).
     """
 
     exposure: ExposureResult
@@ -80,6 +91,7 @@ class EquityResult:
     withheld: pd.Series | None = None
     share_withheld: pd.Series | None = None
     threshold: int = DEFAULT_THRESHOLD
+    left_out: pd.Series | None = None
 
 
 def run_equity(units: gpd.GeoDataFrame, *, enforcement: str, crime: str, population: str, group: str,
@@ -132,15 +144,15 @@ def run_equity(units: gpd.GeoDataFrame, *, enforcement: str, crime: str, populat
     # representation in hotspots, for each method
     rep_rows = []
     hot_res = area_hotspots(units, cri, method="gi_star", permutations=permutations, alpha=alpha, seed=seed)
-    methods = {t("rep.gi", lang, alpha=f"{alpha:g}"): hot_res.hot()}
+    methods = {t("rep.gi", lang, alpha=fmt_g(alpha, lang)): hot_res.hot()}
     lm = area_hotspots(units, cri, method="local_moran", permutations=permutations, alpha=alpha, seed=seed)
-    methods[t("rep.lm", lang, alpha=f"{alpha:g}")] = lm.hot()
+    methods[t("rep.lm", lang, alpha=fmt_g(alpha, lang))] = lm.hot()
     if points is not None and len(points):
         pc = point_clusters(points, algorithm="dbscan", eps_m=eps_m, min_samples=min_samples, seed=seed,
                             threshold=threshold)
         if len(pc.hulls):
             hull = pc.hulls.union_all()
-            methods[t("rep.dbscan", lang, eps=f"{eps_m:g}", min=min_samples)] = pd.Series(units.geometry.intersects(hull).to_numpy(),
+            methods[t("rep.dbscan", lang, eps=fmt_g(eps_m, lang), min=min_samples)] = pd.Series(units.geometry.intersects(hull).to_numpy(),
                                                                     index=units.index)
     for name, mask in methods.items():
         r = representation(units, mask, group, population=population, bootstrap=bootstrap, seed=seed)
@@ -172,4 +184,5 @@ def run_equity(units: gpd.GeoDataFrame, *, enforcement: str, crime: str, populat
                         residual_ratio=resid.where(~small), residual_hotspots=res_gi,
                         bivariate=(biv_labels, biv_colors), share=share.where(~share_small),
                         withheld=small, share_withheld=share_small, threshold=threshold,
+                        left_out=pd.Series(ad, index=units.index),
                         findings=findings(exposure=exp, model=model, representation_rows=rep_rows, lang=lang))

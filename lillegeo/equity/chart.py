@@ -5,6 +5,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from ..fmt import NNBSP
 from ..i18n import t
 
 __all__ = ["sensitivity_chart"]
@@ -18,8 +19,8 @@ def sensitivity_chart(curve: pd.DataFrame, lang: str = "en", height: int = 240) 
     --------
     >>> c = sensitivity_chart(pd.DataFrame({"gradient_pct": [0, 5], "rate_ratio": [1.3, 1.1],
     ...                                     "ci_low": [1.2, 1.0], "ci_high": [1.4, 1.2]}), "fr")
-    >>> "value" in c.to_json()
-    False
+    >>> "value" in c.to_json(), c.to_dict()["config"]["locale"]["number"]["decimal"]
+    (False, ',')
     """
     x_title, y_title = t("eq.sensitivity_x", lang), t("eq.rate_ratio", lang)
     names = {"gradient_pct": x_title, "rate_ratio": y_title, "ci_low": t("col.ci_low", lang),
@@ -33,4 +34,8 @@ def sensitivity_chart(curve: pd.DataFrame, lang: str = "en", height: int = 240) 
                                                              tooltip=tips)
     one = alt.Chart(pd.DataFrame({"y": [1.0]})).mark_rule(color="#7a2e00", strokeDash=[4, 3]).encode(
         y=alt.Y("y:Q", title=y_title))
-    return alt.layer(band, line, one).properties(height=height)
+    chart = alt.layer(band, line, one).properties(height=height)
+    if lang == "fr":  # axis ticks and tooltips written 1,25 and 1 234 (Vega's number locale)
+        chart = chart.configure(locale=alt.Locale(number=alt.NumberLocale(
+            decimal=",", thousands=NNBSP, grouping=[3], currency=["", "\u00a0€"])))
+    return chart

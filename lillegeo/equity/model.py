@@ -139,15 +139,15 @@ def benchmark_model(units: pd.DataFrame, *, enforcement: str, crime: str, popula
             raise ValueError(f"cluster column '{cluster}' not found")
         groups = pd.factorize(units.loc[ok, cluster])[0]
         if len(set(groups)) < 5:
-            notes.append(f"only {len(set(groups))} clusters: clustered errors are unreliable")
+            notes.append(t("model.few_clusters", lang, n=len(set(groups))))
         cov_kw = {"cov_type": "cluster", "cov_kwds": {"groups": groups}}
     fit = fit_counts(y.to_numpy(), X, offset.to_numpy(), model=model, cov_kw=cov_kw, ci=ci, lang=lang)
     if model == "negbin":
-        label = f"negative binomial (NB2, started from Poisson, {fit.method}), offset log(population)"
+        label = t("model.nb2", lang, method=fit.method)
     else:
-        label = "Poisson, robust (HC0) errors, offset log(population)"
+        label = t("model.poisson_robust", lang)
     if cluster:
-        label += f", errors clustered by {cluster}"
+        label += t("model.clustered", lang, column=cluster)
     params, conf, mu = fit.params, fit.conf, fit.mu
     rr = float(np.exp(params["share_10pp"]))
     lo, hi = (float(np.exp(v)) for v in conf.loc["share_10pp"])

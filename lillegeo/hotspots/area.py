@@ -12,7 +12,7 @@ import pandas as pd
 from scipy.stats import norm
 
 from ..indicators import compute_indicator
-from ..params import DEFAULT_THRESHOLD, HotspotParams, check_cost
+from ..params import DEFAULT_THRESHOLD, HotspotParams, bounds, check_cost
 from ..rng import global_seed
 from ..weights import _subset_weights, build_weights
 
@@ -209,10 +209,10 @@ def area_hotspots(
         raise ValueError(f"method must be 'gi_star' or 'local_moran'; got {method!r}")
     if correction not in ("none", "fdr", "bonferroni"):
         raise ValueError(f"correction must be 'none', 'fdr' or 'bonferroni'; got {correction!r}")
-    if not 0 < alpha < 1:
-        raise ValueError(f"alpha must be between 0 and 1; got {alpha}")
-    if method == "gi_star" and alpha > 0.10 + 1e-12:
-        raise ValueError(f"alpha for Gi* must be at most 0.10 (its bins are 99, 95 and 90 %); got {alpha}")
+    lo, hi = bounds("hotspots", "alpha")  # one rule for the page, the command line, a recipe and this call
+    if not lo - 1e-12 <= alpha <= hi + 1e-12:
+        raise ValueError(f"alpha must be between {lo:g} and {hi:g} (hot spots are binned at 99, 95 and 90 %); "
+                         f"got {alpha}")
     if permutations < 19:
         raise ValueError(f"permutations must be at least 19 (smallest pseudo p = 1/(R+1)); got {permutations}")
     check_cost("permutations", units=len(units), draws=int(permutations))

@@ -55,7 +55,10 @@ def hit_rate_pai(hot_area: Any, points_xy: np.ndarray, study_area: float) -> dic
 
 
 def _withhold_hits(r: dict[str, Any], threshold: int) -> dict[str, Any]:
-    """``r`` with n, hit rate and PAI withheld (NaN) when n or N - n is a count from 1 to threshold - 1."""
+    """``r`` with n, hit rate and PAI withheld (NaN) when n or N - n is a count from 1 to threshold - 1,
+    and N too when the period itself holds from 1 to threshold - 1 incidents (zero is shown as zero)."""
+    if 0 < r["N"] < threshold:
+        return {**r, "n": np.nan, "N": np.nan, "hit_rate": np.nan, "pai": np.nan}
     if 0 < r["n"] < threshold or 0 < r["N"] - r["n"] < threshold:
         return {**r, "n": np.nan, "hit_rate": np.nan, "pai": np.nan}
     return r
@@ -67,7 +70,8 @@ def evaluate_methods(areas: dict[str, Any], period1: gpd.GeoDataFrame, period2: 
 
     RRI (recapture rate index) = PAI in period 2 / PAI in period 1 = (n2/n1)/(N2/N1).
     Disclosure: when the incidents inside (n) or outside (N - n) the hotspots of a period number
-    from 1 to ``threshold - 1``, that period's n, hit rate and PAI (and the RRI) are withheld (NaN).
+    from 1 to ``threshold - 1``, that period's n, hit rate and PAI (and the RRI) are withheld (NaN);
+    so is N when the period holds from 1 to ``threshold - 1`` incidents.
     """
     p1 = shapely.get_coordinates(period1.geometry.values)
     p2 = shapely.get_coordinates(period2.geometry.values)

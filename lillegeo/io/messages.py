@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from ..fmt import NNBSP
 from ..i18n import t
 
 __all__ = ["reader_message"]
@@ -18,6 +19,7 @@ _Q = r"'(?P<name>[^']*)'"
 _DQ = r"(?P<name>'[^']*'|the file)"
 #: (English message as a regular expression, string key); named groups become the string's fields
 _PATTERNS: list[tuple[re.Pattern, str]] = [(re.compile(p, re.S), k) for p, k in [
+    (r"could not read " + _Q + r": its \.dbf header is damaged", "ioerr.dbf_damaged"),
     (r"could not read " + _Q + r": (?P<inner>.+)", "ioerr.wrapped"),
     (r"file not found: " + _Q + r"; check the path", "ioerr.not_found"),
     (r"(?:'[^']*' is|file is) (?P<mb>[\d,.]+) MB, over the (?P<limit>[\d,.]+) MB limit", "ioerr.too_big"),
@@ -58,6 +60,25 @@ _PATTERNS: list[tuple[re.Pattern, str]] = [(re.compile(p, re.S), k) for p, k in 
     (r"could not open " + _Q + r" as an XLSX workbook.*", "ioerr.xlsx"),
     (_Q + r" has (?P<n>[\d,]+) (?P<what>columns|rows|vertices), over the limit of (?P<limit>[\d,]+).*",
      "ioerr.over_limit"),
+    (_Q + r" has (?P<n>[\d,]+) lines, over the limit of (?P<limit>[\d,]+) rows; refused\..*", "ioerr.too_many_lines"),
+    (_Q + r" is not a regular file; .*", "ioerr.not_regular"),
+    (r"the file starts with a UTF-16 byte-order mark but is not valid UTF-16 text; .*", "ioerr.utf16"),
+    (r"could not decode the file as UTF-8 or cp1252", "ioerr.decode"),
+    (_Q + r" nests JSON arrays and objects more than (?P<limit>\d+) levels deep, over the limit.*", "ioerr.json_depth"),
+    (r"could not read " + _Q + r" as GeoJSON: no top-level \"type\" member was found .*", "ioerr.geojson_truncated"),
+    (_Q + r" is not a valid GeoPackage: '(?P<view>[^']*)' is a SQL view where a GeoPackage has a table; refused",
+     "ioerr.gpkg_view"),
+    (_Q + r" is not a valid GeoPackage \(it looks like (?P<what>.+?)\); refused", "ioerr.gpkg_invalid"),
+    (_Q + r" holds no vector layer \(its gpkg_contents lists none\)", "ioerr.gpkg_no_layer"),
+    (r"layer '(?P<layer>[^']*)' not found in " + _Q + r"; layers are: (?P<layers>.*)", "ioerr.gpkg_layer_missing"),
+    (r"layer '(?P<layer>[^']*)' of " + _Q + r" is a SQL view, not a table; .*", "ioerr.gpkg_layer_view"),
+    (r"layer '(?P<layer>[^']*)' of " + _Q + r" is (?:a virtual table|missing), not a plain table; .*",
+     "ioerr.gpkg_layer_virtual"),
+    (r"layer '(?P<layer>[^']*)' of " + _Q + r" has computed \(generated\) columns; .*", "ioerr.gpkg_generated"),
+    (_Q + r": its \.dbf is not a dBase table \(it looks like (?P<what>.+?)\); refused", "ioerr.dbf_invalid"),
+    (r"7z entry '(?P<name>[^']*)' points outside the archive; refused", "ioerr.zip_slip"),
+    (r"the 7z archive expands to more than allowed; refused", "ioerr.7z_total"),
+    (r"crs (?P<crs>.+?) is not understood \(.*\); give it as 'EPSG:2154' or 'EPSG:4326'", "ioerr.crs_unknown"),
 ]]
 
 _WHAT_FR = {"columns": "colonnes", "rows": "lignes", "vertices": "sommets", "category": "catégorie"}
@@ -87,6 +108,8 @@ def reader_message(message, lang: str = "en") -> str:
             fields["inner"] = reader_message(m.group("inner"), lang)
         if "what" in fields and lang == "fr":
             fields["what"] = _WHAT_FR.get(fields["what"], fields["what"])
+        if lang == "fr":  # 2,000,000 -> 2 000 000
+            fields.update({k: fields[k].replace(",", NNBSP) for k in ("n", "limit", "mb") if k in fields})
         if key == "ioerr.not_vector":  # a quoted file name, or "the file"
             fields["name"] = (t("ioerr.the_file", lang) if m.group("name") == "the file"
                               else t("ioerr.quoted", lang, name=fields["name"]))

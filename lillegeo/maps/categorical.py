@@ -135,9 +135,11 @@ def categorical_map(
 
 
 def bivariate_legend_html(title: str, colors: list[list[str]], counts: dict[str, int], note: str,
-                          x_label: str, y_label: str, withheld: tuple[str, int] | None = None) -> str:
+                          x_label: str, y_label: str, withheld: tuple[str, int] | None = None,
+                          others: tuple[tuple[str, str, int], ...] = (), lang: str = "en") -> str:
     """A 3 x 3 legend grid (rows: y high to low; columns: x low to high), every text escaped;
-    ``withheld`` = (label, number of units) adds the withheld row."""
+    ``withheld`` = (label, number of units) adds the withheld row, ``others`` = ((label, colour, number
+    of units), …) a row for each group of units without a class (left out, no data)."""
     def cell(a: int, b: int) -> str:
         n = esc(counts.get(f"x{a}y{b}", 0))
         return (f'<span style="display:inline-block;width:26px;height:20px;background:{esc(colors[b][a])};'
@@ -147,7 +149,11 @@ def bivariate_legend_html(title: str, colors: list[list[str]], counts: dict[str,
     return (f"<h4>{esc(title)}</h4><div style='display:flex;gap:6px;align-items:center'>"
             f"<div style='writing-mode:vertical-rl;transform:rotate(180deg);font-size:11px'>{esc(y_label)} ↑</div>"
             f"<div>{grid}<div style='font-size:11px'>{esc(x_label)} →</div></div></div>"
-            + (withheld_legend_row(*withheld) if withheld else "") + f"<div class='note'>{esc(note)}</div>")
+            + (withheld_legend_row(*withheld, lang) if withheld else "")
+            + "".join(f'<div class="row"><span class="sw" style="background:{esc(c)};border:1px solid #999"></span>'
+                      f'<span>{esc(lab)}</span><span class="n">{esc(fmt_int(int(n), lang))}</span></div>'
+                      for lab, c, n in others)
+            + f"<div class='note'>{esc(note)}</div>")
 
 
 def _add_hulls(m: folium.Map, hulls: gpd.GeoDataFrame, lang: str) -> None:

@@ -25,7 +25,11 @@ NAV = {"data": "1 · Données", "explore": "2 · Explorer", "hotspots": "3 · Po
 #: English a French reader must never meet (the issue's list and common UI words)
 ENGLISH = re.compile(r"Withheld|Select all|Choose options|Synthetic demo data|\bvalue\b|\bmiles\b|\b\d+ (?:mi|ft)\b"
                      r"|Hot spot|Cold spot|Not significant|No data|Formulas|\bseed\b|\bperm\.|left out|"
-                     r"zero denominator|\bunit\(s\)|Download|Classes: ")
+                     r"zero denominator|\bunit\(s\)|Download|Classes: "
+                     # issue 14's leftovers: alpha, the band slider, the model note, a p of 0
+                     r"|alpha 0\.\d|\b0\.80\b|\b1\.25\b|negative binomial|started from Poisson|\bp = 0\b")
+#: a number input showing decimals nobody typed (120.00)
+TRAILING_ZEROS = re.compile(r"^\d+\.0+$")
 
 
 def _maps_text(page) -> str:
@@ -51,9 +55,11 @@ def _no_english(page, where: str, seen: dict) -> None:
     side = page.locator('[data-testid="stSidebar"]').inner_text()
     maps = _maps_text(page)
     placeholders = page.eval_on_selector_all("input[placeholder]", "els => els.map(e => e.placeholder)")
+    numbers = page.eval_on_selector_all('[data-testid="stNumberInput"] input', "els => els.map(e => e.value)")
     seen[where] = maps
     found = sorted({m.group(0) for m in ENGLISH.finditer("\n".join([main, side, maps, *placeholders]))})
     assert found == [], f"English on {where}: {found}"
+    assert not [v for v in numbers if TRAILING_ZEROS.match(v)], f"number inputs on {where}: {numbers}"
 
 
 def test_a_french_reader_meets_no_english(app_url, browser, tmp_path):
@@ -126,6 +132,11 @@ def test_a_french_reader_meets_no_english(app_url, browser, tmp_path):
         page.locator('[data-testid="stMain"] [data-testid="stAlert"]').first.wait_for(timeout=SLOW_MS)
         wait_idle(page, SLOW_MS)
         _no_english(page, "Équité", seen)
+        band = page.locator('[data-testid="stSlider"]').filter(has=page.get_by_text(re.compile("^Bande de disparité")))
+        expect(band).to_contain_text("0,80")  # the select slider's thumbs, written the French way
+        expect(band).to_contain_text("1,25")
+        expect(page.get_by_text(re.compile(r"^binomiale négative \(NB2, initialisée par Poisson")).first).to_be_visible()
+        page.screenshot(path=str(ARTIFACTS / "french-equity.png"), full_page=True)
 
         _visit(page, NAV["present"], "Modifier les diapositives")
         _no_english(page, "Présenter", seen)
