@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from lillegeo.demo import DEMO_DIR
 from lillegeo.fmt import fmt_int
 
-from .conftest import ARTIFACTS, SETTLE_MS, SLOW_MS, Watch, new_context, rerun, wait_idle
+from .conftest import ARTIFACTS, SLOW_MS, Watch, new_context, rerun, wait_idle
 
 pytestmark = pytest.mark.browser
 
