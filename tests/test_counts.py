@@ -20,7 +20,6 @@ from lillegeo.__main__ import main
 from lillegeo.demo import DEMO_DIR
 from lillegeo.hotspots import area_hotspots, build_weights, indicator_hotspots
 from lillegeo.i18n import label_text, t
-from lillegeo.indicators import compute_indicator
 from lillegeo.io.points import read_points
 from lillegeo.layers import hot_layer
 from lillegeo.maps import categorical_map, choropleth_map

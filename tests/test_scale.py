@@ -6,7 +6,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import lillegeo as lg
 from lillegeo.indicators import aggregate_points
 from lillegeo.scale import aggregate_points_distributed
 
