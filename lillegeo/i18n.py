@@ -926,6 +926,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "evaluate.change.rose": {"en": "Rose by 10 to 25 %", "fr": "Hausse de 10 à 25 %"},
     "evaluate.change.rose_more": {"en": "Rose by more than 25 %", "fr": "Hausse de plus de 25 %"},
     "evaluate.change.no_base": {"en": "No events before", "fr": "Aucun événement avant"},
+    "evaluate.change.excluded": {"en": "Not evaluated (A/D units, unmatched controls)",
+                                 "fr": "Hors évaluation (IRIS A/D, témoins non appariés)"},
     "evaluate.change.note": {"en": "Events per period; dashed outline: treated area and ring",
                              "fr": "Événements par période ; contour tireté : zone traitée et anneau"},
     "evaluate.outline": {"en": "Treated area and ring", "fr": "Zone traitée et anneau"},

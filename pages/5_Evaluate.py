@@ -56,7 +56,8 @@ with c1:
 with c2:
     bound(st.date_input, tr("evaluate.start"), "programme", "start", show=as_date, read=date_text)
     lo, hi = bounds("programme", "buffer_m")
-    bound(st.number_input, tr("evaluate.buffer_m"), "programme", "buffer_m", min_value=lo, max_value=hi, step=50.0)
+    bound(st.number_input, tr("evaluate.buffer_m"), "programme", "buffer_m", min_value=lo, max_value=hi, step=50.0,
+          format="%g")
     lo, hi = bounds("programme", "buffer_rings")
     bound(st.number_input, tr("evaluate.buffer_rings"), "programme", "buffer_rings", min_value=lo, max_value=hi, step=1)
     control = bound(st.radio, tr("evaluate.control"), "programme", "control", options=options("programme", "control"),

@@ -144,10 +144,13 @@ def test_change_classes_by_hand():
     assert f["role"].tolist() == ROLES.tolist()
     layer = change_layer(result(), units, "en")
     # 0.5 < 0.75: fell > 25 %; 0.75 is the lower bound of "fell 10-25 %"; U2 withheld; 1.0 within 10 %;
-    # 1.2 in [1.1, 1.25); U5 had no events before (ratio undefined); U6 0.75; U7 not evaluated (no class)
+    # 1.2 in [1.1, 1.25); U5 had no events before (ratio undefined); U6 0.75; U7 not evaluated (its own row)
     assert layer.labels.tolist() == ["Fell by more than 25 %", "Fell by 10 to 25 %", "Withheld (fewer than 11)",
-                                     "Within 10 %", "Rose by 10 to 25 %", "No events before", "Fell by 10 to 25 %", ""]
-    assert list(layer.colors)[-1] == "Withheld (fewer than 11)"
+                                     "Within 10 %", "Rose by 10 to 25 %", "No events before", "Fell by 10 to 25 %",
+                                     "Not evaluated (A/D units, unmatched controls)"]
+    assert list(layer.colors)[-2:] == ["Withheld (fewer than 11)", "Not evaluated (A/D units, unmatched controls)"]
+    # the legend's rows partition the units: every unit has a row, so the counts add up to the units
+    assert layer.labels.value_counts().sum() == len(units) and set(layer.labels) <= set(layer.colors)
 
 
 def test_change_map_outlines_treated_and_buffer_and_counts_withheld_units():
@@ -160,6 +163,7 @@ def test_change_map_outlines_treated_and_buffer_and_counts_withheld_units():
     # one withheld unit (U2), its row and count in the legend; U5 "no events before" counted too
     assert re.search(r'data-role="withheld".*?Withheld \(fewer than 11\).*?class="n">1<', html)
     assert re.search(r'No events before</span><span class="n">1<', html)
+    assert re.search(r'Not evaluated \(A/D units, unmatched controls\)</span><span class="n">1<', html)
     assert "Treated area and ring" in html
     assert "<b>Unit" not in html  # names escaped
 
@@ -236,6 +240,6 @@ def test_legend_leaves_out_empty_classes_and_outlines_leave_the_mouse_to_the_uni
     # U2 (withheld, no ratio) is in the withheld class, not counted as "no events before"
     assert "No events before" not in layer.colors and "Rose by more than 25 %" not in layer.colors
     assert list(layer.colors) == ["Fell by more than 25 %", "Fell by 10 to 25 %", "Within 10 %", "Rose by 10 to 25 %",
-                                  "Withheld (fewer than 11)"]
+                                  "Withheld (fewer than 11)", "Not evaluated (A/D units, unmatched controls)"]
     html = change_map(res, _units(), "en", assets="inline").get_root().render()
     assert html.count('"interactive": false') + html.count('"interactive":false') == 1  # the outlines only

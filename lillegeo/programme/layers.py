@@ -14,6 +14,7 @@ import geopandas as gpd
 import pandas as pd
 
 from ..i18n import t
+from ..hotspots import HOT_COLORS, LEFT_OUT
 from ..layers import Layer, with_withheld
 from ..maps import categorical_map
 from .types import ProgrammeResult
@@ -55,8 +56,10 @@ def _class_names(lang: str) -> list[str]:
 
 def change_layer(res: ProgrammeResult, units: gpd.GeoDataFrame, lang: str = "en") -> Layer:
     """The change classes of each unit of ``units``, translated, with their colours in legend order:
-    five classes of after / before, "no events before" (a ratio needs events before the start), and the
-    withheld class (counts under the threshold) last; classes no unit falls in are left out of the legend.
+    five classes of after / before, "no events before" (a ratio needs events before the start), the
+    withheld class (counts under the threshold) and the units not in the evaluation (A/D units, unmatched
+    control units) last, so that the legend's counts add up to the units; classes no unit falls in are
+    left out of the legend.
 
     Examples
     --------
@@ -73,6 +76,10 @@ def change_layer(res: ProgrammeResult, units: gpd.GeoDataFrame, lang: str = "en"
     used = set(labels[~(f["withheld"] & evaluated).to_numpy()])  # withheld units are relabelled below
     colors = {k: v for k, v in {**dict(zip(names, CHANGE_COLORS)), none: _NO_BASE}.items() if k in used}
     labels, colors = with_withheld(labels, colors, f["withheld"] & evaluated, res.threshold, lang)
+    if (~evaluated).any():  # A/D units and unmatched control units: named, so the legend adds up to the units
+        out = t("evaluate.change.excluded", lang)
+        labels = labels.where(evaluated.to_numpy(), out)
+        colors = {**colors, out: HOT_COLORS[LEFT_OUT]}
     return Layer(labels, colors, t("evaluate.change.legend", lang), note=t("evaluate.change.note", lang))
 
 
