@@ -17,7 +17,7 @@ above the 5 % tolerance).  Scenarios, all without any bias unless a true rate ra
 Prints the share of replications per verdict and checks the targets (false robust <= 5 % under the
 correct model, <= 10 % under each departure, power >= 80 % at 1.5).
 
-    python benchmarks/calibrate_equity.py [--reps 20]
+    python benchmarks/calibrate_equity.py [--reps 20] [--only 'noisy']
 """
 
 from __future__ import annotations
@@ -103,9 +103,16 @@ def calibrate(reps: int = 20, scenarios: tuple[str, ...] = SCENARIOS) -> pd.Data
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--reps", type=int, default=20)
+    ap.add_argument("--only", default="", help="run only the scenarios whose name starts with this text")
     args = ap.parse_args()
     t = time.perf_counter()
-    table = calibrate(args.reps)
+    chosen = tuple(s for s in SCENARIOS if s.startswith(args.only)) or SCENARIOS
+    table = calibrate(args.reps, chosen)
+    if args.only:
+        pd.set_option("display.width", 160)
+        print(table.to_string(index=False, float_format=lambda v: f"{v:.0%}"))
+        print(f"{args.reps} replications in {time.perf_counter() - t:.0f} s")
+        return
     pd.set_option("display.width", 160)
     print(table.to_string(index=False, float_format=lambda v: f"{v:.0%}"))
     rob = table.set_index("scenario")["robust"]
