@@ -739,10 +739,14 @@ STRINGS: dict[str, dict[str, str]] = {
                                         "{min}.",
                                   "fr": "Seulement {n} unité(s) donneuse(s) avec des événements ; le contrôle "
                                         "synthétique en demande au moins {min}."},
-    "programme.pretrend.ok": {"en": "Before the start, treated and control units moved alike (joint test of the "
-                                    "{k} pre-period event-study terms: {p}).",
-                              "fr": "Avant le début, unités traitées et témoins évoluaient de même (test joint "
-                                    "des {k} termes d'avant le début de l'étude d'événement : {p})."},
+    "programme.pretrend.ok": {"en": "Before the start, the data show no evidence that treated and control units "
+                                    "moved differently (joint test of the {k} pre-period event-study terms: {p}); "
+                                    "this does not prove they moved alike: with few periods or events the test "
+                                    "has little power.",
+                              "fr": "Avant le début, les données ne montrent pas que unités traitées et témoins "
+                                    "évoluaient différemment (test joint des {k} termes d'avant le début de l'étude "
+                                    "d'événement : {p}) ; cela ne prouve pas qu'elles évoluaient de même : avec peu "
+                                    "de périodes ou d'événements, le test a peu de puissance."},
     "programme.pretrend.differ": {"en": "Warning: before the start, treated and control units already moved "
                                         "differently (joint test of the {k} pre-period event-study terms: {p}). "
                                         "The difference-in-differences may mistake that trend for an effect.",
@@ -879,7 +883,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "evaluate.method": {"en": "Method", "fr": "Méthode"},
     "evaluate.method.before_after": {"en": "Before/after rate ratio", "fr": "Rapport de taux avant/après"},
     "evaluate.method.wdd": {"en": "Weighted displacement difference (WDD)", "fr": "Différence de déplacement pondérée (WDD)"},
-    "evaluate.method.did": {"en": "Difference-in-differences", "fr": "Différence de différences"},
+    "evaluate.method.did": {"en": "Difference-in-differences", "fr": "Double différence"},
     "evaluate.method.event": {"en": "Event study", "fr": "Étude d'événement"},
     "evaluate.method.synth": {"en": "Synthetic control", "fr": "Contrôle synthétique"},
     "evaluate.chart_png": {"en": "Chart (PNG)", "fr": "Graphique (PNG)"},
@@ -888,6 +892,8 @@ STRINGS: dict[str, dict[str, str]] = {
                        "fr": "Cliquez sur une unité de la carte pour l'ajouter aux unités traitées (retirez-la dans la liste ci-dessus)."},
     "evaluate.more": {"en": "More settings", "fr": "Autres réglages"},
     "evaluate.family": {"en": "Count model", "fr": "Modèle de comptage"},
+    "evaluate.family.poisson": {"en": "Poisson", "fr": "Poisson"},
+    "evaluate.family.negbin": {"en": "Negative binomial (overdispersed counts)", "fr": "Binomiale négative (comptages surdispersés)"},
     "evaluate.event_window": {"en": "Periods shown around the start", "fr": "Périodes montrées autour du début"},
     "evaluate.alpha": {"en": "1 − confidence level", "fr": "1 − niveau de confiance"},
     "evaluate.seed": {"en": "Random seed", "fr": "Graine aléatoire"},
@@ -895,8 +901,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "evaluate.pick_treated": {"en": "Pick the treated units (or another way to choose the treated area) and a start date.",
                               "fr": "Choisissez les unités traitées (ou une autre façon de désigner la zone traitée) et une date de début."},
     "evaluate.pretrend": {"en": "Pre-trend check", "fr": "Test de pré-tendance"},
-    "evaluate.pretrend_ok": {"en": "Treated and control units moved alike before the start ({n} pre-periods; {p}).",
-                             "fr": "Unités traitées et témoins évoluaient de même avant le début ({n} périodes avant ; {p})."},
+    "evaluate.pretrend_ok": {"en": "No evidence that treated and control units moved differently before the start "
+                                   "({n} pre-periods; {p}); a test with few periods has little power.",
+                             "fr": "Rien n'indique que unités traitées et témoins évoluaient différemment avant le "
+                                   "début ({n} périodes avant ; {p}) ; avec peu de périodes, le test a peu de puissance."},
     "evaluate.findings": {"en": "Findings", "fr": "Constats"},
     "evaluate.series": {"en": "Over time", "fr": "Dans le temps"},
     "evaluate.event": {"en": "Event study", "fr": "Étude d'événement"},
@@ -926,6 +934,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "evaluate.change.rose": {"en": "Rose by 10 to 25 %", "fr": "Hausse de 10 à 25 %"},
     "evaluate.change.rose_more": {"en": "Rose by more than 25 %", "fr": "Hausse de plus de 25 %"},
     "evaluate.change.no_base": {"en": "No events before", "fr": "Aucun événement avant"},
+    "evaluate.change.no_after": {"en": "No period after the start in the data", "fr": "Aucune période après le début dans les données"},
     "evaluate.change.excluded": {"en": "Not evaluated (A/D units, unmatched controls)",
                                  "fr": "Hors évaluation (IRIS A/D, témoins non appariés)"},
     "evaluate.change.note": {"en": "Events per period; dashed outline: treated area and ring",

@@ -73,7 +73,7 @@ with c3:
     st.caption(tr(f"programme.assume.{method}"))
     with st.expander(tr("evaluate.more")):
         bound(st.radio, tr("evaluate.family"), "programme", "family", options=options("programme", "family"),
-              horizontal=True)
+              format_func=lambda v: tr(f"evaluate.family.{v}"), horizontal=True)
         lo, hi = bounds("programme", "event_window")
         bound(st.number_input, tr("evaluate.event_window"), "programme", "event_window", min_value=lo, max_value=hi)
         bound(st.selectbox, tr("evaluate.alpha"), "programme", "alpha", options=with_current(ALPHA_CHOICES, p.alpha))

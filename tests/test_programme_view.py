@@ -132,7 +132,7 @@ def test_chart_figures_write_png_and_pdf(which):
 
 def test_estimates_table_puts_the_chosen_method_first_and_gives_no_number_for_a_failed_one():
     tab = estimates_table(result(), "fr")
-    assert tab["method"].tolist() == ["Différence de différences", "Différence de déplacement pondérée (WDD)"]
+    assert tab["method"].tolist() == ["Double différence", "Différence de déplacement pondérée (WDD)"]
     assert tab.loc[0, ["estimate", "ci_low", "ci_high", "n_units", "n_periods"]].tolist() == [0.5, 0.41, 0.61, 7, 4]
     assert np.isnan(tab.loc[1, "estimate"]) and tab.loc[1, "note"] == "Pas d'étude d'événement pour cette méthode ou ces données."
     assert tab.loc[1, "scale"] == "événements"
@@ -243,3 +243,17 @@ def test_legend_leaves_out_empty_classes_and_outlines_leave_the_mouse_to_the_uni
                                   "Withheld (fewer than 11)", "Not evaluated (A/D units, unmatched controls)"]
     html = change_map(res, _units(), "en", assets="inline").get_root().render()
     assert html.count('"interactive": false') + html.count('"interactive":false') == 1  # the outlines only
+
+
+def test_a_start_after_the_data_is_not_called_no_events_before():
+    """Start 2030 on 2022-2024 data: every unit had events before and has no period after; the legend says
+    so instead of "No events before" (seen on the page: 353 units grey as "No events before")."""
+    res = result()
+    change = res.change.copy()
+    change["after"] = math.nan
+    change["change"] = math.nan
+    layer = change_layer(dataclasses.replace(res, change=change), _units(), "en")
+    # the fixture's before: 20, 20, 4 (withheld), 30, 30, 0, 30 and a 7th unit not evaluated
+    assert layer.labels.tolist() == ["No period after the start in the data"] * 2 + ["Withheld (fewer than 11)"] + \
+        ["No period after the start in the data"] * 2 + ["No events before", "No period after the start in the data",
+                                                          "Not evaluated (A/D units, unmatched controls)"]

@@ -57,7 +57,8 @@ def estimate_sentence(e: Estimate, lang: str = "en", *, alpha: float = 0.05, per
 
 def programme_findings(res: ProgrammeResult, lang: str = "en") -> list[str]:
     """The findings of ``res`` in ``lang``: the chosen method's estimate, the design, before/after when
-    another method was chosen, the pre-trend check, the WDQ reading and the synthetic-data notice."""
+    another method was chosen, the pre-trend check (first, when it failed: too few pre-periods or trends
+    that differ), the WDQ reading and the synthetic-data notice."""
     p = res.params
     out = [estimate_sentence(res.estimate, lang, alpha=p.alpha, period=p.period)]
     counts = res.roles.value_counts()
@@ -67,7 +68,9 @@ def programme_findings(res: ProgrammeResult, lang: str = "en") -> list[str]:
     if p.method != "before_after" and "before_after" in res.estimates:
         out.append(estimate_sentence(res.estimates["before_after"], lang, alpha=p.alpha, period=p.period))
     pre = res.pretrend
-    if pre.message:
+    if pre.message and not pre.ok:  # a failed pre-trend check comes before the number it puts in doubt
+        out.insert(0, message_text(pre.message, pre.message_args, lang))
+    elif pre.message:
         out.append(message_text(pre.message, pre.message_args, lang))
     per_area = {k.partition("@")[2]: e for k, e in res.estimates.items() if k.startswith("wdd@")}
     if (res.roles == "buffer").any():

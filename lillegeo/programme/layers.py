@@ -71,10 +71,13 @@ def change_layer(res: ProgrammeResult, units: gpd.GeoDataFrame, lang: str = "en"
     bins = [-float("inf"), *CHANGE_BREAKS, float("inf")]
     cls = pd.cut(f["change"], bins, labels=names, right=False).astype("string")
     none = t("evaluate.change.no_base", lang)
+    no_after = t("evaluate.change.no_after", lang)  # a start after the data: events before, no period after
     evaluated = f["role"] != "excluded"
-    labels = cls.where(cls.notna(), none).where(evaluated, "").astype(object)
+    why = pd.Series(none, index=f.index).where(~(f["after"].isna() & (f["before"] > 0)), no_after)
+    labels = cls.where(cls.notna(), why).where(evaluated, "").astype(object)
     used = set(labels[~(f["withheld"] & evaluated).to_numpy()])  # withheld units are relabelled below
-    colors = {k: v for k, v in {**dict(zip(names, CHANGE_COLORS)), none: _NO_BASE}.items() if k in used}
+    colors = {k: v for k, v in {**dict(zip(names, CHANGE_COLORS)), none: _NO_BASE, no_after: _NO_BASE}.items()
+              if k in used}
     labels, colors = with_withheld(labels, colors, f["withheld"] & evaluated, res.threshold, lang)
     if (~evaluated).any():  # A/D units and unmatched control units: named, so the legend adds up to the units
         out = t("evaluate.change.excluded", lang)
