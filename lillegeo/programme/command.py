@@ -16,6 +16,7 @@ from pathlib import Path
 from ..commands import _add_units_args, _load_units, _print_report
 from ..params import DEFAULT_THRESHOLD, MAX_LIST, SPEC, ProgrammeParams
 from ..report import write_table
+from .methods import message_text
 
 __all__ = ["add_evaluate_parser", "cmd_evaluate", "treated_codes"]
 
@@ -116,8 +117,12 @@ def cmd_evaluate(args) -> int:
         write_table(panel, args.panel_out, "csv")
     e = res.estimate
     counts = res.roles.value_counts()
-    print(f"{e.method}: estimate {e.estimate:.4g} ({1 - p.alpha:.0%} interval {e.ci_low:.4g} to {e.ci_high:.4g}); "
-          f"{counts.get('treated', 0)} treated, {counts.get('buffer', 0)} buffer, {counts.get('control', 0)} control "
-          f"units; {e.n_periods} periods" + ("" if e.ok else f"; no estimate: {e.message}"), file=sys.stderr)
+    design = (f"{counts.get('treated', 0)} treated, {counts.get('buffer', 0)} buffer, {counts.get('control', 0)} "
+              f"control units; {e.n_periods} periods")
+    if e.ok:
+        print(f"{e.method}: estimate {e.estimate:.4g} ({1 - p.alpha:.0%} interval {e.ci_low:.4g} to "
+              f"{e.ci_high:.4g}); {design}", file=sys.stderr)
+    else:  # never a number from a failed method: the reason in words
+        print(f"{e.method}: no estimate: {message_text(e.message, e.message_args, 'en')} ({design})", file=sys.stderr)
     print(json.dumps(e.to_json(), ensure_ascii=False))
     return 0
