@@ -257,3 +257,16 @@ def test_a_start_after_the_data_is_not_called_no_events_before():
     assert layer.labels.tolist() == ["No period after the start in the data"] * 2 + ["Withheld (fewer than 11)"] + \
         ["No period after the start in the data"] * 2 + ["No events before", "No period after the start in the data",
                                                           "Not evaluated (A/D units, unmatched controls)"]
+
+
+def test_event_axis_plain_ratios_and_french_numbers():
+    """The event-study axis shows plain ratios with 1 among them (not 10^0 or 6 x 10^-1), French decimal
+    commas on the French page (Vega's number locale)."""
+    res = result()
+    if event_chart(res, "fr") is None:
+        pytest.skip("the fixture has no event study")
+    spec = event_chart(res, "fr").to_dict()
+    assert spec["config"]["locale"]["number"]["decimal"] == ","
+    assert "locale" not in event_chart(res, "en").to_dict().get("config", {})
+    values = [layer["encoding"]["y"]["axis"]["values"] for layer in spec["layer"][:2]]
+    assert all(1.0 in v for v in values)

@@ -16,7 +16,9 @@ import altair as alt
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import NullFormatter
 
+from ..fmt import NNBSP, fmt_number
 from ..i18n import STRINGS, t
 from ..indicators import suppress
 from .methods import message_text
@@ -27,6 +29,32 @@ __all__ = ["SERIES_COLORS", "series_long", "series_chart", "event_chart", "chart
 #: Colour of each line of the time series (role -> colour).
 SERIES_COLORS = {"treated": "#b2182b", "control": "#2166ac", "synthetic": "#5aae61", "buffer": "#e08214"}
 _ROLE_OF = {"treated": "treated", "control": "control", "buffer": "buffer", "synthetic": "treated"}
+
+
+#: Rate ratios offered as ticks of the event-study axis (log scale): plain numbers, 1 among them.
+_RATIO_TICKS = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.25, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 10.0)
+
+
+def ratio_ticks(lo: float, hi: float, most: int = 9) -> list[float]:
+    """Plain tick values between ``lo`` and ``hi`` for a log axis of rate ratios, 1 always among them.
+
+    >>> ratio_ticks(0.55, 1.4)
+    [0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.25]
+    >>> ratio_ticks(0.05, 12)
+    [0.1, 0.2, 0.3, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 5.0, 10.0]
+    """
+    inside = [v for v in _RATIO_TICKS if lo <= v <= hi]
+    if len(inside) > most:  # a wide range: the coarse ticks
+        inside = [v for v in (0.1, 0.2, 0.3, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 5.0, 10.0) if lo <= v <= hi]
+    return sorted(set(inside) | {1.0})
+
+
+def _localised(chart: Any, lang: str) -> Any:
+    """French number locale for the axes and tooltips (1,25 and 1 234), as the other charts."""
+    if lang != "fr":
+        return chart
+    return chart.configure(locale=alt.Locale(number=alt.NumberLocale(
+        decimal=",", thousands=NNBSP, grouping=[3], currency=["", "\u00a0€"])))
 
 
 def _series_frame(res: ProgrammeResult) -> pd.DataFrame:
@@ -84,7 +112,7 @@ def series_chart(res: ProgrammeResult, lang: str = "en", height: int = 300) -> a
         x="period:T", tooltip=[alt.Tooltip("period:T", title=t("evaluate.chart.start", lang), format="%Y-%m-%d")])
     text = alt.Chart(start).mark_text(align="left", dx=4, dy=-6, color="#333333").encode(
         x="period:T", y=alt.value(8), text="label:N")
-    return alt.layer(lines, rule, text).properties(height=height)
+    return _localised(alt.layer(lines, rule, text).properties(height=height), lang)
 
 
 def _event_frame(res: ProgrammeResult) -> pd.DataFrame | None:
@@ -106,18 +134,20 @@ def event_chart(res: ProgrammeResult, lang: str = "en", height: int = 300) -> al
     lo = float(np.nanmin(data[["ci_low", "estimate"]].to_numpy().clip(min=1e-6)))
     hi = float(np.nanmax(data[["ci_high", "estimate"]].to_numpy()))
     scale = alt.Scale(type="log", domain=[min(lo, 1.0) / 1.1, max(hi, 1.0) * 1.1], nice=False)  # 1 always shown
-    y = alt.Y("estimate:Q", title=y_title, scale=scale)
+    axis = alt.Axis(values=ratio_ticks(min(lo, 1.0) / 1.1, max(hi, 1.0) * 1.1), format=".2~f")
+    y = alt.Y("estimate:Q", title=y_title, scale=scale, axis=axis)
     tips = [alt.Tooltip("rel_period:Q", title=x_title, format="d"),
             alt.Tooltip("estimate:Q", title=y_title, format=".2f"),
             alt.Tooltip("ci_low:Q", title=t("col.ci_low", lang), format=".2f"),
             alt.Tooltip("ci_high:Q", title=t("col.ci_high", lang), format=".2f")]
     base = alt.Chart(data)
-    bars = base.mark_rule(color="#2c7fb8", strokeWidth=2).encode(x=x, y=alt.Y("ci_low:Q", title=y_title, scale=scale),
+    bars = base.mark_rule(color="#2c7fb8", strokeWidth=2).encode(x=x, y=alt.Y("ci_low:Q", title=y_title, scale=scale,
+                                                                                 axis=axis),
                                                                  y2="ci_high:Q", tooltip=tips)
     points = base.mark_point(filled=True, size=60, color="#253494").encode(x=x, y=y, tooltip=tips)
     one = alt.Chart(pd.DataFrame({"y": [1.0]})).mark_rule(color="#7a2e00", strokeDash=[4, 3]).encode(y="y:Q")
     start = alt.Chart(pd.DataFrame({"x": [-0.5]})).mark_rule(color="#333333", strokeDash=[5, 4]).encode(x="x:Q")
-    return alt.layer(bars, points, one, start).properties(height=height)
+    return _localised(alt.layer(bars, points, one, start).properties(height=height), lang)
 
 
 def chart_figure(res: ProgrammeResult, which: str, lang: str = "en", *, title: str = "", caption: str = "",
@@ -150,6 +180,12 @@ def chart_figure(res: ProgrammeResult, which: str, lang: str = "en", *, title: s
             ax.errorbar(ev["rel_period"], ev["estimate"], yerr=err, fmt="o", color="#253494", ecolor="#2c7fb8",
                         capsize=3)
             ax.set_yscale("log")
+            lo = float(min(ev["ci_low"].clip(lower=1e-6).min(), ev["estimate"].min(), 1.0))
+            hi = float(max(ev["ci_high"].max(), ev["estimate"].max(), 1.0))
+            ticks = ratio_ticks(lo / 1.1, hi * 1.1)
+            ax.set_ylim(lo / 1.1, hi * 1.1)
+            ax.set_yticks(ticks, [fmt_number(v, lang, 2) for v in ticks])  # 0.75, not 7.5 x 10^-1
+            ax.yaxis.set_minor_formatter(NullFormatter())
         ax.axhline(1.0, color="#7a2e00", linestyle="--", linewidth=1)
         ax.axvline(-0.5, color="#333333", linestyle="--", linewidth=1)
         ax.set_xlabel(t("evaluate.chart.rel_period", lang), parse_math=False)
