@@ -258,7 +258,8 @@ html,body{{margin:0;height:100%;overflow:hidden;background:#111;font-family:syst
 #foot{{position:absolute;bottom:0;left:0;right:0;height:var(--foot);background:#fff;display:flex;align-items:center;
  padding:0 var(--pad);box-sizing:border-box;gap:var(--pad);font-size:clamp(13px,1.35vw,26px);color:#222;
  border-top:1px solid #ddd}}
-#caption{{flex:1;min-width:0;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}}
+#caption{{flex:1;min-width:0;overflow:hidden;display:-webkit-box;-webkit-box-orient:vertical;-webkit-line-clamp:2;
+ line-height:1.15;font-size:clamp(12px,1.15vw,22px)}}  /* a finding on two lines rather than cut */
 #demo{{flex:none;background:#7a2e00;color:#fff;padding:.25em .6em;border-radius:4px;font-weight:700;
  font-size:clamp(12px,1.15vw,22px)}}
 #help{{flex:none;color:#666;font-size:clamp(10px,.85vw,16px);white-space:nowrap}}
