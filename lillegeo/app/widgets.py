@@ -19,6 +19,7 @@ from ..maps import split_map, to_offline_html
 from ..params import MAX_SLIDES, SLIDE_SECTION, SlideParams
 from ..report import categorical_static_map, export_name, mark_synthetic, table_bytes
 from . import state
+from .cache import ensure_assets
 from .text import md, say_error, table_view, tr
 
 PARAM_ERROR = "param_error"
@@ -79,7 +80,11 @@ def param_error() -> None:
 
 
 def page_header(title_key: str, question_key: str) -> tuple[Dataset, str]:
-    """Title, the one-sentence question the page answers, the demo mark; returns the dataset and its token."""
+    """Title, the one-sentence question the page answers, the demo mark; returns the dataset and its token.
+
+    Leaflet is installed here too: a page opened by its address before the app's first run (Streamlit
+    then runs the page alone) still draws its maps offline."""
+    ensure_assets()
     st.title(tr(title_key))
     st.markdown(tr(question_key))
     ds = state.current_dataset()
