@@ -863,6 +863,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "evaluate.need_points": {"en": "Evaluating a programme needs a point layer with dates (e.g. incidents): add one on the Data page.",
                              "fr": "Évaluer un programme demande une couche de points datés (par ex. les incidents) : ajoutez-en une sur la page Données."},
     "evaluate.define": {"en": "The intervention", "fr": "L'intervention"},
+    "evaluate.undated": {"en": "The point layer(s) loaded ({layers}) have no dates, so nothing can be compared before "
+                               "and after a start: load a layer with a date column (recognised names: {names}; or pick "
+                               "the column on the Data page).",
+                         "fr": "Les couches de points chargées ({layers}) n'ont pas de dates : rien ne peut être comparé "
+                               "avant et après un début. Chargez une couche avec une colonne de dates (noms reconnus : "
+                               "{names} ; ou choisissez la colonne sur la page Données)."},
     "evaluate.layer": {"en": "Point layer counted", "fr": "Couche de points comptée"},
     "evaluate.categories": {"en": "Categories (none: all)", "fr": "Catégories (aucune : toutes)"},
     "evaluate.treated_from": {"en": "Treated area", "fr": "Zone traitée"},

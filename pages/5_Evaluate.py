@@ -6,7 +6,7 @@ import streamlit as st
 
 from lillegeo.app import state
 from lillegeo.app.cache import cached
-from lillegeo.app.text import lang, md, say_error, tr
+from lillegeo.app.text import lang, md, say, say_error, tr
 from lillegeo.app.widgets import (
     add_slide_button,
     bound,
@@ -29,6 +29,7 @@ from lillegeo.programme.view import (
     date_text,
     findings_shown,
     is_ready,
+    undated_message,
     unit_labels,
     with_kept,
     with_unit,
@@ -37,7 +38,7 @@ from lillegeo.programme.view import (
 ds, token = page_header("evaluate.title", "evaluate.question")
 o = options_for(ds)
 if not o.dated_layers:
-    st.info(tr("evaluate.need_points"))
+    say("info", undated_message(ds, lang()))
     st.stop()
 
 st.subheader(tr("evaluate.define"))

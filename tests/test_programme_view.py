@@ -270,3 +270,13 @@ def test_event_axis_plain_ratios_and_french_numbers():
     assert "locale" not in event_chart(res, "en").to_dict().get("config", {})
     values = [layer["encoding"]["y"]["axis"]["values"] for layer in spec["layer"][:2]]
     assert all(1.0 in v for v in values)
+
+
+def test_the_undated_message_names_the_layers_and_the_date_names(demo):
+    """Real MEL IRIS + OSM bars (no dates): the page says the loaded layer has no dates and which column
+    names count as dates, instead of asking to add a layer that was just added."""
+    from lillegeo.programme.view import undated_message
+    undated = dataclasses.replace(demo, points={"bars <b>": demo.points["incidents"].drop(columns="date")})
+    text = undated_message(undated, "en")
+    assert "'bars <b>'" in text and "date, datetime" in text and "add one on the Data page" not in text
+    assert undated_message(dataclasses.replace(demo, points={}), "fr").startswith("Évaluer un programme demande")

@@ -18,11 +18,12 @@ from .guard import _check_local_path
 from .tables import _clean_frame, _csv_frame
 from .vector import LOCAL_VECTOR_SUFFIXES, _open_vector, _read_vector_source
 
-__all__ = ["read_points", "csv_columns"]
+__all__ = ["read_points", "csv_columns", "DATE_NAMES"]
 
 _X_NAMES = ("longitude", "lon", "lng", "long", "x", "coord_x", "x_l93")
 _Y_NAMES = ("latitude", "lat", "y", "coord_y", "y_l93")
 _DATE_NAMES = ("date", "datetime", "date_heure", "timestamp", "jour")
+DATE_NAMES = _DATE_NAMES  # the date column names recognised (said by the pages)
 _CAT_NAMES = ("categorie", "catégorie", "category", "type", "classe", "motif", "nature")
 
 

@@ -17,12 +17,14 @@ from typing import Any
 
 import geopandas as gpd
 
+from ..i18n import t
+from ..io.points import DATE_NAMES
 from ..params import ProgrammeParams
 from .findings import programme_findings
 from .methods import message_text
 from .types import ProgrammeResult
 
-__all__ = ["with_kept", "unit_labels", "clicked_unit", "with_unit", "as_date", "date_text", "is_ready", "findings_shown"]
+__all__ = ["with_kept", "unit_labels", "clicked_unit", "with_unit", "as_date", "date_text", "is_ready", "findings_shown", "undated_message"]
 
 
 def with_kept(choices, kept) -> list:
@@ -92,3 +94,13 @@ def findings_shown(res: ProgrammeResult, lang: str = "en") -> list[tuple[str, st
         bad = text in warn or (i == 0 and not res.estimate.ok)
         out.append(("warning" if bad else "info", text))
     return out
+
+
+def undated_message(ds: Any, lang: str = "en") -> str:
+    """Why the Evaluate page cannot run: no point layer at all, or the layers loaded have no dates (named,
+    with the date column names the readers recognise)."""
+    layers = sorted(getattr(ds, "points", {}) or {})
+    if not layers:
+        return t("evaluate.need_points", lang)
+    return t("evaluate.undated", lang, layers=", ".join(f"« {x} »" if lang == "fr" else f"'{x}'" for x in layers),
+             names=", ".join(DATE_NAMES))
