@@ -757,6 +757,12 @@ STRINGS: dict[str, dict[str, str]] = {
                                             "the spread of the donors' own actual / synthetic ratios after the start ({n} placebos).",
                                       "fr": "L'intervalle inverse le test placebo : traité / synthétique divisé par "
                                             "la dispersion des rapports réel / synthétique des donneurs après le début ({n} placebos)."},
+    "programme.note.synth_outside": {"en": "Before the start the treated area had {ratio} times the events of the "
+                                           "busiest donor: no mix of donors reaches its level, so the synthetic "
+                                           "control fits it poorly; prefer the difference-in-differences here.",
+                                     "fr": "Avant le début, la zone traitée avait {ratio} fois les événements du "
+                                           "donneur le plus chargé : aucun mélange de donneurs n'atteint son niveau, "
+                                           "le contrôle synthétique l'ajuste mal ; préférez ici la double différence."},
     "programme.note.synth_few_placebos": {"en": "Only {n} placebos: too few for a {level}% interval; the rank "
                                                 "p-value alone is given.",
                                           "fr": "Seulement {n} placebos : trop peu pour un intervalle à {level} % ; "

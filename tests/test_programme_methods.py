@@ -453,3 +453,19 @@ def test_every_method_states_its_assumptions_in_both_languages():
         assert STRINGS[key]["en"] and STRINGS[key]["fr"] and STRINGS[key]["en"] != STRINGS[key]["fr"]
     fails = [k for k in STRINGS if k.startswith("programme.fail.")]
     assert len(fails) >= 12 and all(STRINGS[k]["fr"] != STRINGS[k]["en"] for k in fails)
+
+
+def test_synth_says_when_the_treated_area_is_beyond_every_donor():
+    """A hot spot busier than every donor cannot be matched by a convex mix (weights >= 0, sum 1; Abadie
+    2021, J. Econ. Lit. 59(2), sec. 5): the estimate carries a plain warning instead of passing as a fit."""
+    panel = sim_panel(seed=3)
+    hot = panel["role"] == "treated"
+    panel.loc[hot, "count"] = panel.loc[hot, "count"] * 6  # six times the base level: beyond any donor
+    e = m.synth(panel)
+    level = panel[hot & (panel["period"] < panel["start"])]["count"].mean()
+    donors = panel[(panel["role"] == "control") & (panel["period"] < panel["start"].dropna().iloc[0])]
+    top = donors.groupby("unit")["count"].mean().max()
+    assert level > 1.5 * top  # the premise, from the data
+    assert e.message == "programme.note.synth_outside" and e.message_args["ratio"] == pytest.approx(level / top)
+    assert "no mix of donors reaches its level" in m.message_text(e.message, e.message_args, "en")
+    assert m.synth(sim_panel(seed=3)).message != "programme.note.synth_outside"

@@ -144,6 +144,9 @@ def synth(panel: pd.DataFrame, *, alpha: float = 0.05, seed: int = 0) -> Estimat
         low, high = math.exp(est_log - q_hi), math.exp(est_log - q_lo)
     else:
         message, args = "programme.note.synth_few_placebos", {"n": len(logs), "level": 100 * (1 - alpha)}
+    level, top = float(Z.loc[pre, TREATED].mean()), float(Z.loc[pre, donors].mean(axis=0).max())
+    if top > 0 and level > 1.5 * top:  # outside the donors' range: no convex mix reaches it (Abadie 2021, sec. 5)
+        message, args = "programme.note.synth_outside", {"ratio": level / top}
     weights = pd.DataFrame({"unit": donors, "weight": W}).sort_values("weight", ascending=False,
                                                                       kind="stable").reset_index(drop=True)
     series = pd.DataFrame({"period": Z.index, "treated": Z[TREATED].to_numpy(),
