@@ -153,7 +153,8 @@ def run_programme(ds: Dataset, p: ProgrammeParams, *, threshold: int = DEFAULT_T
 def estimates_table(res: ProgrammeResult) -> pd.DataFrame:
     """One row per method that ran (the chosen one first; ``area`` set for a per-area WDD): estimate,
     interval, se, p, n, scale, ok, message key, and the WDQ, its reading and the placebo p-value where
-    the method gives them."""
+    the method gives them; then the design on every row (layer, categories, start, treated codes, units
+    per role, buffer, control, period, alpha), so that the file says what was evaluated."""
     names = [res.params.method] + [m for m in res.estimates if m != res.params.method]
     rows = []
     for name in names:
@@ -163,4 +164,13 @@ def estimates_table(res: ProgrammeResult) -> pd.DataFrame:
                      "scale": e.scale, "ok": e.ok, "message": e.message,
                      "wdq": e.extra.get("wdq", math.nan), "wdq_reading": e.extra.get("wdq_reading", ""),
                      "placebo_p": e.extra.get("placebo_p", math.nan)})
-    return pd.DataFrame(rows)
+    out = pd.DataFrame(rows)
+    # what was evaluated, on every row, so that a file read alone says it (machine values, as the recipe)
+    counts = res.roles.value_counts()
+    p = res.params
+    design = {"layer": p.layer, "categories": ";".join(p.categories), "start": f"{res.start:%Y-%m-%d}",
+              "treated": ";".join(sorted(map(str, res.roles.index[res.roles == "treated"]))),
+              "n_treated": int(counts.get("treated", 0)), "n_buffer": int(counts.get("buffer", 0)),
+              "n_control": int(counts.get("control", 0)), "buffer_m": p.buffer_m, "buffer_rings": p.buffer_rings,
+              "control": p.control, "period": p.period, "alpha": p.alpha}
+    return out.assign(**{k: [v] * len(out) for k, v in design.items()}) if len(out) else out
