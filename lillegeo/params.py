@@ -372,6 +372,7 @@ class ProgrammeParams(Params):
     method: str = _p("did", "str", options=("before_after", "wdd", "did", "event", "synth"))
     family: str = _p("poisson", "str", options=("poisson", "negbin"), help="count model of the before/after ratio")
     event_window: int = _p(6, "int", 1, 36, help="periods shown before and after the start in the event study")
+    index: bool = _p(True, "bool", help="chart each line as an index, its mean before the start = 100")
     alpha: float = _p(0.05, "float", 0.001, 0.2, help="1 - confidence level of the intervals")
     seed: int = _p(0, "int", 0, _SEED_MAX)
 

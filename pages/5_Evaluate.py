@@ -101,6 +101,7 @@ st.subheader(tr("evaluate.estimates"))
 show_table(estimates_table(res, lang()), "programme_estimates", "ev_estimates_table", export=estimates_export(res))
 
 st.subheader(tr("evaluate.series"))
+bound(st.toggle, tr("evaluate.index"), "programme", "index")
 st.altair_chart(series_chart(res, lang()), width="stretch")
 static_downloads(partial(chart_figure, res, "series", lang(), demo=ds.demo), key="ev_series_dl",
                  name="programme_series", labels=(tr("evaluate.chart_png"), tr("evaluate.chart_pdf")))

@@ -85,7 +85,8 @@ def result(*, event: bool = True) -> ProgrammeResult:
 
 
 def test_series_withholds_small_totals_and_keeps_the_rest():
-    s = series_long(result(), "en")
+    raw = result()
+    s = series_long(dataclasses.replace(raw, params=raw.params.replace(index=False)), "en")
     # buffer: one unit with 4 events per period -> total 4, from 1 to 10: withheld in every period
     buf = s[s["line"] == "buffer"]
     assert buf["withheld"].all() and buf["value"].isna().all()
@@ -95,6 +96,11 @@ def test_series_withholds_small_totals_and_keeps_the_rest():
     # synthetic follows the treated line's disclosure: shown here, its own values
     assert s[s["line"] == "synthetic"]["value"].tolist() == [19.0, 21.0, 20.0, 20.0]
     assert set(s["name"]) == {"Treated", "Control", "Synthetic control", "Ring (buffer)"}
+    # as an index (the page's default): each line over its own mean before the start, times 100
+    ix = series_long(raw, "en")
+    assert ix[ix["line"] == "treated"]["value"].tolist() == [100.0, 100.0, 50.0, 50.0]  # 20, 20 -> mean 20
+    assert ix[ix["line"] == "synthetic"]["value"].tolist() == [95.0, 105.0, 100.0, 100.0]  # 19, 21 -> mean 20
+    assert ix[ix["line"] == "buffer"]["value"].isna().all()  # withheld stays withheld
 
 
 def test_series_chart_marks_the_start_and_leaves_out_withheld_points_in_french():

@@ -67,7 +67,8 @@ def _series_frame(res: ProgrammeResult) -> pd.DataFrame:
 def series_long(res: ProgrammeResult, lang: str = "en") -> pd.DataFrame:
     """The time series as one row per period and line: ``period``, ``line`` (``treated``, ``control``,
     ``synthetic``, ``buffer``), ``name`` (translated), ``value`` (events per unit and period, NaN when
-    withheld) and ``withheld``.
+    withheld; with ``res.params.index``, as an index: the line's mean before the start = 100, so that
+    lines of different levels (a hot spot and its ring) can be compared) and ``withheld``.
 
     A treated, control or buffer point is withheld when its role's events in that period (from
     ``res.panel``) are from 1 to ``res.threshold - 1``; the synthetic line is withheld where the treated
@@ -89,7 +90,12 @@ def series_long(res: ProgrammeResult, lang: str = "en") -> pd.DataFrame:
                                   "withheld": hidden.to_numpy()}))
     if not rows:
         return pd.DataFrame(columns=["period", "line", "name", "value", "withheld"])
-    return pd.concat(rows, ignore_index=True)
+    out = pd.concat(rows, ignore_index=True)
+    if res.params.index:  # each line over its own mean before the start (shown points only), times 100
+        before = out[out["period"] < pd.Timestamp(res.start)].groupby("line")["value"].mean()
+        base = out["line"].map(before)
+        out["value"] = (out["value"] / base.where(base > 0) * 100).astype(float)
+    return out
 
 
 def series_chart(res: ProgrammeResult, lang: str = "en", height: int = 300) -> alt.LayerChart:
@@ -98,7 +104,8 @@ def series_chart(res: ProgrammeResult, lang: str = "en", height: int = 300) -> a
     data = series_long(res, lang).dropna(subset=["value"])
     shown = [k for k in SERIES_COLORS if (data["line"] == k).any()]  # a legend of the lines drawn only
     names = [t(f"evaluate.line.{k}", lang) for k in shown]
-    x_title, y_title = t("evaluate.chart.period", lang), t("evaluate.chart.per_unit", lang)
+    x_title = t("evaluate.chart.period", lang)
+    y_title = t("evaluate.chart.index" if res.params.index else "evaluate.chart.per_unit", lang)
     color = alt.Color("name:N", title=None, scale=alt.Scale(domain=names, range=[SERIES_COLORS[k] for k in shown]),
                       legend=alt.Legend(orient="bottom"))
     tips = [alt.Tooltip("period:T", title=x_title, format="%Y-%m"), alt.Tooltip("name:N", title=" "),
@@ -170,7 +177,8 @@ def chart_figure(res: ProgrammeResult, which: str, lang: str = "en", *, title: s
         ax.text(pd.Timestamp(res.start), 1.0, " " + t("evaluate.chart.start", lang), transform=ax.get_xaxis_transform(),
                 va="top", fontsize=9, parse_math=False)
         ax.set_xlabel(t("evaluate.chart.period", lang), parse_math=False)
-        ax.set_ylabel(t("evaluate.chart.per_unit", lang), parse_math=False)
+        ax.set_ylabel(t("evaluate.chart.index" if res.params.index else "evaluate.chart.per_unit", lang),
+                      parse_math=False)
         if len(data):
             ax.legend(loc="upper left", frameon=False)
     else:
