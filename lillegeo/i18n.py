@@ -500,6 +500,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "present.layer.clusters": {"en": "clusters", "fr": "agrégats"},
     "present.layer.equity": {"en": "equity", "fr": "équité"},
     "present.layer.findings": {"en": "findings", "fr": "constats"},
+    "present.slide_empty": {"en": "Nothing to show on the data loaded for this slide ({layer}): its point layer or "
+                                  "column is not among the data. Remove the slide or load its data on the Data page.",
+                            "fr": "Rien à montrer pour cette diapositive ({layer}) avec les données chargées : sa "
+                                  "couche de points ou sa colonne n'y figure pas. Retirez-la ou chargez ses données "
+                                  "sur la page Données."},
     "findings.hotspots": {"en": "{sig} of {n} units tested are significant at alpha {alpha}: {hot} hot, {cold} cold ({method}, {perm} permutations, multiple-testing correction: {correction}).",
                           "fr": "{sig} des {n} unités testées sont significatives au seuil alpha {alpha} : {hot} chaudes, {cold} froides ({method}, {perm} permutations, correction des tests multiples : {correction})."},
     "findings.clusters": {"en": "{k} incident clusters; {noise} of {n} incidents in no cluster.",

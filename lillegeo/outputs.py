@@ -176,7 +176,12 @@ def presentation_html(ds: Dataset, a: Analysis, maps: dict[str, Any] | None = No
     keyboard (→ / ← / space / Page Down / Page Up / Home / End), no network needed."""
     if deck is None:
         deck = _deck(ds, a, maps if maps is not None else build_maps(ds, a, assets="inline"))
-    shown = [(s, d) for s, d in deck if d is not None]
+    lang = a.recipe.language
+    # a slide with nothing to draw on these data (e.g. a clusters slide without its point layer) still
+    # shows, saying so: the viewer counts the slides the editor lists
+    shown = [(s, d if d is not None else "<!DOCTYPE html><html><body style='font:28px system-ui;padding:40px'>"
+              f"{esc(t('present.slide_empty', lang, layer=t(f'present.layer.{s.layer}', lang)))}</body></html>")
+             for s, d in deck]
     return deck_html([d for _, d in shown], [s for s, _ in shown], title=a.recipe.title, lang=a.recipe.language,
                      demo=ds.demo)
 

@@ -3,6 +3,7 @@ slide (intervals and n), and the report as a document (summary, maps, tables, ap
 
 from __future__ import annotations
 
+import dataclasses
 import html as _h
 import json
 import re
@@ -12,7 +13,7 @@ import pytest
 
 from lillegeo import load_demo
 from lillegeo.fmt import fmt_int
-from lillegeo.outputs import run_recipe
+from lillegeo.outputs import deck_of, run_recipe
 from lillegeo.params import SlideParams, check_slides
 from lillegeo.pipeline import run_analysis
 from lillegeo.recipe import Recipe
@@ -147,3 +148,17 @@ def test_slides_redrawn_from_an_analysis_made_without_them():
     assert [m["title"] for m in meta] == [s.title for s in listed]
     with pytest.raises(ValueError, match="other parameters"):
         deck_of(ds, renamed.with_params("hotspots", alpha=0.01), analysis=a)
+
+
+def test_a_slide_with_nothing_to_draw_is_shown_saying_why():
+    """The real MEL contours with an undated OSM layer: a clusters slide of the demo's 'incidents' layer has
+    nothing to draw. The viewer showed 6 slides while the editor listed 7; now every listed slide is shown,
+    this one with a sentence (seen by a tester on the Present page)."""
+    demo = load_demo()
+    ds = dataclasses.replace(demo, points={})  # no point layer: the clusters slide has nothing to draw
+    recipe = Recipe.for_demo().replace(slides=(SlideParams(layer="explore"), SlideParams(layer="clusters")))
+    html, listed = deck_of(ds, recipe)
+    meta = json.loads(re.search(r'<script id="meta" type="application/json">(.*?)</script>', html, re.S).group(1))
+    docs = json.loads(re.search(r'<script id="slides" type="application/json">(.*?)</script>', html, re.S).group(1))
+    assert len(meta) == len(listed) == 2 and len(docs) == 2
+    assert "Nothing to show on the data loaded for this slide (clusters)" in docs[1]
