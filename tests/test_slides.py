@@ -13,7 +13,7 @@ import pytest
 
 from lillegeo import load_demo
 from lillegeo.fmt import fmt_int
-from lillegeo.outputs import deck_of, run_recipe
+from lillegeo.outputs import deck_of
 from lillegeo.params import SlideParams, check_slides
 from lillegeo.pipeline import run_analysis
 from lillegeo.recipe import Recipe
