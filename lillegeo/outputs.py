@@ -16,7 +16,7 @@ import pandas as pd
 from .dataset import Dataset, load_sources
 from .equity import BIVARIATE
 from .fmt import fmt_counts, fmt_int, fmt_p
-from .i18n import label_text, t
+from .i18n import LANGS, label_text, t
 from .layers import Layer, equity_layer, hot_layer
 from .maps import WITHHELD_STYLE, categorical_map, choropleth_map, esc, to_offline_html
 from .params import SlideParams
@@ -143,6 +143,18 @@ def static_maps(ds: Dataset, a: Analysis, out_dir: Path | None = None) -> dict[s
     return images
 
 
+def shown_title(recipe: Recipe) -> str:
+    """The recipe's title as slides and report show it: the demo's own title in the recipe's language
+    (a user's title as written).
+
+    >>> shown_title(Recipe.for_demo(language="fr"))
+    'Métropole de démonstration (synthétique)'
+    """
+    if recipe.demo and recipe.title in {t("demo.name", lang) for lang in LANGS}:
+        return t("demo.name", recipe.language)
+    return recipe.title
+
+
 def _deck(ds: Dataset, a: Analysis, maps: dict[str, Any]) -> list[tuple[SlideParams, str | None]]:
     """Every slide of the recipe with its title filled in and its document (``None``: nothing to show,
     e.g. a clusters slide without a point layer)."""
@@ -182,7 +194,7 @@ def presentation_html(ds: Dataset, a: Analysis, maps: dict[str, Any] | None = No
     shown = [(s, d if d is not None else "<!DOCTYPE html><html><body style='font:28px system-ui;padding:40px'>"
               f"{esc(t('present.slide_empty', lang, layer=t(f'present.layer.{s.layer}', lang)))}</body></html>")
              for s, d in deck]
-    return deck_html([d for _, d in shown], [s for s, _ in shown], title=a.recipe.title, lang=a.recipe.language,
+    return deck_html([d for _, d in shown], [s for s, _ in shown], title=shown_title(a.recipe), lang=a.recipe.language,
                      demo=ds.demo)
 
 
@@ -299,9 +311,9 @@ def report_of(ds: Dataset, recipe: Recipe, *, analysis: Analysis | None = None) 
     """The report of ``recipe``: HTML and PDF bytes (``analysis`` as in :func:`deck_of`)."""
     a = _analysis_of(ds, recipe, analysis)
     sections = report_sections(ds, a, static_maps(ds, a, None))
-    html = report_html(sections, title=recipe.title, lang=recipe.language, demo=ds.demo, recipe_text=recipe.to_toml())
+    html = report_html(sections, title=shown_title(recipe), lang=recipe.language, demo=ds.demo, recipe_text=recipe.to_toml())
     pdf = io.BytesIO()
-    report_pdf(sections, pdf, title=recipe.title, lang=recipe.language, demo=ds.demo, recipe_text=recipe.to_toml())
+    report_pdf(sections, pdf, title=shown_title(recipe), lang=recipe.language, demo=ds.demo, recipe_text=recipe.to_toml())
     return html, pdf.getvalue()
 
 
@@ -356,9 +368,9 @@ def run_recipe(recipe: Recipe, out: str | Path, *, allow_changed: bool = False) 
     images = static_maps(ds, a, out / "maps")
     (out / "presentation.html").write_text(presentation_html(ds, a, maps), encoding="utf-8")
     sections = report_sections(ds, a, images)
-    (out / "report.html").write_text(report_html(sections, title=recipe.title, lang=recipe.language, demo=ds.demo,
+    (out / "report.html").write_text(report_html(sections, title=shown_title(recipe), lang=recipe.language, demo=ds.demo,
                                                  recipe_text=recipe.to_toml()), encoding="utf-8")
-    report_pdf(sections, out / "report.pdf", title=recipe.title, lang=recipe.language, demo=ds.demo,
+    report_pdf(sections, out / "report.pdf", title=shown_title(recipe), lang=recipe.language, demo=ds.demo,
                recipe_text=recipe.to_toml())
     (out / "recipe.toml").write_text(recipe.to_toml(), encoding="utf-8")
     lock = lock_info(recipe)
