@@ -7,6 +7,8 @@ p-value, an interval bound or a number of people reads the same everywhere.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -49,6 +51,8 @@ def _cell(column: str, value, lang: str) -> str:
         return DASH
     if isinstance(value, (bool, np.bool_)):
         return t("col.yes" if value else "col.no", lang)
+    if column == "dominant_categories" and lang == "fr":  # "vol 35%, other 33%" -> "vol 35 %, autres 33 %"
+        return re.sub(r"(\d+)%", "\\1\u00a0%", re.sub(r"\bother (\d+%)$", r"autres \1", str(value)))
     if not isinstance(value, (int, float, np.integer, np.floating)):
         return t(f"value:{value}", lang) if f"value:{value}" in STRINGS else str(value)  # a kind: model, units
     if column in P_COLUMNS:

@@ -107,3 +107,15 @@ def test_readable_drops_row_numbers_and_withheld_counts_show_a_dash():
     out = readable(ev)
     assert out.index.tolist() == [0] and "term" not in out.columns
     assert out.iloc[0].tolist() == ["kde", "—", "24,083", "—", "13.1", "0.97"]
+
+
+def test_dominant_categories_read_in_french():
+    """The clusters table printed "vol 35%, other 33%" on the French page and report: the remainder is
+    "autres" and percents take their space in French; English and the exports keep "other 33%"."""
+    import pandas as pd
+
+    from lillegeo.tables import readable
+
+    df = pd.DataFrame({"dominant_categories": ["vol 35%, other 33%", "other 5%, other 60%"]})
+    assert readable(df, "fr").iloc[:, 0].tolist() == ["vol 35\u00a0%, autres 33\u00a0%", "other 5\u00a0%, autres 60\u00a0%"]
+    assert readable(df, "en").iloc[:, 0].tolist() == ["vol 35%, other 33%", "other 5%, other 60%"]
