@@ -984,6 +984,7 @@ STRINGS: dict[str, dict[str, str]] = {
                            "fr": "Les intervalles se chevauchent : ces contrôles ne montrent pas de différence nette de taux de succès."},
 
     # --- strings added for: rest14 (add this area's new strings right below this line)
+    "finding.everyone_else": {"en": "everyone else ({columns})", "fr": "tous les autres résidents ({columns})"},
     "col.p_sim": {"en": "p (permutations)", "fr": "p (permutations)"},
     "hot.exclude_ad": {"en": "Leave out A/D units", "fr": "Écarter les IRIS A/D"},
     "eq.units_downloads": {"en": "The map's values per unit (checks, crime, rates, observed / expected, group share; "

@@ -8,6 +8,7 @@ import numpy as np
 
 from ..fmt import fmt_number, fmt_p
 from ..i18n import t
+from ..insee import field_label
 from .exposure import ExposureResult
 from .model import BenchmarkResult
 
@@ -23,6 +24,14 @@ def _fmt(v: float, lang: str, digits: int = 2) -> str:
     return s.replace(",", "\u202f").replace(".", ",") if lang == "fr" else s
 
 
+def _reference(exposure: ExposureResult, lang: str) -> str:
+    """The reference group in words: "everyone else (P21_POP - P21_POP_IMM)" for the complement."""
+    ref = str(exposure.reference)
+    if ref.endswith(f" - {exposure.group}"):
+        return t("finding.everyone_else", lang, columns=ref)
+    return field_label(ref, lang)
+
+
 def findings(*, exposure: ExposureResult | None = None, model: BenchmarkResult | None = None,
              representation_rows: list[dict] | None = None, lang: str = "en") -> list[dict[str, Any]]:
     """Findings in plain words, each with its number, interval, sample size and caveats."""
@@ -31,7 +40,8 @@ def findings(*, exposure: ExposureResult | None = None, model: BenchmarkResult |
         r = exposure.table.iloc[0]
         key = "finding.exposure_flag" if exposure.flag else "finding.exposure"
         out.append({"kind": "exposure", "flag": exposure.flag, "text": t(
-            key, lang, group=exposure.group, reference=exposure.reference, burden=exposure.burden,
+            key, lang, group=field_label(exposure.group, lang), reference=_reference(exposure, lang),
+            burden=exposure.burden,
             ratio=_fmt(exposure.ratio, lang), lo=_fmt(exposure.ci_low, lang), hi=_fmt(exposure.ci_high, lang),
             people=_fmt(r["people"], lang, 0), units=int(r["units"]), lo_band=_fmt(exposure.band[0], lang),
             hi_band=_fmt(exposure.band[1], lang))})
