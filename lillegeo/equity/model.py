@@ -55,6 +55,8 @@ class BenchmarkResult:
     robustness: pd.DataFrame | None = None
     sensitivity: pd.DataFrame | None = None
     pearson: pd.Series | None = None
+    #: Median recorded crime per modelled unit: under about 20 the measure is sparse (see SPARSE_CRIME).
+    crime_median: float = float("nan")
 
     @property
     def excludes_1(self) -> bool:
@@ -162,7 +164,8 @@ def benchmark_model(units: pd.DataFrame, *, enforcement: str, crime: str, popula
     out = BenchmarkResult(rate_ratio=rr, ci_low=lo, ci_high=hi, p_value=float(fit.pvalues["share_10pp"]),
                           n_units=int(len(y)), model=label, flag=False, params=table, expected=expected,
                           residual_ratio=resid, alpha_nb=fit.alpha_nb, notes=notes, tolerance=float(tolerance),
-                          crime_elasticity=float(params["log_crime_rate"]), pearson=pearson)
+                          crime_elasticity=float(params["log_crime_rate"]), pearson=pearson,
+                          crime_median=float(np.median(pd.to_numeric(units.loc[ok, crime], errors="coerce"))))
     if not robustness:
         return out
     b1 = out.crime_elasticity
