@@ -23,12 +23,23 @@ __all__ = ["build_parser", "check_args", "main"]
 _E, _H, _C, _Q = ExploreParams(), HotspotParams(), ClusterParams(), EquityParams()
 
 
+class _Defaults(argparse.ArgumentDefaultsHelpFormatter):
+    """Every option's default in --help, except where there is none to show (required options, empty
+    values) or the help already says it."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        if action.default in (None, "", (), []) or action.required or "(default" in text:
+            return text
+        return super()._get_help_string(action)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m lillegeo", description="IRIS-level analysis for city governance.")
     p.add_argument("--version", action="version", version=f"lillegeo {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
     # every option's default shown in --help: the defaults of lillegeo.params, the same as the pages'
-    sub.add_parser = functools.partial(sub.add_parser, formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    sub.add_parser = functools.partial(sub.add_parser, formatter_class=_Defaults)
 
     j = sub.add_parser("join", help="join an indicator table onto contours and print the join report")
     _add_units_args(j)

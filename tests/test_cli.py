@@ -186,3 +186,16 @@ def test_clusters_cli_demo(tmp_path, capsys):
     s = _last_json(capsys.readouterr().out)
     # every row of the shipped file (counted by pandas): 36,000 drawn, minus and plus the planted patrols
     assert s["n_points"] == len(pd.read_csv(DEMO_DIR / "incidents.csv")) and s["n_clusters"] >= 8
+
+
+def test_help_shows_no_empty_defaults():
+    """--help said "(default: None)" on required options and "(default: all) (default: )" on filters."""
+    from lillegeo.cli import build_parser
+
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction")
+    for name, p in sub.choices.items():
+        text = p.format_help()
+        assert "(default: None)" not in text and "(default: )" not in text, name
+        assert text.count("(default: all)") <= 1, name
+    assert "(default: 999)" in sub.choices["hotspots"].format_help()  # real defaults still shown
