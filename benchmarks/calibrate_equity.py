@@ -17,7 +17,7 @@ above the 5 % tolerance).  Scenarios, all without any bias unless a true rate ra
 Prints the share of replications per verdict and checks the targets (false robust <= 5 % under the
 correct model, <= 10 % under each departure, power >= 80 % at 1.5).
 
-    python benchmarks/calibrate_equity.py [--reps 20] [--only 'noisy']
+    python benchmarks/calibrate_equity.py [--reps 20] [--only 'noisy'] [--jobs 2]
 """
 
 from __future__ import annotations
@@ -68,35 +68,61 @@ def _draw(name: str, rng: np.random.Generator, base, share, pop, w_dense, cpi) -
     return recorded, checks
 
 
-def calibrate(reps: int = 20, scenarios: tuple[str, ...] = SCENARIOS) -> pd.DataFrame:
-    u = load_demo().units
-    pop = u["P21_POP"].to_numpy(float)
-    share = np.where(pop > 0, u["P21_POP_IMM"].to_numpy(float) / np.maximum(pop, 1e-9), 0.0)
-    base = u["incidents"].to_numpy(float)
-    cpi = DemoConfig().checks_per_incident
-    w = build_weights(u, "queen")
-    w.transform = "r"
-    w_dense = w.full()[0]
+_CTX: dict = {}
+
+
+def _context() -> dict:
+    """The demo geometry and what every replication shares (built once per process)."""
+    if not _CTX:
+        u = load_demo().units
+        pop = u["P21_POP"].to_numpy(float)
+        w = build_weights(u, "queen")
+        w.transform = "r"
+        _CTX.update(u=u, pop=pop, share=np.where(pop > 0, u["P21_POP_IMM"].to_numpy(float) / np.maximum(pop, 1e-9), 0.0),
+                    base=u["incidents"].to_numpy(float), cpi=DemoConfig().checks_per_incident, w_dense=w.full()[0])
+    return _CTX
+
+
+def _one(name: str, rep: int) -> str:
+    """The verdict of one replication ('failed' when the main fit could not be reported)."""
+    c = _context()
+    u, share = c["u"], c["share"]
+    rng = np.random.default_rng(20_000 + rep)
+    recorded, checks = _draw(name, rng, c["base"], share, c["pop"], c["w_dense"], c["cpi"])
+    frame = u[["unit_id", "unit_type", "commune_id", "P21_POP", "geometry"]].assign(checks=checks, crime=recorded)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            return benchmark_model(frame, enforcement="checks", crime="crime", population="P21_POP",
+                                   share=pd.Series(share, index=u.index)).verdict
+        except ValueError:
+            return "failed"
+
+
+def _wilson(k: int, n: int) -> str:
+    from statsmodels.stats.proportion import proportion_confint
+
+    lo, hi = proportion_confint(k, n, alpha=0.05, method="wilson") if n else (np.nan, np.nan)
+    return f"{lo:.0%}-{hi:.0%}"
+
+
+def calibrate(reps: int = 20, scenarios: tuple[str, ...] = SCENARIOS, jobs: int = 1) -> pd.DataFrame:
+    tasks = [(name, rep) for name in scenarios for rep in range(reps)]
+    if jobs > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(jobs) as ex:
+            got = list(ex.map(_one, *zip(*tasks), chunksize=max(1, len(tasks) // (8 * jobs))))
+    else:
+        got = [_one(*task) for task in tasks]
     rows = []
     for name in scenarios:
-        verdicts, fails = [], 0
-        for rep in range(reps):
-            rng = np.random.default_rng(20_000 + rep)
-            recorded, checks = _draw(name, rng, base, share, pop, w_dense, cpi)
-            frame = u[["unit_id", "unit_type", "commune_id", "P21_POP", "geometry"]].assign(checks=checks,
-                                                                                        crime=recorded)
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                try:
-                    m = benchmark_model(frame, enforcement="checks", crime="crime", population="P21_POP",
-                                        share=pd.Series(share, index=u.index))
-                    verdicts.append(m.verdict)
-                except ValueError:
-                    fails += 1
-        v = pd.Series(verdicts, dtype=object)
-        rows.append({"scenario": name, "reps": reps, "robust": (v == "robust").mean(),
-                     "fragile": (v == "fragile").mean(), "no evidence": (v == "no_evidence").mean(),
-                     "failed fits": fails})
+        v = pd.Series([g for (n, _), g in zip(tasks, got) if n == name], dtype=object)
+        ok = v[v != "failed"]
+        k = int((ok == "robust").sum())
+        rows.append({"scenario": name, "reps": reps, "robust": k / max(len(ok), 1), "robust 95% CI": _wilson(k, len(ok)),
+                     "fragile": (ok == "fragile").mean(), "no evidence": (ok == "no_evidence").mean(),
+                     "failed fits": int((v == "failed").sum())})
     return pd.DataFrame(rows)
 
 
@@ -104,10 +130,11 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--reps", type=int, default=20)
     ap.add_argument("--only", default="", help="run only the scenarios whose name starts with this text")
+    ap.add_argument("--jobs", type=int, default=1, help="worker processes (replications are independent)")
     args = ap.parse_args()
     t = time.perf_counter()
     chosen = tuple(s for s in SCENARIOS if s.startswith(args.only)) or SCENARIOS
-    table = calibrate(args.reps, chosen)
+    table = calibrate(args.reps, chosen, args.jobs)
     if args.only:
         pd.set_option("display.width", 160)
         print(table.to_string(index=False, float_format=lambda v: f"{v:.0%}"))

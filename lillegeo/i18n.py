@@ -609,7 +609,9 @@ STRINGS: dict[str, dict[str, str]] = {
                                  "fr": "l'effectif du groupe dépasse la population dans {n} unité(s) (premières : {units}) ; vérifiez que les deux colonnes viennent du même recensement et de la même année"},
     "prof.note.percent": {"en": "share read as a percentage and divided by 100", "fr": "part lue comme un pourcentage et divisée par 100"},
     "prof.note.count": {"en": "share computed as group residents / population", "fr": "part calculée comme résidents du groupe / population"},
-    "rob.calibrated": {"en": "crime corrected for its Poisson noise (regression calibration; Carroll et al. 2006)", "fr": "délinquance corrigée de son bruit de Poisson (calibration de régression ; Carroll et al. 2006)"},
+    "rob.calibrated": {"en": "crime as a latent rate recorded with Poisson noise (joint Poisson-lognormal model; Carroll et al. 2006, ch. 8)", "fr": "délinquance comme taux latent enregistré avec un bruit de Poisson (modèle joint Poisson-lognormal ; Carroll et al. 2006, ch. 8)"},
+    "prof.latent_model": {"en": "latent crime", "fr": "délinquance latente"},
+    "prof.err.latent_counts": {"en": "recorded crime must be whole counts (0, 1, 2, …) for the latent-crime model", "fr": "la délinquance enregistrée doit être un nombre entier de faits (0, 1, 2, …) pour le modèle de délinquance latente"},
     "rob.spline": {"en": "crime as a spline (B-spline, 4 df, de Boor 1978)", "fr": "délinquance en spline (B-spline, 4 ddl, de Boor 1978)"},
     "rob.lag": {"en": "with neighbours' crime (spatial lag, queen weights; LeSage & Pace 2009)", "fr": "avec la délinquance des voisins (décalage spatial, contiguïté reine ; LeSage & Pace 2009)"},
     "rob.esf": {"en": "spatial filter ({k} Moran eigenvectors; Griffith 2003, Tiefelsdorf & Griffith 2007)", "fr": "filtre spatial ({k} vecteurs propres de Moran ; Griffith 2003, Tiefelsdorf & Griffith 2007)"},
@@ -985,15 +987,6 @@ STRINGS: dict[str, dict[str, str]] = {
 
     # --- strings added for: rest14 (add this area's new strings right below this line)
     "finding.everyone_else": {"en": "everyone else ({columns})", "fr": "tous les autres résidents ({columns})"},
-    "verdict.sparse_crime": {"en": "Caution: recorded crime is sparse here (median {m} per unit, under {limit}). In "
-                                   "simulated cities with about 10 recorded offences per unit and no bias at all, "
-                                   "the verdict came out robust in about one in five: the group's share can absorb "
-                                   "the crime a sparse measure misses. Use a broader crime measure if there is one.",
-                             "fr": "Prudence : la délinquance enregistrée est rare ici (médiane {m} par unité, moins "
-                                   "de {limit}). Dans des villes simulées avec environ 10 faits enregistrés par unité "
-                                   "et aucun biais, le verdict est sorti solide environ une fois sur cinq : la part du "
-                                   "groupe peut absorber la délinquance qu'une mesure rare ne voit pas. Utilisez une "
-                                   "mesure plus large si elle existe."},
     "col.p_sim": {"en": "p (permutations)", "fr": "p (permutations)"},
     "hot.exclude_ad": {"en": "Leave out A/D units", "fr": "Écarter les IRIS A/D"},
     "eq.units_downloads": {"en": "The map's values per unit (checks, crime, rates, observed / expected, group share; "

@@ -94,7 +94,7 @@ def test_robustness_and_errors(demo):
     t = robustness_table(u, enforcement="checks", crime="incidents", population="P21_POP", share=share,
                          other_crime="incidents_2023")
     spec = t[t["kind"] == "model"]
-    # 5 classic variants + regression calibration, spline, spatial lag, eigenvector filter
+    # 5 classic variants + latent crime (Poisson noise), spline, spatial lag, eigenvector filter
     assert len(spec) == 9 and spec["excludes_1"].all()
     assert t.loc[2, "n_units"] == (~u["unit_type"].isin(["A", "D"])).sum()
     with pytest.raises(ValueError, match="share must be a proportion"):

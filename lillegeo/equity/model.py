@@ -14,7 +14,7 @@ from ..i18n import t
 from ..params import DEFAULT_THRESHOLD, DEFAULT_TOLERANCE
 from .exposure import _col
 from .fit import failed_row, fit_counts, fit_row, share_from
-from .measurement import calibrated_design
+from .measurement import latent_crime_fit
 from .sensitivity import bound_towards_one, sensitivity_curve, tipping_gradient, verdict
 from .spatial import lag_design, spatial_rows
 
@@ -55,8 +55,6 @@ class BenchmarkResult:
     robustness: pd.DataFrame | None = None
     sensitivity: pd.DataFrame | None = None
     pearson: pd.Series | None = None
-    #: Median recorded crime per modelled unit: under about 20 the measure is sparse (see SPARSE_CRIME).
-    crime_median: float = float("nan")
 
     @property
     def excludes_1(self) -> bool:
@@ -164,8 +162,7 @@ def benchmark_model(units: pd.DataFrame, *, enforcement: str, crime: str, popula
     out = BenchmarkResult(rate_ratio=rr, ci_low=lo, ci_high=hi, p_value=float(fit.pvalues["share_10pp"]),
                           n_units=int(len(y)), model=label, flag=False, params=table, expected=expected,
                           residual_ratio=resid, alpha_nb=fit.alpha_nb, notes=notes, tolerance=float(tolerance),
-                          crime_elasticity=float(params["log_crime_rate"]), pearson=pearson,
-                          crime_median=float(np.median(pd.to_numeric(units.loc[ok, crime], errors="coerce"))))
+                          crime_elasticity=float(params["log_crime_rate"]), pearson=pearson)
     if not robustness:
         return out
     b1 = out.crime_elasticity
@@ -189,8 +186,8 @@ def robustness_table(units: pd.DataFrame, *, enforcement: str, crime: str, popul
     """The benchmark model and its variants, one row each: does the conclusion survive?
 
     Rows (``kind='model'``): NB2 (main), Poisson with robust errors, without A/D units, errors
-    clustered by ``commune`` (when it has at least 5 values), another crime measure, crime corrected for
-    its Poisson noise (regression calibration, :mod:`~lillegeo.equity.measurement`), a spline of
+    clustered by ``commune`` (when it has at least 5 values), another crime measure, crime as a latent
+    rate recorded with Poisson noise (joint model, :mod:`~lillegeo.equity.measurement`), a spline of
     the log crime rate, the spatial lag of the log crime rate and a Moran eigenvector spatial
     filter (:mod:`~lillegeo.equity.spatial`); then the residual Moran's I (``kind='diagnostic'``).
     Columns: ``variant, rate_ratio, ci_low, ci_high, p_value, n_units, excludes_1, kind, note``.
@@ -210,10 +207,10 @@ def robustness_table(units: pd.DataFrame, *, enforcement: str, crime: str, popul
     y, X, offset, ok, _ = _design(units, enforcement, crime, population, share, (), lang)
     try:
         lag = lag_design(X, units.loc[ok])["lag_log_crime_rate"].to_numpy() if isinstance(units, GeoDataFrame) else None
-        Xc = calibrated_design(X, _col(units, crime, "crime"), _col(units, population, "population"), lag, lang)
-        rows.append(fit_row(t("rob.calibrated", lang), fit_counts(y.to_numpy(), Xc, offset.to_numpy(), model="negbin",
-                                                                  lang=lang), len(y)))
-    except (ValueError, np.linalg.LinAlgError) as exc:
+        crime_n = _col(units, crime, "crime").loc[X.index].to_numpy()
+        fit = latent_crime_fit(y.to_numpy(), crime_n, X["share_10pp"].to_numpy(), offset.to_numpy(), lag, lang=lang)
+        rows.append(fit_row(t("rob.calibrated", lang), fit, len(y)))
+    except (ValueError, RuntimeError, np.linalg.LinAlgError) as exc:
         rows.append(failed_row(t("rob.calibrated", lang), str(exc)))
     rows += spatial_rows(units, y.to_numpy(), X, offset.to_numpy(), ok, pearson=main.pearson.to_numpy(), lang=lang)
     return pd.DataFrame(rows)
