@@ -297,3 +297,19 @@ def test_a_rate_ratio_below_1_is_explained_by_recording_that_rises():
     assert r.tipping_gradient == pytest.approx(1 - 1.08, abs=1e-3)  # 1 - RR ** (-1 / b1) = 1 - 1.08
     text = findings(model=r)[1]["text"]
     assert "crime-recording excess" in text and "8.0%" in text
+
+
+def test_a_collinear_spline_basis_does_not_sink_the_spline_row():
+    """benchmarks/calibrate_equity.py, power at 1.5, replication 39: the spline row failed on the standard
+    error of one B-spline basis column (6.2, neighbouring columns nearly collinear) while the share's was 0.04."""
+    from lillegeo.equity.fit import _check
+
+    idx = ["const", "crime_bs1", "crime_bs2", "share_10pp"]
+    params, bse = pd.Series([-5.0, 1.0, 2.0, 0.4], index=idx), pd.Series([0.3, 0.9, 6.2, 0.04], index=idx)
+    conf = pd.DataFrame({0: params - 1.96 * bse, 1: params + 1.96 * bse})
+    assert "crime_bs2" in _check(params, bse, conf)
+    assert _check(params, bse, conf, nuisance=("crime_bs",)) is None
+    wide = bse.copy()
+    wide["share_10pp"] = 6.2  # the term of interest is never spared
+    assert "share_10pp" in _check(params, wide, pd.DataFrame({0: params - 1.96 * wide, 1: params + 1.96 * wide}),
+                                  nuisance=("crime_bs",))

@@ -39,12 +39,15 @@ class Fit:
     converged: bool
 
 
-def _check(params: pd.Series, bse: pd.Series, conf: pd.DataFrame) -> str | None:
-    """Why a fit cannot be reported, or None when it can."""
+def _check(params: pd.Series, bse: pd.Series, conf: pd.DataFrame, nuisance: tuple[str, ...] = ()) -> str | None:
+    """Why a fit cannot be reported, or None when it can.  Columns starting with a ``nuisance`` prefix
+    (a spline basis, whose neighbouring columns are nearly collinear) are spared the standard-error
+    limit; their values must still be finite."""
     vals = np.concatenate([params.to_numpy(float), bse.to_numpy(float), conf.to_numpy(float).ravel()])
     if not np.all(np.isfinite(vals)):
         return "non-finite coefficient or interval"
     worst = bse.drop("const", errors="ignore")
+    worst = worst[[not str(c).startswith(nuisance) for c in worst.index]] if nuisance else worst
     if len(worst) and float(worst.max()) > SE_MAX:
         return f"standard error {float(worst.max()):.3g} for '{worst.idxmax()}' (separation: not identifiable)"
     if not np.all(np.isfinite(np.exp(conf.drop("const", errors="ignore").to_numpy(float)))):
@@ -58,7 +61,8 @@ def _poisson(y, X, offset, cov_kw):
 
 
 def fit_counts(y: np.ndarray, X: pd.DataFrame, offset: np.ndarray, *, model: Literal["negbin", "poisson_robust"],
-               cov_kw: dict[str, Any] | None = None, ci: float = 0.95, lang: str = "en") -> Fit:
+               cov_kw: dict[str, Any] | None = None, ci: float = 0.95, lang: str = "en",
+               nuisance: tuple[str, ...] = ()) -> Fit:
     """Fit the count model and check it; raise a translated ``ValueError`` when it diverged.
 
     ``poisson_robust``: Poisson GLM (IRLS) with HC0 (or the given) errors.  ``negbin``: statsmodels
@@ -79,13 +83,13 @@ def fit_counts(y: np.ndarray, X: pd.DataFrame, offset: np.ndarray, *, model: Lit
             raise ValueError(t("prof.err.diverged", lang, model="Poisson", why=str(exc))) from exc
         pconf = pois.conf_int(alpha=1 - ci)
         why = None if getattr(pois, "converged", True) else "IRLS did not converge"
-        why = why or _check(pois.params, pois.bse, pconf)
+        why = why or _check(pois.params, pois.bse, pconf, nuisance)
         if why:
             raise ValueError(t("prof.err.diverged", lang, model="Poisson", why=why))
         if model == "poisson_robust":  # separation shows in the model-based errors above; robust ones now
             rob = _poisson(y, X, offset, {"cov_type": "HC0", **cov_kw})
             rconf = rob.conf_int(alpha=1 - ci)
-            why = _check(rob.params, rob.bse, rconf)
+            why = _check(rob.params, rob.bse, rconf, nuisance)
             if why:
                 raise ValueError(t("prof.err.diverged", lang, model="Poisson", why=why))
             return Fit(rob.params, rconf, rob.pvalues, rob.bse, np.asarray(rob.mu), None, "irls", True)
@@ -106,7 +110,7 @@ def fit_counts(y: np.ndarray, X: pd.DataFrame, offset: np.ndarray, *, model: Lit
                 why = f"{method}: did not converge"
                 continue
             conf = res.conf_int(alpha=1 - ci)
-            why = _check(res.params, res.bse, conf)
+            why = _check(res.params, res.bse, conf, nuisance)
             if why is None:
                 params = res.params.drop("alpha")
                 mu = np.exp(X.to_numpy() @ params.to_numpy() + offset)

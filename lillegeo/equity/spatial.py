@@ -97,7 +97,7 @@ def spatial_rows(units: pd.DataFrame, y: np.ndarray, X: pd.DataFrame, offset: np
     rows: list[dict[str, Any]] = []
     try:
         rows.append(fit_row(t("rob.spline", lang), fit_counts(y, spline_design(X), offset, model=model, ci=ci,
-                                                             lang=lang), len(y)))
+                                                             lang=lang, nuisance=("crime_bs",)), len(y)))
     except (ValueError, RuntimeError, np.linalg.LinAlgError) as exc:  # RuntimeError: ARPACK did not converge
         rows.append(failed_row(t("rob.spline", lang), str(exc)))
     if not isinstance(units, gpd.GeoDataFrame):
