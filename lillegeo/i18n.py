@@ -1058,6 +1058,76 @@ STRINGS: dict[str, dict[str, str]] = {
     "value:units": {"en": "units", "fr": "unités"},
     "value:table": {"en": "table", "fr": "table"},
     "value:points": {"en": "points", "fr": "points"},
+
+    # --- strings added for: ev16
+    "evaluate.area_upload": {"en": "…or the units inside an outline (GeoJSON, GeoPackage, zipped shapefile)",
+                             "fr": "…ou les unités dans un contour (GeoJSON, GeoPackage, shapefile zippé)"},
+    "evaluate.area_help": {"en": "A polygon layer with any columns, e.g. a patrol zone drawn in QGIS. Units whose "
+                                 "area is more than half inside become the treated units. Any CRS given in the file "
+                                 "(.prj for a shapefile); a GeoJSON without one is longitude/latitude (WGS84).",
+                           "fr": "Une couche de polygones, colonnes quelconques, par exemple une zone de patrouille "
+                                 "dessinée dans QGIS. Les unités dont plus de la moitié de la surface est dedans "
+                                 "deviennent les unités traitées. Tout système de coordonnées indiqué dans le fichier "
+                                 "(.prj pour un shapefile) ; un GeoJSON sans système est en longitude/latitude (WGS84)."},
+    "evaluate.area_taken": {"en": "{n} units whose area is mostly inside the uploaded outline '{name}' are now the "
+                                  "treated units; the recipe keeps their codes.",
+                            "fr": "{n} unités dont la surface est surtout dans le contour chargé « {name} » sont "
+                                  "désormais les unités traitées ; la recette garde leurs codes."},
+    "evaluate.area_none_outside": {"en": "No unit was taken: the outline '{name}' lies outside the units loaded "
+                                         "(another city, or wrong coordinates). The treated units are unchanged.",
+                                   "fr": "Aucune unité retenue : le contour « {name} » est en dehors des unités "
+                                         "chargées (une autre ville, ou de mauvaises coordonnées). Les unités traitées "
+                                         "ne changent pas."},
+    "evaluate.area_none_small": {"en": "No unit was taken: the outline '{name}' covers no unit by more than half of "
+                                       "its area (too small). The treated units are unchanged.",
+                                 "fr": "Aucune unité retenue : le contour « {name} » ne couvre aucune unité sur plus "
+                                       "de la moitié de sa surface (trop petit). Les unités traitées ne changent pas."},
+    "ioerr.area_not_polygons": {"en": "'{name}' holds {kinds} geometries; the treated area must be polygons",
+                                "fr": "« {name} » contient des géométries {kinds} ; la zone traitée doit être faite "
+                                      "de polygones (des points ou des lignes n'ont pas de surface)"},
+    "evaluate.starts_help": {"en": "Start date per treated unit: leave empty for the programme's start; set a date "
+                                   "for a unit that started on another day (staggered starts).",
+                             "fr": "Date de début par unité traitée : laissez vide pour le début du programme ; "
+                                   "indiquez une date pour une unité qui a commencé un autre jour (débuts échelonnés)."},
+    "evaluate.starts_name": {"en": "Unit", "fr": "Unité"},
+    "evaluate.starts_code": {"en": "Code", "fr": "Code"},
+    "evaluate.starts_start": {"en": "Own start (empty: common start)", "fr": "Début propre (vide : début commun)"},
+    "evaluate.start_before_data": {"en": "The start {start} is on or before the first event in the data ({first}): "
+                                         "there is no before period to compare with. Choose a later start.",
+                                   "fr": "Le début {start} tombe au plus tard le jour du premier événement des "
+                                         "données ({first}) : il n'y a pas de période « avant » à comparer. Choisissez "
+                                         "un début plus tardif."},
+    "evaluate.start_after_data": {"en": "The start {start} is after the last event in the data ({last}): there is no "
+                                        "after period to measure. Choose an earlier start.",
+                                  "fr": "Le début {start} est postérieur au dernier événement des données ({last}) : "
+                                        "il n'y a pas de période « après » à mesurer. Choisissez un début plus tôt."},
+    "evaluate.staggered.before_after": {
+        "en": "Staggered starts ({n} dates): before/after splits each treated and buffer unit at its own start, and "
+              "the control units at the earliest start ({first}).",
+        "fr": "Débuts échelonnés ({n} dates) : avant/après coupe chaque unité traitée ou tampon à son propre début, "
+              "et les unités témoins au premier début ({first})."},
+    "evaluate.staggered.wdd": {
+        "en": "Staggered starts ({n} dates): the WDD counts each treated and buffer unit around its own start, over "
+              "the longest window all of them have on both sides, and the control around the earliest start "
+              "({first}); a WDD per start date is added to the estimates.",
+        "fr": "Débuts échelonnés ({n} dates) : la WDD compte chaque unité traitée ou tampon autour de son propre "
+              "début, sur la plus longue fenêtre que toutes ont des deux côtés, et la zone témoin autour du premier "
+              "début ({first}) ; une WDD par date de début s'ajoute aux estimations."},
+    "evaluate.staggered.did": {
+        "en": "Staggered starts ({n} dates): each treated unit is treated from its own start; the single rate ratio "
+              "averages them (see the assumptions).",
+        "fr": "Débuts échelonnés ({n} dates) : chaque unité traitée l'est à partir de son propre début ; le rapport "
+              "de taux unique en fait la moyenne (voir les hypothèses)."},
+    "evaluate.staggered.event": {
+        "en": "Staggered starts ({n} dates): the event study counts periods from each unit's own start.",
+        "fr": "Débuts échelonnés ({n} dates) : l'étude d'événement compte les périodes depuis le début propre de "
+              "chaque unité."},
+    "evaluate.staggered.synth": {
+        "en": "Staggered starts ({n} dates): synthetic control needs one start; it uses the earliest ({first}) for "
+              "every treated unit. Use difference-in-differences or the event study to respect each unit's start.",
+        "fr": "Débuts échelonnés ({n} dates) : le contrôle synthétique demande un seul début ; il prend le premier "
+              "({first}) pour toutes les unités traitées. Utilisez la double différence ou l'étude d'événement pour "
+              "respecter le début de chaque unité."},
 }
 
 

@@ -6,6 +6,7 @@ import streamlit as st
 
 from lillegeo.app import state
 from lillegeo.app.cache import cached
+from lillegeo.app.evaluate import area_uploader, start_checks, start_table
 from lillegeo.app.text import lang, md, say, say_error, tr
 from lillegeo.app.widgets import (
     add_slide_button,
@@ -54,6 +55,8 @@ with c1:
     if src == "units":
         bound(st.multiselect, tr("evaluate.treated"), "programme", "treated", options=with_kept(names, p.treated),
               format_func=lambda c: names.get(c, c))
+        area_uploader()
+        start_table(names)
 with c2:
     bound(st.date_input, tr("evaluate.start"), "programme", "start", show=as_date, read=date_text)
     lo, hi = bounds("programme", "buffer_m")
@@ -84,6 +87,8 @@ with c3:
 r = state.current_recipe()
 if not is_ready(r.programme):
     st.info(tr("evaluate.pick_treated"))
+    st.stop()
+if not start_checks(ds, r.programme):
     st.stop()
 try:
     with st.spinner(tr("evaluate.running")):
