@@ -1128,6 +1128,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "fr": "Débuts échelonnés ({n} dates) : le contrôle synthétique demande un seul début ; il prend le premier "
               "({first}) pour toutes les unités traitées. Utilisez la double différence ou l'étude d'événement pour "
               "respecter le début de chaque unité."},
+    "evaluate.method_area": {"en": "{method}, area {area}", "fr": "{method}, zone {area}"},
 }
 
 
