@@ -1063,12 +1063,14 @@ STRINGS: dict[str, dict[str, str]] = {
     "evaluate.area_upload": {"en": "…or the units inside an outline (GeoJSON, GeoPackage, zipped shapefile)",
                              "fr": "…ou les unités dans un contour (GeoJSON, GeoPackage, shapefile zippé)"},
     "evaluate.area_help": {"en": "A polygon layer with any columns, e.g. a patrol zone drawn in QGIS. Units whose "
-                                 "area is more than half inside become the treated units. Any CRS given in the file "
-                                 "(.prj for a shapefile); a GeoJSON without one is longitude/latitude (WGS84).",
+                                 "area is more than half inside become the treated units. One file: GeoJSON, "
+                                 "GeoPackage, GeoParquet, or a shapefile zipped with its .dbf, .shx and .prj. Any "
+                                 "CRS given in the file; a GeoJSON without one is longitude/latitude (WGS84).",
                            "fr": "Une couche de polygones, colonnes quelconques, par exemple une zone de patrouille "
                                  "dessinée dans QGIS. Les unités dont plus de la moitié de la surface est dedans "
-                                 "deviennent les unités traitées. Tout système de coordonnées indiqué dans le fichier "
-                                 "(.prj pour un shapefile) ; un GeoJSON sans système est en longitude/latitude (WGS84)."},
+                                 "deviennent les unités traitées. Un seul fichier : GeoJSON, GeoPackage, GeoParquet, "
+                                 "ou un shapefile zippé avec ses .dbf, .shx et .prj. Tout système de coordonnées "
+                                 "indiqué dans le fichier ; un GeoJSON sans système est en longitude/latitude (WGS84)."},
     "evaluate.area_taken": {"en": "{n} units whose area is mostly inside the uploaded outline '{name}' are now the "
                                   "treated units; the recipe keeps their codes.",
                             "fr": "{n} unités dont la surface est surtout dans le contour chargé « {name} » sont "

@@ -12,27 +12,25 @@ from ..programme.area import area_text, units_in_file
 from ..programme.view import staggered_note, start_problems, starts_frame, treated_with_starts
 from . import state
 from .text import md, say_error, tr
-from .uploads import as_single_upload
 
 __all__ = ["area_uploader", "start_table", "start_checks"]
 
 _AREA = "ev_area_upload"
 #: The outcome of the last outline applied: (file ids, AreaPick or None, error text or None).
 _AREA_DONE = "ev_area_done"
-#: Accepted outline files: one GeoJSON / GeoPackage / GeoParquet / zipped shapefile, or a shapefile's parts.
-AREA_TYPES = ["geojson", "json", "gpkg", "zip", "parquet", "shp", "shx", "dbf", "prj", "cpg"]
+#: Accepted outline files: one GeoJSON, GeoPackage, GeoParquet or zipped shapefile (.shp with its .dbf, .shx, .prj).
+AREA_TYPES = ["geojson", "json", "gpkg", "zip", "parquet"]
 
 
 def _area_uploaded() -> None:
     """Callback of the outline uploader: once per set of files, before the run's widgets exist, the units
     mostly inside the outline become the treated units (none taken: the treated units are kept)."""
-    files = st.session_state.get(_AREA) or []
-    ids = tuple(f.file_id for f in files)
-    if not files or (st.session_state.get(_AREA_DONE) or ((),))[0] == ids:
+    up = st.session_state.get(_AREA)
+    if up is None or (st.session_state.get(_AREA_DONE) or ("",))[0] == up.file_id:
         return
-    data, name, _ = as_single_upload(files)
+    ids = up.file_id
     try:
-        pick = units_in_file(state.current_dataset().units, data, name=name)
+        pick = units_in_file(state.current_dataset().units, up.getvalue(), name=up.name)
     except (ValueError, TypeError) as exc:
         st.session_state[_AREA_DONE] = (ids, None, str(exc))
         return
@@ -43,10 +41,10 @@ def _area_uploaded() -> None:
 
 def area_uploader() -> None:
     """The outline uploader and, while its file is there, what it did (in the session's language)."""
-    files = st.file_uploader(tr("evaluate.area_upload"), type=AREA_TYPES, accept_multiple_files=True, key=_AREA,
-                             on_change=_area_uploaded, help=tr("evaluate.area_help"))
+    up = st.file_uploader(tr("evaluate.area_upload"), type=AREA_TYPES, key=_AREA, on_change=_area_uploaded,
+                          help=tr("evaluate.area_help"))
     done = st.session_state.get(_AREA_DONE)
-    if not files or not done or done[0] != tuple(f.file_id for f in files):
+    if up is None or not done or done[0] != up.file_id:
         return
     _, pick, error = done
     if error:
