@@ -9,6 +9,7 @@ from lillegeo.app.cache import demo_dataset
 from lillegeo.app.state import current_dataset, current_recipe, set_dataset
 from lillegeo.app.text import lang, tr
 from lillegeo.app.uploads import as_single_upload, read_upload, source_record
+from lillegeo.app.widgets import kept
 from lillegeo.explain import coverage_note, data_first, describe_report
 from lillegeo.io import STD, SchemaError, csv_columns, suggest_unit_mapping
 from lillegeo.report import table_bytes
@@ -19,7 +20,7 @@ st.markdown(tr("data.question"))
 if "data_flash" in st.session_state:
     st.success(st.session_state.pop("data_flash"))
 
-source = st.radio(tr("data.source"), ["demo", "upload"], horizontal=True, key="data_source",
+source = st.radio(tr("data.source"), ["demo", "upload"], horizontal=True, **kept("data_source", "demo"),
                   format_func=lambda v: tr("data.use_demo") if v == "demo" else tr("data.use_upload"))
 
 
@@ -36,9 +37,9 @@ else:
         contour_files = st.file_uploader(tr("data.contours"), key="data_contours", accept_multiple_files=True,
                                          type=["gpkg", "geojson", "json", "zip", "parquet", "shp", "shx", "dbf",
                                                "prj", "cpg"])
-        crs_choice = st.selectbox(tr("data.crs"), CRS_CHOICES, key="data_crs",
+        crs_choice = st.selectbox(tr("data.crs"), CRS_CHOICES, **kept("data_crs", "auto"),
                                   format_func=lambda v: tr("data.crs_auto") if v == "auto" else v)
-        planar = st.checkbox(tr("data.planar"), key="data_planar")
+        planar = st.checkbox(tr("data.planar"), **kept("data_planar", False))
     with c2:
         table_file = st.file_uploader(tr("data.table"), key="data_table", type=["csv", "txt", "xlsx", "zip"])
         points_file = st.file_uploader(tr("data.points"), key="data_points",
@@ -79,7 +80,7 @@ else:
         c3, c4, c5 = st.columns(3)
         px = c3.selectbox(tr("data.x"), ["auto"] + cols, key="data_px")
         py = c4.selectbox(tr("data.y"), ["auto"] + cols, key="data_py")
-        pcrs = c5.selectbox(tr("data.points_crs"), CRS_CHOICES, key="data_pcrs",
+        pcrs = c5.selectbox(tr("data.points_crs"), CRS_CHOICES, **kept("data_pcrs", "auto"),
                             format_func=lambda v: tr("data.crs_auto") if v == "auto" else v)
         px, py, pcrs = (None if v == "auto" else v for v in (px, py, pcrs))
 

@@ -44,7 +44,7 @@ def test_outline_upload_fills_the_treated_units(app_url, page, tmp_path):
     expect(page.get_by_text("Design: 2 treated units", exact=False)).to_be_visible()
     expect(page.get_by_text("Start date per treated unit", exact=False)).to_be_visible()
     wait_idle(page, SLOW_MS)
-    page.screenshot(path=str(ARTIFACTS / "evaluate-outline-en.png"))
+    page.screenshot(path=str(ARTIFACTS / "evaluate-outline-en.png"), full_page=True)
 
     box = page.locator('[data-testid="stSelectbox"]').filter(has=page.get_by_text("Language", exact=True))
     box.locator("input").click()
@@ -53,7 +53,7 @@ def test_outline_upload_fills_the_treated_units(app_url, page, tmp_path):
                             exact=False)).to_be_visible(timeout=SLOW_MS)
     expect(page.get_by_text("Plan : 2 unités traitées", exact=False)).to_be_visible(timeout=SLOW_MS)
     wait_idle(page, SLOW_MS)
-    page.screenshot(path=str(ARTIFACTS / "evaluate-outline-fr.png"))
+    page.screenshot(path=str(ARTIFACTS / "evaluate-outline-fr.png"), full_page=True)
 
     # points have no area: refused in words (French), the treated units kept
     pts = tmp_path / "points.geojson"
