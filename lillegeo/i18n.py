@@ -1133,6 +1133,11 @@ STRINGS: dict[str, dict[str, str]] = {
               "({first}) pour toutes les unités traitées. Utilisez la double différence ou l'étude d'événement pour "
               "respecter le début de chaque unité."},
     "evaluate.method_area": {"en": "{method}, area {area}", "fr": "{method}, zone {area}"},
+    "data.contours_help": {"en": "One file: GeoPackage, GeoJSON, GeoParquet or a zipped shapefile; or a shapefile's "
+                                 "parts selected together: .shp, .shx, .dbf and .prj (.cpg if there is one).",
+                           "fr": "Un seul fichier : GeoPackage, GeoJSON, GeoParquet ou shapefile zippé ; ou les "
+                                 "parties d'un shapefile choisies ensemble : .shp, .shx, .dbf et .prj (.cpg s'il "
+                                 "existe)."},
 }
 
 

@@ -36,7 +36,7 @@ else:
     with c1:
         contour_files = st.file_uploader(tr("data.contours"), key="data_contours", accept_multiple_files=True,
                                          type=["gpkg", "geojson", "json", "zip", "parquet", "shp", "shx", "dbf",
-                                               "prj", "cpg"])
+                                               "prj", "cpg"], help=tr("data.contours_help"))
         crs_choice = st.selectbox(tr("data.crs"), CRS_CHOICES, **kept("data_crs", "auto"),
                                   format_func=lambda v: tr("data.crs_auto") if v == "auto" else v)
         planar = st.checkbox(tr("data.planar"), **kept("data_planar", False))

@@ -186,3 +186,4 @@ def test_data_page_widgets_keep_their_values_across_language_and_pages():
     assert at.selectbox(key="data_crs").value == "EPSG:4326" and at.checkbox(key="data_planar").value
     # two different widgets, two different labels (the contours' CRS and the point coordinates' CRS)
     assert at.selectbox(key="data_crs").label == "Système de coordonnées des contours (s'ils n'en ont pas)"
+    assert ".shp, .shx, .dbf et .prj" in at.get("file_uploader")[0].help  # what the contour uploader takes
