@@ -6,7 +6,7 @@ import streamlit as st
 
 from lillegeo.app import state
 from lillegeo.app.cache import cached
-from lillegeo.app.evaluate import area_uploader, start_checks, start_table
+from lillegeo.app.evaluate import area_uploader, map_click, start_checks, start_table
 from lillegeo.app.text import lang, md, say, say_error, tr
 from lillegeo.app.widgets import (
     add_slide_button,
@@ -26,14 +26,12 @@ from lillegeo.programme.layers import change_layer, change_map
 from lillegeo.programme.run import estimates_table as estimates_export
 from lillegeo.programme.view import (
     as_date,
-    clicked_unit,
     date_text,
     findings_shown,
     is_ready,
     undated_message,
     unit_labels,
     with_kept,
-    with_unit,
 )
 
 ds, token = page_header("evaluate.title", "evaluate.question")
@@ -122,13 +120,7 @@ else:
 st.subheader(tr("evaluate.map"))
 build = partial(change_map, res, ds.units, lang(), demo=ds.demo)
 out = show_map(build(assets="app"), height=540, key="ev_map", returned_objects=["last_active_drawing"])
-if r.programme.treated_from == "units":  # a unit clicked on the map joins the treated units (once per click)
-    st.caption(tr("evaluate.click"))
-    picked = clicked_unit(out, names)
-    if picked and picked != st.session_state.get("ev_last_click"):
-        st.session_state["ev_last_click"] = picked
-        state.update("programme", treated=with_unit(r.programme.treated, picked))
-        st.rerun()
+map_click(out, names, r.programme)  # a unit clicked on the map joins the treated units
 layer = change_layer(res, ds.units, lang())
 map_downloads(build, ds.units, layer.labels, layer.colors, title=tr("evaluate.map"), key="programme_map")
 add_slide_button("programme", tr("evaluate.map"))

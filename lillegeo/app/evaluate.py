@@ -9,11 +9,11 @@ import hashlib
 import streamlit as st
 
 from ..programme.area import area_text, units_in_file
-from ..programme.view import staggered_note, start_problems, starts_frame, treated_with_starts
+from ..programme.view import clicked_unit, staggered_note, start_problems, starts_frame, treated_with_starts, with_unit
 from . import state
 from .text import md, say_error, tr
 
-__all__ = ["area_uploader", "start_table", "start_checks"]
+__all__ = ["area_uploader", "start_table", "start_checks", "map_click"]
 
 _AREA = "ev_area_upload"
 #: The outcome of the last outline applied: (file ids, AreaPick or None, error text or None).
@@ -96,3 +96,15 @@ def start_checks(ds, p) -> bool:
     if note and not problems:
         st.info(md(note))
     return not problems
+
+
+def map_click(out, names: dict[str, str], p) -> None:
+    """Units picked from the list: a unit clicked on the change map joins the treated units (once per click)."""
+    if p.treated_from != "units":
+        return
+    st.caption(tr("evaluate.click"))
+    picked = clicked_unit(out, names)
+    if picked and picked != st.session_state.get("ev_last_click"):
+        st.session_state["ev_last_click"] = picked
+        state.update("programme", treated=with_unit(p.treated, picked))
+        st.rerun()
