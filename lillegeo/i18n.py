@@ -1138,6 +1138,46 @@ STRINGS: dict[str, dict[str, str]] = {
                            "fr": "Un seul fichier : GeoPackage, GeoJSON, GeoParquet ou shapefile zippé ; ou les "
                                  "parties d'un shapefile choisies ensemble : .shp, .shx, .dbf et .prj (.cpg s'il "
                                  "existe)."},
+    "programme.err.not_date": {"en": "{what} '{text}' is not a date; write it YYYY-MM-DD, e.g. 2023-07-01",
+                               "fr": "{what} « {text} » n'est pas une date ; écrivez-la AAAA-MM-JJ, par exemple "
+                                     "2023-07-01"},
+    "programme.err.bad_entry": {"en": "treated unit '{entry}' is not CODE or CODE@YYYY-MM-DD",
+                                "fr": "l'unité traitée « {entry} » n'est pas de la forme CODE ou CODE@AAAA-MM-JJ"},
+    "programme.err.no_start": {"en": "treated unit {code} has no start date: give the programme's start (YYYY-MM-DD) "
+                                     "or write {code}@YYYY-MM-DD",
+                               "fr": "l'unité traitée {code} n'a pas de date de début : donnez le début du programme "
+                                     "(AAAA-MM-JJ) ou écrivez {code}@AAAA-MM-JJ"},
+    "programme.err.unknown": {"en": "{n} treated unit code(s) not among the units: {codes}; codes look like: {examples}",
+                              "fr": "{n} code(s) d'unité traitée absent(s) des unités chargées : {codes} ; les codes "
+                                    "ressemblent à : {examples}"},
+    "programme.err.matching_pre": {"en": "matching on pre-period trend needs at least 2 periods before {start}; the "
+                                         "data have {n}",
+                                   "fr": "l'appariement sur la tendance avant le début demande au moins 2 périodes "
+                                         "avant le {start} ; les données en ont {n}"},
+    "programme.err.matching_none": {"en": "matching needs treated units and candidate control units",
+                                    "fr": "l'appariement demande des unités traitées et des unités témoins candidates"},
+    "programme.err.both_buffers": {"en": "choose a buffer in metres (buffer_m = {buffer_m}) or in rings of "
+                                         "neighbouring units (buffer_rings = {buffer_rings}), not both",
+                                   "fr": "choisissez un anneau en mètres (buffer_m = {buffer_m}) ou en couronnes "
+                                         "d'unités voisines (buffer_rings = {buffer_rings}), pas les deux"},
+    "programme.err.no_qpv": {"en": "treated_from = 'qpv' needs the priority-neighbourhood layer (none is loaded)",
+                             "fr": "les quartiers prioritaires comme zone traitée demandent leur couche (aucune "
+                                   "n'est chargée)"},
+    "programme.err.empty_selection": {"en": "no unit is treated: the {source} selection is empty",
+                                      "fr": "aucune unité traitée : la sélection « {source} » est vide"},
+    "programme.err.no_treated": {"en": "no unit is treated: list treated unit codes (CODE or CODE@YYYY-MM-DD)",
+                                 "fr": "aucune unité traitée : indiquez les codes des unités traitées (CODE ou "
+                                       "CODE@AAAA-MM-JJ)"},
+    "programme.err.layer": {"en": "point layer '{layer}' not loaded; layers are: {layers}",
+                            "fr": "couche de points « {layer} » non chargée ; les couches sont : {layers}"},
+    "programme.err.hot_column": {"en": "hot-spot column '{column}' not found; pick the Hotspots page's indicator "
+                                       "first",
+                                 "fr": "colonne des points chauds « {column} » introuvable ; choisissez d'abord "
+                                       "l'indicateur de la page Points chauds"},
+    "programme.err.panel_size": {"en": "{n_units} units x {n_periods} periods is {n} unit-periods, over the limit of "
+                                       "{limit}; use quarters, fewer years or fewer units",
+                                 "fr": "{n_units} unités × {n_periods} périodes font {n} unités-périodes, au-delà de "
+                                       "la limite de {limit} ; passez aux trimestres, à moins d'années ou d'unités"},
 }
 
 

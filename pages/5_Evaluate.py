@@ -22,6 +22,7 @@ from lillegeo.choices import categories_of, options_for
 from lillegeo.params import ALPHA_CHOICES, bounds, options
 from lillegeo.pipeline import run_programme
 from lillegeo.programme.chart import chart_figure, estimates_table, event_chart, series_chart
+from lillegeo.programme.errors import error_text
 from lillegeo.programme.layers import change_layer, change_map
 from lillegeo.programme.run import estimates_table as estimates_export
 from lillegeo.programme.view import (
@@ -92,7 +93,7 @@ try:
     with st.spinner(tr("evaluate.running")):
         res = cached(run_programme, token, ds, r.programme, threshold=r.disclosure.threshold, hotspots=r.hotspots)
 except ValueError as exc:
-    say_error(exc)
+    say_error(error_text(exc, lang()))
     st.stop()
 
 st.subheader(tr("evaluate.findings"))

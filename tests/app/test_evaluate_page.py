@@ -148,3 +148,13 @@ def test_start_outside_the_data_is_said_in_words():
     at = _open("fr", treated=treated_codes(), start="2030-01-01", method="did")
     assert any("Le début 2030-01-01 est postérieur au dernier événement des données (2024-12-30)" in e.value
                for e in at.error)
+
+
+def test_model_refusals_in_the_page_language():
+    at = _open("fr", treated=treated_codes(), start="2023-07-01", buffer_m=300.0, buffer_rings=1, method="did")
+    assert not at.exception, at.exception
+    assert [e.value for e in at.error] == ["choisissez un anneau en mètres (buffer_m = 300) ou en couronnes "
+                                           "d'unités voisines (buffer_rings = 1), pas les deux"]
+    at = _open("fr", treated=("599999999",), start="2023-07-01", method="did")
+    assert any(e.value.startswith("1 code(s) d'unité traitée absent(s) des unités chargées : 599999999")
+               for e in at.error), [e.value for e in at.error]
