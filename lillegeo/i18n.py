@@ -1178,6 +1178,7 @@ STRINGS: dict[str, dict[str, str]] = {
                                        "{limit}; use quarters, fewer years or fewer units",
                                  "fr": "{n_units} unités × {n_periods} périodes font {n} unités-périodes, au-delà de "
                                        "la limite de {limit} ; passez aux trimestres, à moins d'années ou d'unités"},
+    "evaluate.treated_dated": {"en": "{name}, from {date}", "fr": "{name}, à partir du {date}"},
 }
 
 

@@ -30,6 +30,7 @@ from lillegeo.programme.view import (
     date_text,
     findings_shown,
     is_ready,
+    treated_label,
     undated_message,
     unit_labels,
     with_kept,
@@ -53,9 +54,8 @@ with c1:
                 options=options("programme", "treated_from"), format_func=lambda v: tr(f"evaluate.treated_from.{v}"))
     if src == "units":
         bound(st.multiselect, tr("evaluate.treated"), "programme", "treated", options=with_kept(names, p.treated),
-              format_func=lambda c: names.get(c, c))
+              format_func=partial(treated_label, names=names, lang=lang()))
         area_uploader()
-        start_table(names)
 with c2:
     bound(st.date_input, tr("evaluate.start"), "programme", "start", show=as_date, read=date_text)
     lo, hi = bounds("programme", "buffer_m")
@@ -82,7 +82,7 @@ with c3:
         bound(st.selectbox, tr("evaluate.alpha"), "programme", "alpha", options=with_current(ALPHA_CHOICES, p.alpha))
         lo, hi = bounds("programme", "seed")
         bound(st.number_input, tr("evaluate.seed"), "programme", "seed", min_value=lo, max_value=hi, step=1)
-
+start_table(names)  # under the design, full width: one row per treated unit and its own start
 r = state.current_recipe()
 if not is_ready(r.programme):
     st.info(tr("evaluate.pick_treated"))

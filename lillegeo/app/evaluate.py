@@ -72,13 +72,13 @@ def _starts_edited(key: str, codes: tuple[str, ...]) -> None:
 def start_table(names: dict[str, str]) -> None:
     """One row per treated unit (name, code, start date; empty: the common start), bound to ``treated``."""
     p = state.current_recipe().programme
-    if not p.treated:
+    if p.treated_from != "units" or not p.treated:
         return
     codes = tuple(c.split("@")[0] for c in p.treated)
     key = "ev_starts_" + hashlib.sha256("|".join(p.treated).encode()).hexdigest()[:16]
     df = starts_frame(p.treated, names)
     st.caption(tr("evaluate.starts_help"))
-    st.data_editor(df, key=key, hide_index=True, width="stretch", disabled=["name", "code"],
+    st.data_editor(df, key=key, hide_index=True, disabled=["name", "code"],
                    on_change=_starts_edited, args=(key, codes),
                    column_config={"name": st.column_config.TextColumn(tr("evaluate.starts_name")),
                                   "code": st.column_config.TextColumn(tr("evaluate.starts_code")),

@@ -27,7 +27,7 @@ from .methods import message_text
 from .types import ProgrammeResult
 
 __all__ = ["with_kept", "unit_labels", "clicked_unit", "with_unit", "as_date", "date_text", "is_ready", "findings_shown", "undated_message",
-           "starts_frame", "treated_with_starts", "unit_starts", "start_problems", "staggered_note"]
+           "starts_frame", "treated_with_starts", "unit_starts", "start_problems", "staggered_note", "treated_label"]
 
 
 def with_kept(choices, kept) -> list:
@@ -179,3 +179,14 @@ def staggered_note(p: ProgrammeParams, lang: str = "en") -> str:
     if len(starts) < 2:
         return ""
     return t(f"evaluate.staggered.{p.method}", lang, n=len(starts), first=starts[0])
+
+
+def treated_label(entry: str, names: dict[str, str], lang: str = "en") -> str:
+    """A treated entry as the list shows it: the unit's name and code, and its own start when it has one.
+
+    >>> treated_label("A@2024-01-01", {"A": "Alpha (A)"}, "fr"), treated_label("A", {"A": "Alpha (A)"})
+    ('Alpha (A), à partir du 2024-01-01', 'Alpha (A)')
+    """
+    code, _, day = str(entry).partition("@")
+    name = names.get(code, code)
+    return t("evaluate.treated_dated", lang, name=name, date=day.strip()) if day.strip() else name

@@ -64,3 +64,48 @@ def test_outline_upload_fills_the_treated_units(app_url, page, tmp_path):
     expect(page.get_by_text("Plan : 2 unités traitées", exact=False)).to_be_visible()
     assert page.watch.remote == [], page.watch.remote
     assert page.watch.errors == [], page.watch.errors
+
+
+def test_start_table_sets_a_start_per_unit(app_url, page, tmp_path):
+    units = lg.load_demo().units
+    codes = _two_units(units)
+    zone = outline_file(units, codes, tmp_path / "zone.geojson")
+    page.goto(app_url)
+    wait_idle(page, SLOW_MS)
+    page.get_by_role("link", name="5 · Evaluate").click()
+    expect(page.get_by_text("Pick the treated units", exact=False)).to_be_visible(timeout=SLOW_MS)
+    _date(page, "Start of the programme", "20230701")
+    _upload(page, "or the units inside an outline", zone)
+    expect(page.get_by_role("heading", name="Findings")).to_be_visible(timeout=SLOW_MS)
+    wait_idle(page, SLOW_MS)
+    grid = page.locator('[data-testid="stDataFrame"]').first  # the start table comes before the estimates
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    # keyboard in the grid: the first cell, then the second row's start column, Enter opens its date editor
+    page.mouse.click(box["x"] + 20, box["y"] + 35 + 17)
+    for key in ("ArrowDown", "ArrowRight", "ArrowRight", "Enter"):
+        page.keyboard.press(key)
+    editor = page.locator('input[type="date"], input[type="text"]').last
+    expect(editor).to_be_visible()
+    editor.fill("2024-01-01")
+    rerun(page, lambda: page.keyboard.press("Enter"), timeout=SLOW_MS)
+    expect(page.get_by_text("Staggered starts (2 dates)", exact=False)).to_be_visible(timeout=SLOW_MS)
+    wait_idle(page, SLOW_MS)
+    grid.scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "evaluate-starts-en.png"))
+    # the recipe holds CODE@date: Save the recipe writes it
+    page.get_by_text("Recipe", exact=True).click()
+    with page.expect_download() as dl:
+        page.get_by_role("button", name="Save the recipe (TOML)").click()
+    saved = tmp_path / "recipe.toml"
+    dl.value.save_as(saved)
+    assert "@2024-01-01" in saved.read_text(encoding="utf-8")
+
+    box = page.locator('[data-testid="stSelectbox"]').filter(has=page.get_by_text("Language", exact=True))
+    box.locator("input").click()
+    rerun(page, lambda: page.get_by_role("option", name="Français", exact=True).click(), timeout=SLOW_MS)
+    expect(page.get_by_text("Débuts échelonnés (2 dates)", exact=False)).to_be_visible(timeout=SLOW_MS)
+    wait_idle(page, SLOW_MS)
+    page.locator('[data-testid="stDataFrame"]').first.scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "evaluate-starts-fr.png"))
+    assert page.watch.errors == [], page.watch.errors
