@@ -96,6 +96,13 @@ def test_hostile_outlines_are_refused_in_words(demo, tmp_path):
     assert units_in_file(demo.units, json.dumps(fc).encode(), name="bow.geojson").reason == "outside"
 
 
+def test_huge_outline_refused_before_reading(demo, monkeypatch):
+    monkeypatch.setenv("LILLEGEO_LIMIT_UPLOAD_MB", "1")  # the limit in force (lillegeo.limits.limits())
+    with pytest.raises(ValueError, match="is 2 MB, over the 1 MB limit") as e:
+        units_in_file(demo.units, b" " * (2 * 2**20), name="huge.geojson")
+    assert reader_message(str(e.value), "fr") != str(e.value)  # shown in French on a French page
+
+
 def test_cli_outline_gives_the_numbers_of_the_codes(demo, tmp_path, capsys):
     from lillegeo.cli import main
 
