@@ -138,6 +138,10 @@ def test_staggered_starts_shown_in_the_start_table_and_estimated():
     assert {"Weighted displacement difference (WDD), area 2023-07-01",
             "Weighted displacement difference (WDD), area 2024-01-01"} <= set(est[0].iloc[:, 0])
     assert f"{codes[-1]}@2024-01-01" in at.session_state["recipe"].to_toml()  # what Save recipe writes
+    at.switch_page("pages/2_Explore.py").run()  # the table is the recipe's: it survives leaving the page
+    at.switch_page(PAGE).run()
+    again = [d.value for d in at.dataframe if list(d.value.columns) == ["name", "code", "start"]]
+    assert again[0]["start"].astype(str).tolist() == editor[0]["start"].astype(str).tolist()
 
 
 def test_start_outside_the_data_is_said_in_words():
