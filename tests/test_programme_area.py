@@ -16,7 +16,7 @@ import lillegeo as lg
 from lillegeo.io.messages import reader_message
 from lillegeo.params import ProgrammeParams
 from lillegeo.programme.area import AreaPick, area_text, units_in_file
-from lillegeo.programme.view import start_problems, staggered_note, starts_frame, treated_with_starts
+from lillegeo.programme.view import staggered_note, start_problems, starts_frame, treated_with_starts
 
 
 @pytest.fixture(scope="module")

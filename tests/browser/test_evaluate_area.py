@@ -25,16 +25,22 @@ def _upload(page, label: str, path) -> None:
     rerun(page, lambda: box.locator('input[type="file"]').set_input_files(str(path)), timeout=SLOW_MS)
 
 
-def test_outline_upload_fills_the_treated_units(app_url, page, tmp_path):
+def _evaluate_with_outline(app_url, page, path) -> list[str]:
+    """Open Evaluate, set the start, upload an outline of two demo units (EPSG:4326: read back in Lambert-93)."""
     units = lg.load_demo().units
     codes = _two_units(units)
-    zone = outline_file(units, codes, tmp_path / "patrol_zone.geojson")  # EPSG:4326: read back in Lambert-93
+    outline_file(units, codes, path)
     page.goto(app_url)
     wait_idle(page, SLOW_MS)
     page.get_by_role("link", name="5 · Evaluate").click()
     expect(page.get_by_text("Pick the treated units", exact=False)).to_be_visible(timeout=SLOW_MS)
     _date(page, "Start of the programme", "20230701")
-    _upload(page, "or the units inside an outline", zone)
+    _upload(page, "or the units inside an outline", path)
+    return codes
+
+
+def test_outline_upload_fills_the_treated_units(app_url, page, tmp_path):
+    codes = _evaluate_with_outline(app_url, page, tmp_path / "patrol_zone.geojson")
     expect(page.get_by_text("2 units whose area is mostly inside the uploaded outline 'patrol_zone.geojson' are "
                             "now the treated units; the recipe keeps their codes.")).to_be_visible(timeout=SLOW_MS)
     treated = page.locator('[data-testid="stMultiSelect"]').filter(has=page.get_by_text("Treated units", exact=True))
@@ -67,15 +73,7 @@ def test_outline_upload_fills_the_treated_units(app_url, page, tmp_path):
 
 
 def test_start_table_sets_a_start_per_unit(app_url, page, tmp_path):
-    units = lg.load_demo().units
-    codes = _two_units(units)
-    zone = outline_file(units, codes, tmp_path / "zone.geojson")
-    page.goto(app_url)
-    wait_idle(page, SLOW_MS)
-    page.get_by_role("link", name="5 · Evaluate").click()
-    expect(page.get_by_text("Pick the treated units", exact=False)).to_be_visible(timeout=SLOW_MS)
-    _date(page, "Start of the programme", "20230701")
-    _upload(page, "or the units inside an outline", zone)
+    _evaluate_with_outline(app_url, page, tmp_path / "zone.geojson")
     expect(page.get_by_role("heading", name="Findings")).to_be_visible(timeout=SLOW_MS)
     wait_idle(page, SLOW_MS)
     grid = page.locator('[data-testid="stDataFrame"]').first  # the start table comes before the estimates
