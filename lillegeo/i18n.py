@@ -1179,6 +1179,9 @@ STRINGS: dict[str, dict[str, str]] = {
                                  "fr": "{n_units} unités × {n_periods} périodes font {n} unités-périodes, au-delà de "
                                        "la limite de {limit} ; passez aux trimestres, à moins d'années ou d'unités"},
     "evaluate.treated_dated": {"en": "{name}, from {date}", "fr": "{name}, à partir du {date}"},
+    "programme.err.unit_date": {"en": "start of {code} '{text}' is not a date; write it YYYY-MM-DD, e.g. 2023-07-01",
+                                "fr": "le début de {code} « {text} » n'est pas une date ; écrivez-la AAAA-MM-JJ, par "
+                                      "exemple 2023-07-01"},
 }
 
 

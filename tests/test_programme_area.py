@@ -16,6 +16,7 @@ import lillegeo as lg
 from lillegeo.io.messages import reader_message
 from lillegeo.params import ProgrammeParams
 from lillegeo.programme.area import AreaPick, area_text, units_in_file
+from lillegeo.programme.errors import error_text
 from lillegeo.programme.view import staggered_note, start_problems, starts_frame, treated_with_starts
 
 
@@ -123,7 +124,11 @@ def test_start_helpers(demo):
     assert treated_with_starts(("A", "B"), ["2024-02-01", ""]) == ("A@2024-02-01", "B")
     with pytest.raises(ValueError, match="not a date"):
         treated_with_starts(("A",), ["soon"])
-    assert starts_frame(("A@2024-02-01",), {})["start"].tolist() == [pd.Timestamp("2024-02-01").date()]
+    assert starts_frame(("A@2024-02-01", "B"), {})["start"].tolist() == ["2024-02-01", ""]
+    with pytest.raises(ValueError, match="start of A '2024-13-45' is not a date") as e:
+        treated_with_starts(("A",), ["2024-13-45"])
+    assert error_text(e.value, "fr") == ("le début de A « 2024-13-45 » n'est pas une date ; écrivez-la AAAA-MM-JJ, "
+                                         "par exemple 2023-07-01")
     # the demo's incidents run from 2022-01-01 to 2024-12-30 (lg.load_demo().points["incidents"]["date"])
     dates = demo.points["incidents"]["date"]
     assert (f"{dates.min():%Y-%m-%d}", f"{dates.max():%Y-%m-%d}") == ("2022-01-01", "2024-12-30")

@@ -9,9 +9,11 @@ import hashlib
 import streamlit as st
 
 from ..programme.area import area_text, units_in_file
+from ..programme.errors import error_text
 from ..programme.view import clicked_unit, staggered_note, start_problems, starts_frame, treated_with_starts, with_unit
 from . import state
 from .text import md, say_error, tr
+from .widgets import PARAM_ERROR
 
 __all__ = ["area_uploader", "start_table", "start_checks", "map_click"]
 
@@ -65,8 +67,8 @@ def _starts_edited(key: str, codes: tuple[str, ...]) -> None:
             starts[int(row)] = change["start"] or None
     try:
         state.update("programme", treated=treated_with_starts(codes, starts))
-    except ValueError as exc:
-        st.session_state["param_error"] = str(exc)
+    except ValueError as exc:  # shown once by the page header, in the page's language
+        st.session_state[PARAM_ERROR] = error_text(exc, state.lang())
 
 
 def start_table(names: dict[str, str]) -> None:
@@ -82,8 +84,10 @@ def start_table(names: dict[str, str]) -> None:
                    on_change=_starts_edited, args=(key, codes),
                    column_config={"name": st.column_config.TextColumn(tr("evaluate.starts_name")),
                                   "code": st.column_config.TextColumn(tr("evaluate.starts_code")),
-                                  "start": st.column_config.DateColumn(tr("evaluate.starts_start"),
-                                                                       format="YYYY-MM-DD")})
+                                  # text, not a date picker: an empty cell reads empty (a date cell shows
+                                  # "None"), and a wrong date is named in words (treated_with_starts)
+                                  "start": st.column_config.TextColumn(tr("evaluate.starts_start"),
+                                                                       validate=r"^(\d{4}-\d{2}-\d{2})?$")})
 
 
 def start_checks(ds, p) -> bool:

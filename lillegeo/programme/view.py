@@ -22,6 +22,7 @@ import pandas as pd
 from ..i18n import t
 from ..io.points import DATE_NAMES
 from ..params import ProgrammeParams
+from .errors import ProgrammeError
 from .findings import programme_findings
 from .methods import message_text
 from .types import ProgrammeResult
@@ -110,15 +111,14 @@ def undated_message(ds: Any, lang: str = "en") -> str:
 
 
 def starts_frame(treated, names: dict[str, str]) -> pd.DataFrame:
-    """The start table's rows: one per treated unit, its name, code and own start (``None``: the common one).
+    """The start table's rows: one per treated unit, its name, code and own start (``''``: the common one).
 
     >>> starts_frame(("A@2024-01-01", "B"), {"A": "Alpha (A)"}).to_dict("list")
-    {'name': ['Alpha (A)', 'B'], 'code': ['A', 'B'], 'start': [datetime.date(2024, 1, 1), None]}
+    {'name': ['Alpha (A)', 'B'], 'code': ['A', 'B'], 'start': ['2024-01-01', '']}
     """
     codes = [str(c).split("@")[0] for c in treated]
-    days = [as_date(str(c).partition("@")[2].strip()) for c in treated]
-    return pd.DataFrame({"name": [names.get(c, c) for c in codes], "code": codes,
-                         "start": pd.Series(days, dtype=object)})
+    days = [str(c).partition("@")[2].strip() for c in treated]
+    return pd.DataFrame({"name": [names.get(c, c) for c in codes], "code": codes, "start": days})
 
 
 def treated_with_starts(codes, starts) -> tuple[str, ...]:
@@ -136,7 +136,7 @@ def treated_with_starts(codes, starts) -> tuple[str, ...]:
         try:
             d = pd.Timestamp(day)
         except (ValueError, TypeError):
-            raise ValueError(f"start of {code} {day!r} is not a date; write it YYYY-MM-DD, e.g. 2023-07-01") from None
+            raise ProgrammeError("programme.err.unit_date", code=str(code), text=str(day)) from None
         out.append(f"{code}@{d:%Y-%m-%d}")
     return tuple(out)
 

@@ -83,7 +83,7 @@ def test_start_table_sets_a_start_per_unit(app_url, page, tmp_path):
     page.mouse.click(box["x"] + 20, box["y"] + 35 + 17)
     for key in ("ArrowDown", "ArrowRight", "ArrowRight", "Enter"):
         page.keyboard.press(key)
-    editor = page.locator('input[type="date"], input[type="text"]').last
+    editor = page.locator('[data-testid="stDataFrame"] textarea, #portal textarea, textarea').last
     expect(editor).to_be_visible()
     editor.fill("2024-01-01")
     rerun(page, lambda: page.keyboard.press("Enter"), timeout=SLOW_MS)
