@@ -59,8 +59,7 @@ else:
                 mapping = {}
                 for std in STD:
                     default = guess.get(std) or ""
-                    mapping[std] = st.selectbox(tr(f"data.col.{std}"), opts, index=opts.index(default),
-                                                key=f"data_map_{std}",
+                    mapping[std] = st.selectbox(tr(f"data.col.{std}"), opts, **kept(f"data_map_{std}", default, opts),
                                                 format_func=lambda v: v or tr("data.none")) or None
         except ValueError:
             pass  # reported on load
@@ -70,7 +69,7 @@ else:
         try:
             read_upload("table", table_file.getvalue(), table_file.name)
         except SchemaError as exc:
-            key = st.selectbox(tr("data.key"), exc.columns, key="data_key")
+            key = st.selectbox(tr("data.key"), exc.columns, **kept("data_key", exc.columns[0], exc.columns))
         except ValueError:
             pass
 
@@ -78,8 +77,8 @@ else:
     if points_file is not None and points_file.name.lower().endswith((".csv", ".txt")):
         cols = csv_columns(points_file.getvalue(), points_file.name) if points_file.size else []
         c3, c4, c5 = st.columns(3)
-        px = c3.selectbox(tr("data.x"), ["auto"] + cols, key="data_px")
-        py = c4.selectbox(tr("data.y"), ["auto"] + cols, key="data_py")
+        px = c3.selectbox(tr("data.x"), ["auto"] + cols, **kept("data_px", "auto", ["auto"] + cols))
+        py = c4.selectbox(tr("data.y"), ["auto"] + cols, **kept("data_py", "auto", ["auto"] + cols))
         pcrs = c5.selectbox(tr("data.points_crs"), CRS_CHOICES, **kept("data_pcrs", "auto"),
                             format_func=lambda v: tr("data.crs_auto") if v == "auto" else v)
         px, py, pcrs = (None if v == "auto" else v for v in (px, py, pcrs))

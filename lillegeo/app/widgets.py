@@ -70,12 +70,14 @@ def _keep(key: str) -> None:
     st.session_state.setdefault(KEPT, {})[key] = st.session_state.get(key)
 
 
-def kept(key: str, default: Any) -> dict:
+def kept(key: str, default: Any, options: list | None = None) -> dict:
     """Keyword arguments (``key``, ``on_change``) for a widget that is not a recipe parameter (the Data
     page's source, CRS…): its value is kept outside the widget, so a language switch (a new label, hence
-    a new widget for Streamlit) or a visit to another page does not reset it.
+    a new widget for Streamlit) or a visit to another page does not reset it. With ``options`` (choices
+    that depend on a file), a kept value no longer among them gives way to ``default``.
     ``st.radio(label, options, **kept("data_source", "demo"))``."""
-    st.session_state[key] = st.session_state.setdefault(KEPT, {}).get(key, default)
+    value = st.session_state.setdefault(KEPT, {}).get(key, default)
+    st.session_state[key] = default if options is not None and value not in options else value
     return {"key": key, "on_change": _keep, "args": (key,)}
 
 
