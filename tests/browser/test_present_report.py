@@ -33,6 +33,17 @@ def test_first_click_downloads_the_report(app_url, page, tmp_path):
     pdf = tmp_path / "report.pdf"
     dl.value.save_as(pdf)
     assert pdf.read_bytes()[:5] == b"%PDF-" and pdf.stat().st_size > 10_000
+    # in French, the PDF first, clicked as soon as the relabelled button shows
+    box = page.locator('[data-testid="stSelectbox"]').filter(has=page.get_by_text("Language", exact=True))
+    box.locator("input").click()
+    page.get_by_role("option", name="Français", exact=True).click()
+    fr = page.get_by_role("button", name="Télécharger le rapport (PDF)")
+    expect(fr).to_be_visible(timeout=SLOW_MS)
+    with page.expect_download(timeout=SLOW_MS) as dl:
+        fr.click()
+    pdf = tmp_path / "rapport.pdf"
+    dl.value.save_as(pdf)
+    assert pdf.read_bytes()[:5] == b"%PDF-"
     page.screenshot(path=str(ARTIFACTS / "present-report-downloaded.png"))
     expect(page.get_by_text("Failed to generate file", exact=False)).to_have_count(0)
     assert page.watch.errors == [], page.watch.errors
