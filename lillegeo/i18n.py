@@ -51,7 +51,8 @@ STRINGS: dict[str, dict[str, str]] = {
                    "fr": "Table d'indicateurs (CSV, XLSX, zip) - facultatif"},
     "data.points": {"en": "Point records, e.g. incidents (CSV, GeoJSON, GeoPackage) - optional",
                     "fr": "Enregistrements ponctuels, ex. incidents (CSV, GeoJSON, GeoPackage) - facultatif"},
-    "data.crs": {"en": "CRS of the file (when it has none)", "fr": "Système de coordonnées du fichier (s'il n'en a pas)"},
+    "data.crs": {"en": "CRS of the contours (when they have none)",
+                 "fr": "Système de coordonnées des contours (s'ils n'en ont pas)"},
     "data.crs_auto": {"en": "As declared in the file", "fr": "Celui déclaré dans le fichier"},
     "data.planar": {"en": "Planar coordinates: do not reproject", "fr": "Coordonnées planes : ne pas reprojeter"},
     "data.map_columns": {"en": "Map columns", "fr": "Correspondance des colonnes"},
@@ -66,7 +67,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "data.key": {"en": "Code column of the table", "fr": "Colonne des codes de la table"},
     "data.x": {"en": "X / longitude column", "fr": "Colonne X / longitude"},
     "data.y": {"en": "Y / latitude column", "fr": "Colonne Y / latitude"},
-    "data.points_crs": {"en": "CRS of the point coordinates", "fr": "Système de coordonnées des points"},
+    "data.points_crs": {"en": "CRS of the point coordinates (x/y columns)",
+                        "fr": "Système de coordonnées des points (colonnes x/y)"},
     "data.load": {"en": "Load these files", "fr": "Charger ces fichiers"},
     "data.loaded": {"en": "Loaded: {name}", "fr": "Chargé : {name}"},
     "data.reading": {"en": "Reading {name}…", "fr": "Lecture de {name}…"},
@@ -276,8 +278,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "ioerr.quoted": {"en": "'{name}'", "fr": "« {name} »"},
     "ioerr.the_file": {"en": 'the file', "fr": 'le fichier'},
     "ioerr.vector": {"en": "could not read '{name}' as a vector file: {detail}", "fr": "« {name} » n'a pas pu être lu comme fichier vectoriel : {detail}"},
-    "ioerr.no_crs": {"en": "'{name}' has no coordinate reference system", "fr": "« {name} » n'a pas de système de coordonnées (ni .prj ni SCR dans le fichier) : choisissez-le sous « Système de coordonnées du fichier », ou cochez « Coordonnées planes »"},
-    "ioerr.points_crs": {"en": "coordinates in '{x}'/'{y}' need a CRS", "fr": "les coordonnées de « {x} »/« {y} » ont besoin d'un système de coordonnées : choisissez-le sous « Système de coordonnées des points »"},
+    "ioerr.no_crs": {"en": "'{name}' has no coordinate reference system", "fr": "« {name} » n'a pas de système de coordonnées (ni .prj ni SCR dans le fichier) : choisissez-le sous « Système de coordonnées des contours », ou cochez « Coordonnées planes »"},
+    "ioerr.points_crs": {"en": "coordinates in '{x}'/'{y}' need a CRS", "fr": "les coordonnées de « {x} »/« {y} » ont besoin d'un système de coordonnées : choisissez-le sous « Système de coordonnées des points (colonnes x/y) »"},
     "ioerr.timeout": {"en": "reading '{name}' took longer than {s} s and was stopped", "fr": 'la lecture de « {name} » a duré plus de {s} s et a été arrêtée'},
     "ioerr.memory": {"en": "reading '{name}' needed more than {mb} MB of memory and was stopped", "fr": 'la lecture de « {name} » demandait plus de {mb} Mo de mémoire et a été arrêtée'},
     "ioerr.busy": {"en": "the server is busy reading other files; '{name}' was not read, try again in a minute", "fr": "le serveur lit déjà d'autres fichiers ; « {name} » n'a pas été lu, réessayez dans une minute"},
@@ -1051,6 +1053,128 @@ STRINGS: dict[str, dict[str, str]] = {
     "value:units": {"en": "units", "fr": "unités"},
     "value:table": {"en": "table", "fr": "table"},
     "value:points": {"en": "points", "fr": "points"},
+
+    # --- strings added for: ev16
+    "evaluate.area_upload": {"en": "…or the units inside an outline (GeoJSON, GeoPackage, zipped shapefile)",
+                             "fr": "…ou les unités dans un contour (GeoJSON, GeoPackage, shapefile zippé)"},
+    "evaluate.area_help": {"en": "A polygon layer with any columns, e.g. a patrol zone drawn in QGIS. Units whose "
+                                 "area is more than half inside become the treated units. One file: GeoJSON, "
+                                 "GeoPackage, GeoParquet, or a shapefile zipped with its .dbf, .shx and .prj. Any "
+                                 "CRS given in the file; a GeoJSON without one is longitude/latitude (WGS84).",
+                           "fr": "Une couche de polygones, colonnes quelconques, par exemple une zone de patrouille "
+                                 "dessinée dans QGIS. Les unités dont plus de la moitié de la surface est dedans "
+                                 "deviennent les unités traitées. Un seul fichier : GeoJSON, GeoPackage, GeoParquet, "
+                                 "ou un shapefile zippé avec ses .dbf, .shx et .prj. Tout système de coordonnées "
+                                 "indiqué dans le fichier ; un GeoJSON sans système est en longitude/latitude (WGS84)."},
+    "evaluate.area_taken": {"en": "{n} units whose area is mostly inside the uploaded outline '{name}' are now the "
+                                  "treated units; the recipe keeps their codes.",
+                            "fr": "{n} unités dont la surface est surtout dans le contour chargé « {name} » sont "
+                                  "désormais les unités traitées ; la recette garde leurs codes."},
+    "evaluate.area_none_outside": {"en": "No unit was taken: the outline '{name}' lies outside the units loaded "
+                                         "(another city, or wrong coordinates). The treated units are unchanged.",
+                                   "fr": "Aucune unité retenue : le contour « {name} » est en dehors des unités "
+                                         "chargées (une autre ville, ou de mauvaises coordonnées). Les unités traitées "
+                                         "ne changent pas."},
+    "evaluate.area_none_small": {"en": "No unit was taken: the outline '{name}' covers no unit by more than half of "
+                                       "its area (too small). The treated units are unchanged.",
+                                 "fr": "Aucune unité retenue : le contour « {name} » ne couvre aucune unité sur plus "
+                                       "de la moitié de sa surface (trop petit). Les unités traitées ne changent pas."},
+    "ioerr.area_not_polygons": {"en": "'{name}' holds {kinds} geometries; the treated area must be polygons",
+                                "fr": "« {name} » contient des géométries {kinds} ; la zone traitée doit être faite "
+                                      "de polygones (des points ou des lignes n'ont pas de surface)"},
+    "evaluate.starts_help": {"en": "Start date per treated unit: leave empty for the programme's start; set a date "
+                                   "for a unit that started on another day (staggered starts).",
+                             "fr": "Date de début par unité traitée : laissez vide pour le début du programme ; "
+                                   "indiquez une date pour une unité qui a commencé un autre jour (débuts échelonnés)."},
+    "evaluate.starts_name": {"en": "Unit", "fr": "Unité"},
+    "evaluate.starts_code": {"en": "Code", "fr": "Code"},
+    "evaluate.starts_start": {"en": "Own start (empty: common start)", "fr": "Début propre (vide : début commun)"},
+    "evaluate.start_before_data": {"en": "The start {start} is on or before the first event in the data ({first}): "
+                                         "there is no before period to compare with. Choose a later start.",
+                                   "fr": "Le début {start} tombe au plus tard le jour du premier événement des "
+                                         "données ({first}) : il n'y a pas de période « avant » à comparer. Choisissez "
+                                         "un début plus tardif."},
+    "evaluate.start_after_data": {"en": "The start {start} is after the last event in the data ({last}): there is no "
+                                        "after period to measure. Choose an earlier start.",
+                                  "fr": "Le début {start} est postérieur au dernier événement des données ({last}) : "
+                                        "il n'y a pas de période « après » à mesurer. Choisissez un début plus tôt."},
+    "evaluate.staggered.before_after": {
+        "en": "Staggered starts ({n} dates): before/after splits each treated and buffer unit at its own start, and "
+              "the control units at the earliest start ({first}).",
+        "fr": "Débuts échelonnés ({n} dates) : avant/après coupe chaque unité traitée ou tampon à son propre début, "
+              "et les unités témoins au premier début ({first})."},
+    "evaluate.staggered.wdd": {
+        "en": "Staggered starts ({n} dates): the WDD counts each treated and buffer unit around its own start, over "
+              "the longest window all of them have on both sides, and the control around the earliest start "
+              "({first}); a WDD per start date is added to the estimates.",
+        "fr": "Débuts échelonnés ({n} dates) : la WDD compte chaque unité traitée ou tampon autour de son propre "
+              "début, sur la plus longue fenêtre que toutes ont des deux côtés, et la zone témoin autour du premier "
+              "début ({first}) ; une WDD par date de début s'ajoute aux estimations."},
+    "evaluate.staggered.did": {
+        "en": "Staggered starts ({n} dates): each treated unit is treated from its own start; the single rate ratio "
+              "averages them (see the assumptions).",
+        "fr": "Débuts échelonnés ({n} dates) : chaque unité traitée l'est à partir de son propre début ; le rapport "
+              "de taux unique en fait la moyenne (voir les hypothèses)."},
+    "evaluate.staggered.event": {
+        "en": "Staggered starts ({n} dates): the event study counts periods from each unit's own start.",
+        "fr": "Débuts échelonnés ({n} dates) : l'étude d'événement compte les périodes depuis le début propre de "
+              "chaque unité."},
+    "evaluate.staggered.synth": {
+        "en": "Staggered starts ({n} dates): synthetic control needs one start; it uses the earliest ({first}) for "
+              "every treated unit. Use difference-in-differences or the event study to respect each unit's start.",
+        "fr": "Débuts échelonnés ({n} dates) : le contrôle synthétique demande un seul début ; il prend le premier "
+              "({first}) pour toutes les unités traitées. Utilisez la double différence ou l'étude d'événement pour "
+              "respecter le début de chaque unité."},
+    "evaluate.method_area": {"en": "{method}, area {area}", "fr": "{method}, zone {area}"},
+    "data.contours_help": {"en": "One file: GeoPackage, GeoJSON, GeoParquet or a zipped shapefile; or a shapefile's "
+                                 "parts selected together: .shp, .shx, .dbf and .prj (.cpg if there is one).",
+                           "fr": "Un seul fichier : GeoPackage, GeoJSON, GeoParquet ou shapefile zippé ; ou les "
+                                 "parties d'un shapefile choisies ensemble : .shp, .shx, .dbf et .prj (.cpg s'il "
+                                 "existe)."},
+    "programme.err.not_date": {"en": "{what} '{text}' is not a date; write it YYYY-MM-DD, e.g. 2023-07-01",
+                               "fr": "{what} « {text} » n'est pas une date ; écrivez-la AAAA-MM-JJ, par exemple "
+                                     "2023-07-01"},
+    "programme.err.bad_entry": {"en": "treated unit '{entry}' is not CODE or CODE@YYYY-MM-DD",
+                                "fr": "l'unité traitée « {entry} » n'est pas de la forme CODE ou CODE@AAAA-MM-JJ"},
+    "programme.err.no_start": {"en": "treated unit {code} has no start date: give the programme's start (YYYY-MM-DD) "
+                                     "or write {code}@YYYY-MM-DD",
+                               "fr": "l'unité traitée {code} n'a pas de date de début : donnez le début du programme "
+                                     "(AAAA-MM-JJ) ou écrivez {code}@AAAA-MM-JJ"},
+    "programme.err.unknown": {"en": "{n} treated unit code(s) not among the units: {codes}; codes look like: {examples}",
+                              "fr": "{n} code(s) d'unité traitée absent(s) des unités chargées : {codes} ; les codes "
+                                    "ressemblent à : {examples}"},
+    "programme.err.matching_pre": {"en": "matching on pre-period trend needs at least 2 periods before {start}; the "
+                                         "data have {n}",
+                                   "fr": "l'appariement sur la tendance avant le début demande au moins 2 périodes "
+                                         "avant le {start} ; les données en ont {n}"},
+    "programme.err.matching_none": {"en": "matching needs treated units and candidate control units",
+                                    "fr": "l'appariement demande des unités traitées et des unités témoins candidates"},
+    "programme.err.both_buffers": {"en": "choose a buffer in metres (buffer_m = {buffer_m}) or in rings of "
+                                         "neighbouring units (buffer_rings = {buffer_rings}), not both",
+                                   "fr": "choisissez un anneau en mètres (buffer_m = {buffer_m}) ou en couronnes "
+                                         "d'unités voisines (buffer_rings = {buffer_rings}), pas les deux"},
+    "programme.err.no_qpv": {"en": "treated_from = 'qpv' needs the priority-neighbourhood layer (none is loaded)",
+                             "fr": "les quartiers prioritaires comme zone traitée demandent leur couche (aucune "
+                                   "n'est chargée)"},
+    "programme.err.empty_selection": {"en": "no unit is treated: the {source} selection is empty",
+                                      "fr": "aucune unité traitée : la sélection « {source} » est vide"},
+    "programme.err.no_treated": {"en": "no unit is treated: list treated unit codes (CODE or CODE@YYYY-MM-DD)",
+                                 "fr": "aucune unité traitée : indiquez les codes des unités traitées (CODE ou "
+                                       "CODE@AAAA-MM-JJ)"},
+    "programme.err.layer": {"en": "point layer '{layer}' not loaded; layers are: {layers}",
+                            "fr": "couche de points « {layer} » non chargée ; les couches sont : {layers}"},
+    "programme.err.hot_column": {"en": "hot-spot column '{column}' not found; pick the Hotspots page's indicator "
+                                       "first",
+                                 "fr": "colonne des points chauds « {column} » introuvable ; choisissez d'abord "
+                                       "l'indicateur de la page Points chauds"},
+    "programme.err.panel_size": {"en": "{n_units} units x {n_periods} periods is {n} unit-periods, over the limit of "
+                                       "{limit}; use quarters, fewer years or fewer units",
+                                 "fr": "{n_units} unités × {n_periods} périodes font {n} unités-périodes, au-delà de "
+                                       "la limite de {limit} ; passez aux trimestres, à moins d'années ou d'unités"},
+    "evaluate.treated_dated": {"en": "{name}, from {date}", "fr": "{name}, à partir du {date}"},
+    "programme.err.unit_date": {"en": "start of {code} '{text}' is not a date; write it YYYY-MM-DD, e.g. 2023-07-01",
+                                "fr": "le début de {code} « {text} » n'est pas une date ; écrivez-la AAAA-MM-JJ, par "
+                                      "exemple 2023-07-01"},
 }
 
 

@@ -60,6 +60,7 @@ from .params import (
     HotspotParams,
     TypologyParams,
 )
+from .programme.errors import error_text
 from .programme.run import run_programme
 from .programme.types import ProgrammeResult
 from .recipe import Recipe
@@ -436,5 +437,5 @@ def run_analysis(ds: Dataset, recipe: Recipe) -> Analysis:
         try:
             programme = run_programme(ds, recipe.programme, threshold=thr, hotspots=recipe.hotspots)
         except ValueError as exc:  # the other analyses are still presented; the report says why
-            notes.append(t("run.programme_failed", lang, error=str(exc)))
+            notes.append(t("run.programme_failed", lang, error=error_text(exc, lang)))
     return Analysis(recipe, explore, hot, clusters, equity, tuple(notes), programme)

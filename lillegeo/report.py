@@ -275,6 +275,7 @@ def static_map(units: gpd.GeoDataFrame, colors: pd.Series, legend: list[tuple[st
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
     fig, ax = plt.subplots(figsize=(11.7, 8.3))  # A4 landscape
@@ -307,6 +308,10 @@ def static_map(units: gpd.GeoDataFrame, colors: pd.Series, legend: list[tuple[st
                 fontsize=12, fontweight="bold", arrowprops=dict(facecolor="black", width=4, headwidth=12))
     handles = [Patch(facecolor=grey, edgecolor=WITHHELD_STYLE["color"], hatch=WITHHELD_HATCH, label=lab) if c == grey
                else Patch(facecolor=c if c else "white", edgecolor="#555555", label=lab) for c, lab in legend]
+    if overlay is not None and len(overlay):  # every line drawn has its legend entry
+        handles.append(Line2D([], [], color="#c2185b", linewidth=1.4, linestyle="--", label=t("map.overlay", lang)))
+    if hulls is not None and len(hulls):
+        handles.append(Patch(facecolor="#e6610122", edgecolor="#e66101", label=t("map.hulls", lang)))
     if handles:
         leg = ax.legend(handles=handles, loc="lower right", fontsize=8, frameon=True, framealpha=0.95)
         for label in leg.get_texts():  # user text (categories, column names) is drawn literally

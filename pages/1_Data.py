@@ -9,6 +9,7 @@ from lillegeo.app.cache import demo_dataset
 from lillegeo.app.state import current_dataset, current_recipe, set_dataset
 from lillegeo.app.text import lang, tr
 from lillegeo.app.uploads import as_single_upload, read_upload, source_record
+from lillegeo.app.widgets import kept
 from lillegeo.explain import coverage_note, data_first, describe_report
 from lillegeo.io import STD, SchemaError, csv_columns, suggest_unit_mapping
 from lillegeo.report import table_bytes
@@ -19,7 +20,7 @@ st.markdown(tr("data.question"))
 if "data_flash" in st.session_state:
     st.success(st.session_state.pop("data_flash"))
 
-source = st.radio(tr("data.source"), ["demo", "upload"], horizontal=True, key="data_source",
+source = st.radio(tr("data.source"), ["demo", "upload"], horizontal=True, **kept("data_source", "demo"),
                   format_func=lambda v: tr("data.use_demo") if v == "demo" else tr("data.use_upload"))
 
 
@@ -35,10 +36,10 @@ else:
     with c1:
         contour_files = st.file_uploader(tr("data.contours"), key="data_contours", accept_multiple_files=True,
                                          type=["gpkg", "geojson", "json", "zip", "parquet", "shp", "shx", "dbf",
-                                               "prj", "cpg"])
-        crs_choice = st.selectbox(tr("data.crs"), CRS_CHOICES, key="data_crs",
+                                               "prj", "cpg"], help=tr("data.contours_help"))
+        crs_choice = st.selectbox(tr("data.crs"), CRS_CHOICES, **kept("data_crs", "auto"),
                                   format_func=lambda v: tr("data.crs_auto") if v == "auto" else v)
-        planar = st.checkbox(tr("data.planar"), key="data_planar")
+        planar = st.checkbox(tr("data.planar"), **kept("data_planar", False))
     with c2:
         table_file = st.file_uploader(tr("data.table"), key="data_table", type=["csv", "txt", "xlsx", "zip"])
         points_file = st.file_uploader(tr("data.points"), key="data_points",
@@ -58,8 +59,7 @@ else:
                 mapping = {}
                 for std in STD:
                     default = guess.get(std) or ""
-                    mapping[std] = st.selectbox(tr(f"data.col.{std}"), opts, index=opts.index(default),
-                                                key=f"data_map_{std}",
+                    mapping[std] = st.selectbox(tr(f"data.col.{std}"), opts, **kept(f"data_map_{std}", default, opts),
                                                 format_func=lambda v: v or tr("data.none")) or None
         except ValueError:
             pass  # reported on load
@@ -69,7 +69,7 @@ else:
         try:
             read_upload("table", table_file.getvalue(), table_file.name)
         except SchemaError as exc:
-            key = st.selectbox(tr("data.key"), exc.columns, key="data_key")
+            key = st.selectbox(tr("data.key"), exc.columns, **kept("data_key", exc.columns[0], exc.columns))
         except ValueError:
             pass
 
@@ -77,9 +77,9 @@ else:
     if points_file is not None and points_file.name.lower().endswith((".csv", ".txt")):
         cols = csv_columns(points_file.getvalue(), points_file.name) if points_file.size else []
         c3, c4, c5 = st.columns(3)
-        px = c3.selectbox(tr("data.x"), ["auto"] + cols, key="data_px")
-        py = c4.selectbox(tr("data.y"), ["auto"] + cols, key="data_py")
-        pcrs = c5.selectbox(tr("data.points_crs"), CRS_CHOICES, key="data_pcrs",
+        px = c3.selectbox(tr("data.x"), ["auto"] + cols, **kept("data_px", "auto", ["auto"] + cols))
+        py = c4.selectbox(tr("data.y"), ["auto"] + cols, **kept("data_py", "auto", ["auto"] + cols))
+        pcrs = c5.selectbox(tr("data.points_crs"), CRS_CHOICES, **kept("data_pcrs", "auto"),
                             format_func=lambda v: tr("data.crs_auto") if v == "auto" else v)
         px, py, pcrs = (None if v == "auto" else v for v in (px, py, pcrs))
 

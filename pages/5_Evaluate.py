@@ -6,6 +6,7 @@ import streamlit as st
 
 from lillegeo.app import state
 from lillegeo.app.cache import cached
+from lillegeo.app.evaluate import area_uploader, map_click, start_checks, start_table
 from lillegeo.app.text import lang, md, say, say_error, tr
 from lillegeo.app.widgets import (
     add_slide_button,
@@ -21,18 +22,18 @@ from lillegeo.choices import categories_of, options_for
 from lillegeo.params import ALPHA_CHOICES, bounds, options
 from lillegeo.pipeline import run_programme
 from lillegeo.programme.chart import chart_figure, estimates_table, event_chart, series_chart
+from lillegeo.programme.errors import error_text
 from lillegeo.programme.layers import change_layer, change_map
 from lillegeo.programme.run import estimates_table as estimates_export
 from lillegeo.programme.view import (
     as_date,
-    clicked_unit,
     date_text,
     findings_shown,
     is_ready,
+    treated_label,
     undated_message,
     unit_labels,
     with_kept,
-    with_unit,
 )
 
 ds, token = page_header("evaluate.title", "evaluate.question")
@@ -53,7 +54,8 @@ with c1:
                 options=options("programme", "treated_from"), format_func=lambda v: tr(f"evaluate.treated_from.{v}"))
     if src == "units":
         bound(st.multiselect, tr("evaluate.treated"), "programme", "treated", options=with_kept(names, p.treated),
-              format_func=lambda c: names.get(c, c))
+              format_func=partial(treated_label, names=names, lang=lang()))
+        area_uploader()
 with c2:
     bound(st.date_input, tr("evaluate.start"), "programme", "start", show=as_date, read=date_text)
     lo, hi = bounds("programme", "buffer_m")
@@ -80,16 +82,18 @@ with c3:
         bound(st.selectbox, tr("evaluate.alpha"), "programme", "alpha", options=with_current(ALPHA_CHOICES, p.alpha))
         lo, hi = bounds("programme", "seed")
         bound(st.number_input, tr("evaluate.seed"), "programme", "seed", min_value=lo, max_value=hi, step=1)
-
+start_table(names)  # under the design, full width: one row per treated unit and its own start
 r = state.current_recipe()
 if not is_ready(r.programme):
     st.info(tr("evaluate.pick_treated"))
+    st.stop()
+if not start_checks(ds, r.programme):
     st.stop()
 try:
     with st.spinner(tr("evaluate.running")):
         res = cached(run_programme, token, ds, r.programme, threshold=r.disclosure.threshold, hotspots=r.hotspots)
 except ValueError as exc:
-    say_error(exc)
+    say_error(error_text(exc, lang()))
     st.stop()
 
 st.subheader(tr("evaluate.findings"))
@@ -117,13 +121,7 @@ else:
 st.subheader(tr("evaluate.map"))
 build = partial(change_map, res, ds.units, lang(), demo=ds.demo)
 out = show_map(build(assets="app"), height=540, key="ev_map", returned_objects=["last_active_drawing"])
-if r.programme.treated_from == "units":  # a unit clicked on the map joins the treated units (once per click)
-    st.caption(tr("evaluate.click"))
-    picked = clicked_unit(out, names)
-    if picked and picked != st.session_state.get("ev_last_click"):
-        st.session_state["ev_last_click"] = picked
-        state.update("programme", treated=with_unit(r.programme.treated, picked))
-        st.rerun()
+map_click(out, names, r.programme)  # a unit clicked on the map joins the treated units
 layer = change_layer(res, ds.units, lang())
 map_downloads(build, ds.units, layer.labels, layer.colors, title=tr("evaluate.map"), key="programme_map")
 add_slide_button("programme", tr("evaluate.map"))

@@ -23,6 +23,8 @@ from .cache import ensure_assets
 from .text import md, say_error, table_view, tr
 
 PARAM_ERROR = "param_error"
+#: The values of the widgets made with :func:`kept` (widget key -> value).
+KEPT = "kept_widgets"
 
 
 def _key(section: str, name: str) -> str:
@@ -62,6 +64,21 @@ def bound(widget: Callable, label: str, section: str, name: str, *, show: Callab
         kw.setdefault("select_all", state.lang() == "en")
     out = widget(label, key=key, on_change=_write_back, args=(section, name, key, read, then), **kw)
     return read(out) if read else out
+
+
+def _keep(key: str) -> None:
+    st.session_state.setdefault(KEPT, {})[key] = st.session_state.get(key)
+
+
+def kept(key: str, default: Any, options: list | None = None) -> dict:
+    """Keyword arguments (``key``, ``on_change``) for a widget that is not a recipe parameter (the Data
+    page's source, CRS…): its value is kept outside the widget, so a language switch (a new label, hence
+    a new widget for Streamlit) or a visit to another page does not reset it. With ``options`` (choices
+    that depend on a file), a kept value no longer among them gives way to ``default``.
+    ``st.radio(label, options, **kept("data_source", "demo"))``."""
+    value = st.session_state.setdefault(KEPT, {}).get(key, default)
+    st.session_state[key] = default if options is not None and value not in options else value
+    return {"key": key, "on_change": _keep, "args": (key,)}
 
 
 def with_current(choices: tuple | list, current: Any) -> list:

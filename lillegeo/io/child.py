@@ -137,11 +137,12 @@ def _child_main(job_dir: str) -> int:
         if job.get("selftest"):  # test hook only: allocate memory, then answer
             _selftest(job["selftest"])
         # the readers (geopandas, GDAL) are imported only now: after the kernel limits and the test hooks
+        from .area import read_area
         from .points import read_points
         from .tables import read_table
         from .vector import read_units
 
-        reader = {"units": read_units, "table": read_table, "points": read_points}[job["kind"]]
+        reader = {"units": read_units, "table": read_table, "points": read_points, "area": read_area}[job["kind"]]
         src = (d / job["input"]).read_bytes() if job.get("input") else Path(job["path"])
         frame, rep = reader(src, name=job.get("name"), **job["kwargs"])
         _check_shape(frame, job["limits"], rep.source)

@@ -63,7 +63,7 @@ def _to_work_crs(gdf: gpd.GeoDataFrame, report: LoadReport, *, crs: Any, planar:
     if gdf.crs is None:
         raise ValueError(
             f"'{report.source}' has no coordinate reference system (no .prj or CRS in the file). "
-            "State one: in the app pick it under 'CRS of the file'; on the command line add "
+            "State one: in the app pick it under 'CRS of the contours'; on the command line add "
             "--crs EPSG:2154 (Lambert-93) or --crs EPSG:4326 (longitude/latitude), "
             "or --planar for planar coordinates that must not be reprojected.")
     report.details["crs_in"] = gdf.crs.name if gdf.crs.to_epsg() is None else f"EPSG:{gdf.crs.to_epsg()}"

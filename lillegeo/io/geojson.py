@@ -95,7 +95,7 @@ def _check_geojson_crs(path: Path, dq: str) -> None:
 
     refuse = ValueError(f"{dq} gives its coordinate reference system as a link or a URL, which would make the "
                         "server fetch it; refused. Give the CRS by name (\"EPSG:2154\") or leave it out and "
-                        "choose it under 'CRS of the file'")
+                        "choose it under 'CRS of the contours'")
     with open(path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as mm:
         for m in _CRS_MEMBER.finditer(mm):
             if not m.group(0).endswith(b"{"):  # an escaped letter of "crs" outside a member: look closer

@@ -40,6 +40,7 @@ _PATTERNS: list[tuple[re.Pattern, str]] = [(re.compile(p, re.S), k) for p, k in 
      r"impossible\).*", "ioerr.no_usable_points"),
     (_Q + r" has no geometry column; contours must be polygons", "ioerr.no_geometry"),
     (_Q + r" holds (?P<kinds>.+?) geometries; units must be polygons", "ioerr.not_polygons"),
+    (_Q + r" holds (?P<kinds>.+?) geometries; the treated area must be polygons", "ioerr.area_not_polygons"),
     (_Q + r" holds (?P<kinds>.+?) geometries; points are expected", "ioerr.not_points"),
     (r"shapefile " + _Q + r" is missing its (?P<missing>.+?) file; .*", "ioerr.shp_missing"),
     (_Q + r" holds another zip inside; .*", "ioerr.zip_in_zip"),

@@ -51,7 +51,7 @@ from .child import TEST_SLEEP_ENV  # noqa: F401 - the test hook, named here as b
 
 log = logging.getLogger(__name__)
 
-__all__ = ["read_units_bounded", "read_table_bounded", "read_points_bounded", "ReadLimitError"]
+__all__ = ["read_units_bounded", "read_area_bounded", "read_table_bounded", "read_points_bounded", "ReadLimitError"]
 
 #: The ``lillegeo`` package folder (the worker's bare ``lillegeo`` package points at it).
 _PKG_DIR = Path(__file__).resolve().parent.parent
@@ -88,6 +88,12 @@ def read_units_bounded(src, *, name: str | None = None, mapping: dict[str, str] 
     """
     return _run("units", src, name, dict(mapping=mapping, crs=_crs_arg(crs), planar=bool(planar), layer=layer),
                 limits)
+
+
+def read_area_bounded(src, *, name: str | None = None, crs: Any = None, layer: str | None = None,
+                      limits: Limits | None = None):
+    """:func:`lillegeo.io.area.read_area` (a polygon layer, any columns) in a bounded worker process."""
+    return _run("area", src, name, dict(crs=_crs_arg(crs), layer=layer), limits)
 
 
 def read_table_bounded(src, *, name: str | None = None, key: str | None = None, sheet: str | int | None = None,

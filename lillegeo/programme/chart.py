@@ -224,7 +224,10 @@ def estimates_table(res: ProgrammeResult, lang: str = "en") -> pd.DataFrame:
         if e is None:
             continue
         note = message_text(e.message, e.message_args, lang) if e.message in STRINGS else e.message
-        rows.append({"method": t(f"evaluate.method.{m}", lang), "estimate": e.estimate, "ci_low": e.ci_low,
+        base, _, area = m.partition("@")  # a WDD per treated area (several areas or starts): wdd@<area>
+        name = t(f"evaluate.method.{base}", lang)
+        rows.append({"method": t("evaluate.method_area", lang, method=name, area=area) if area else name,
+                     "estimate": e.estimate, "ci_low": e.ci_low,
                      "ci_high": e.ci_high, "p_value": e.p_value, "n_units": int(e.n_units),
                      "n_periods": int(e.n_periods), "scale": t(f"evaluate.scale.{e.scale}", lang), "note": note})
     return pd.DataFrame(rows, columns=["method", "estimate", "ci_low", "ci_high", "p_value", "n_units", "n_periods",

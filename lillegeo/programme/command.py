@@ -35,7 +35,8 @@ def add_evaluate_parser(sub) -> argparse.ArgumentParser:
     e.add_argument("--categories", default="", help="comma-separated categories kept (default: all)")
     e.add_argument("--treated", required=True,
                    help="treated unit codes 'CODE,CODE' (each optionally CODE@YYYY-MM-DD for staggered starts), "
-                        "or a text/CSV file with one code a line (first column)")
+                        "or a text/CSV file with one code a line (first column), or a polygon file "
+                        "(.geojson/.gpkg/.zip/.shp/.parquet): the units mostly (> 50%%) inside it")
     e.add_argument("--start", default=_P.start, help="start date YYYY-MM-DD of the codes without their own")
     g = e.add_mutually_exclusive_group()
     g.add_argument("--buffer-m", type=float, default=_P.buffer_m,
@@ -84,11 +85,13 @@ def treated_codes(value: str) -> tuple[str, ...]:
     return codes
 
 
-def programme_params(args) -> ProgrammeParams:
-    """The page's parameter object from the command line's options (validated by ProgrammeParams)."""
+def programme_params(args, treated: tuple[str, ...] | None = None) -> ProgrammeParams:
+    """The page's parameter object from the command line's options (validated by ProgrammeParams);
+    ``treated``: the codes when ``--treated`` is an outline file (read against the units)."""
     name = args.points.partition("=")[0]
     cats = tuple(c.strip() for c in args.categories.split(",") if c.strip())
-    return ProgrammeParams(layer=name, categories=cats, treated=treated_codes(args.treated), treated_from="units",
+    treated = treated if treated is not None else treated_codes(args.treated)
+    return ProgrammeParams(layer=name, categories=cats, treated=treated, treated_from="units",
                            start=args.start, buffer_m=args.buffer_m, buffer_rings=args.buffer_rings,
                            control=args.control, n_matched=args.n_matched, period=args.period, method=args.method,
                            family=args.family, event_window=args.event_window, alpha=args.alpha, seed=args.seed)
@@ -98,14 +101,22 @@ def cmd_evaluate(args) -> int:
     from ..dataset import build_dataset
     from ..indicators import suppress
     from ..io.worker import read_points_bounded as read_points
+    from .area import area_text, is_area_file, units_in_file
     from .run import estimates_table, run_programme
 
     name, _, path = args.points.partition("=")
     if not name or not path:
         raise ValueError(f"--points takes NAME=FILE (e.g. incidents=incidents.csv); got {args.points!r}")
-    p = programme_params(args)
+    if not is_area_file(args.treated):
+        p = programme_params(args)
     units, urep = _load_units(args)
     _print_report(urep, sys.stderr)  # the stream of now (the default is bound at import)
+    if is_area_file(args.treated):  # an outline: the units mostly inside it, as the Evaluate page takes them
+        pick = units_in_file(units, args.treated)
+        print(f"--treated: {area_text(pick, 'en')}", file=sys.stderr)
+        if not pick.codes:
+            raise ValueError(f"--treated: {area_text(pick, 'en')}")
+        p = programme_params(args, pick.codes)
     pts, prep = read_points(path)
     _print_report(prep, sys.stderr)
     ds = build_dataset(units, name="cli", points={name: pts})

@@ -28,6 +28,7 @@ from sklearn.neighbors import NearestNeighbors
 
 from ..params import ProgrammeParams
 from ..weights import build_weights
+from .errors import ProgrammeError
 
 __all__ = ["design", "parse_treated", "units_inside", "match_controls", "AD_TYPES", "MOSTLY"]
 
@@ -44,7 +45,7 @@ def _date(text: str, what: str) -> pd.Timestamp:
     try:
         return pd.Timestamp(pd.to_datetime(text, format="%Y-%m-%d"))
     except (ValueError, TypeError):
-        raise ValueError(f"{what} {text!r} is not a date; write it YYYY-MM-DD, e.g. 2023-07-01") from None
+        raise ProgrammeError("programme.err.not_date", what=what, text=str(text)) from None
 
 
 def parse_treated(entries, start: str, known) -> dict[str, pd.Timestamp]:
@@ -59,7 +60,7 @@ def parse_treated(entries, start: str, known) -> dict[str, pd.Timestamp]:
     for entry in entries:
         m = _ENTRY.match(str(entry))
         if not m:
-            raise ValueError(f"treated unit {entry!r} is not CODE or CODE@YYYY-MM-DD")
+            raise ProgrammeError("programme.err.bad_entry", entry=str(entry))
         code, day = m.group(1), m.group(2)
         if code not in known:
             unknown.append(code)
@@ -69,12 +70,11 @@ def parse_treated(entries, start: str, known) -> dict[str, pd.Timestamp]:
         elif start:
             out[code] = _date(start, "start")
         else:
-            raise ValueError(f"treated unit {code} has no start date: give the programme's start (YYYY-MM-DD) "
-                             f"or write {code}@YYYY-MM-DD")
+            raise ProgrammeError("programme.err.no_start", code=code)
     if unknown:
         examples = ", ".join(sorted(known)[:5])
-        raise ValueError(f"{len(unknown)} treated unit code(s) not among the units: {', '.join(unknown[:10])}; "
-                         f"codes look like: {examples}")
+        raise ProgrammeError("programme.err.unknown", n=len(unknown), codes=", ".join(unknown[:10]),
+                             examples=examples)
     return out
 
 
@@ -171,8 +171,7 @@ def match_controls(roles: pd.Series, counts: pd.DataFrame, start: pd.Timestamp, 
     """
     pre = counts.loc[:, [c for c in counts.columns if pd.Timestamp(c) < start]]
     if pre.shape[1] < 2:
-        raise ValueError(f"matching on pre-period trend needs at least 2 periods before {start:%Y-%m-%d}; "
-                         f"the data have {pre.shape[1]}")
+        raise ProgrammeError("programme.err.matching_pre", start=f"{start:%Y-%m-%d}", n=int(pre.shape[1]))
     x = np.arange(pre.shape[1], dtype=float)
     y = pre.to_numpy(float)
     level = y.mean(axis=1)
@@ -187,7 +186,7 @@ def match_controls(roles: pd.Series, counts: pd.DataFrame, start: pd.Timestamp, 
     r = roles.reindex(codes)
     treated, cand = (r == "treated").to_numpy(), (r == "control").to_numpy()
     if not treated.any() or not cand.any():
-        raise ValueError("matching needs treated units and candidate control units")
+        raise ProgrammeError("programme.err.matching_none")
     dist, _ = NearestNeighbors(n_neighbors=1).fit(f[treated]).kneighbors(f[cand])
     order = np.lexsort((codes[cand], dist[:, 0]))
     keep = set(codes[cand][order[:n_matched]])
@@ -222,23 +221,22 @@ def design(units: gpd.GeoDataFrame, params: ProgrammeParams, *, qpv: gpd.GeoData
         raise ValueError("units are in longitude/latitude; read them with lillegeo.read_units (EPSG:2154) so that "
                          "the buffer is in metres")
     if params.buffer_m > 0 and params.buffer_rings > 0:
-        raise ValueError(f"choose a buffer in metres (buffer_m = {params.buffer_m:g}) or in rings of neighbouring "
-                         f"units (buffer_rings = {params.buffer_rings}), not both")
+        raise ProgrammeError("programme.err.both_buffers", buffer_m=params.buffer_m, buffer_rings=params.buffer_rings)
     codes = units["unit_id"].astype(str).to_numpy()
     if params.treated_from == "units":
         start_of = parse_treated(params.treated, params.start, codes)
     else:
         if params.treated_from == "qpv":
             if qpv is None or len(qpv) == 0:
-                raise ValueError("treated_from = 'qpv' needs the priority-neighbourhood layer (none is loaded)")
+                raise ProgrammeError("programme.err.no_qpv")
             picked = units_inside(units, qpv)
         else:
             picked = [str(c) for c in (hotspot_units if hotspot_units is not None else [])]
         if not picked:
-            raise ValueError(f"no unit is treated: the {params.treated_from} selection is empty")
+            raise ProgrammeError("programme.err.empty_selection", source=params.treated_from)
         start_of = parse_treated(picked, params.start, codes)
     if not start_of:
-        raise ValueError("no unit is treated: list treated unit codes (CODE or CODE@YYYY-MM-DD)")
+        raise ProgrammeError("programme.err.no_treated")
     treated = np.isin(codes, list(start_of))
     tstarts = np.array([start_of[c] for c in codes[treated]], dtype="datetime64[ns]")
     labels = _areas(units, np.flatnonzero(treated), tstarts)

@@ -26,6 +26,7 @@ import pandas as pd
 
 from ..hotspots import filter_points
 from ..indicators import aggregate_points
+from .errors import ProgrammeError
 from .types import PANEL_COLUMNS, ROLES
 
 __all__ = ["build_panel", "period_start", "periods_of", "check_panel_size", "MAX_UNIT_PERIODS", "wide_counts"]
@@ -62,12 +63,12 @@ def check_panel_size(n_units: int, n_periods: int, *, limit: int = MAX_UNIT_PERI
     >>> check_panel_size(48_600, 120)
     Traceback (most recent call last):
     ...
-    ValueError: 48,600 units x 120 periods is 5,832,000 unit-periods, over the limit of 4,000,000; use quarters, fewer years or fewer units
+    lillegeo.programme.errors.ProgrammeError: 48,600 units x 120 periods is 5,832,000 unit-periods, over the limit of 4,000,000; use quarters, fewer years or fewer units
     """
     n = int(n_units) * int(n_periods)
     if n > limit:
-        raise ValueError(f"{n_units:,} units x {n_periods:,} periods is {n:,} unit-periods, over the limit of "
-                         f"{limit:,}; use quarters, fewer years or fewer units")
+        raise ProgrammeError("programme.err.panel_size", n_units=int(n_units), n_periods=int(n_periods), n=n,
+                             limit=int(limit))
 
 
 def wide_counts(points: gpd.GeoDataFrame, units: gpd.GeoDataFrame, *, period: str = "month",

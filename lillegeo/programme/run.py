@@ -28,6 +28,7 @@ from ..insee import rate_multiplier
 from ..params import DEFAULT_THRESHOLD, HotspotParams, ProgrammeParams
 from . import methods
 from .design import AD_TYPES, design
+from .errors import ProgrammeError
 from .panel import build_panel, wide_counts
 from .types import Estimate, ProgrammeResult
 
@@ -37,7 +38,7 @@ __all__ = ["run_programme", "estimates_table", "hotspot_units", "change_per_unit
 def hotspot_units(ds: Dataset, h: HotspotParams, *, threshold: int = DEFAULT_THRESHOLD) -> list[str]:
     """Codes of the units the Hotspots page finds hot with ``h`` (same indicator, smoothing and A/D rule)."""
     if h.column not in ds.units.columns:
-        raise ValueError(f"hot-spot column '{h.column}' not found; pick the Hotspots page's indicator first")
+        raise ProgrammeError("programme.err.hot_column", column=h.column)
     per = h.per or None
     _, res, _ = indicator_hotspots(ds.units, h.column, per=per, exclude_types=AD_TYPES if (per and h.exclude_ad) else (),
                                    threshold=threshold, smoothing=h.smoothing if per else "none",
@@ -129,7 +130,7 @@ def run_programme(ds: Dataset, p: ProgrammeParams, *, threshold: int = DEFAULT_T
     before any counting.
     """
     if p.layer not in ds.points:
-        raise ValueError(f"point layer '{p.layer}' not loaded; layers are: {', '.join(ds.points) or 'none'}")
+        raise ProgrammeError("programme.err.layer", layer=p.layer, layers=", ".join(ds.points) or "—")
     points = ds.points[p.layer]
     hot = hotspot_units(ds, hotspots or HotspotParams(), threshold=threshold) if p.treated_from == "hotspots" else None
     counts = wide_counts(points, ds.units, period=p.period, categories=p.categories)

@@ -13,18 +13,22 @@ from __future__ import annotations
 
 import datetime as _dt
 import html
+import math
 from typing import Any
 
 import geopandas as gpd
+import pandas as pd
 
 from ..i18n import t
 from ..io.points import DATE_NAMES
 from ..params import ProgrammeParams
+from .errors import ProgrammeError
 from .findings import programme_findings
 from .methods import message_text
 from .types import ProgrammeResult
 
-__all__ = ["with_kept", "unit_labels", "clicked_unit", "with_unit", "as_date", "date_text", "is_ready", "findings_shown", "undated_message"]
+__all__ = ["with_kept", "unit_labels", "clicked_unit", "with_unit", "as_date", "date_text", "is_ready", "findings_shown", "undated_message",
+           "starts_frame", "treated_with_starts", "unit_starts", "start_problems", "staggered_note", "treated_label"]
 
 
 def with_kept(choices, kept) -> list:
@@ -104,3 +108,85 @@ def undated_message(ds: Any, lang: str = "en") -> str:
         return t("evaluate.need_points", lang)
     return t("evaluate.undated", lang, layers=", ".join(f"« {x} »" if lang == "fr" else f"'{x}'" for x in layers),
              names=", ".join(DATE_NAMES))
+
+
+def starts_frame(treated, names: dict[str, str]) -> pd.DataFrame:
+    """The start table's rows: one per treated unit, its name, code and own start (``''``: the common one).
+
+    >>> starts_frame(("A@2024-01-01", "B"), {"A": "Alpha (A)"}).to_dict("list")
+    {'name': ['Alpha (A)', 'B'], 'code': ['A', 'B'], 'start': ['2024-01-01', '']}
+    """
+    codes = [str(c).split("@")[0] for c in treated]
+    days = [str(c).partition("@")[2].strip() for c in treated]
+    return pd.DataFrame({"name": [names.get(c, c) for c in codes], "code": codes, "start": days})
+
+
+def treated_with_starts(codes, starts) -> tuple[str, ...]:
+    """The recipe's ``treated`` from codes and their starts (``None``/``''``: the common start); a start that
+    is not a date is refused in words.
+
+    >>> treated_with_starts(("A", "B"), ["2024-01-01T00:00:00", None])
+    ('A@2024-01-01', 'B')
+    """
+    out = []
+    for code, day in zip(codes, starts):
+        if day is None or day == "" or (isinstance(day, float) and math.isnan(day)):
+            out.append(str(code))
+            continue
+        try:
+            d = pd.Timestamp(day)
+        except (ValueError, TypeError):
+            raise ProgrammeError("programme.err.unit_date", code=str(code), text=str(day)) from None
+        out.append(f"{code}@{d:%Y-%m-%d}")
+    return tuple(out)
+
+
+def unit_starts(p: ProgrammeParams) -> list[str]:
+    """The distinct start dates of the picked units (their own, else the common start), sorted.
+
+    >>> unit_starts(ProgrammeParams(treated=("A@2024-01-01", "B"), start="2023-07-01"))
+    ['2023-07-01', '2024-01-01']
+    """
+    if p.treated_from != "units":
+        return [p.start] if p.start else []
+    return sorted({str(c).partition("@")[2].strip() or p.start for c in p.treated} - {""})
+
+
+def start_problems(ds: Any, p: ProgrammeParams, lang: str = "en") -> list[str]:
+    """Why a start date cannot be evaluated on this layer, in words: before the first event (no before
+    period) or after the last (no after period); ``[]`` when every start lies within the data."""
+    pts = getattr(ds, "points", {}).get(p.layer)
+    if pts is None or "date" not in pts.columns or pts["date"].notna().sum() == 0:
+        return []
+    first, last = pd.Timestamp(pts["date"].min()).normalize(), pd.Timestamp(pts["date"].max()).normalize()
+    out = []
+    for day in unit_starts(p):
+        d = pd.Timestamp(day)
+        if d <= first:
+            out.append(t("evaluate.start_before_data", lang, start=day, first=f"{first:%Y-%m-%d}"))
+        elif d > last:
+            out.append(t("evaluate.start_after_data", lang, start=day, last=f"{last:%Y-%m-%d}"))
+    return out
+
+
+def staggered_note(p: ProgrammeParams, lang: str = "en") -> str:
+    """What the chosen method does when the picked units start on different dates (``''`` for one start).
+
+    >>> staggered_note(ProgrammeParams(treated=("A@2024-01-01", "B"), start="2023-07-01", method="synth"))[:40]
+    'Staggered starts (2 dates): synthetic co'
+    """
+    starts = unit_starts(p)
+    if len(starts) < 2:
+        return ""
+    return t(f"evaluate.staggered.{p.method}", lang, n=len(starts), first=starts[0])
+
+
+def treated_label(entry: str, names: dict[str, str], lang: str = "en") -> str:
+    """A treated entry as the list shows it: the unit's name and code, and its own start when it has one.
+
+    >>> treated_label("A@2024-01-01", {"A": "Alpha (A)"}, "fr"), treated_label("A", {"A": "Alpha (A)"})
+    ('Alpha (A), à partir du 2024-01-01', 'Alpha (A)')
+    """
+    code, _, day = str(entry).partition("@")
+    name = names.get(code, code)
+    return t("evaluate.treated_dated", lang, name=name, date=day.strip()) if day.strip() else name

@@ -120,3 +120,45 @@ def test_french_page_has_no_english_before_and_after_the_run():
     assert len(at.get("vega_lite_chart")) == 2
     headers = {str(c) for d in at.dataframe for c in d.value.columns}
     assert {"méthode", "estimation", "périodes (n)", "échelle", "note"} <= headers, headers
+
+
+def test_staggered_starts_shown_in_the_start_table_and_estimated():
+    codes = treated_codes()
+    treated = (codes[0],) + tuple(f"{c}@2024-01-01" for c in codes[1:])
+    at = _open(treated=treated, start="2023-07-01", buffer_m=300.0, method="synth")
+    assert not at.exception, at.exception
+    # the start table: one row per treated unit, its own start or empty (the common start)
+    editor = [d.value for d in at.dataframe if list(d.value.columns) == ["name", "code", "start"]]
+    assert len(editor) == 1 and editor[0]["code"].tolist() == list(codes)
+    assert editor[0]["start"].astype(str).tolist()[1:] == ["2024-01-01"] * (len(codes) - 1)
+    assert any("Staggered starts (2 dates): synthetic control needs one start; it uses the earliest (2023-07-01)"
+               in i.value for i in at.info)
+    est = [d.value for d in at.dataframe if "periods (n)" in d.value.columns]
+    assert len(est) == 1  # the estimates ran: a WDD per start date among them
+    assert {"Weighted displacement difference (WDD), area 2023-07-01",
+            "Weighted displacement difference (WDD), area 2024-01-01"} <= set(est[0].iloc[:, 0])
+    assert f"{codes[-1]}@2024-01-01" in at.session_state["recipe"].to_toml()  # what Save recipe writes
+    at.switch_page("pages/2_Explore.py").run()  # the table is the recipe's: it survives leaving the page
+    at.switch_page(PAGE).run()
+    again = [d.value for d in at.dataframe if list(d.value.columns) == ["name", "code", "start"]]
+    assert again[0]["start"].astype(str).tolist() == editor[0]["start"].astype(str).tolist()
+
+
+def test_start_outside_the_data_is_said_in_words():
+    at = _open(treated=treated_codes(), start="2030-01-01", method="did")
+    assert not at.exception, at.exception
+    assert any("The start 2030-01-01 is after the last event in the data (2024-12-30)" in e.value for e in at.error)
+    assert not any("periods (n)" in d.value.columns for d in at.dataframe)
+    at = _open("fr", treated=treated_codes(), start="2030-01-01", method="did")
+    assert any("Le début 2030-01-01 est postérieur au dernier événement des données (2024-12-30)" in e.value
+               for e in at.error)
+
+
+def test_model_refusals_in_the_page_language():
+    at = _open("fr", treated=treated_codes(), start="2023-07-01", buffer_m=300.0, buffer_rings=1, method="did")
+    assert not at.exception, at.exception
+    assert [e.value for e in at.error] == ["choisissez un anneau en mètres (buffer_m = 300) ou en couronnes "
+                                           "d'unités voisines (buffer_rings = 1), pas les deux"]
+    at = _open("fr", treated=("599999999",), start="2023-07-01", method="did")
+    assert any(e.value.startswith("1 code(s) d'unité traitée absent(s) des unités chargées : 599999999")
+               for e in at.error), [e.value for e in at.error]

@@ -166,3 +166,24 @@ def test_map_exports_on_hotspots_and_equity_pages():
         labels = [b.label for b in at.get("download_button")]
         for want in ("Download the map (offline HTML)", "Static map (PNG)", "Static map (PDF)"):
             assert want in labels, (page, labels)
+
+
+def test_data_page_widgets_keep_their_values_across_language_and_pages():
+    at = _app()
+    at.session_state["kept_widgets"] = {"data_source": "upload"}  # the source radio (AppTest keeps its old
+    at.switch_page("pages/1_Data.py").run()                        # format_func across a language switch)
+    assert at.radio(key="data_source").value == "upload"
+    at.selectbox(key="data_crs").set_value("EPSG:4326").run()
+    at.checkbox(key="data_planar").check().run()
+    assert at.session_state["kept_widgets"] == {"data_source": "upload", "data_crs": "EPSG:4326", "data_planar": True}
+    at.switch_page("pages/2_Explore.py").run()  # Streamlit drops the state of widgets not shown
+    at.switch_page("pages/1_Data.py").run()
+    assert at.radio(key="data_source").value == "upload" and at.selectbox(key="data_crs").value == "EPSG:4326"
+    at.session_state["recipe"] = at.session_state["recipe"].replace(language="fr")  # the sidebar's switch
+    at.run()
+    assert not at.exception, at.exception
+    assert at.session_state["data_source"] == "upload"  # the language switch relabels, never resets
+    assert at.selectbox(key="data_crs").value == "EPSG:4326" and at.checkbox(key="data_planar").value
+    # two different widgets, two different labels (the contours' CRS and the point coordinates' CRS)
+    assert at.selectbox(key="data_crs").label == "Système de coordonnées des contours (s'ils n'en ont pas)"
+    assert ".shp, .shx, .dbf et .prj" in at.get("file_uploader")[0].help  # what the contour uploader takes
