@@ -107,3 +107,47 @@ def test_start_table_sets_a_start_per_unit(app_url, page, tmp_path):
     page.locator('[data-testid="stDataFrame"]').first.scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / "evaluate-starts-fr.png"))
     assert page.watch.errors == [], page.watch.errors
+
+
+def _edit_start(page, row: int, text: str, attempts: int = 3) -> None:
+    """Type ``text`` in the start cell of ``row`` (0-based) of the start table, by keyboard: a click on the
+    row's first cell, arrows to its start cell, Enter opens the cell's editor (again if a rerun took focus)."""
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    editor = page.locator("#portal textarea:enabled, [data-testid='stDataFrame'] textarea:enabled").last
+    for attempt in range(attempts):
+        wait_idle(page, SLOW_MS)
+        grid.scroll_into_view_if_needed()
+        box = grid.bounding_box()
+        page.mouse.click(box["x"] + 20, box["y"] + 35 + 17 + 33 * row)
+        for key in ("ArrowRight", "ArrowRight", "Enter"):
+            page.keyboard.press(key)
+        try:
+            expect(editor).to_be_editable(timeout=15_000)
+            break
+        except AssertionError:
+            page.keyboard.press("Escape")
+            if attempt == attempts - 1:
+                raise
+    editor.fill(text)
+    rerun(page, lambda: page.keyboard.press("Enter"), timeout=SLOW_MS)
+    wait_idle(page, SLOW_MS)
+
+
+def test_every_start_typed_is_kept(app_url, page, tmp_path):
+    """Found by a tester: typing a second unit's start erased the first's (only the last edit survived)."""
+    codes = _evaluate_with_outline(app_url, page, tmp_path / "zone.geojson")
+    expect(page.get_by_role("heading", name="Findings")).to_be_visible(timeout=SLOW_MS)
+    wait_idle(page, SLOW_MS)
+    _edit_start(page, 1, "2024-01-01")
+    expect(page.get_by_text("Staggered starts (2 dates)", exact=False)).to_be_visible(timeout=SLOW_MS)
+    _edit_start(page, 0, "2023-10-01")
+    expect(page.get_by_text("Staggered starts (2 dates)", exact=False)).to_be_visible(timeout=SLOW_MS)
+    page.get_by_text("Recipe", exact=True).click()
+    with page.expect_download() as dl:
+        page.get_by_role("button", name="Save the recipe (TOML)").click()
+    saved = tmp_path / "recipe.toml"
+    dl.value.save_as(saved)
+    text = saved.read_text(encoding="utf-8")
+    assert f"{codes[0]}@2023-10-01" in text and f"{codes[1]}@2024-01-01" in text, text
+    assert page.watch.errors == [], page.watch.errors
+
