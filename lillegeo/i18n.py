@@ -1221,6 +1221,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "evaluate.chart.withheld_line": {
         "en": "{withheld} of {total} {periods} of the line '{line}' withheld: fewer than {threshold} events.",
         "fr": "{withheld} {periods} sur {total} de la ligne « {line} » masqués : moins de {threshold} événements."},
+    "evaluate.chart.withheld_synth": {
+        "en": "The synthetic control is withheld in the same {withheld} {periods} as the treated area (it is fitted to "
+              "it).",
+        "fr": "Le contrôle synthétique est masqué sur les mêmes {withheld} {periods} que la zone traitée (il est "
+              "ajusté sur elle)."},
     "evaluate.chart.levels": {
         "en": "Dashed: each line's mean before and after the start over all {periods}, withheld ones included.",
         "fr": "Tirets : moyenne de chaque ligne avant et après le début sur tous les {periods}, masqués compris."},

@@ -4,7 +4,10 @@ change at 1), as Altair charts for the page and as matplotlib figures for the PN
 slides; and the table of the estimates every method gave.
 
 A point of the time series whose events (summed over the role's units in that period) are from 1 to
-``threshold - 1`` is withheld: left out of the chart and its exports, like every small count.
+``threshold - 1`` is withheld, like every small count: the line breaks there (never joined across), and a
+note under the chart says how many periods of each line are withheld. Each line's mean before and after
+the start over all periods (withheld ones included, so not a pick of the busy ones) is drawn dashed: for
+synthetic control the treated and synthetic means after the start are in the ratio of the estimate.
 """
 
 from __future__ import annotations
@@ -171,7 +174,9 @@ def series_note(res: ProgrammeResult, lang: str = "en") -> list[str]:
     for line in (k for k in SERIES_COLORS if (data["line"] == k).any()):
         d = data[data["line"] == line]
         n = int(d["withheld"].sum())
-        if n:
+        if n and line == "synthetic":  # withheld with the treated line, not for its own counts
+            out.append(t("evaluate.chart.withheld_synth", lang, withheld=fmt_int(n, lang), periods=periods))
+        elif n:
             out.append(t("evaluate.chart.withheld_line", lang, withheld=fmt_int(n, lang), total=fmt_int(len(d), lang),
                          periods=periods, line=t(f"evaluate.line.{line}", lang), threshold=fmt_int(res.threshold, lang)))
     if series_levels(res, lang)["value"].notna().any():
