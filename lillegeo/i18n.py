@@ -1175,6 +1175,66 @@ STRINGS: dict[str, dict[str, str]] = {
     "programme.err.unit_date": {"en": "start of {code} '{text}' is not a date; write it YYYY-MM-DD, e.g. 2023-07-01",
                                 "fr": "le début de {code} « {text} » n'est pas une date ; écrivez-la AAAA-MM-JJ, par "
                                       "exemple 2023-07-01"},
+
+    # --- strings added for: ev16b
+    "programme.pretrend.differ.before_after": {
+        "en": "Warning: before the start, treated and control units already moved differently (joint test of the "
+              "{k} pre-period event-study terms: {p}). Before/after compares the treated units with themselves and "
+              "counts any trend they were already on as an effect.",
+        "fr": "Attention : avant le début, unités traitées et témoins évoluaient déjà différemment (test joint des "
+              "{k} termes d'avant le début : {p}). Avant/après compare les unités traitées à elles-mêmes et compte "
+              "comme un effet toute tendance qu'elles suivaient déjà."},
+    "programme.pretrend.differ.wdd": {
+        "en": "Warning: before the start, treated and control units already moved differently (joint test of the "
+              "{k} pre-period event-study terms: {p}). The weighted displacement difference may mistake that trend "
+              "for an effect.",
+        "fr": "Attention : avant le début, unités traitées et témoins évoluaient déjà différemment (test joint des "
+              "{k} termes d'avant le début : {p}). La différence de déplacement pondérée peut prendre cette "
+              "tendance pour un effet."},
+    "programme.pretrend.differ.did": {
+        "en": "Warning: before the start, treated and control units already moved differently (joint test of the "
+              "{k} pre-period event-study terms: {p}). The difference-in-differences may mistake that trend for an "
+              "effect.",
+        "fr": "Attention : avant le début, unités traitées et témoins évoluaient déjà différemment (test joint des "
+              "{k} termes d'avant le début : {p}). La double différence peut prendre cette tendance pour un effet."},
+    "programme.pretrend.differ.event": {
+        "en": "Warning: before the start, treated and control units already moved differently (joint test of the "
+              "{k} pre-period event-study terms: {p}; see the terms before 0 on the event-study chart). The event "
+              "study's average after the start may mistake that trend for an effect.",
+        "fr": "Attention : avant le début, unités traitées et témoins évoluaient déjà différemment (test joint des "
+              "{k} termes d'avant le début : {p} ; voir les termes avant 0 du graphique de l'étude d'événement). "
+              "La moyenne de l'étude d'événement après le début peut prendre cette tendance pour un effet."},
+    "programme.pretrend.differ.synth": {
+        "en": "Warning: before the start, treated and control units already moved differently (joint test of the "
+              "{k} pre-period event-study terms: {p}). Synthetic control weighs the donors to follow the treated "
+              "area before the start; check on the chart that the synthetic line does, or it may mistake that "
+              "trend for an effect.",
+        "fr": "Attention : avant le début, unités traitées et témoins évoluaient déjà différemment (test joint des "
+              "{k} termes d'avant le début : {p}). Le contrôle synthétique pondère les donneurs pour suivre la zone "
+              "traitée avant le début ; vérifiez sur le graphique que la ligne synthétique la suit, sinon il peut "
+              "prendre cette tendance pour un effet."},
+    "programme.find.design_staggered": {
+        "en": "Design: {treated} treated units, {buffer} in the buffer, {control} control units; starts from {first} "
+              "to {last} ({n} dates).",
+        "fr": "Plan : {treated} unités traitées, {buffer} dans la zone tampon, {control} unités témoins ; débuts du "
+              "{first} au {last} ({n} dates)."},
+    "evaluate.chart.withheld_line": {
+        "en": "{withheld} of {total} {periods} of the line '{line}' withheld: fewer than {threshold} events.",
+        "fr": "{withheld} {periods} sur {total} de la ligne « {line} » masqués : moins de {threshold} événements."},
+    "evaluate.chart.withheld_synth": {
+        "en": "The synthetic control is withheld in the same {withheld} {periods} as the treated area (it is fitted to "
+              "it).",
+        "fr": "Le contrôle synthétique est masqué sur les mêmes {withheld} {periods} que la zone traitée (il est "
+              "ajusté sur elle)."},
+    "evaluate.chart.levels": {
+        "en": "Dashed: each line's mean before and after the start over all {periods}, withheld ones included.",
+        "fr": "Tirets : moyenne de chaque ligne avant et après le début sur tous les {periods}, masqués compris."},
+    "evaluate.chart.synth_index": {
+        "en": "The synthetic control is indexed on the treated area's mean before the start.",
+        "fr": "Le contrôle synthétique est indexé sur la moyenne de la zone traitée avant le début."},
+    "evaluate.chart.starts": {
+        "en": "Staggered starts: one dashed rule per start date ({dates}).",
+        "fr": "Débuts échelonnés : un trait pointillé par date de début ({dates})."},
 }
 
 

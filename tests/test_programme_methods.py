@@ -157,7 +157,8 @@ def test_before_after_equals_statsmodels(family):
         assert row.rate_ratio == pytest.approx(math.exp(ref.params[1]), rel=1e-6)
         assert row.ci_low == pytest.approx(lo, rel=1e-6) and row.ci_high == pytest.approx(hi, rel=1e-6)
         assert row.p_value == pytest.approx(ref.pvalues[1], rel=1e-4, abs=1e-12)
-    assert e.estimate == e.table.iloc[0]["rate_ratio"] and e.n_units == 60 and e.n_periods == 36
+    # n: the 10 treated units compared with themselves (issue 16), not the 60 of the panel
+    assert e.estimate == e.table.iloc[0]["rate_ratio"] and e.n_units == 10 and e.n_periods == 36
     # Poisson by hand: (after events / after unit-periods) / (before events / before unit-periods)
     tr = panel[panel["role"] == "treated"]
     if family == "poisson":

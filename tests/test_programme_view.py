@@ -106,9 +106,11 @@ def test_series_withholds_small_totals_and_keeps_the_rest():
 def test_series_chart_marks_the_start_and_leaves_out_withheld_points_in_french():
     spec = series_chart(result(), "fr").to_dict()
     text = json.dumps(spec, ensure_ascii=False)
-    # the buffer's points are all withheld: neither drawn nor in the legend
-    assert "Début" in text and "Anneau (zone tampon)" not in text
-    rows = [r for d in spec["datasets"].values() for r in d if "value" in r]
+    # the buffer's points are all withheld: neither drawn nor in the legend (only the note under the chart names it)
+    assert "Début" in text and "Anneau (zone tampon)" not in spec["layer"][0]["encoding"]["color"]["scale"]["domain"]
+    assert not [r for d in spec["datasets"].values() for r in d
+                if r.get("name") == "Anneau (zone tampon)" and r.get("value") is not None]
+    rows = [r for d in spec["datasets"].values() for r in d if r.get("value") is not None and "period_end" not in r]
     assert len(rows) == 12  # treated, control, synthetic x 4 periods; the 4 buffer points withheld
     assert spec["layer"][0]["encoding"]["x"]["axis"]["format"] == "%Y-%m"  # no English month names
     starts = [r for d in spec["datasets"].values() for r in d if r.get("label") == "Début"]

@@ -4,7 +4,10 @@ change at 1), as Altair charts for the page and as matplotlib figures for the PN
 slides; and the table of the estimates every method gave.
 
 A point of the time series whose events (summed over the role's units in that period) are from 1 to
-``threshold - 1`` is withheld: left out of the chart and its exports, like every small count.
+``threshold - 1`` is withheld, like every small count: the line breaks there (never joined across), and a
+note under the chart says how many periods of each line are withheld. Each line's mean before and after
+the start over all periods (withheld ones included, so not a pick of the busy ones) is drawn dashed: for
+synthetic control the treated and synthetic means after the start are in the ratio of the estimate.
 """
 
 from __future__ import annotations
@@ -18,13 +21,14 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import NullFormatter
 
-from ..fmt import NNBSP, fmt_number
+from ..fmt import NNBSP, fmt_int, fmt_number
 from ..i18n import STRINGS, t
 from ..indicators import suppress
+from .findings import treated_starts
 from .methods import message_text
 from .types import ProgrammeResult
 
-__all__ = ["SERIES_COLORS", "series_long", "series_chart", "event_chart", "chart_figure", "estimates_table"]
+__all__ = ["SERIES_COLORS", "series_long", "series_levels", "series_note", "index_bases", "start_marks", "series_chart", "event_chart", "chart_figure", "estimates_table"]
 
 #: Colour of each line of the time series (role -> colour).
 SERIES_COLORS = {"treated": "#b2182b", "control": "#2166ac", "synthetic": "#5aae61", "buffer": "#e08214"}
@@ -91,18 +95,108 @@ def series_long(res: ProgrammeResult, lang: str = "en") -> pd.DataFrame:
     if not rows:
         return pd.DataFrame(columns=["period", "line", "name", "value", "withheld"])
     out = pd.concat(rows, ignore_index=True)
-    if res.params.index:  # each line over its own mean before the start (shown points only), times 100
-        before = out[out["period"] < pd.Timestamp(res.start)].groupby("line")["value"].mean()
-        base = out["line"].map(before)
+    if res.params.index:
+        base = out["line"].map(index_bases(res))
         out["value"] = (out["value"] / base.where(base > 0) * 100).astype(float)
     return out
 
 
+def _raw_lines(res: ProgrammeResult) -> pd.DataFrame:
+    """Every line before withholding (events per unit and period, one column per line, one row per period
+    of the series): the roles' means from ``res.panel``, the synthetic line from ``res.series``."""
+    s = _series_frame(res)
+    index = pd.DatetimeIndex(pd.to_datetime(s["period"]))
+    panel = res.panel
+    means = (panel.groupby(["period", "role"])["count"].mean().unstack("role") if len(panel) else pd.DataFrame())
+    means.index = pd.to_datetime(means.index)
+    out = pd.DataFrame(index=index)
+    for line in (c for c in SERIES_COLORS if c in s.columns):
+        if line == "synthetic":
+            out[line] = pd.to_numeric(s[line], errors="coerce").to_numpy(dtype=float)
+        else:
+            out[line] = means[line].reindex(index).to_numpy(dtype=float) if line in means else np.nan
+    return out
+
+
+def index_bases(res: ProgrammeResult) -> dict[str, float]:
+    """The index base of each line: its mean before the start over **every** period (withheld ones too:
+    the shown points alone would be a biased pick, the busy periods), the synthetic line on the treated
+    line's base, so that the two stay on one scale and their ratio is the estimate's."""
+    raw = _raw_lines(res)
+    bases = raw[raw.index < pd.Timestamp(res.start)].mean().to_dict()
+    if "synthetic" in bases and "treated" in bases:
+        bases["synthetic"] = bases["treated"]
+    return bases
+
+
+def series_levels(res: ProgrammeResult, lang: str = "en") -> pd.DataFrame:
+    """Each line's mean before and after the earliest start over every period of the phase, withheld
+    periods included: ``line``, ``name``, ``phase`` (``before``/``after``), ``period`` and ``period_end``
+    (the phase's first and last periods), ``value`` (on the chart's scale: events per unit and period,
+    or the index) and ``withheld`` (the role's events over the whole phase from 1 to ``threshold - 1``;
+    the synthetic line withheld with the treated one). For synthetic control the ratio of the treated and
+    synthetic ``after`` values is the estimate (treated / synthetic over the post-period)."""
+    raw = _raw_lines(res)
+    panel, start = res.panel, pd.Timestamp(res.start)
+    bases = index_bases(res) if res.params.index else {}
+    rows = []
+    for phase, inside in (("before", raw.index < start), ("after", raw.index >= start)):
+        if not inside.any():
+            continue
+        periods = raw.index[inside]
+        for line in raw.columns:
+            role = _ROLE_OF[line]
+            sub = panel[(panel["role"] == role) & (pd.to_datetime(panel["period"]).isin(periods))] if len(panel) else panel
+            total = float(sub["count"].sum()) if len(sub) else np.nan
+            hidden = bool(suppress(pd.Series([total]), threshold=res.threshold).iloc[0])
+            value = float(raw.loc[inside, line].mean())
+            if res.params.index:
+                base = bases.get(line, np.nan)
+                value = value / base * 100 if base and base > 0 else np.nan
+            rows.append({"line": line, "name": t(f"evaluate.line.{line}", lang), "phase": phase,
+                         "period": periods.min(), "period_end": periods.max(),
+                         "value": np.nan if hidden else value, "withheld": hidden})
+    return pd.DataFrame(rows, columns=["line", "name", "phase", "period", "period_end", "value", "withheld"])
+
+
+def start_marks(res: ProgrammeResult) -> list[pd.Timestamp]:
+    """The distinct start dates of the treated units (several with staggered starts), earliest first."""
+    return [pd.Timestamp(d) for d in treated_starts(res)]
+
+
+def series_note(res: ProgrammeResult, lang: str = "en") -> list[str]:
+    """The chart's notes, one sentence each: per line with withheld points, how many of its periods are
+    withheld (fewer than ``threshold`` events); what the dashed levels are; the synthetic line's index
+    base; the start dates when they are staggered."""
+    data = series_long(res, lang)
+    periods = t(f"programme.period.{res.params.period}", lang)
+    out = []
+    for line in (k for k in SERIES_COLORS if (data["line"] == k).any()):
+        d = data[data["line"] == line]
+        n = int(d["withheld"].sum())
+        if n and line == "synthetic":  # withheld with the treated line, not for its own counts
+            out.append(t("evaluate.chart.withheld_synth", lang, withheld=fmt_int(n, lang), periods=periods))
+        elif n:
+            out.append(t("evaluate.chart.withheld_line", lang, withheld=fmt_int(n, lang), total=fmt_int(len(d), lang),
+                         periods=periods, line=t(f"evaluate.line.{line}", lang), threshold=fmt_int(res.threshold, lang)))
+    if series_levels(res, lang)["value"].notna().any():
+        out.append(t("evaluate.chart.levels", lang, periods=periods))
+    if res.params.index and (data["line"] == "synthetic").any():
+        out.append(t("evaluate.chart.synth_index", lang))
+    starts = treated_starts(res)
+    if len(starts) > 1:
+        out.append(t("evaluate.chart.starts", lang, dates=", ".join(starts)))
+    return out
+
+
 def series_chart(res: ProgrammeResult, lang: str = "en", height: int = 300) -> alt.LayerChart:
-    """Events per unit and period of the treated, control (or synthetic) and buffer units, the start
-    marked by a dashed rule; withheld points left out."""
-    data = series_long(res, lang).dropna(subset=["value"])
-    shown = [k for k in SERIES_COLORS if (data["line"] == k).any()]  # a legend of the lines drawn only
+    """Events per unit and period of the treated, control (or synthetic) and buffer units; each line
+    broken where its points are withheld (kept as nulls, the mark's ``invalid`` set to break paths), its
+    mean before and after the start dashed, every distinct start marked by a dashed rule, and the notes
+    of :func:`series_note` (withheld periods per line) under the chart."""
+    data = series_long(res, lang)
+    shown = [k for k in SERIES_COLORS if data.loc[data["line"] == k, "value"].notna().any()]  # lines drawn only
+    data = data[data["line"].isin(shown)]
     names = [t(f"evaluate.line.{k}", lang) for k in shown]
     x_title = t("evaluate.chart.period", lang)
     y_title = t("evaluate.chart.index" if res.params.index else "evaluate.chart.per_unit", lang)
@@ -110,16 +204,32 @@ def series_chart(res: ProgrammeResult, lang: str = "en", height: int = 300) -> a
                       legend=alt.Legend(orient="bottom"))
     tips = [alt.Tooltip("period:T", title=x_title, format="%Y-%m"), alt.Tooltip("name:N", title=" "),
             alt.Tooltip("value:Q", title=y_title, format=".2f")]
-    lines = alt.Chart(data[["period", "name", "value"]]).mark_line(point=True).encode(
-        # dates as numbers (2023-07): Vega's month names would be English on a French page
-        x=alt.X("period:T", title=x_title, axis=alt.Axis(format="%Y-%m")), y=alt.Y("value:Q", title=y_title),
-        color=color, tooltip=tips)
-    start = pd.DataFrame({"period": [pd.Timestamp(res.start)], "label": [t("evaluate.chart.start", lang)]})
+    x = alt.X("period:T", title=x_title, axis=alt.Axis(format="%Y-%m"))  # 2023-07: no English month names
+    lines = alt.Chart(data[["period", "name", "value"]]).mark_line(
+        point=True, invalid="break-paths-filter-domains").encode(x=x, y=alt.Y("value:Q", title=y_title), color=color,
+                                                                  tooltip=tips)
+    levels = series_levels(res, lang).dropna(subset=["value"])
+    levels = levels[levels["line"].isin(shown)]
+    level_tips = [alt.Tooltip("name:N", title=" "), alt.Tooltip("period:T", title=x_title, format="%Y-%m"),
+                  alt.Tooltip("period_end:T", title=" ", format="%Y-%m"),
+                  alt.Tooltip("value:Q", title=y_title, format=".2f")]
+    level = alt.Chart(levels[["period", "period_end", "name", "value"]]).mark_rule(
+        strokeDash=[2, 3], strokeWidth=2, opacity=0.8).encode(x="period:T", x2="period_end:T", y="value:Q",
+                                                              color=color, tooltip=level_tips)
+    marks = start_marks(res)
+    word = t("evaluate.chart.start", lang)
+    start = pd.DataFrame({"period": marks, "dy": [-6 - 12 * (i % 2) for i in range(len(marks))],
+                          "label": [word] if len(marks) == 1 else [f"{word} {d:%Y-%m}" for d in marks]})
     rule = alt.Chart(start).mark_rule(color="#333333", strokeDash=[5, 4]).encode(
-        x="period:T", tooltip=[alt.Tooltip("period:T", title=t("evaluate.chart.start", lang), format="%Y-%m-%d")])
-    text = alt.Chart(start).mark_text(align="left", dx=4, dy=-6, color="#333333").encode(
-        x="period:T", y=alt.value(8), text="label:N")
-    return _localised(alt.layer(lines, rule, text).properties(height=height), lang)
+        x="period:T", tooltip=[alt.Tooltip("period:T", title=word, format="%Y-%m-%d")])
+    text = alt.Chart(start).mark_text(align="left", dx=4, color="#333333").encode(
+        x="period:T", y=alt.value(8), yOffset=alt.YOffset("dy:Q", scale=None), text="label:N")
+    chart = alt.layer(lines, level, rule, text).properties(height=height)
+    note = series_note(res, lang)
+    if note:
+        chart = chart.properties(title=alt.TitleParams(text=note, orient="bottom", anchor="start", fontSize=11,
+                                                       fontWeight="normal", color="#333333"))
+    return _localised(chart, lang)
 
 
 def _event_frame(res: ProgrammeResult) -> pd.DataFrame | None:
@@ -168,14 +278,22 @@ def chart_figure(res: ProgrammeResult, which: str, lang: str = "en", *, title: s
     ax = fig.add_subplot(1, 1, 1)
     if which == "series":
         data = series_long(res, lang)
+        levels = series_levels(res, lang).dropna(subset=["value"])
         for line, color in SERIES_COLORS.items():
             d = data[data["line"] == line]
-            if len(d):
+            if d["value"].notna().any():  # NaN (withheld) breaks the line
                 ax.plot(d["period"], d["value"], marker="o", markersize=3, color=color,
                         label=t(f"evaluate.line.{line}", lang))
-        ax.axvline(pd.Timestamp(res.start), color="#333333", linestyle="--", linewidth=1)
-        ax.text(pd.Timestamp(res.start), 1.0, " " + t("evaluate.chart.start", lang), transform=ax.get_xaxis_transform(),
-                va="top", fontsize=9, parse_math=False)
+                for lv in levels[levels["line"] == line].itertuples():
+                    ax.plot([lv.period, lv.period_end], [lv.value, lv.value], color=color, linestyle=":",
+                            linewidth=2, alpha=0.8)
+        marks = start_marks(res)
+        word = t("evaluate.chart.start", lang)
+        for i, day in enumerate(marks):
+            ax.axvline(day, color="#333333", linestyle="--", linewidth=1)
+            ax.text(day, 1.0 - 0.05 * (i % 2), " " + (word if len(marks) == 1 else f"{word} {day:%Y-%m}"),
+                    transform=ax.get_xaxis_transform(), va="top", fontsize=9, parse_math=False)
+        caption = "\n".join(x for x in (caption, *series_note(res, lang)) if x)
         ax.set_xlabel(t("evaluate.chart.period", lang), parse_math=False)
         ax.set_ylabel(t("evaluate.chart.index" if res.params.index else "evaluate.chart.per_unit", lang),
                       parse_math=False)
@@ -203,8 +321,8 @@ def chart_figure(res: ProgrammeResult, which: str, lang: str = "en", *, title: s
                  parse_math=False)
     foot = "  ·  ".join(x for x in (caption, t("demo.badge", lang) if demo else "") if x)
     if foot:
-        fig.text(0.02, 0.01, foot, fontsize=8, color="#333333", ha="left", parse_math=False)
-    fig.subplots_adjust(left=0.08, right=0.98, top=0.9, bottom=0.14)
+        fig.text(0.02, 0.01, foot, fontsize=8, color="#333333", ha="left", va="bottom", parse_math=False)
+    fig.subplots_adjust(left=0.08, right=0.98, top=0.9, bottom=0.14 + 0.025 * foot.count("\n"))
     for dest, fmt in ((pdf, "pdf"), (png, "png")):
         if dest is not None:
             fig.savefig(dest, format=fmt, dpi=150)

@@ -18,12 +18,22 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
+
 from ..fmt import fmt_int, fmt_interval, fmt_number, fmt_p
 from ..i18n import t
 from .methods import message_text
 from .types import Estimate, ProgrammeResult
 
-__all__ = ["programme_findings", "estimate_sentence"]
+__all__ = ["programme_findings", "estimate_sentence", "treated_starts"]
+
+
+def treated_starts(res: ProgrammeResult) -> list[str]:
+    """The distinct start dates of the treated units in ``res.panel`` (``YYYY-MM-DD``, sorted); the
+    earliest start ``res.start`` alone when the panel has none."""
+    panel = res.panel
+    days = pd.to_datetime(panel.loc[panel["role"] == "treated", "start"]).dropna().unique() if len(panel) else []
+    return sorted({f"{pd.Timestamp(d):%Y-%m-%d}" for d in days}) or [f"{pd.Timestamp(res.start):%Y-%m-%d}"]
 
 
 def estimate_sentence(e: Estimate, lang: str = "en", *, alpha: float = 0.05, period: str = "month") -> str:
@@ -63,9 +73,11 @@ def programme_findings(res: ProgrammeResult, lang: str = "en") -> list[str]:
     p = res.params
     out = [estimate_sentence(res.estimate, lang, alpha=p.alpha, period=p.period)]
     counts = res.roles.value_counts()
-    out.append(t("programme.find.design", lang, treated=fmt_int(int(counts.get("treated", 0)), lang),
-                 buffer=fmt_int(int(counts.get("buffer", 0)), lang),
-                 control=fmt_int(int(counts.get("control", 0)), lang), start=f"{res.start:%Y-%m-%d}"))
+    starts = treated_starts(res)
+    design = dict(treated=fmt_int(int(counts.get("treated", 0)), lang), buffer=fmt_int(int(counts.get("buffer", 0)), lang),
+                  control=fmt_int(int(counts.get("control", 0)), lang))
+    out.append(t("programme.find.design_staggered", lang, first=starts[0], last=starts[-1], n=fmt_int(len(starts), lang),
+                 **design) if len(starts) > 1 else t("programme.find.design", lang, start=f"{res.start:%Y-%m-%d}", **design))
     if p.method != "before_after" and "before_after" in res.estimates:
         out.append(estimate_sentence(res.estimates["before_after"], lang, alpha=p.alpha, period=p.period))
     pre = res.pretrend

@@ -75,7 +75,8 @@ def _row(sub: pd.DataFrame, role: str, area: str, family: str, alpha: float) -> 
 
 def before_after(panel: pd.DataFrame, *, family: str = "poisson", alpha: float = 0.05) -> Estimate:
     """Rate ratio after/before the start per role (rows ``treated``, ``buffer``, ``control``, area ``''``)
-    and, with several treated areas, per area; ``estimate`` is the treated row's.
+    and, with several treated areas, per area; ``estimate`` is the treated row's, and so are ``n_units``
+    (the treated units, compared with themselves) and ``n_periods``.
 
     ``table`` columns: role, area, before, after (events), periods_before, periods_after, rate_ratio,
     ci_low, ci_high, p_value, se (of the log ratio), n_units, fail (the i18n key when that row has no
@@ -98,7 +99,8 @@ def before_after(panel: pd.DataFrame, *, family: str = "poisson", alpha: float =
             rows += [_row(sub[sub["area"] == a], role, a, family, alpha) for a in areas]
     table = pd.DataFrame(rows)
     head = rows[0]
-    n_units, n_periods = int(df["unit"].nunique()), int(df["period"].nunique())
+    # the treated units compared with themselves: n is theirs, not the whole panel's (issue 16)
+    n_units, n_periods = int(head["n_units"]), int(df["period"].nunique())
     if head["fail"]:
         return Estimate.failed("before_after", head["fail"], n_units=n_units, n_periods=n_periods,
                                role="treated", model="before_after")

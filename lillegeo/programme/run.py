@@ -15,6 +15,7 @@ Examples
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import geopandas as gpd
@@ -30,9 +31,9 @@ from . import methods
 from .design import AD_TYPES, design
 from .errors import ProgrammeError
 from .panel import build_panel, wide_counts
-from .types import Estimate, ProgrammeResult
+from .types import Estimate, PreTrend, ProgrammeResult
 
-__all__ = ["run_programme", "estimates_table", "hotspot_units", "change_per_unit", "role_series"]
+__all__ = ["run_programme", "estimates_table", "hotspot_units", "change_per_unit", "role_series", "method_pretrend"]
 
 
 def hotspot_units(ds: Dataset, h: HotspotParams, *, threshold: int = DEFAULT_THRESHOLD) -> list[str]:
@@ -120,6 +121,18 @@ def _with_synthetic(series: pd.DataFrame, panel: pd.DataFrame, est: Estimate | N
     return series.assign(synthetic=(s["synthetic"] * ratio).reindex(series.index))
 
 
+def method_pretrend(pre: PreTrend, method: str) -> PreTrend:
+    """The pre-trend check whose warning names ``method`` (the one whose number it puts in doubt):
+    ``programme.pretrend.differ`` becomes ``programme.pretrend.differ.<method>``.
+
+    >>> method_pretrend(PreTrend(8, 0.001, False, "programme.pretrend.differ"), "synth").message
+    'programme.pretrend.differ.synth'
+    """
+    if pre.message != "programme.pretrend.differ":
+        return pre
+    return dataclasses.replace(pre, message=f"programme.pretrend.differ.{method}")
+
+
 def run_programme(ds: Dataset, p: ProgrammeParams, *, threshold: int = DEFAULT_THRESHOLD,
                   hotspots: HotspotParams | None = None) -> ProgrammeResult:
     """Design, panel, the chosen method (plus before/after, the pre-trend check, the event study for
@@ -142,7 +155,8 @@ def run_programme(ds: Dataset, p: ProgrammeParams, *, threshold: int = DEFAULT_T
     first = pd.Timestamp(starts[roles == "treated"].min())
     estimates = _chosen(panel, p)
     chosen = estimates[p.method]
-    pre = methods.pretrend(panel, alpha=p.alpha, window=p.event_window, event=estimates.get("event"))
+    pre = method_pretrend(methods.pretrend(panel, alpha=p.alpha, window=p.event_window,
+                                           event=estimates.get("event")), p.method)
     series = _with_synthetic(role_series(panel, threshold=threshold), panel, estimates.get("synth"))
     ev = estimates.get("event")
     event = ev.table if ev is not None and ev.ok else None

@@ -106,13 +106,15 @@ def synth(panel: pd.DataFrame, *, alpha: float = 0.05, seed: int = 0) -> Estimat
     Z.columns = [str(c) for c in Z.columns]
     post = (Z.index >= start)
     pre = Z.index[~post]
-    n_units, n_periods = int(df["unit"].nunique()), int(len(Z))
+    n_treated, n_periods = int(df.loc[df["role"] == "treated", "unit"].nunique()), int(len(Z))
     donors = [c for c in Z.columns if Z.loc[~post, c].sum() > 0 and Z.loc[post, c].sum() > 0]
+    n_units = n_treated + len(donors)  # the units the estimate uses: the treated and the donors kept
     if len(donors) < MIN_DONORS:
         return Estimate.failed("synth", "programme.fail.few_donors", n_units=n_units, n_periods=n_periods,
                                n=len(donors), min=MIN_DONORS)
     Z[TREATED] = treated_mean.to_numpy(dtype=float)
     donors = nearest_donors(Z, TREATED, donors, pre, MAX_DONORS)
+    n_units = n_treated + len(donors)
     try:
         W, synthetic = synth_weights(Z, TREATED, donors, pre)
     except (ValueError, np.linalg.LinAlgError):
