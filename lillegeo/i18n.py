@@ -276,6 +276,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "ioerr.zip_total": {"en": "'{name}' would expand to {mb} MB in {n} entries; refused as a possible zip bomb", "fr": '« {name} » se décompresserait en {mb} Mo dans {n} entrées ; refusé (bombe zip possible)'},
     "ioerr.not_vector": {"en": '{name} is not a contour or points format lillegeo reads (it looks like {what})', "fr": "{name} n'est pas un format de contours ou de points que lillegeo lit (cela ressemble à : {what}) ; donnez un GeoJSON (.geojson), un GeoPackage (.gpkg), un shapefile zippé (.zip) ou un GeoParquet (.parquet)"},
     "ioerr.quoted": {"en": "'{name}'", "fr": "« {name} »"},
+    "ioerr.not_expected": {"en": "{name} is not {expected} (it looks like {what}); refused",
+                           "fr": "{name} n'est pas {expected} (cela ressemble à {what}) ; refusé"},
+    "ioerr.too_complex": {"en": "could not read '{name}': one of its objects is too large or too complex to read",
+                          "fr": "« {name} » n'a pas pu être lu : un de ses objets est trop grand ou trop complexe "
+                                "(au-delà de la limite du lecteur GeoJSON) ; simplifiez la géométrie ou découpez-la"},
     "ioerr.the_file": {"en": 'the file', "fr": 'le fichier'},
     "ioerr.vector": {"en": "could not read '{name}' as a vector file: {detail}", "fr": "« {name} » n'a pas pu être lu comme fichier vectoriel : {detail}"},
     "ioerr.no_crs": {"en": "'{name}' has no coordinate reference system", "fr": "« {name} » n'a pas de système de coordonnées (ni .prj ni SCR dans le fichier) : choisissez-le sous « Système de coordonnées des contours », ou cochez « Coordonnées planes »"},
@@ -491,8 +496,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "slide.full": {"en": "At most {n} slides: remove one on the Present page first.",
                    "fr": "Au plus {n} diapositives : retirez-en une sur la page Présenter d'abord."},
     "present.edit": {"en": "Edit the slides", "fr": "Modifier les diapositives"},
-    "present.edit_help": {"en": "Add maps with the button under each map (Explore, Hotspots, Equity). An empty title uses the map's own.",
-                          "fr": "Ajoutez des cartes avec le bouton sous chaque carte (Explorer, Points chauds, Équité). Un titre vide reprend celui de la carte."},
+    "present.edit_help": {"en": "Add maps with the button under each map (Explore, Hotspots, Equity, Evaluate). An empty title uses the map's own.",
+                          "fr": "Ajoutez des cartes avec le bouton sous chaque carte (Explorer, Points chauds, Équité, Évaluer). Un titre vide reprend celui de la carte."},
     "present.slide_title": {"en": "Title of slide {n} ({layer})", "fr": "Titre de la diapositive {n} ({layer})"},
     "present.up": {"en": "Move up", "fr": "Monter"},
     "present.down": {"en": "Move down", "fr": "Descendre"},
@@ -593,6 +598,20 @@ STRINGS: dict[str, dict[str, str]] = {
     "run.equity_failed": {"en": "Equity not computed: {error}", "fr": "Équité non calculée : {error}"},
     "run.clusters_failed": {"en": "Clusters not computed: {error}", "fr": "Agrégats non calculés : {error}"},
     # --- strings added for: profiling (add this area's new strings right below this line)
+    "prof.err.census_column": {
+        "en": "'{col}' is an INSEE census column (counts of residents), not a count of police checks or of recorded "
+              "crime. Load the checks and the recorded crime on the Data page (point files, or columns of a table), "
+              "then choose them here as enforcement and crime.",
+        "fr": "« {col} » est une colonne du recensement de l'INSEE (des effectifs d'habitants), pas un nombre de "
+              "contrôles ni de faits enregistrés. Chargez les contrôles et la délinquance enregistrée sur la page "
+              "Données (fichiers de points ou colonnes d'un tableau), puis choisissez-les ici comme contrôles et "
+              "délinquance."},
+    "prof.err.degenerate": {
+        "en": "the equity models could not be fitted on these columns (a division by zero in the fit): check that "
+              "enforcement, crime, population and group are counts with enough non-zero units",
+        "fr": "les modèles d'équité n'ont pas pu être ajustés sur ces colonnes (division par zéro dans "
+              "l'ajustement) : vérifiez que contrôles, délinquance, population et groupe sont des effectifs avec "
+              "assez d'unités non nulles"},
     "prof.err.all_zero": {"en": "the enforcement column is zero in every modelled unit: there is nothing to model; check the column chosen for enforcement",
                           "fr": "la colonne des contrôles vaut zéro dans toutes les unités modélisées : rien à modéliser ; vérifiez la colonne choisie pour les contrôles"},
     "prof.err.diverged": {"en": "the {model} fit did not converge to a usable estimate ({why}); no rate ratio is reported. Check for units with no checks at all in one group of units, too few units, or a share column that barely varies",
@@ -766,6 +785,17 @@ STRINGS: dict[str, dict[str, str]] = {
                                             "the spread of the donors' own actual / synthetic ratios after the start ({n} placebos).",
                                       "fr": "L'intervalle inverse le test placebo : traité / synthétique divisé par "
                                             "la dispersion des rapports réel / synthétique des donneurs après le début ({n} placebos)."},
+    "programme.note.synth_disagree": {
+        "en": "The p-value ({p}) and the interval answer different questions and disagree here: the p-value ranks "
+              "how far the treated area moved away from its synthetic control after the start, in either direction "
+              "and relative to how well it was fitted before (Abadie et al. 2010), among the donors given the same "
+              "test; the interval says how large the change in events is against the donors' own changes. Read the "
+              "size of the effect from the interval.",
+        "fr": "La valeur p ({p}) et l'intervalle répondent à des questions différentes et divergent ici : la "
+              "valeur p classe l'écart de la zone traitée à son contrôle synthétique après le début, dans un sens "
+              "ou dans l'autre et rapporté à la qualité de l'ajustement avant (Abadie et al. 2010), parmi les "
+              "donneurs soumis au même test ; l'intervalle dit l'ampleur du changement du nombre d'événements face "
+              "aux changements propres des donneurs. Lisez l'ampleur de l'effet dans l'intervalle."},
     "programme.note.synth_outside": {"en": "Before the start the treated area had {ratio} times the events of the "
                                            "busiest donor: no mix of donors reaches its level, so the synthetic "
                                            "control fits it poorly; prefer the difference-in-differences here.",
@@ -1083,9 +1113,14 @@ STRINGS: dict[str, dict[str, str]] = {
                                 "fr": "« {name} » contient des géométries {kinds} ; la zone traitée doit être faite "
                                       "de polygones (des points ou des lignes n'ont pas de surface)"},
     "evaluate.starts_help": {"en": "Start date per treated unit: leave empty for the programme's start; set a date "
-                                   "for a unit that started on another day (staggered starts).",
+                                   "for a unit that started on another day (staggered starts), written YYYY-MM-DD "
+                                   "(e.g. 2023-10-01): a cell in another form is refused and keeps its value.",
                              "fr": "Date de début par unité traitée : laissez vide pour le début du programme ; "
-                                   "indiquez une date pour une unité qui a commencé un autre jour (débuts échelonnés)."},
+                                   "indiquez une date pour une unité qui a commencé un autre jour (débuts échelonnés), "
+                                   "écrite AAAA-MM-JJ (par ex. 2023-10-01) : une cellule sous une autre forme est "
+                                   "refusée et garde sa valeur."},
+    "evaluate.start_units": {"en": "Units with this start: {units}.",
+                             "fr": "Unités qui commencent à cette date : {units}."},
     "evaluate.starts_name": {"en": "Unit", "fr": "Unité"},
     "evaluate.starts_code": {"en": "Code", "fr": "Code"},
     "evaluate.starts_start": {"en": "Own start (empty: common start)", "fr": "Début propre (vide : début commun)"},

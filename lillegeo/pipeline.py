@@ -17,6 +17,7 @@ Examples
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import geopandas as gpd
@@ -347,6 +348,10 @@ def run_evaluation(ds: Dataset, p: EvaluationParams, *, threshold: int = DEFAULT
 
 # ------------------------------------------------------------------ equity
 
+#: An INSEE census variable (``P21_POP``, ``C16_ACT1564``): people, never a count of checks or of crime.
+CENSUS_COLUMN = re.compile(r"^[PC]\d{2}_[A-Z0-9_]+$")
+
+
 def equity_columns(ds: Dataset, p: EquityParams) -> list[str]:
     """The columns ``p`` needs that the dataset lacks."""
     return [c for c in (p.enforcement, p.crime, p.population, p.group) if c not in ds.units.columns]
@@ -365,11 +370,13 @@ def run_equity(ds: Dataset, p: EquityParams, *, hotspots: HotspotParams | None =
     if same:
         raise ValueError(f"enforcement ({p.enforcement}), crime ({p.crime}), population ({p.population}) and group "
                          f"({p.group}) must be four different columns")
+    census = [col for col in (p.enforcement, p.crime) if CENSUS_COLUMN.match(str(col))]
+    if census:  # real census files and no checks loaded: the defaults fall on census columns; never fit those
+        raise ValueError(t("prof.err.census_column", lang, col=census[0]))
     try:
         return _equity(ds, p, h, c, threshold, lang)
-    except (ZeroDivisionError, FloatingPointError, np.linalg.LinAlgError) as exc:
-        raise ValueError(f"the equity models could not be fitted on these columns ({type(exc).__name__}); check "
-                         "that enforcement, crime, population and group are counts with enough non-zero units") from None
+    except (ZeroDivisionError, FloatingPointError, np.linalg.LinAlgError):
+        raise ValueError(t("prof.err.degenerate", lang)) from None
 
 
 def _equity(ds: Dataset, p: EquityParams, h: HotspotParams, c: ClusterParams, threshold: int,

@@ -134,7 +134,8 @@ def test_start_helpers(demo):
     assert (f"{dates.min():%Y-%m-%d}", f"{dates.max():%Y-%m-%d}") == ("2022-01-01", "2024-12-30")
     p = ProgrammeParams(layer="incidents", treated=("A", "B@2030-01-01"), start="2023-07-01")
     assert start_problems(demo, p, "en") == ["The start 2030-01-01 is after the last event in the data (2024-12-30): "
-                                             "there is no after period to measure. Choose an earlier start."]
+                                             "there is no after period to measure. Choose an earlier start. "
+                                             "Units with this start: B."]
     assert start_problems(demo, ProgrammeParams(layer="incidents", treated=("A",), start="2021-01-01"),
                           "fr")[0].startswith("Le début 2021-01-01 tombe au plus tard le jour du premier événement")
     assert start_problems(demo, ProgrammeParams(layer="incidents", treated=("A",), start="2023-07-01")) == []

@@ -198,13 +198,14 @@ def robustness_table(units: pd.DataFrame, *, enforcement: str, crime: str, popul
     rows = [_main_row(t("rob.main", lang), main)]
     variants = [(t("rob.poisson", lang), dict(model="poisson_robust")),
                 (t("rob.no_ad", lang), dict(model="negbin", exclude_types=("A", "D")))]
-    if commune in units.columns and units[commune].nunique() >= 5:
+    y, X, offset, ok, _ = _design(units, enforcement, crime, population, share, (), lang)
+    # clusters among the units the model fits (a census joined for one commune of a metropolis: one cluster)
+    if commune in units.columns and units.loc[ok, commune].nunique() >= 5:
         variants.append((t("rob.cluster", lang, col=commune), dict(model="negbin", cluster=commune)))
     for name, kw in variants:
         rows.append(_row(name, units, kw0, kw))
     if other_crime:
         rows.append(_row(t("rob.other", lang, col=other_crime), units, {**kw0, "crime": other_crime}, {}))
-    y, X, offset, ok, _ = _design(units, enforcement, crime, population, share, (), lang)
     try:
         lag = lag_design(X, units.loc[ok])["lag_log_crime_rate"].to_numpy() if isinstance(units, GeoDataFrame) else None
         crime_n = _col(units, crime, "crime").loc[X.index].to_numpy()
@@ -227,6 +228,8 @@ def _row(name, units, kw0, kw) -> dict[str, Any]:
         return _main_row(name, benchmark_model(units, **kw0, **kw, robustness=False))
     except (ValueError, np.linalg.LinAlgError) as exc:
         return failed_row(name, str(exc))
+    except (ZeroDivisionError, FloatingPointError):  # e.g. a sandwich with too few clusters: the row, not the page
+        return failed_row(name, t("prof.err.degenerate", kw0["lang"]))
 
 
 def outcome_test(stops: pd.DataFrame, *, group: str, outcome: str, reference: str | None = None,

@@ -20,7 +20,10 @@ _DQ = r"(?P<name>'[^']*'|the file)"
 #: (English message as a regular expression, string key); named groups become the string's fields
 _PATTERNS: list[tuple[re.Pattern, str]] = [(re.compile(p, re.S), k) for p, k in [
     (r"could not read " + _Q + r": its \.dbf header is damaged", "ioerr.dbf_damaged"),
+    (r"could not read " + _Q + r": one of its objects is too large or too complex to read .*", "ioerr.too_complex"),
     (r"could not read " + _Q + r": (?P<inner>.+)", "ioerr.wrapped"),
+    (r"(?:it|" + _DQ + r") is not (?P<expected>GeoJSON|a GeoPackage|an ESRI shapefile|a GeoParquet file) "
+     r"\(it looks like (?P<what>.+?)\); refused.*", "ioerr.not_expected"),
     (r"file not found: " + _Q + r"; check the path", "ioerr.not_found"),
     (r"(?:'[^']*' is|file is) (?P<mb>[\d,.]+) MB, over the (?P<limit>[\d,.]+) MB limit", "ioerr.too_big"),
     (r"the file is empty \(0 bytes\)", "ioerr.empty_file"),
@@ -82,7 +85,21 @@ _PATTERNS: list[tuple[re.Pattern, str]] = [(re.compile(p, re.S), k) for p, k in 
     (r"crs (?P<crs>.+?) is not understood \(.*\); give it as 'EPSG:2154' or 'EPSG:4326'", "ioerr.crs_unknown"),
 ]]
 
-_WHAT_FR = {"columns": "colonnes", "rows": "lignes", "vertices": "sommets", "category": "catégorie"}
+_WHAT_FR = {"columns": "colonnes", "rows": "lignes", "vertices": "sommets", "category": "catégorie",
+            # what a file looks like (lillegeo.io.sniff) and the formats expected
+            "GeoJSON": "du GeoJSON", "a GeoPackage": "un GeoPackage", "an ESRI shapefile": "un shapefile ESRI",
+            "a GeoParquet file": "un fichier GeoParquet", "an empty file": "un fichier vide",
+            "a SQLite database": "une base SQLite", "a zip archive or an Office document":
+            "une archive zip ou un document Office", "a Parquet file": "un fichier Parquet",
+            "an ESRI shapefile (.shp)": "un shapefile ESRI (.shp)", "a FlatGeobuf file": "un fichier FlatGeobuf",
+            "a PDF document": "un document PDF", "a gzip archive": "une archive gzip", "a 7z archive": "une archive 7z",
+            "a GDAL GDALG pipeline (gdal_streamed_alg)": "un pipeline GDAL GDALG (gdal_streamed_alg)",
+            "a GDAL VRT XML file": "un fichier XML VRT de GDAL", "a GDAL raster VRT XML file":
+            "un fichier XML VRT raster de GDAL", "an HTML page": "une page HTML", "KML": "du KML",
+            "an XML document": "un document XML", "TopoJSON": "du TopoJSON", "Esri JSON": "du JSON Esri",
+            "JSON": "du JSON", "a JSON array": "un tableau JSON", "a GeoJSON text sequence":
+            "une séquence de textes GeoJSON", "text": "du texte",
+            "binary data of an unknown format": "des données binaires d'un format inconnu"}
 
 
 def reader_message(message, lang: str = "en") -> str:
@@ -107,8 +124,12 @@ def reader_message(message, lang: str = "en") -> str:
         fields = {k: (v or "").strip("'") for k, v in m.groupdict().items()}
         if "inner" in fields:
             fields["inner"] = reader_message(m.group("inner"), lang)
-        if "what" in fields and lang == "fr":
-            fields["what"] = _WHAT_FR.get(fields["what"], fields["what"])
+        for k in ("what", "expected"):
+            if k in fields and lang == "fr":
+                fields[k] = _WHAT_FR.get(fields[k], fields[k])
+        if key == "ioerr.not_expected":
+            fields["name"] = (t("ioerr.the_file", lang) if m.group("name") in (None, "the file")
+                              else t("ioerr.quoted", lang, name=fields["name"]))
         if lang == "fr":  # 2,000,000 -> 2 000 000
             fields.update({k: fields[k].replace(",", NNBSP) for k in ("n", "limit", "mb") if k in fields})
         if key == "ioerr.not_vector":  # a quoted file name, or "the file"

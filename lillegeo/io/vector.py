@@ -157,6 +157,9 @@ def _read_path(path: Path, report: LoadReport, layer: str | None, display: str |
         gdf = gpd.read_file(target, engine="pyogrio", **kwargs)
     except Exception as exc:  # noqa: BLE001 - turn driver errors into messages
         detail = _scrub(exc, path, shown)
+        if "too complex/large" in detail:  # GDAL's advice names a server setting: not for the person uploading
+            raise ValueError(f"could not read '{report.source}': one of its objects is too large or too complex to "
+                             "read (over the GeoJSON reader's limit); simplify the geometry or split it") from None
         raise ValueError(f"could not read '{report.source}' as a vector file: {detail}") from None
     _check_frame_limits(gdf, dq)
     return gdf

@@ -224,7 +224,10 @@ def series_chart(res: ProgrammeResult, lang: str = "en", height: int = 300) -> a
         x="period:T", tooltip=[alt.Tooltip("period:T", title=word, format="%Y-%m-%d")])
     text = alt.Chart(start).mark_text(align="left", dx=4, color="#333333").encode(
         x="period:T", y=alt.value(8), yOffset=alt.YOffset("dy:Q", scale=None), text="label:N")
-    chart = alt.layer(lines, level, rule, text).properties(height=height)
+    # the plot itself ``height`` high, whatever the legend and the notes under it take (Streamlit's default
+    # "fit" squeezed the plot to a strip once the notes were three lines); the width fits the page
+    chart = alt.layer(lines, level, rule, text).properties(
+        height=height, autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
     note = series_note(res, lang)
     if note:
         chart = chart.properties(title=alt.TitleParams(text=note, orient="bottom", anchor="start", fontSize=11,

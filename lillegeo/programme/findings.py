@@ -61,6 +61,11 @@ def estimate_sentence(e: Estimate, lang: str = "en", *, alpha: float = 0.05, per
         null = 1.0
     if e.message:
         text += " " + message_text(e.message, e.message_args, lang)
+    if e.method == "synth" and has_ci and e.p_value is not None and math.isfinite(e.p_value) \
+            and (e.p_value < alpha) == (e.ci_low <= null <= e.ci_high):
+        # the rank p-value (post/pre RMSPE ratio, Abadie et al. 2010) and the interval (the post-period
+        # ratio against the donors' own) test different things and can disagree: say so, never leave both
+        text += " " + t("programme.note.synth_disagree", lang, p=fmt_p(e.p_value, lang))
     if has_ci and e.ci_low <= null <= e.ci_high:
         text += " " + t("programme.find.covers", lang, value=fmt_number(null, lang, 0))
     return text

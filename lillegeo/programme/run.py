@@ -183,9 +183,26 @@ def estimates_table(res: ProgrammeResult) -> pd.DataFrame:
     # what was evaluated, on every row, so that a file read alone says it (machine values, as the recipe)
     counts = res.roles.value_counts()
     p = res.params
-    design = {"layer": p.layer, "categories": ";".join(p.categories), "start": f"{res.start:%Y-%m-%d}",
-              "treated": ";".join(sorted(map(str, res.roles.index[res.roles == "treated"]))),
+    design = {"layer": p.layer, "categories": ";".join(p.categories), "start": f"{pd.Timestamp(p.start or res.start):%Y-%m-%d}",
+              "treated": ";".join(_treated_codes(res)),
               "n_treated": int(counts.get("treated", 0)), "n_buffer": int(counts.get("buffer", 0)),
               "n_control": int(counts.get("control", 0)), "buffer_m": p.buffer_m, "buffer_rings": p.buffer_rings,
               "control": p.control, "period": p.period, "alpha": p.alpha}
     return out.assign(**{k: [v] * len(out) for k, v in design.items()}) if len(out) else out
+
+
+def _treated_codes(res: ProgrammeResult) -> list[str]:
+    """The treated unit codes, sorted; ``CODE@YYYY-MM-DD`` for a unit whose own start is not the programme's
+    (staggered starts), as the recipe writes them."""
+    codes = sorted(map(str, res.roles.index[res.roles == "treated"]))
+    panel = res.panel
+    if not len(panel) or "start" not in panel.columns:
+        return codes
+    own = (panel[panel["role"] == "treated"].assign(unit=lambda d: d["unit"].astype(str))
+           .drop_duplicates("unit").set_index("unit")["start"])
+    common = pd.Timestamp(res.params.start) if res.params.start else None
+    out = []
+    for c in codes:
+        day = pd.Timestamp(own[c]) if c in own.index and pd.notna(own[c]) else None
+        out.append(f"{c}@{day:%Y-%m-%d}" if day is not None and day != common else c)
+    return out

@@ -160,12 +160,20 @@ def start_problems(ds: Any, p: ProgrammeParams, lang: str = "en") -> list[str]:
         return []
     first, last = pd.Timestamp(pts["date"].min()).normalize(), pd.Timestamp(pts["date"].max()).normalize()
     out = []
+    staggered = p.treated_from == "units" and len(unit_starts(p)) > 1
     for day in unit_starts(p):
         d = pd.Timestamp(day)
         if d <= first:
-            out.append(t("evaluate.start_before_data", lang, start=day, first=f"{first:%Y-%m-%d}"))
+            line = t("evaluate.start_before_data", lang, start=day, first=f"{first:%Y-%m-%d}")
         elif d > last:
-            out.append(t("evaluate.start_after_data", lang, start=day, last=f"{last:%Y-%m-%d}"))
+            line = t("evaluate.start_after_data", lang, start=day, last=f"{last:%Y-%m-%d}")
+        else:
+            continue
+        if staggered:  # which units: the table's rows to correct
+            codes = [str(c).partition("@")[0] for c in p.treated
+                     if (str(c).partition("@")[2].strip() or p.start) == day]
+            line += " " + t("evaluate.start_units", lang, units=", ".join(codes))
+        out.append(line)
     return out
 
 
