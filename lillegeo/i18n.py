@@ -887,9 +887,23 @@ STRINGS: dict[str, dict[str, str]] = {
                                  "read as {reading}.",
                            "fr": "Autour de la zone traitée (zone tampon) : quotient de déplacement pondéré "
                                  "{wdq}, lu comme {reading}."},
-    "programme.find.wdq_area": {"en": "Around the treated area {area} (its buffer): weighted displacement quotient "
+    "programme.area_words": {"en": "no. {n} (start {start})", "fr": "n° {n} (début le {start})"},
+    "programme.area_words_one": {"en": "(start {start})", "fr": "(début le {start})"},
+    "programme.find.wdq_none": {"en": "Around the treated area (buffer): the weighted displacement quotient is not "
+                                      "defined: it divides by the treated area's fall relative to the control "
+                                      "units, and the treated area did not fall.",
+                                "fr": "Autour de la zone traitée (zone tampon) : le quotient de déplacement pondéré "
+                                      "n'est pas défini : il divise par la baisse de la zone traitée par rapport "
+                                      "aux témoins, et la zone traitée n'a pas baissé."},
+    "programme.find.wdq_none_area": {"en": "In the buffer around the treated area {area}: the weighted displacement "
+                                           "quotient is not defined: it divides by the treated area's fall relative "
+                                           "to the control units, and the treated area did not fall.",
+                                     "fr": "Dans la zone tampon autour de la zone traitée {area} : le quotient de "
+                                           "déplacement pondéré n'est pas défini : il divise par la baisse de la "
+                                           "zone traitée par rapport aux témoins, et la zone traitée n'a pas baissé."},
+    "programme.find.wdq_area": {"en": "In the buffer around the treated area {area}: weighted displacement quotient "
                                       "{wdq}, read as {reading}.",
-                                "fr": "Autour de la zone traitée {area} (sa zone tampon) : quotient de déplacement "
+                                "fr": "Dans la zone tampon autour de la zone traitée {area} : quotient de déplacement "
                                       "pondéré {wdq}, lu comme {reading}."},
     "programme.find.design": {"en": "Design: {treated} treated units, {buffer} in the buffer, {control} control "
                                     "units; start {start}.",

@@ -229,10 +229,11 @@ def test_findings_words(demo_did):
     assert fmt_interval(e.ci_low, e.ci_high, "fr") in fr[0] and "335 unités, 36 mois" in fr[0]
     assert en[1] == "Design: 2 treated units, 18 in the buffer, 333 control units; start 2023-07-01."
     # the two treated units do not touch: two areas, each with its buffer and its WDQ sentence
-    for area in ("2023-07-01 #1", "2023-07-01 #2"):
+    for area, words in (("2023-07-01 #1", "no. 1 (start 2023-07-01)"), ("2023-07-01 #2", "no. 2 (start 2023-07-01)")):
         wdq = res.estimates[f"wdd@{area}"].extra
-        assert any(s.startswith(f"Around the treated area {area} (its buffer): weighted displacement quotient "
-                                f"{fmt_number(wdq['wdq'], 'en', 2)}") for s in en)
+        said = (f"weighted displacement quotient {fmt_number(wdq['wdq'], 'en', 2)}" if math.isfinite(wdq["wdq"])
+                else "the weighted displacement quotient is not defined")  # no fall in the treated area
+        assert any(s.startswith(f"In the buffer around the treated area {words}: {said}") for s in en), en
     assert en[-1] == "These are synthetic demo data, not real events."
     assert not any("p = <" in s for s in en + fr)
 
@@ -336,7 +337,7 @@ def test_planted_interventions_recovered(planted):
         reading = res.estimates[f"wdd@{area}"].extra["wdq_reading"]
         assert reading == {"displacement": "displacement", "diffusion of benefits": "diffusion"}[iv["buffer_effect"]]
     en = programme_findings(res, "en")
-    assert "Around the treated area 2023-07-01 #1 (its buffer)" in " ".join(en) and "diffusion of benefits" in en[-2]
+    assert "In the buffer around the treated area no. 1 (start 2023-07-01)" in " ".join(en) and "diffusion of benefits" in en[-2]
 
 
 def test_planted_synthetic_control(planted):

@@ -20,7 +20,7 @@ from lillegeo.i18n import t
 from lillegeo.io.messages import reader_message
 from lillegeo.params import ProgrammeParams
 from lillegeo.programme.chart import series_chart
-from lillegeo.programme.findings import estimate_sentence
+from lillegeo.programme.findings import estimate_sentence, programme_findings
 from lillegeo.programme.run import estimates_table, run_programme
 from lillegeo.programme.types import Estimate
 from lillegeo.programme.view import start_problems
@@ -123,3 +123,19 @@ def test_real_census_without_checks_is_refused_in_words_not_fitted(lang):
         pipeline.run_equity(ds, q, lang=lang)
     assert str(err.value) == t("prof.err.census_column", lang, col=q.enforcement)
     assert "INSEE" in str(err.value) and "Error" not in str(err.value)
+
+
+@pytest.mark.parametrize("lang, said", [
+    ("en", "In the buffer around the treated area no. 2 (start 2023-07-01): the weighted displacement quotient is "
+           "not defined: it divides by the treated area's fall relative to the control units, and the treated area "
+           "did not fall."),
+    ("fr", "Dans la zone tampon autour de la zone traitée n° 2 (début le 2023-07-01) : le quotient de déplacement "
+           "pondéré n'est pas défini : il divise par la baisse de la zone traitée par rapport aux témoins, et la "
+           "zone traitée n'a pas baissé.")])
+def test_an_undefined_wdq_is_said_in_words_not_a_dash(lang, said):
+    raw = result()
+    wdd = Estimate("wdd", -5.0, -9.0, -1.0, 7, 4, scale="count", extra={"wdq": float("nan"),
+                                                                       "wdq_reading": "undefined"})
+    res = dataclasses.replace(raw, estimates={**raw.estimates, "wdd@2023-07-01 #2": wdd})
+    found = programme_findings(res, lang)
+    assert said in found and not any("—" in s for s in found)

@@ -90,15 +90,31 @@ def programme_findings(res: ProgrammeResult, lang: str = "en") -> list[str]:
         out.insert(0, message_text(pre.message, pre.message_args, lang))
     elif pre.message:
         out.append(message_text(pre.message, pre.message_args, lang))
-    per_area = {k.partition("@")[2]: e for k, e in res.estimates.items() if k.startswith("wdd@")}
+    per_area = {_area_words(k.partition("@")[2], lang): e for k, e in res.estimates.items() if k.startswith("wdd@")}
     if (res.roles == "buffer").any():
         for area, w in (per_area.items() if per_area else [("", res.estimates.get("wdd"))]):
             if w is None or not w.ok or "wdq" not in w.extra:
                 continue
             reading = t(f"programme.wdq.{w.extra.get('wdq_reading') or 'undefined'}", lang)
-            wdq = fmt_number(w.extra["wdq"], lang, 2)
+            value = w.extra["wdq"]
+            if value is None or not math.isfinite(value):  # no number to show: say why, not "—" (the buffer is
+                out.append(t("programme.find.wdq_none_area", lang, area=area) if area  # there: sm >= 0, wdd.wdq)
+                           else t("programme.find.wdq_none", lang))
+                continue
+            wdq = fmt_number(value, lang, 2)
             out.append(t("programme.find.wdq_area", lang, area=area, wdq=wdq, reading=reading) if area
                        else t("programme.find.wdq", lang, wdq=wdq, reading=reading))
     if res.synthetic_data:
         out.append(t("programme.find.synthetic", lang))
     return out
+
+
+def _area_words(area: str, lang: str) -> str:
+    """An area label of the design (``2023-07-01``, or ``2023-07-01 #2`` for the second block of touching
+    units with that start) in words: "no. 2 (start 2023-07-01)".
+
+    >>> _area_words("2023-07-01 #2", "en"), _area_words("2023-07-01", "fr")
+    ('no. 2 (start 2023-07-01)', '(début le 2023-07-01)')
+    """
+    day, _, k = area.partition(" #")
+    return t("programme.area_words", lang, n=k, start=day) if k else t("programme.area_words_one", lang, start=day)
