@@ -131,8 +131,9 @@ def programme_slide(ds: Dataset, a: Analysis, slide: SlideParams) -> tuple[Slide
 
 def headline_findings(a: Analysis) -> list[dict[str, Any]]:
     """The headline findings of an analysis, each with its interval and n as the analyses state them:
-    hot spots (significant units of those tested, at the recipe's alpha), clusters, then the equity
-    findings (exposure, benchmark model with its verdict, representation) and their caveats last.
+    hot spots (significant units of those tested, at the recipe's alpha), clusters, the equity findings
+    (exposure, benchmark model with its verdict, representation), the programme evaluation's estimate,
+    and the caveats last.
 
     Each is a dict ``kind``, ``flag``, ``text`` (the equity findings' own dicts)."""
     r = a.recipe
@@ -158,6 +159,12 @@ def headline_findings(a: Analysis) -> list[dict[str, Any]]:
             n=fmt_int(pc.n_points, lang))})
     if a.equity is not None:
         out.extend(a.equity.findings)
+    if a.programme is not None:  # the evaluation's estimate (and its failed pre-trend check), before the caveats
+        found = programme_findings(a.programme, lang)
+        head = [{"kind": "programme", "flag": False, "text": x}
+                for x in found[:1 if a.programme.pretrend.ok or not a.programme.pretrend.message else 2]]
+        at = next((i for i, f in enumerate(out) if f["kind"] == "caveat"), len(out))
+        out[at:at] = head
     if not out:
         out.append({"kind": "caveat", "flag": False, "text": t("findings.none", lang)})
     return out

@@ -24,7 +24,9 @@ from lillegeo.programme.findings import estimate_sentence, programme_findings
 from lillegeo.programme.run import estimates_table, run_programme
 from lillegeo.programme.types import Estimate
 from lillegeo.programme.view import start_problems
+from lillegeo.pipeline import run_analysis
 from lillegeo.recipe import Recipe
+from lillegeo.slides import findings_html, headline_findings
 
 from .conftest import MEL, needs_realdata
 from .test_programme_view import result
@@ -139,3 +141,16 @@ def test_an_undefined_wdq_is_said_in_words_not_a_dash(lang, said):
     res = dataclasses.replace(raw, estimates={**raw.estimates, "wdd@2023-07-01 #2": wdd})
     found = programme_findings(res, lang)
     assert said in found and not any("—" in s for s in found)
+
+
+def test_the_report_summary_and_findings_slide_carry_the_evaluation(demo):
+    r = Recipe.for_demo()
+    r = r.replace(programme=ProgrammeParams(treated=("599010102", "599010116"), start="2023-07-01", method="did"))
+    a = run_analysis(demo, r)
+    found = headline_findings(a)
+    kinds = [f["kind"] for f in found]
+    mine = [f["text"] for f in found if f["kind"] == "programme"]
+    # the chosen method's sentence as the Evaluate page says it, before the caveats
+    assert estimate_sentence(a.programme.estimate, "en", alpha=r.programme.alpha, period=r.programme.period) in mine
+    assert kinds.index("programme") < kinds.index("caveat")
+    assert mine[-1].split(":")[0] in findings_html(a)
