@@ -19,12 +19,12 @@ from lillegeo.equity import benchmark_model
 from lillegeo.i18n import t
 from lillegeo.io.messages import reader_message
 from lillegeo.params import ProgrammeParams
+from lillegeo.pipeline import run_analysis
 from lillegeo.programme.chart import series_chart
 from lillegeo.programme.findings import estimate_sentence, programme_findings
 from lillegeo.programme.run import estimates_table, run_programme
 from lillegeo.programme.types import Estimate
 from lillegeo.programme.view import start_problems
-from lillegeo.pipeline import run_analysis
 from lillegeo.recipe import Recipe
 from lillegeo.slides import findings_html, headline_findings
 
