@@ -771,7 +771,7 @@ STRINGS: dict[str, dict[str, str]] = {
                                     "moved differently (joint test of the {k} pre-period event-study terms: {p}); "
                                     "this does not prove they moved alike: with few periods or events the test "
                                     "has little power.",
-                              "fr": "Avant le début, les données ne montrent pas que unités traitées et témoins "
+                              "fr": "Avant le début, les données ne montrent pas que les unités traitées et les témoins "
                                     "évoluaient différemment (test joint des {k} termes d'avant le début de l'étude "
                                     "d'événement : {p}) ; cela ne prouve pas qu'elles évoluaient de même : avec peu "
                                     "de périodes ou d'événements, le test a peu de puissance."},
