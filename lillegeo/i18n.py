@@ -598,6 +598,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "run.equity_failed": {"en": "Equity not computed: {error}", "fr": "Équité non calculée : {error}"},
     "run.clusters_failed": {"en": "Clusters not computed: {error}", "fr": "Agrégats non calculés : {error}"},
     # --- strings added for: profiling (add this area's new strings right below this line)
+    "verdict.about_share": {
+        "en": "This verdict is about the share of '{group}' among each unit's residents (the benchmark model), not "
+              "about the areas compared above.",
+        "fr": "Ce verdict porte sur la part de « {group} » parmi les habitants de chaque unité (le modèle de "
+              "référence), pas sur les zones comparées plus haut."},
     "prof.err.census_column": {
         "en": "'{col}' is an INSEE census column (counts of residents), not a count of police checks or of recorded "
               "crime. Load the checks and the recorded crime on the Data page (point files, or columns of a table), "

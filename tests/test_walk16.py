@@ -154,3 +154,15 @@ def test_the_report_summary_and_findings_slide_carry_the_evaluation(demo):
     assert estimate_sentence(a.programme.estimate, "en", alpha=r.programme.alpha, period=r.programme.period) in mine
     assert kinds.index("programme") < kinds.index("caveat")
     assert mine[-1].split(":")[0] in findings_html(a)
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_an_area_comparison_says_which_group_the_verdict_is_about(demo, lang):
+    # priority neighbourhoods vs elsewhere above; the benchmark model is still about the group column's share
+    q = Recipe.for_demo().equity
+    area = pipeline.run_equity(demo, q.replace(groups="overlay"), lang=lang)
+    said = t("verdict.about_share", lang, group=lg.insee.field_label(q.group, lang))
+    model = next(f for f in area.findings if f["kind"] == "model")
+    assert model["text"].endswith(said) and said.count("P21_POP_IMM") == 1
+    people = pipeline.run_equity(demo, q, lang=lang)
+    assert not any(said in f["text"] for f in people.findings)

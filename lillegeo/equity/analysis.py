@@ -185,4 +185,5 @@ def run_equity(units: gpd.GeoDataFrame, *, enforcement: str, crime: str, populat
                         bivariate=(biv_labels, biv_colors), share=share.where(~share_small),
                         withheld=small, share_withheld=share_small, threshold=threshold,
                         left_out=pd.Series(ad, index=units.index),
-                        findings=findings(exposure=exp, model=model, representation_rows=rep_rows, lang=lang))
+                        findings=findings(exposure=exp, model=model, representation_rows=rep_rows, lang=lang,
+                                          model_group=group if area_group != "people" else ""))

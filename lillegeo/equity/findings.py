@@ -33,8 +33,11 @@ def _reference(exposure: ExposureResult, lang: str) -> str:
 
 
 def findings(*, exposure: ExposureResult | None = None, model: BenchmarkResult | None = None,
-             representation_rows: list[dict] | None = None, lang: str = "en") -> list[dict[str, Any]]:
-    """Findings in plain words, each with its number, interval, sample size and caveats."""
+             representation_rows: list[dict] | None = None, lang: str = "en",
+             model_group: str = "") -> list[dict[str, Any]]:
+    """Findings in plain words, each with its number, interval, sample size and caveats. ``model_group``:
+    the group column of the benchmark model, named when the exposure compares areas instead (its verdict
+    is about that column's share, not about the areas)."""
     out = []
     if exposure is not None:
         r = exposure.table.iloc[0]
@@ -47,6 +50,8 @@ def findings(*, exposure: ExposureResult | None = None, model: BenchmarkResult |
             hi_band=_fmt(exposure.band[1], lang))})
     if model is not None:
         out += model_findings(model, lang)
+        if model_group:
+            out[-2]["text"] += " " + t("verdict.about_share", lang, group=field_label(model_group, lang))
     for row in representation_rows or []:
         out.append({"kind": "representation", "flag": bool(row.get("flag")), "text": t(
             "finding.representation", lang, method=row["method"], ratio=_fmt(row["ratio"], lang),
