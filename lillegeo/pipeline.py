@@ -348,8 +348,9 @@ def run_evaluation(ds: Dataset, p: EvaluationParams, *, threshold: int = DEFAULT
 
 # ------------------------------------------------------------------ equity
 
-#: An INSEE census variable (``P21_POP``, ``C16_ACT1564``): people, never a count of checks or of crime.
-CENSUS_COLUMN = re.compile(r"^[PC]\d{2}_[A-Z0-9_]+$")
+#: An INSEE census population variable (``P21_POP``, ``P16_POP0002``): residents, never a count of checks or
+#: of crime. (``C..`` variables are left alone: a table of counts may use that form to be offered as counts.)
+CENSUS_COLUMN = re.compile(r"^P\d{2}_[A-Z0-9_]+$")
 
 
 def equity_columns(ds: Dataset, p: EquityParams) -> list[str]:
