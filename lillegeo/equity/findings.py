@@ -49,9 +49,12 @@ def findings(*, exposure: ExposureResult | None = None, model: BenchmarkResult |
             people=_fmt(r["people"], lang, 0), units=int(r["units"]), lo_band=_fmt(exposure.band[0], lang),
             hi_band=_fmt(exposure.band[1], lang))})
     if model is not None:
-        out += model_findings(model, lang)
-        if model_group:
-            out[-2]["text"] += " " + t("verdict.about_share", lang, group=field_label(model_group, lang))
+        found = model_findings(model, lang)
+        if model_group:  # the verdict (kind "model") names the column its share is about
+            for f in found:
+                if f["kind"] == "model":
+                    f["text"] += " " + t("verdict.about_share", lang, group=field_label(model_group, lang))
+        out += found
     for row in representation_rows or []:
         out.append({"kind": "representation", "flag": bool(row.get("flag")), "text": t(
             "finding.representation", lang, method=row["method"], ratio=_fmt(row["ratio"], lang),
